@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Regenerates the bundled datasets in static/datasets/ from Debian packages (see static/datasets/NOTICE.md).
+//   apt-get install -y dataset-fashion-mnist python3-sklearn
+//   node scripts/build-datasets.mjs
+// Every output is an IDX file (the format Fashion-MNIST ships in), gzip-compressed, so one validated
+// loader reads them all. Subsets are taken deterministically, so re-running gives identical files.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'static', 'datasets');
+const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
+const SKLEARN_DATA = '/usr/lib/python3/dist-packages/sklearn/datasets/data';
+
+/** IDX header: two zero bytes, a type code (0x08 = unsigned byte), the rank, then each dimension as uint32 BE. */
+function idx(dims, data) {
+	const header = Buffer.alloc(4 + 4 * dims.length);
+	header[2] = 0x08;
+	header[3] = dims.length;
+	dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+	return Buffer.concat([header, Buffer.from(data)]);
+}
+
+function readIdx(path) {
+	const buf = gunzipSync(readFileSync(path));
+	const rank = buf[3];
+	const dims = [];
+	for (let i = 0; i < rank; i++) dims.push(buf.readUInt32BE(4 + 4 * i));
+	return { dims, data: buf.subarray(4 + 4 * rank) };
+}
+
+function write(name, dims, data) {
+	const path = join(out, name);
+	mkdirSync(dirname(path), { recursive: true });
+	// mtime 0 in the gzip header keeps the output byte-identical across runs.
+	writeFileSync(path, gzipSync(idx(dims, data), { level: 9 }));
+	console.log(`${name}: [${dims.join(', ')}]`);
+}
+
+function fashionSubset(split, file, count) {
+	const images = readIdx(join(FASHION_DIR, `${file}-images-idx3-ubyte.gz`));
+	const labels = readIdx(join(FASHION_DIR, `${file}-labels-idx1-ubyte.gz`));
+	const pixels = 28 * 28;
+	write(`fashion-mnist/${split}-images.idx.gz`, [count, 28, 28], images.data.subarray(0, count * pixels));
+	write(`fashion-mnist/${split}-labels.idx.gz`, [count], labels.data.subarray(0, count));
+}
+
+/** Deterministic shuffle (mulberry32 + Fisher–Yates) so the digits split is stable. */
+function shuffledIndices(n, seed) {
+	let a = seed >>> 0;
+	const rand = () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	const idxs = Array.from({ length: n }, (_, i) => i);
+	for (let i = n - 1; i > 0; i--) {
+		const j = Math.floor(rand() * (i + 1));
+		[idxs[i], idxs[j]] = [idxs[j], idxs[i]];
+	}
+	return idxs;
+}
+
+function digits() {
+	const rows = gunzipSync(readFileSync(join(SKLEARN_DATA, 'digits.csv.gz')))
+		.toString('utf8')
+		.trim()
+		.split('\n')
+		.map((line) => line.split(',').map(Number));
+	if (rows.length !== 1797 || rows.some((r) => r.length !== 65))
+		throw new Error('unexpected digits.csv shape');
+	const order = shuffledIndices(rows.length, 20240101);
+	const split = { train: order.slice(0, 1497), val: order.slice(1497) };
+	for (const [name, ids] of Object.entries(split)) {
+		const images = new Uint8Array(ids.length * 64);
+		const labels = new Uint8Array(ids.length);
+		ids.forEach((r, i) => {
+			images.set(rows[r].slice(0, 64), i * 64); // pixel intensities 0..16
+			labels[i] = rows[r][64];
+		});
+		write(`digits/${name}-images.idx.gz`, [ids.length, 8, 8], images);
+		write(`digits/${name}-labels.idx.gz`, [ids.length], labels);
+	}
+}
+
+fashionSubset('train', 'train', 10_000);
+fashionSubset('val', 't10k', 2_000);
+digits();

@@ -1,0 +1,90 @@
+// Pure helpers for line charts of metrics against optimizer steps: domains, scales, paths and
+// hover read-outs. Components only draw what these return.
+import { bisector, extent, line, scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3';
+
+export interface CurveSeries {
+	id: string;
+	label: string;
+	color: string;
+	xs: readonly number[];
+	ys: readonly number[];
+	/** Draw markers at each point (sparse series such as evaluations). */
+	markers?: boolean;
+}
+
+export type YScale = ScaleLinear<number, number> | ScaleLogarithmic<number, number>;
+
+export interface CurveScales {
+	x: ScaleLinear<number, number>;
+	y: YScale;
+}
+
+/** A value can be drawn when it is finite (and positive on a log axis). */
+export function drawable(y: number, logY: boolean): boolean {
+	return Number.isFinite(y) && (!logY || y > 0);
+}
+
+export function curveScales(
+	series: readonly CurveSeries[],
+	size: { width: number; height: number },
+	logY: boolean
+): CurveScales {
+	const xs = series.flatMap((s) => s.xs as number[]);
+	const ys = series.flatMap((s) => (s.ys as number[]).filter((y) => drawable(y, logY)));
+	const [x0 = 0, x1 = 1] = extent(xs);
+	let [y0 = logY ? 0.1 : 0, y1 = 1] = extent(ys);
+	if (y0 === y1) {
+		// A flat series still needs a visible band around it.
+		y0 = logY ? y0 / 2 : y0 - 0.5;
+		y1 = logY ? y1 * 2 : y1 + 0.5;
+	}
+	const x = scaleLinear()
+		.domain([x0, x1 === x0 ? x0 + 1 : x1])
+		.range([0, size.width]);
+	const y = (logY ? scaleLog() : scaleLinear()).domain([y0, y1]).range([size.height, 0]).nice();
+	return { x, y };
+}
+
+/** SVG path data for one series; undrawable points break the line instead of dragging it to 0. */
+export function linePath(s: CurveSeries, scales: CurveScales, logY: boolean): string {
+	const points = s.xs.map((x, i) => [x, s.ys[i]!] as const);
+	const path = line<readonly [number, number]>()
+		.defined((p) => drawable(p[1], logY))
+		.x((p) => scales.x(p[0]))
+		.y((p) => scales.y(p[1]));
+	return path(points) ?? '';
+}
+
+const byValue = bisector((v: number) => v).center;
+
+/** Index of the x closest to `x` in a sorted array, or -1 when empty. */
+export function nearestIndex(xs: readonly number[], x: number): number {
+	if (xs.length === 0) return -1;
+	return byValue(xs as number[], x);
+}
+
+export interface Readout {
+	id: string;
+	label: string;
+	color: string;
+	x: number;
+	y: number;
+}
+
+/** For each series, the point nearest to step `x`. */
+export function readoutAt(series: readonly CurveSeries[], x: number): Readout[] {
+	const out: Readout[] = [];
+	for (const s of series) {
+		const i = nearestIndex(s.xs, x);
+		if (i >= 0) out.push({ id: s.id, label: s.label, color: s.color, x: s.xs[i]!, y: s.ys[i]! });
+	}
+	return out;
+}
+
+/** Compact number formatting for read-outs: 4 significant digits, exponent for tiny or huge values. */
+export function formatValue(v: number): string {
+	if (!Number.isFinite(v)) return String(v);
+	const a = Math.abs(v);
+	if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+	return Number(v.toPrecision(4)).toString();
+}

@@ -1,0 +1,187 @@
+// The one owner of the trial worker in the page. It starts trials, stores their metrics in
+// IndexedDB in batches (one chunk per worker readback), and publishes live state for the UI.
+// UI code never talks to the worker directly.
+import * as Comlink from 'comlink';
+import type {
+	BackendReport,
+	LoopProgress,
+	TrialEvent,
+	TrialPhase,
+	TrialResult,
+	TrialWorkerApi
+} from '$workers/protocol';
+import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
+import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
+import { getTrial, putTrial, appendMetrics } from '$lib/storage/trials';
+import type { LabDb, TrialRecord } from '$lib/storage/schema';
+
+export type ClientPhase = 'idle' | TrialPhase | 'finishing';
+
+function yieldToEventLoop(): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function newTrialId(): string {
+	return `trial-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export class TrialClient {
+	phase = $state<ClientPhase>('idle');
+	backend = $state<BackendReport | null>(null);
+	backendError = $state<string | null>(null);
+	probing = $state(false);
+	activeTrialId = $state<string | null>(null);
+	progress = $state<LoopProgress | null>(null);
+	/** Metrics of the running trial so far; replaced (not mutated) on each batch so charts redraw. */
+	live = $state.raw<MetricBatch>({ train: emptyTrainRows(), evals: [] });
+	lastResult = $state<TrialResult | null>(null);
+	/** Set when IndexedDB refused a write (e.g. quota exceeded); training results may be incomplete. */
+	storageError = $state<string | null>(null);
+
+	private worker: Worker | null = null;
+	private api: Comlink.Remote<TrialWorkerApi> | null = null;
+	private writes: Promise<unknown> = Promise.resolve();
+	/** Only the newest probe's answer is shown; earlier ones may finish later. */
+	private probeSeq = 0;
+
+	constructor(
+		private readonly db: LabDb,
+		private readonly onTrialChanged: (trial: TrialRecord) => void
+	) {}
+
+	get running(): boolean {
+		return this.activeTrialId !== null;
+	}
+
+	private remote(): Comlink.Remote<TrialWorkerApi> {
+		if (!this.api) {
+			// A plain URL is what Vite needs to bundle the worker; it is not reactive state.
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity
+			this.worker = new Worker(new URL('../../../workers/trial-worker.ts', import.meta.url), {
+				type: 'module',
+				name: 'trial-worker'
+			});
+			this.api = Comlink.wrap<TrialWorkerApi>(this.worker);
+		}
+		return this.api;
+	}
+
+	/** Starts the chosen backend in the worker and records what it reports (or why it failed). */
+	async probe(choice: BackendChoice): Promise<void> {
+		const seq = ++this.probeSeq;
+		this.probing = true;
+		this.backendError = null;
+		try {
+			const report = await this.remote().probeBackend(choice);
+			if (seq === this.probeSeq) this.backend = report;
+		} catch (error) {
+			if (seq === this.probeSeq) {
+				this.backend = null;
+				this.backendError = error instanceof Error ? error.message : String(error);
+			}
+		} finally {
+			if (seq === this.probeSeq) this.probing = false;
+		}
+	}
+
+	async start(config: TrialConfig): Promise<TrialRecord> {
+		if (this.running) throw new Error('a trial is already running');
+		const now = Date.now();
+		const trial: TrialRecord = {
+			id: newTrialId(),
+			createdAt: now,
+			updatedAt: now,
+			config: $state.snapshot(config) as TrialConfig,
+			status: 'running',
+			lastStep: 0,
+			summary: null
+		};
+		this.activeTrialId = trial.id;
+		await putTrial(this.db, trial);
+		// Each UI change renders in its own task, so no single task grows long (DESIGN: main thread stays free).
+		this.onTrialChanged(trial);
+		await yieldToEventLoop();
+		this.live = { train: emptyTrainRows(), evals: [] };
+		this.progress = null;
+		this.lastResult = null;
+		await yieldToEventLoop();
+		void this.train(trial);
+		return trial;
+	}
+
+	stop(): void {
+		if (this.api && this.running) void this.api.stop();
+	}
+
+	numTensorsInWorker(): Promise<number> {
+		return this.remote().numTensors();
+	}
+
+	private async train(trial: TrialRecord): Promise<void> {
+		let seq = 0;
+		const onEvent = (event: TrialEvent) => {
+			if (event.type === 'phase') this.phase = event.phase;
+			else if (event.type === 'backend') this.backend = event.report;
+			else {
+				const merged: MetricBatch = { train: emptyTrainRows(), evals: [] };
+				appendBatch(merged, this.live);
+				appendBatch(merged, event.batch);
+				this.live = merged;
+				this.progress = event.progress;
+				const chunkSeq = seq++;
+				this.enqueueWrite(async () => {
+					const updated = await appendMetrics(this.db, trial.id, chunkSeq, event.batch, event.progress.step);
+					this.onTrialChanged(updated);
+				});
+			}
+		};
+		let result: TrialResult;
+		try {
+			result = await this.remote().runTrial(trial.config, Comlink.proxy(onEvent));
+		} catch (error) {
+			result = {
+				status: 'failed',
+				error: error instanceof Error ? error.message : String(error),
+				backend: null
+			};
+		}
+		this.phase = 'finishing';
+		this.enqueueWrite(async () => {
+			const stored = (await getTrial(this.db, trial.id)) ?? trial;
+			const finished: TrialRecord = {
+				...stored,
+				updatedAt: Date.now(),
+				status: result.status === 'stopped' ? 'cancelled' : result.status,
+				reason:
+					result.status === 'failed'
+						? result.error
+						: result.status === 'infeasible'
+							? result.reason
+							: result.status === 'stopped'
+								? `stopped by the user at step ${result.steps}`
+								: undefined,
+				backend: result.backend ?? stored.backend
+			};
+			await putTrial(this.db, finished);
+			this.onTrialChanged(finished);
+		});
+		await this.writes;
+		this.lastResult = result;
+		this.activeTrialId = null;
+		this.phase = 'idle';
+	}
+
+	/** Database writes run one after another, in the order the worker published them. */
+	private enqueueWrite(write: () => Promise<void>): void {
+		this.writes = this.writes.then(write).catch((error) => {
+			const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+			this.storageError = `Saving metrics failed (${reason}). Earlier metrics are safe; free space by deleting old trials.`;
+		});
+	}
+
+	dispose(): void {
+		this.worker?.terminate();
+		this.worker = null;
+		this.api = null;
+	}
+}

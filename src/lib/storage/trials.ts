@@ -1,0 +1,85 @@
+// Trials and their metric chunks. Metrics arrive in batches (one chunk per readback of the trial
+// loop), each written together with the trial's progress in one transaction.
+import { appendBatch, emptyTrainRows, summarize, type MetricBatch } from '$lib/study/metrics';
+import type { LabDb, MetricChunk, TrialRecord } from './schema';
+
+function chunkRange(trialId: string): IDBKeyRange {
+	return IDBKeyRange.bound([trialId, -Infinity], [trialId, Infinity]);
+}
+
+export async function putTrial(db: LabDb, trial: TrialRecord): Promise<void> {
+	await db.put('trials', trial);
+}
+
+export function getTrial(db: LabDb, id: string): Promise<TrialRecord | undefined> {
+	return db.get('trials', id);
+}
+
+/** Newest first. */
+export async function listTrials(db: LabDb): Promise<TrialRecord[]> {
+	return (await db.getAllFromIndex('trials', 'by-created')).reverse();
+}
+
+/** Appends one metric batch and updates the trial's progress and summary atomically. */
+export async function appendMetrics(
+	db: LabDb,
+	trialId: string,
+	seq: number,
+	batch: MetricBatch,
+	lastStep: number
+): Promise<TrialRecord> {
+	const tx = db.transaction(['trials', 'metrics'], 'readwrite');
+	const trial = await tx.objectStore('trials').get(trialId);
+	if (!trial) throw new Error(`trial ${trialId} is not in the database`);
+	await tx.objectStore('metrics').put({ trialId, seq, ...batch });
+	const evals = batch.evals.length > 0 ? await readEvalsIn(tx.objectStore('metrics'), trialId) : null;
+	const updated: TrialRecord = {
+		...trial,
+		lastStep,
+		updatedAt: Date.now(),
+		summary: evals ? summarize(evals) : trial.summary
+	};
+	await tx.objectStore('trials').put(updated);
+	await tx.done;
+	return updated;
+}
+
+async function readEvalsIn(store: { getAll(query: IDBKeyRange): Promise<MetricChunk[]> }, trialId: string) {
+	const chunks = await store.getAll(chunkRange(trialId));
+	return chunks.flatMap((c) => c.evals);
+}
+
+/** All metric rows of a trial, in step order. */
+export async function readMetrics(db: LabDb, trialId: string): Promise<MetricBatch> {
+	const chunks = await db.getAll('metrics', chunkRange(trialId));
+	const all: MetricBatch = { train: emptyTrainRows(), evals: [] };
+	for (const chunk of chunks) appendBatch(all, chunk);
+	return all;
+}
+
+export async function deleteTrial(db: LabDb, trialId: string): Promise<void> {
+	const tx = db.transaction(['trials', 'metrics'], 'readwrite');
+	await tx.objectStore('trials').delete(trialId);
+	await tx.objectStore('metrics').delete(chunkRange(trialId));
+	await tx.done;
+}
+
+/** Trials left `running` by a tab that closed mid-trial: mark them cancelled, keeping their metrics. */
+export async function markInterruptedTrials(
+	db: LabDb,
+	isRunningHere: (id: string) => boolean
+): Promise<number> {
+	let count = 0;
+	for (const trial of await db.getAll('trials')) {
+		if ((trial.status === 'running' || trial.status === 'queued') && !isRunningHere(trial.id)) {
+			await db.put('trials', {
+				...trial,
+				status: 'cancelled',
+				reason: `interrupted at step ${trial.lastStep}: the tab closed while the trial was training`,
+				updatedAt: Date.now()
+			});
+			count++;
+		}
+	}
+	return count;
+}

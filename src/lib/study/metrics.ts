@@ -1,0 +1,68 @@
+// Metric rows as they flow from the trial loop to storage, charts and exported files.
+// Columnar (one array per metric) so thousands of steps stay compact.
+
+export interface TrainRows {
+	/** Optimizer step, 0-based: the loss of the batch that produced update step+1. */
+	step: number[];
+	/** Mean training cross-entropy of that batch, in nats. */
+	loss: number[];
+	/** Learning rate used for that update. */
+	lr: number[];
+	/** Global gradient norm before clipping. */
+	gradNorm: number[];
+	/** 1 when the gradient was clipped at that step, else 0. */
+	clipped: number[];
+}
+
+export interface EvalRow {
+	/** Number of updates applied before this evaluation. */
+	step: number;
+	/** Mean validation cross-entropy over the whole validation split, in nats. */
+	valLoss: number;
+	valAccuracy: number;
+}
+
+export interface MetricBatch {
+	train: TrainRows;
+	evals: EvalRow[];
+}
+
+export function emptyTrainRows(): TrainRows {
+	return { step: [], loss: [], lr: [], gradNorm: [], clipped: [] };
+}
+
+export function appendBatch(target: MetricBatch, batch: MetricBatch): void {
+	for (const key of Object.keys(target.train) as (keyof TrainRows)[]) {
+		target.train[key].push(...batch.train[key]);
+	}
+	target.evals.push(...batch.evals);
+}
+
+export type TrialStatus = 'queued' | 'running' | 'completed' | 'infeasible' | 'failed' | 'cancelled';
+
+export interface TrialSummary {
+	bestValLoss: number;
+	bestValLossStep: number;
+	bestValAccuracy: number;
+	finalValLoss: number;
+	finalValAccuracy: number;
+}
+
+/** Best and final validation numbers, or null before the first evaluation. */
+export function summarize(evals: EvalRow[]): TrialSummary | null {
+	if (evals.length === 0) return null;
+	let best = evals[0]!;
+	let bestAccuracy = -Infinity;
+	for (const row of evals) {
+		if (row.valLoss < best.valLoss || !Number.isFinite(best.valLoss)) best = row;
+		bestAccuracy = Math.max(bestAccuracy, row.valAccuracy);
+	}
+	const last = evals[evals.length - 1]!;
+	return {
+		bestValLoss: best.valLoss,
+		bestValLossStep: best.step,
+		bestValAccuracy: bestAccuracy,
+		finalValLoss: last.valLoss,
+		finalValAccuracy: last.valAccuracy
+	};
+}

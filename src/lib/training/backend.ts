@@ -1,0 +1,143 @@
+// Choosing and initialising the tfjs backend, and describing it honestly to the user.
+// Order for `auto`: WebGPU first, then WebGL, wasm, cpu. Every failed attempt keeps its reason.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-webgpu';
+import type { BackendChoice, BackendName } from '$lib/study/trial-config';
+
+export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface AdapterInfo {
+	vendor: string;
+	architecture: string;
+	device: string;
+	description: string;
+	/** True for a software adapter (e.g. SwiftShader): correct but far slower than a real GPU. */
+	isFallback: boolean;
+}
+
+export interface BackendAttempt {
+	backend: BackendName;
+	ok: boolean;
+	reason?: string;
+}
+
+export interface BackendReport {
+	requested: BackendChoice;
+	backend: BackendName;
+	attempts: BackendAttempt[];
+	adapter: AdapterInfo | null;
+	/** Why no WebGPU adapter could be described, when there is none. */
+	adapterProblem?: string;
+}
+
+interface AdapterInfoLike {
+	vendor?: string;
+	architecture?: string;
+	device?: string;
+	description?: string;
+	isFallbackAdapter?: boolean;
+}
+
+export class BackendInitError extends Error {
+	constructor(
+		message: string,
+		readonly attempts: BackendAttempt[]
+	) {
+		super(message);
+		this.name = 'BackendInitError';
+	}
+}
+
+export async function describeWebGpuAdapter(): Promise<{ adapter: AdapterInfo | null; problem?: string }> {
+	const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+	if (!gpu) {
+		return {
+			adapter: null,
+			problem:
+				'this browser exposes no navigator.gpu (WebGPU needs Chrome 113+ on a secure origin; headless Chromium needs --enable-unsafe-webgpu)'
+		};
+	}
+	const adapter = await gpu.requestAdapter();
+	if (!adapter) return { adapter: null, problem: 'navigator.gpu.requestAdapter() returned no adapter' };
+	const info = (adapter.info ?? {}) as AdapterInfoLike;
+	const legacyFallback = (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+	const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+	return {
+		adapter: {
+			vendor: info.vendor ?? '',
+			architecture: info.architecture ?? '',
+			device: info.device ?? '',
+			description: info.description ?? '',
+			isFallback:
+				Boolean(info.isFallbackAdapter ?? legacyFallback) || /swiftshader|software|llvmpipe/i.test(text)
+		}
+	};
+}
+
+function webglProblem(): string | undefined {
+	if (typeof OffscreenCanvas === 'undefined' && typeof document === 'undefined') {
+		return 'no OffscreenCanvas in this context, so WebGL cannot start';
+	}
+	try {
+		const canvas =
+			typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+		if (!canvas.getContext('webgl2') && !canvas.getContext('webgl'))
+			return 'the browser refused a WebGL context';
+	} catch (error) {
+		return `creating a WebGL context threw: ${String(error)}`;
+	}
+	return undefined;
+}
+
+/** Runs tf.setBackend while collecting the warnings tfjs prints when a backend factory throws. */
+async function trySetBackend(name: BackendName): Promise<{ ok: boolean; reason?: string }> {
+	const warnings: string[] = [];
+	const originalWarn = console.warn;
+	console.warn = (...args: unknown[]) => {
+		warnings.push(args.map(String).join(' '));
+	};
+	try {
+		const ok = await tf.setBackend(name);
+		if (ok) await tf.ready();
+		const reason = ok ? undefined : warnings.join(' | ').slice(0, 500) || `tfjs could not initialise ${name}`;
+		return { ok, reason };
+	} catch (error) {
+		return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+	} finally {
+		console.warn = originalWarn;
+	}
+}
+
+async function precheck(name: BackendName, adapterProblem: string | undefined): Promise<string | undefined> {
+	if (name === 'webgpu') return adapterProblem;
+	if (name === 'webgl') return webglProblem();
+	return undefined;
+}
+
+/** Initialises the requested backend (or the first that works, for `auto`) and reports every attempt. */
+export async function initBackend(requested: BackendChoice): Promise<BackendReport> {
+	const { adapter, problem } = await describeWebGpuAdapter();
+	const candidates = requested === 'auto' ? BACKEND_ORDER : [requested];
+	const attempts: BackendAttempt[] = [];
+	for (const name of candidates) {
+		if (tf.getBackend() === name) {
+			attempts.push({ backend: name, ok: true });
+			return { requested, backend: name, attempts, adapter, adapterProblem: problem };
+		}
+		const blocked = await precheck(name, problem);
+		const result = blocked ? { ok: false, reason: blocked } : await trySetBackend(name);
+		attempts.push({ backend: name, ...result });
+		// Report what tfjs itself says it runs on, not what was asked for.
+		if (result.ok)
+			return {
+				requested,
+				backend: tf.getBackend() as BackendName,
+				attempts,
+				adapter,
+				adapterProblem: problem
+			};
+	}
+	const detail = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ');
+	throw new BackendInitError(`could not start the ${requested} backend (${detail})`, attempts);
+}

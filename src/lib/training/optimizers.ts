@@ -1,0 +1,371 @@
+// The six optimizers of the tuning playbook as small explicit state machines over tfjs variables.
+//
+// The update rules are the ones in shared/reference/tuning-playbook.txt ("What are the update rules
+// for all the popular optimization algorithms?"), written out in src/lib/math/optimizer-reference.ts,
+// which the tests compare against. In short (η = the scheduled learning rate passed to `apply`):
+// - rmsprop keeps η inside its momentum buffer (m ← γ·m + η·g/√(v + ε), θ ← θ − m), ε inside the
+//   square root, and starts v at 1;
+// - adam and nadam put ε outside the square root and multiply the whole step, ε included, by
+//   b = √(1 − β₂ᵗ) / (1 − β₁ᵗ) with t the 1-based index of the update;
+// - weight decay λ is decoupled (AdamW style): θ ← θ − update − η·λ·θ, using θ before this update.
+//
+// One small float32 vector of per-step coefficients is uploaded per `apply`; everything else stays on
+// the device. Params are assumed float32.
+
+import * as tf from '@tensorflow/tfjs';
+import type { OptimizerName, TrialConfig } from '../study/trial-config';
+
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = [
+	'sgd',
+	'momentum',
+	'nesterov',
+	'rmsprop',
+	'adam',
+	'nadam'
+];
+
+export type OptimizerHyperparameter = 'momentum' | 'rho' | 'beta1' | 'beta2' | 'epsilon';
+
+/** The hyperparameters each optimizer takes besides weightDecay (which every optimizer takes). */
+export const OPTIMIZER_HYPERPARAMETERS: Record<OptimizerName, readonly OptimizerHyperparameter[]> = {
+	sgd: [],
+	momentum: ['momentum'],
+	nesterov: ['momentum'],
+	rmsprop: ['rho', 'momentum', 'epsilon'],
+	adam: ['beta1', 'beta2', 'epsilon'],
+	nadam: ['beta1', 'beta2', 'epsilon']
+};
+
+/**
+ * Values used when a hyperparameter is absent. RMSProp's momentum defaults to 0 (plain RMSProp, as in
+ * most libraries), whereas heavy-ball and Nesterov momentum default to 0.9.
+ */
+export const OPTIMIZER_DEFAULTS: Record<OptimizerName, Partial<Record<OptimizerHyperparameter, number>>> = {
+	sgd: {},
+	momentum: { momentum: 0.9 },
+	nesterov: { momentum: 0.9 },
+	rmsprop: { rho: 0.9, momentum: 0, epsilon: 1e-8 },
+	adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+	nadam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }
+};
+
+/** A fully resolved optimizer configuration (defaults filled in). The learning rate comes per step. */
+export type OptimizerConfig =
+	| { kind: 'sgd'; weightDecay: number }
+	| { kind: 'momentum' | 'nesterov'; momentum: number; weightDecay: number }
+	| { kind: 'rmsprop'; rho: number; momentum: number; epsilon: number; weightDecay: number }
+	| { kind: 'adam' | 'nadam'; beta1: number; beta2: number; epsilon: number; weightDecay: number };
+
+export interface OptimizerState {
+	/** Number of updates already applied. */
+	step: number;
+	/** Per-parameter buffers by slot name (v, m), each array parallel to the params. */
+	slots: Record<string, tf.Variable[]>;
+}
+
+export interface SerializedOptimizerState {
+	step: number;
+	slots: Record<string, Float32Array[]>;
+}
+
+export interface Optimizer {
+	readonly kind: OptimizerName;
+	/** Allocates the slots for `params`. The caller disposes them with `disposeOptimizerState`. */
+	init(params: tf.Variable[]): OptimizerState;
+	/**
+	 * Applies one update with the scheduled `learningRate`. Params, slots and `state.step` are updated
+	 * in place and the same state object is returned. The grads stay owned by the caller.
+	 */
+	apply(
+		params: tf.Variable[],
+		grads: tf.Tensor[],
+		state: OptimizerState,
+		learningRate: number
+	): OptimizerState;
+}
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+// ---------------------------------------------------------------------------------------------
+// Update rules
+
+type Slots = Record<string, tf.Tensor>;
+
+interface Rule {
+	/** Slot name → the value every element starts from. */
+	slotInitialValues: Record<string, number>;
+	/** Per-step scalars for `update`, computed in float64 on the host. `t` is the 1-based update index. */
+	coefficients(learningRate: number, t: number): number[];
+	/** Returns the amount to subtract from θ (before weight decay) and the new slot values. */
+	update(grad: tf.Tensor, slots: Slots, c: tf.Scalar[]): { delta: tf.Tensor; slots: Slots };
+}
+
+function slotOf(slots: Slots, name: string): tf.Tensor {
+	const value = slots[name];
+	if (!value) throw new Error(`missing optimizer slot ${name}`);
+	return value;
+}
+
+function coefficient(c: tf.Scalar[], index: number): tf.Scalar {
+	const value = c[index];
+	if (!value) throw new Error(`missing coefficient ${index}`);
+	return value;
+}
+
+function buildRule(config: OptimizerConfig): Rule {
+	switch (config.kind) {
+		case 'sgd':
+			return {
+				slotInitialValues: {},
+				coefficients: (lr) => [lr],
+				update: (g, _slots, c) => ({ delta: tf.mul(coefficient(c, 0), g), slots: {} })
+			};
+		case 'momentum':
+		case 'nesterov': {
+			const nesterov = config.kind === 'nesterov';
+			return {
+				slotInitialValues: { v: 0 },
+				coefficients: (lr) => [lr, config.momentum],
+				update: (g, slots, c) => {
+					const [lr, gamma] = [coefficient(c, 0), coefficient(c, 1)];
+					const v = tf.add(tf.mul(gamma, slotOf(slots, 'v')), g);
+					const direction = nesterov ? tf.add(tf.mul(gamma, v), g) : v;
+					return { delta: tf.mul(lr, direction), slots: { v } };
+				}
+			};
+		}
+		case 'rmsprop':
+			return {
+				slotInitialValues: { v: 1, m: 0 },
+				coefficients: (lr) => [lr, config.rho, 1 - config.rho, config.momentum, config.epsilon],
+				update: (g, slots, c) => {
+					const [lr, rho, oneMinusRho, gamma, eps] = [0, 1, 2, 3, 4].map((i) => coefficient(c, i)) as [
+						tf.Scalar,
+						tf.Scalar,
+						tf.Scalar,
+						tf.Scalar,
+						tf.Scalar
+					];
+					const v = tf.add(tf.mul(rho, slotOf(slots, 'v')), tf.mul(oneMinusRho, tf.square(g)));
+					const scaledGrad = tf.div(tf.mul(lr, g), tf.sqrt(tf.add(v, eps)));
+					const m = tf.add(tf.mul(gamma, slotOf(slots, 'm')), scaledGrad);
+					return { delta: m, slots: { v, m } };
+				}
+			};
+		case 'adam':
+		case 'nadam': {
+			const nesterov = config.kind === 'nadam';
+			const { beta1, beta2, epsilon } = config;
+			return {
+				slotInitialValues: { m: 0, v: 0 },
+				coefficients: (lr, t) => {
+					const bias = Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
+					return [lr * bias, beta1, 1 - beta1, beta2, 1 - beta2, epsilon];
+				},
+				update: (g, slots, c) => {
+					const [lrBias, b1, oneMinusB1, b2, oneMinusB2, eps] = [0, 1, 2, 3, 4, 5].map((i) =>
+						coefficient(c, i)
+					) as [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar];
+					const m = tf.add(tf.mul(b1, slotOf(slots, 'm')), tf.mul(oneMinusB1, g));
+					const v = tf.add(tf.mul(b2, slotOf(slots, 'v')), tf.mul(oneMinusB2, tf.square(g)));
+					const numerator = nesterov ? tf.add(tf.mul(b1, m), tf.mul(oneMinusB1, g)) : m;
+					const delta = tf.div(tf.mul(lrBias, numerator), tf.add(tf.sqrt(v), eps));
+					return { delta, slots: { m, v } };
+				}
+			};
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// State machine
+
+/** Throws if `config` would not pass `validateOptimizerConfig`. */
+export function createOptimizer(config: OptimizerConfig): Optimizer {
+	const checked = validateOptimizerConfig(config);
+	if (!checked.ok) throw new Error(`invalid optimizer config: ${checked.errors.join('; ')}`);
+	const rule = buildRule(config);
+	const weightDecay = config.weightDecay;
+	const slotNames = Object.keys(rule.slotInitialValues);
+
+	const init = (params: tf.Variable[]): OptimizerState => {
+		const slots: Record<string, tf.Variable[]> = {};
+		for (const [name, initial] of Object.entries(rule.slotInitialValues)) {
+			slots[name] = params.map((p) => tf.tidy(() => tf.variable(tf.fill(p.shape, initial), false)));
+		}
+		return { step: 0, slots };
+	};
+
+	const apply = (
+		params: tf.Variable[],
+		grads: tf.Tensor[],
+		state: OptimizerState,
+		learningRate: number
+	): OptimizerState => {
+		if (grads.length !== params.length) {
+			throw new Error(`got ${grads.length} gradients for ${params.length} parameters`);
+		}
+		const t = state.step + 1;
+		tf.tidy(() => {
+			// The decay coefficient η·λ rides in the same upload as the rule's own coefficients.
+			const values = [learningRate * weightDecay, ...rule.coefficients(learningRate, t)];
+			const c = tf.unstack(tf.tensor1d(values, 'float32')) as tf.Scalar[];
+			const decay = coefficient(c, 0);
+			const ruleCoefficients = c.slice(1);
+			params.forEach((theta, i) => {
+				const grad = grads[i];
+				if (!grad) throw new Error(`missing gradient ${i}`);
+				const current: Slots = {};
+				for (const name of slotNames) current[name] = stateSlot(state, name, i);
+				const { delta, slots } = rule.update(grad, current, ruleCoefficients);
+				let next = tf.sub(theta, delta);
+				if (weightDecay !== 0) next = tf.sub(next, tf.mul(decay, theta));
+				for (const name of slotNames) stateSlot(state, name, i).assign(slotOf(slots, name));
+				theta.assign(next);
+			});
+		});
+		state.step = t;
+		return state;
+	};
+
+	return { kind: config.kind, init, apply };
+}
+
+function stateSlot(state: OptimizerState, name: string, index: number): tf.Variable {
+	const variable = state.slots[name]?.[index];
+	if (!variable) throw new Error(`optimizer state has no slot ${name}[${index}]`);
+	return variable;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+const HYPERPARAMETER_RANGES: Record<
+	OptimizerHyperparameter | 'weightDecay',
+	[string, (x: number) => boolean]
+> = {
+	momentum: ['in [0, 1)', (x) => x >= 0 && x < 1],
+	rho: ['in [0, 1)', (x) => x >= 0 && x < 1],
+	beta1: ['in [0, 1)', (x) => x >= 0 && x < 1],
+	beta2: ['in [0, 1)', (x) => x >= 0 && x < 1],
+	epsilon: ['> 0', (x) => x > 0],
+	weightDecay: ['>= 0', (x) => x >= 0]
+};
+
+const ALL_KEYS = ['kind', 'momentum', 'rho', 'beta1', 'beta2', 'epsilon', 'weightDecay'] as const;
+
+function isOptimizerName(value: unknown): value is OptimizerName {
+	return typeof value === 'string' && (OPTIMIZER_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * Strict check of `{ kind, ...hyperparameters }`: unknown keys and hyperparameters that the chosen
+ * optimizer does not take are errors naming the key. Absent values get `OPTIMIZER_DEFAULTS`
+ * (weightDecay defaults to 0).
+ */
+export function validateOptimizerConfig(input: unknown): ValidationResult<OptimizerConfig> {
+	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+		return { ok: false, errors: ['optimizer config must be an object'] };
+	}
+	const record = input as Record<string, unknown>;
+	const errors: string[] = [];
+	const kind = record.kind;
+	if (!isOptimizerName(kind)) {
+		errors.push(`kind must be one of ${OPTIMIZER_NAMES.join(', ')} (got ${JSON.stringify(kind)})`);
+	}
+	const accepted: readonly string[] = isOptimizerName(kind)
+		? ['kind', ...OPTIMIZER_HYPERPARAMETERS[kind], 'weightDecay']
+		: ALL_KEYS;
+	for (const key of Object.keys(record)) {
+		if (!(ALL_KEYS as readonly string[]).includes(key)) {
+			errors.push(`unknown key "${key}"; valid keys are ${ALL_KEYS.join(', ')}`);
+		} else if (!accepted.includes(key)) {
+			errors.push(`"${key}" does not apply to ${String(kind)}; it takes ${accepted.slice(1).join(', ')}`);
+		}
+	}
+	// With an unknown kind there are no defaults to fill: only the values given are checked.
+	const defaults: Partial<Record<string, number>> = isOptimizerName(kind)
+		? { ...OPTIMIZER_DEFAULTS[kind], weightDecay: 0 }
+		: {};
+	const resolved: Record<string, number> = {};
+	for (const key of accepted) {
+		if (key === 'kind') continue;
+		const name = key as OptimizerHyperparameter | 'weightDecay';
+		const raw = record[name];
+		const value = raw === undefined ? defaults[name] : raw;
+		if (value === undefined) continue;
+		const [rangeText, inRange] = HYPERPARAMETER_RANGES[name];
+		if (typeof value !== 'number' || !Number.isFinite(value)) {
+			errors.push(`${name} must be a finite number (got ${JSON.stringify(raw)})`);
+		} else if (!inRange(value)) {
+			errors.push(`${name} must be ${rangeText} (got ${value})`);
+		} else {
+			resolved[name] = value;
+		}
+	}
+	if (errors.length > 0 || !isOptimizerName(kind)) return { ok: false, errors };
+	return { ok: true, value: { kind, ...resolved } as OptimizerConfig };
+}
+
+/**
+ * Takes the optimizer's keys out of a flat trial config: `optimizer` becomes `kind`, and only the
+ * hyperparameters the chosen optimizer takes are kept (a leftover `beta1` on an sgd trial is ignored
+ * here; strict checking of a study is `validateOptimizerConfig`'s job). Throws if a kept value is
+ * out of range.
+ */
+export function pickOptimizerKeys(
+	flat: Pick<TrialConfig, 'optimizer'> & Partial<Record<OptimizerHyperparameter | 'weightDecay', number>>
+): OptimizerConfig {
+	const picked: Record<string, unknown> = { kind: flat.optimizer };
+	if (isOptimizerName(flat.optimizer)) {
+		for (const key of [...OPTIMIZER_HYPERPARAMETERS[flat.optimizer], 'weightDecay'] as const) {
+			if (flat[key] !== undefined) picked[key] = flat[key];
+		}
+	}
+	const result = validateOptimizerConfig(picked);
+	if (!result.ok) throw new Error(`invalid optimizer settings: ${result.errors.join('; ')}`);
+	return result.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checkpointing
+
+export async function exportOptimizerState(state: OptimizerState): Promise<SerializedOptimizerState> {
+	const slots: Record<string, Float32Array[]> = {};
+	for (const [name, variables] of Object.entries(state.slots)) {
+		// Copy: some backends hand back their own storage.
+		slots[name] = await Promise.all(variables.map(async (v) => new Float32Array(await v.data())));
+	}
+	return { step: state.step, slots };
+}
+
+/** Rebuilds device state from `exportOptimizerState`'s output, shaped like `params`. */
+export function importOptimizerState(
+	serialized: SerializedOptimizerState,
+	params: tf.Variable[]
+): OptimizerState {
+	if (!Number.isInteger(serialized.step) || serialized.step < 0) {
+		throw new Error(`optimizer state step must be a non-negative integer (got ${serialized.step})`);
+	}
+	for (const [name, arrays] of Object.entries(serialized.slots)) {
+		if (arrays.length !== params.length) {
+			throw new Error(`slot ${name} holds ${arrays.length} arrays for ${params.length} parameters`);
+		}
+		arrays.forEach((data, i) => {
+			const size = params[i]?.size;
+			if (data.length !== size)
+				throw new Error(`slot ${name}[${i}] has ${data.length} values, expected ${size}`);
+		});
+	}
+	const slots: Record<string, tf.Variable[]> = {};
+	for (const [name, arrays] of Object.entries(serialized.slots)) {
+		slots[name] = arrays.map((data, i) =>
+			tf.tidy(() => tf.variable(tf.tensor(data, (params[i] as tf.Variable).shape, 'float32'), false))
+		);
+	}
+	return { step: serialized.step, slots };
+}
+
+export function disposeOptimizerState(state: OptimizerState): void {
+	for (const variables of Object.values(state.slots)) for (const v of variables) v.dispose();
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadImageDataset, type ImageDataset } from '$lib/datasets/image-dataset';
+import { IMAGE_DATASETS } from '$lib/datasets/registry';
+import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
+import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
+import { READBACK_EVERY, runTrialLoop, type LoopOutcome } from './trial-loop';
+
+let digits: ImageDataset;
+
+beforeAll(async () => {
+	await tf.setBackend('cpu');
+	digits = await loadImageDataset(
+		IMAGE_DATASETS.digits,
+		async (p) => new Uint8Array(readFileSync(`static/${p}`))
+	);
+});
+
+const config: TrialConfig = {
+	...DEFAULT_TRIAL_CONFIG,
+	backend: 'cpu',
+	maxTrainSteps: 60,
+	evalEvery: 30,
+	batchSize: 32,
+	hiddenWidth: 32,
+	learningRate: 0.01
+};
+
+async function train(
+	c: TrialConfig,
+	onBatch?: () => void
+): Promise<{ metrics: MetricBatch; outcome: LoopOutcome; tensorCounts: number[] }> {
+	const metrics: MetricBatch = { train: emptyTrainRows(), evals: [] };
+	const tensorCounts: number[] = [];
+	const outcome = await runTrialLoop(c, digits, {
+		onMetrics: (batch) => {
+			appendBatch(metrics, batch);
+			tensorCounts.push(tf.memory().numTensors);
+			onBatch?.();
+		},
+		shouldStop: () => false
+	});
+	return { metrics, outcome, tensorCounts };
+}
+
+describe('runTrialLoop on digits (cpu backend)', () => {
+	it('trains: the loss falls, every step is logged once, evaluations land on schedule', async () => {
+		const { metrics, outcome } = await train(config);
+		expect(outcome).toEqual({ status: 'completed', steps: 60 });
+		expect(metrics.train.step).toEqual(Array.from({ length: 60 }, (_, i) => i));
+		expect(metrics.evals.map((e) => e.step)).toEqual([0, 30, 60]);
+		const [first, , last] = metrics.evals;
+		// ln(10) ≈ 2.30 is chance level for 10 classes.
+		expect(first!.valLoss).toBeGreaterThan(1.5);
+		expect(last!.valLoss).toBeLessThan(first!.valLoss * 0.6);
+		expect(last!.valAccuracy).toBeGreaterThan(0.7);
+		expect(metrics.train.lr.every((lr) => lr === 0.01)).toBe(true);
+		expect(metrics.train.gradNorm.every((g) => g > 0 && Number.isFinite(g))).toBe(true);
+	});
+
+	it('is deterministic: the same seed gives the same curve, another seed a different one', async () => {
+		const a = await train(config);
+		const b = await train(config);
+		const c = await train({ ...config, seed: 2 });
+		expect(b.metrics.train.loss).toEqual(a.metrics.train.loss);
+		expect(b.metrics.evals).toEqual(a.metrics.evals);
+		expect(c.metrics.train.loss).not.toEqual(a.metrics.train.loss);
+	});
+
+	it('leaks no tensors: the count is flat across steps and back to the start afterwards', async () => {
+		const before = tf.memory().numTensors;
+		const { tensorCounts } = await train({ ...config, maxTrainSteps: 5 * READBACK_EVERY, evalEvery: 1000 });
+		expect(tensorCounts.length).toBeGreaterThanOrEqual(5);
+		expect(new Set(tensorCounts).size).toBe(1);
+		expect(tf.memory().numTensors - before).toBe(0);
+	});
+
+	it('weights the partial last evaluation batch by its true size', async () => {
+		// 300 validation rows: eval batch 512 (one batch) and 1,024 must give the same mean.
+		const small = await train({ ...config, maxTrainSteps: 1, batchSize: 32 });
+		const large = await train({ ...config, maxTrainSteps: 1, batchSize: 1024 });
+		expect(small.metrics.evals[0]!.valLoss).toBeCloseTo(large.metrics.evals[0]!.valLoss, 5);
+	});
+
+	it('stops as infeasible when the loss becomes non-finite', async () => {
+		const { outcome, metrics } = await train({
+			...config,
+			optimizer: 'sgd',
+			learningRate: 1e38,
+			maxTrainSteps: 40
+		});
+		expect(outcome.status).toBe('infeasible');
+		expect(outcome.status === 'infeasible' && outcome.reason).toMatch(/non-finite at step \d+/);
+		expect(metrics.train.loss.some((l) => !Number.isFinite(l))).toBe(true);
+	});
+});

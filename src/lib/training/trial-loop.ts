@@ -1,0 +1,159 @@
+// The custom training loop of one trial: seeded init and data order, per-step learning rate from a
+// schedule, gradient clipping, the chosen optimizer, periodic evaluation on the whole validation
+// split. Step convention: "step t" is measured with the weights after t updates; train rows run
+// 0..maxTrainSteps−1 (the loss of the batch that produces update t+1, and the lr it uses), eval rows
+// at 0, evalEvery, 2·evalEvery, … and maxTrainSteps.
+// Scalars are read back in groups (every READBACK_EVERY steps and at evaluations): each readback
+// is a GPU sync, so reading every step would serialise the device.
+import * as tf from '@tensorflow/tfjs';
+import { BatchOrder } from '$lib/math/batch-order';
+import { buildSchedule, pickScheduleKeys } from '$lib/math/schedule-config';
+import { streamSeed } from '$lib/math/random';
+import { emptyTrainRows, type EvalRow, type MetricBatch } from '$lib/study/metrics';
+import type { TrialConfig } from '$lib/study/trial-config';
+import type { ImageDataset } from '$lib/datasets/image-dataset';
+import { evaluateSplit, type SplitTensors } from './evaluate';
+import { clipByGlobalNorm } from './grad-clip';
+import { createMlp, crossEntropyPerExample } from './mlp';
+import { createOptimizer, disposeOptimizerState, pickOptimizerKeys } from './optimizers';
+
+export const READBACK_EVERY = 20;
+/** Evaluation batches are at least this large (and never smaller than the training batch). */
+export const MIN_EVAL_BATCH = 512;
+
+export interface LoopProgress {
+	step: number;
+	maxTrainSteps: number;
+	/** Optimizer steps per second since training started (excludes data loading and setup). */
+	stepsPerSecond: number;
+}
+
+export interface TrialLoopHooks {
+	onMetrics(batch: MetricBatch, progress: LoopProgress): void | Promise<void>;
+	shouldStop(): boolean;
+}
+
+export type LoopOutcome =
+	| { status: 'completed'; steps: number }
+	| { status: 'stopped'; steps: number }
+	| { status: 'infeasible'; steps: number; reason: string };
+
+function toTensors(split: ImageDataset['train'], inputSize: number): SplitTensors {
+	return {
+		x: tf.tensor2d(split.images, [split.count, inputSize]),
+		y: tf.tensor1d(split.labels, 'int32'),
+		count: split.count
+	};
+}
+
+export async function runTrialLoop(
+	config: TrialConfig,
+	data: ImageDataset,
+	hooks: TrialLoopHooks
+): Promise<LoopOutcome> {
+	const { spec } = data;
+	const inputSize = spec.height * spec.width;
+	const classes = spec.classes;
+	const schedule = buildSchedule(pickScheduleKeys(config), config.maxTrainSteps);
+	const optimizer = createOptimizer(pickOptimizerKeys(config));
+	const model = createMlp(
+		{ inputSize, hiddenWidth: config.hiddenWidth, depth: config.depth, classes },
+		streamSeed(config.seed, 'init')
+	);
+	const order = new BatchOrder(data.train.count, streamSeed(config.seed, 'data-order'));
+	// The dataset stays resident on the device; each step uploads only the batch's indices.
+	const train = toTensors(data.train, inputSize);
+	const val = toTensors(data.val, inputSize);
+	const optState = optimizer.init(model.params);
+	const evalBatch = Math.max(MIN_EVAL_BATCH, config.batchSize);
+
+	const pending: { step: number; lr: number; scalars: tf.Tensor }[] = [];
+	let rows = emptyTrainRows();
+	let evals: EvalRow[] = [];
+	const started = performance.now();
+
+	const evaluate = async (step: number) => {
+		const result = await evaluateSplit(model.forward, val, classes, evalBatch);
+		evals.push({ step, valLoss: result.loss, valAccuracy: result.accuracy });
+	};
+
+	/** Reads back pending scalars in one sync; returns the first non-finite loss's step, if any. */
+	const drain = async (): Promise<number | undefined> => {
+		if (pending.length === 0) return undefined;
+		const stacked = tf.stack(pending.map((p) => p.scalars));
+		const values = await stacked.data();
+		stacked.dispose();
+		let badStep: number | undefined;
+		pending.forEach((p, i) => {
+			const loss = values[3 * i]!;
+			rows.step.push(p.step);
+			rows.loss.push(loss);
+			rows.lr.push(p.lr);
+			rows.gradNorm.push(values[3 * i + 1]!);
+			rows.clipped.push(values[3 * i + 2]!);
+			if (!Number.isFinite(loss) && badStep === undefined) badStep = p.step;
+			p.scalars.dispose();
+		});
+		pending.length = 0;
+		return badStep;
+	};
+
+	const publish = async (step: number) => {
+		const batch = { train: rows, evals };
+		rows = emptyTrainRows();
+		evals = [];
+		const seconds = (performance.now() - started) / 1000;
+		await hooks.onMetrics(batch, {
+			step,
+			maxTrainSteps: config.maxTrainSteps,
+			stepsPerSecond: seconds > 0 ? step / seconds : 0
+		});
+	};
+
+	try {
+		await evaluate(0);
+		for (let step = 0; step < config.maxTrainSteps; step++) {
+			const lr = schedule(step);
+			const indices = order.nextBatch(config.batchSize);
+			const scalars = tf.tidy(() => {
+				const idx = tf.tensor1d(indices, 'int32');
+				const x = tf.gather(train.x, idx) as tf.Tensor2D;
+				const y = tf.gather(train.y, idx) as tf.Tensor1D;
+				const { value, grads } = tf.variableGrads(
+					() => tf.mean(crossEntropyPerExample(model.forward(x), y, classes)) as tf.Scalar,
+					model.params
+				);
+				const clip = clipByGlobalNorm(
+					model.params.map((p) => grads[p.name]!),
+					config.gradClipNorm
+				);
+				optimizer.apply(model.params, clip.grads, optState, lr);
+				return tf.stack([value, clip.norm, clip.clipped]);
+			});
+			pending.push({ step, lr, scalars });
+
+			const done = step + 1;
+			const isEval = done % config.evalEvery === 0 || done === config.maxTrainSteps;
+			if (isEval || pending.length >= READBACK_EVERY) {
+				const badStep = await drain();
+				if (badStep !== undefined) {
+					await publish(done);
+					return {
+						status: 'infeasible',
+						steps: done,
+						reason: `training loss became non-finite at step ${badStep}`
+					};
+				}
+				if (isEval) await evaluate(done);
+				await publish(done);
+				if (hooks.shouldStop()) return { status: 'stopped', steps: done };
+			}
+		}
+		return { status: 'completed', steps: config.maxTrainSteps };
+	} finally {
+		for (const p of pending) p.scalars.dispose();
+		disposeOptimizerState(optState);
+		model.dispose();
+		for (const t of [train.x, train.y, val.x, val.y]) t.dispose();
+	}
+}

@@ -1,0 +1,78 @@
+// The dedicated module worker that trains trials. Exposes TrialWorkerApi (workers/protocol.ts).
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { fetchFromOrigin, loadImageDataset, type ImageDataset } from '$lib/datasets/image-dataset';
+import { IMAGE_DATASETS } from '$lib/datasets/registry';
+import { initBackend, type BackendReport } from '$lib/training/backend';
+import { runTrialLoop } from '$lib/training/trial-loop';
+import type { BackendChoice, DatasetName } from '$lib/study/trial-config';
+import type { TrialEvent, TrialResult, TrialWorkerApi } from './protocol';
+
+setWasmPaths({
+	'tfjs-backend-wasm.wasm': wasmPlain,
+	'tfjs-backend-wasm-simd.wasm': wasmSimd,
+	'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded
+});
+
+// Datasets are decoded once per worker and reused by later trials.
+const datasets = new Map<DatasetName, Promise<ImageDataset>>();
+const fetchBytes = fetchFromOrigin(new URL('/', self.location.href).href);
+let stopRequested = false;
+// Backend switches must not overlap: tfjs keeps one global engine per worker.
+let backendQueue: Promise<unknown> = Promise.resolve();
+
+function switchBackend(choice: BackendChoice): Promise<BackendReport> {
+	const next = backendQueue.then(() => initBackend(choice));
+	backendQueue = next.catch(() => undefined);
+	return next;
+}
+
+function dataset(name: DatasetName): Promise<ImageDataset> {
+	let loading = datasets.get(name);
+	if (!loading) {
+		loading = loadImageDataset(IMAGE_DATASETS[name], fetchBytes);
+		loading.catch(() => datasets.delete(name));
+		datasets.set(name, loading);
+	}
+	return loading;
+}
+
+function message(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+const api: TrialWorkerApi = {
+	probeBackend: (choice) => switchBackend(choice),
+
+	async runTrial(config, onEvent: (event: TrialEvent) => void): Promise<TrialResult> {
+		stopRequested = false;
+		let report: BackendReport | null = null;
+		try {
+			onEvent({ type: 'phase', phase: 'starting-backend' });
+			report = await switchBackend(config.backend);
+			onEvent({ type: 'backend', report });
+			onEvent({ type: 'phase', phase: 'loading-data' });
+			const data = await dataset(config.dataset);
+			onEvent({ type: 'phase', phase: 'training' });
+			const outcome = await runTrialLoop(config, data, {
+				onMetrics: (batch, progress) => onEvent({ type: 'metrics', batch, progress }),
+				shouldStop: () => stopRequested
+			});
+			return { ...outcome, backend: report };
+		} catch (error) {
+			return { status: 'failed', error: message(error), backend: report };
+		}
+	},
+
+	stop() {
+		stopRequested = true;
+	},
+
+	numTensors: () => tf.memory().numTensors
+};
+
+Comlink.expose(api);
