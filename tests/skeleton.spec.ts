@@ -32,12 +32,14 @@ test('a wasm trial on digits trains without freezing the page, and survives a re
 	expect(pathBefore?.length).toBeGreaterThan(200);
 
 	// Hover read-out names the step under the pointer.
-	const box = await page.locator('rect.overlay').boundingBox();
-	await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
-	await expect(page.getByTestId('chart-readout')).toContainText(/train loss @ step 1\d\d/);
+	const lossChart = page.locator('[data-chart="Loss"]');
+	const overlay = lossChart.locator('rect.overlay');
+	const box = await overlay.boundingBox();
+	await overlay.hover({ position: { x: box!.width / 2, y: box!.height / 2 } });
+	await expect(lossChart.getByTestId('chart-readout')).toContainText(/train loss @ step 1\d\d/);
 
 	// The log-scale toggle redraws the same data on another axis.
-	await page.getByLabel('log scale').check();
+	await lossChart.getByLabel('log scale').check();
 	await expect(trainPath).not.toHaveAttribute('d', pathBefore!);
 
 	await page.reload();

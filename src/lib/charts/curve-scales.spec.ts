@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	axisTicks,
 	curveScales,
 	drawable,
 	formatValue,
@@ -35,10 +36,24 @@ describe('curveScales', () => {
 		expect(s.y.domain()[0]).toBeGreaterThan(0);
 	});
 
-	it('gives a flat series a visible band', () => {
+	it('gives a flat series a visible band proportional to its value', () => {
 		const s = curveScales([{ ...loss, ys: [1, 1, 1, 1] }], { width: 10, height: 10 }, false);
 		expect(s.y.domain()[0]).toBeLessThan(1);
 		expect(s.y.domain()[1]).toBeGreaterThan(1);
+		const small = curveScales(
+			[{ ...loss, ys: [0.003, 0.003, 0.003, 0.003] }],
+			{ width: 10, height: 10 },
+			false
+		);
+		expect(small.y.domain()[0]).toBeGreaterThanOrEqual(0);
+		expect(small.y.domain()[1]).toBeLessThanOrEqual(0.005);
+	});
+
+	it('labels only 1, 2, 5 × 10^k on a log axis spanning decades', () => {
+		const s = curveScales([{ ...loss, ys: [0.1, 10] }], { width: 10, height: 100 }, true);
+		expect(axisTicks(s.y, true)).toEqual([0.1, 0.2, 0.5, 1, 2, 5, 10]);
+		const wide = curveScales([{ ...loss, ys: [1e-5, 10] }], { width: 10, height: 100 }, true);
+		expect(axisTicks(wide.y, true)).toEqual([1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10]);
 	});
 });
 

@@ -10,6 +10,10 @@ export interface CurveSeries {
 	ys: readonly number[];
 	/** Draw markers at each point (sparse series such as evaluations). */
 	markers?: boolean;
+	/** Markers only, no connecting line. */
+	hideLine?: boolean;
+	/** Dashed line: derived curves such as averaged weights. */
+	dashed?: boolean;
 }
 
 export type YScale = ScaleLinear<number, number> | ScaleLogarithmic<number, number>;
@@ -34,15 +38,38 @@ export function curveScales(
 	const [x0 = 0, x1 = 1] = extent(xs);
 	let [y0 = logY ? 0.1 : 0, y1 = 1] = extent(ys);
 	if (y0 === y1) {
-		// A flat series still needs a visible band around it.
-		y0 = logY ? y0 / 2 : y0 - 0.5;
-		y1 = logY ? y1 * 2 : y1 + 0.5;
+		// A flat series (a constant learning rate) still needs a visible band, scaled to its value.
+		const half = y0 === 0 ? 1 : Math.abs(y0) / 2;
+		y0 = logY ? y0 / 2 : y0 - half;
+		y1 = logY ? y1 * 2 : y1 + half;
 	}
 	const x = scaleLinear()
 		.domain([x0, x1 === x0 ? x0 + 1 : x1])
 		.range([0, size.width]);
 	const y = (logY ? scaleLog() : scaleLinear()).domain([y0, y1]).range([size.height, 0]).nice();
 	return { x, y };
+}
+
+/**
+ * Tick values for an axis. On a log axis spanning more than a decade only 1·10ᵏ (and 2·, 5· when few
+ * decades are shown) get labels, so labels never crowd; within a decade the linear ticks are fine.
+ */
+export function axisTicks(scale: YScale | ScaleLinear<number, number>, logY: boolean, count = 5): number[] {
+	if (!logY) return scale.ticks(count);
+	const [lo, hi] = scale.domain() as [number, number];
+	const firstDecade = Math.floor(Math.log10(lo));
+	const lastDecade = Math.ceil(Math.log10(hi));
+	const decades = lastDecade - firstDecade;
+	if (decades <= 1) return scale.ticks(count);
+	const multiples = decades <= 3 ? [1, 2, 5] : [1];
+	const ticks: number[] = [];
+	for (let d = firstDecade; d <= lastDecade; d++) {
+		for (const m of multiples) {
+			const t = Number((m * 10 ** d).toPrecision(12)); // 10 ** -5 is not exactly 1e-5
+			if (t >= lo && t <= hi) ticks.push(t);
+		}
+	}
+	return ticks;
 }
 
 /** SVG path data for one series; undrawable points break the line instead of dragging it to 0. */

@@ -51,10 +51,10 @@ export const DEFAULT_COOLDOWN_SHAPE: CooldownShape = 'linear';
 export const DEFAULT_FINAL_LR_FRACTION = 0;
 export const DEFAULT_RSQRT_TIMESCALE = 10_000;
 
-type OptionalKey = Exclude<keyof ScheduleConfig, 'schedule' | 'learningRate'>;
+export type OptionalScheduleKey = Exclude<keyof ScheduleConfig, 'schedule' | 'learningRate'>;
 
 /** The schedules that read each optional key; the key is an error on any other schedule. */
-const KEY_USERS: Record<OptionalKey, readonly ScheduleName[]> = {
+export const SCHEDULE_KEY_USERS: Record<OptionalScheduleKey, readonly ScheduleName[]> = {
 	warmupSteps: SCHEDULE_NAMES,
 	cooldownSteps: ['wsd'],
 	cooldownFraction: ['wsd'],
@@ -164,7 +164,10 @@ export function validateScheduleConfig(
 		fail('cooldownSteps', 'give either cooldownSteps or cooldownFraction, not both');
 	}
 	if (scheduleName !== undefined) {
-		for (const [key, users] of Object.entries(KEY_USERS) as [OptionalKey, readonly ScheduleName[]][]) {
+		for (const [key, users] of Object.entries(SCHEDULE_KEY_USERS) as [
+			OptionalScheduleKey,
+			readonly ScheduleName[]
+		][]) {
 			if (input[key] !== undefined && !users.includes(scheduleName)) {
 				fail(key, `only used by ${listSchedules(users)}, not by ${JSON.stringify(scheduleName)}`);
 			}

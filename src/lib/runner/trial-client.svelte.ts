@@ -46,7 +46,12 @@ export class TrialClient {
 
 	constructor(
 		private readonly db: LabDb,
-		private readonly onTrialChanged: (trial: TrialRecord) => void
+		private readonly hooks: {
+			/** A trial record was created or updated in the database. */
+			onTrialChanged(trial: TrialRecord): void;
+			/** A trial ended and all its metrics are stored; `metrics` is everything it logged. */
+			onTrialFinished(trialId: string, metrics: MetricBatch): void;
+		}
 	) {}
 
 	get running(): boolean {
@@ -91,7 +96,7 @@ export class TrialClient {
 			id: newTrialId(),
 			createdAt: now,
 			updatedAt: now,
-			config: $state.snapshot(config) as TrialConfig,
+			config,
 			status: 'running',
 			lastStep: 0,
 			summary: null
@@ -99,7 +104,7 @@ export class TrialClient {
 		this.activeTrialId = trial.id;
 		await putTrial(this.db, trial);
 		// Each UI change renders in its own task, so no single task grows long (DESIGN: main thread stays free).
-		this.onTrialChanged(trial);
+		this.hooks.onTrialChanged(trial);
 		await yieldToEventLoop();
 		this.live = { train: emptyTrainRows(), evals: [] };
 		this.progress = null;
@@ -131,7 +136,7 @@ export class TrialClient {
 				const chunkSeq = seq++;
 				this.enqueueWrite(async () => {
 					const updated = await appendMetrics(this.db, trial.id, chunkSeq, event.batch, event.progress.step);
-					this.onTrialChanged(updated);
+					this.hooks.onTrialChanged(updated);
 				});
 			}
 		};
@@ -163,10 +168,11 @@ export class TrialClient {
 				backend: result.backend ?? stored.backend
 			};
 			await putTrial(this.db, finished);
-			this.onTrialChanged(finished);
+			this.hooks.onTrialChanged(finished);
 		});
 		await this.writes;
 		this.lastResult = result;
+		this.hooks.onTrialFinished(trial.id, this.live);
 		this.activeTrialId = null;
 		this.phase = 'idle';
 	}

@@ -4,7 +4,8 @@ import { TrialClient } from '$lib/runner/trial-client.svelte';
 import { openLabDb, type LabDb, type TrialRecord } from '$lib/storage/schema';
 import { deleteTrial, listTrials, markInterruptedTrials, readMetrics } from '$lib/storage/trials';
 import type { MetricBatch } from '$lib/study/metrics';
-import { DEFAULT_TRIAL_CONFIG, trialConfigProblems, type TrialConfig } from '$lib/study/trial-config';
+import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
+import { checkTrialConfig, cleanTrialConfig } from '$lib/study/trial-config-clean';
 
 /** How long a deleted trial can still be brought back, in milliseconds. */
 export const UNDO_WINDOW_MS = 8000;
@@ -20,7 +21,13 @@ export class LabState {
 	private deleteTimer: ReturnType<typeof setTimeout> | null = null;
 
 	private constructor(private readonly db: LabDb) {
-		this.client = new TrialClient(db, (trial) => this.upsert(trial));
+		this.client = new TrialClient(db, {
+			onTrialChanged: (trial) => this.upsert(trial),
+			onTrialFinished: (id, metrics) => {
+				// Keep showing the finished trial: what it logged is exactly what was stored.
+				if (this.selectedId === id) this.storedMetrics = metrics;
+			}
+		});
 	}
 
 	static async open(): Promise<LabState> {
@@ -56,9 +63,10 @@ export class LabState {
 	}
 
 	async run(): Promise<void> {
-		this.formProblems = trialConfigProblems(this.config);
+		const config = cleanTrialConfig($state.snapshot(this.config) as TrialConfig);
+		this.formProblems = checkTrialConfig(config);
 		if (this.formProblems.length > 0) return;
-		const trial = await this.client.start(this.config);
+		const trial = await this.client.start(config);
 		this.selectedId = trial.id;
 	}
 

@@ -20,6 +20,12 @@ export interface EvalRow {
 	/** Mean validation cross-entropy over the whole validation split, in nats. */
 	valLoss: number;
 	valAccuracy: number;
+	/** The same evaluation with the EMA weights, when `emaDecay` is set. */
+	emaValLoss?: number;
+	emaValAccuracy?: number;
+	/** The same evaluation with the SWA weights, once SWA has sampled at least once. */
+	swaValLoss?: number;
+	swaValAccuracy?: number;
 }
 
 export interface MetricBatch {

@@ -38,7 +38,11 @@ export interface TrialConfig {
 	weightDecay?: number;
 	/** Clip the global gradient norm to this value; absent or 0 = no clipping. */
 	gradClipNorm?: number;
+	/** Polyak averaging: avg ← emaDecay·avg + (1 − emaDecay)·w after every step; absent = off. */
 	emaDecay?: number;
+	/** Stochastic weight averaging: uniform average of the weights every `swaEvery` steps from `swaStart`. */
+	swaStart?: number;
+	swaEvery?: number;
 
 	schedule: ScheduleName;
 	warmupSteps?: number;

@@ -94,4 +94,42 @@ describe('runTrialLoop on digits (cpu backend)', () => {
 		expect(outcome.status === 'infeasible' && outcome.reason).toMatch(/non-finite at step \d+/);
 		expect(metrics.train.loss.some((l) => !Number.isFinite(l))).toBe(true);
 	});
+
+	it('logs the scheduled learning rate, the unclipped gradient norm and the clipped flag per step', async () => {
+		const { metrics } = await train({
+			...config,
+			maxTrainSteps: 40,
+			schedule: 'cosine',
+			warmupSteps: 10,
+			gradClipNorm: 1e-3
+		});
+		// Warmup: lr·step/10 (step 5 → half of 0.01); cosine over steps 10..40: halfway (step 25) is half.
+		expect(metrics.train.lr[0]).toBe(0);
+		expect(metrics.train.lr[5]).toBeCloseTo(0.005, 12);
+		expect(metrics.train.lr[10]).toBeCloseTo(0.01, 12);
+		expect(metrics.train.lr[25]).toBeCloseTo(0.005, 12);
+		// A 1e-3 threshold is far below any real gradient norm here: every step clips, and the
+		// logged norm is the one before clipping.
+		expect(metrics.train.clipped.every((c) => c === 1)).toBe(true);
+		expect(Math.min(...metrics.train.gradNorm)).toBeGreaterThan(1e-3);
+	});
+
+	it('evaluates EMA and SWA weights alongside the raw ones', async () => {
+		const { metrics } = await train({
+			...config,
+			maxTrainSteps: 40,
+			evalEvery: 20,
+			emaDecay: 0.9,
+			swaStart: 20,
+			swaEvery: 5
+		});
+		const [atStart, mid, end] = metrics.evals;
+		expect(atStart!.emaValLoss).toBeUndefined(); // nothing averaged before the first step
+		expect(mid!.emaValLoss).toBeGreaterThan(0);
+		expect(mid!.emaValLoss).not.toBe(mid!.valLoss);
+		expect(mid!.swaValLoss).toBeGreaterThan(0); // sampled once, at step 20: equals the raw weights
+		expect(mid!.swaValLoss).toBeCloseTo(mid!.valLoss, 5);
+		expect(end!.swaValLoss).not.toBeCloseTo(end!.valLoss, 5);
+		expect(end!.emaValAccuracy).toBeGreaterThan(0.1);
+	});
 });

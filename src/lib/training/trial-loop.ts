@@ -16,6 +16,13 @@ import { evaluateSplit, type SplitTensors } from './evaluate';
 import { clipByGlobalNorm } from './grad-clip';
 import { createMlp, crossEntropyPerExample } from './mlp';
 import { createOptimizer, disposeOptimizerState, pickOptimizerKeys } from './optimizers';
+import {
+	createEma,
+	createSwa,
+	disposeAverageState,
+	withAveragedWeights,
+	type WeightAverager
+} from './weight-averaging';
 
 export const READBACK_EVERY = 20;
 /** Evaluation batches are at least this large (and never smaller than the training batch). */
@@ -46,6 +53,14 @@ function toTensors(split: ImageDataset['train'], inputSize: number): SplitTensor
 	};
 }
 
+function createAveragers(config: TrialConfig): WeightAverager[] {
+	const averagers: WeightAverager[] = [];
+	if (config.emaDecay !== undefined) averagers.push(createEma(config.emaDecay));
+	if (config.swaEvery !== undefined)
+		averagers.push(createSwa({ start: config.swaStart ?? 0, every: config.swaEvery }));
+	return averagers;
+}
+
 export async function runTrialLoop(
 	config: TrialConfig,
 	data: ImageDataset,
@@ -65,6 +80,10 @@ export async function runTrialLoop(
 	const train = toTensors(data.train, inputSize);
 	const val = toTensors(data.val, inputSize);
 	const optState = optimizer.init(model.params);
+	const averagers = createAveragers(config).map((averager) => ({
+		averager,
+		state: averager.init(model.params)
+	}));
 	const evalBatch = Math.max(MIN_EVAL_BATCH, config.batchSize);
 
 	const pending: { step: number; lr: number; scalars: tf.Tensor }[] = [];
@@ -74,7 +93,16 @@ export async function runTrialLoop(
 
 	const evaluate = async (step: number) => {
 		const result = await evaluateSplit(model.forward, val, classes, evalBatch);
-		evals.push({ step, valLoss: result.loss, valAccuracy: result.accuracy });
+		const row: EvalRow = { step, valLoss: result.loss, valAccuracy: result.accuracy };
+		for (const { averager, state } of averagers) {
+			if (state.updates === 0) continue; // nothing averaged yet (SWA before its start)
+			const averaged = await withAveragedWeights(model.params, state, () =>
+				evaluateSplit(model.forward, val, classes, evalBatch)
+			);
+			row[`${averager.kind}ValLoss`] = averaged.loss;
+			row[`${averager.kind}ValAccuracy`] = averaged.accuracy;
+		}
+		evals.push(row);
 	};
 
 	/** Reads back pending scalars in one sync; returns the first non-finite loss's step, if any. */
@@ -131,8 +159,9 @@ export async function runTrialLoop(
 				return tf.stack([value, clip.norm, clip.clipped]);
 			});
 			pending.push({ step, lr, scalars });
-
 			const done = step + 1;
+			for (const { averager, state } of averagers) averager.update(model.params, state, done);
+
 			const isEval = done % config.evalEvery === 0 || done === config.maxTrainSteps;
 			if (isEval || pending.length >= READBACK_EVERY) {
 				const badStep = await drain();
@@ -153,6 +182,7 @@ export async function runTrialLoop(
 	} finally {
 		for (const p of pending) p.scalars.dispose();
 		disposeOptimizerState(optState);
+		for (const { state } of averagers) disposeAverageState(state);
 		model.dispose();
 		for (const t of [train.x, train.y, val.x, val.y]) t.dispose();
 	}

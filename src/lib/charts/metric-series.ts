@@ -1,0 +1,74 @@
+// Turns a trial's stored metric rows into the series each chart draws.
+import type { EvalRow, MetricBatch } from '$lib/study/metrics';
+import type { CurveSeries } from './curve-scales';
+
+export const COLORS = {
+	train: '#2563eb',
+	val: '#dc2626',
+	ema: '#9333ea',
+	swa: '#059669',
+	lr: '#0f766e',
+	gradNorm: '#b45309',
+	clipped: '#b91c1c'
+};
+
+function evalSeries(
+	evals: EvalRow[],
+	key: keyof EvalRow,
+	id: string,
+	label: string,
+	color: string,
+	dashed = false
+): CurveSeries | null {
+	const rows = evals.filter((e) => e[key] !== undefined);
+	if (rows.length === 0) return null;
+	return {
+		id,
+		label,
+		color,
+		dashed,
+		markers: true,
+		xs: rows.map((e) => e.step),
+		ys: rows.map((e) => e[key]!)
+	};
+}
+
+export function lossSeries(m: MetricBatch): CurveSeries[] {
+	const series: (CurveSeries | null)[] = [
+		{ id: 'train', label: 'train loss', color: COLORS.train, xs: m.train.step, ys: m.train.loss },
+		evalSeries(m.evals, 'valLoss', 'val', 'validation loss', COLORS.val),
+		evalSeries(m.evals, 'emaValLoss', 'ema', 'validation loss (EMA weights)', COLORS.ema, true),
+		evalSeries(m.evals, 'swaValLoss', 'swa', 'validation loss (SWA weights)', COLORS.swa, true)
+	];
+	return series.filter((s): s is CurveSeries => s !== null);
+}
+
+export function learningRateSeries(m: MetricBatch): CurveSeries[] {
+	return [{ id: 'lr', label: 'learning rate', color: COLORS.lr, xs: m.train.step, ys: m.train.lr }];
+}
+
+/** Unclipped gradient norm per step, plus the clipped steps as markers on the same curve. */
+export function gradNormSeries(m: MetricBatch): CurveSeries[] {
+	const series: CurveSeries[] = [
+		{
+			id: 'grad-norm',
+			label: 'gradient norm (before clipping)',
+			color: COLORS.gradNorm,
+			xs: m.train.step,
+			ys: m.train.gradNorm
+		}
+	];
+	const clippedAt = m.train.step.filter((_, i) => m.train.clipped[i] === 1);
+	if (clippedAt.length > 0) {
+		series.push({
+			id: 'clipped',
+			label: `clipped (${clippedAt.length} of ${m.train.step.length} steps)`,
+			color: COLORS.clipped,
+			markers: true,
+			hideLine: true,
+			xs: clippedAt,
+			ys: m.train.gradNorm.filter((_, i) => m.train.clipped[i] === 1)
+		});
+	}
+	return series;
+}
