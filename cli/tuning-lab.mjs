@@ -16,6 +16,14 @@ const COMMANDS = {
 	schedule: {
 		summary: 'print the learning rate of every step of a schedule config as CSV',
 		load: () => import('./commands/schedule.ts')
+	},
+	validate: {
+		summary: 'check a study file and list every problem with its JSON path',
+		load: () => import('./commands/validate.ts')
+	},
+	sample: {
+		summary: 'print the trials a study file would run (index and parameters) as JSON',
+		load: () => import('./commands/sample.ts')
 	}
 };
 

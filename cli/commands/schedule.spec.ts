@@ -98,6 +98,6 @@ describe('tuning-lab dispatcher', () => {
 	it('exits with 2 for an unknown command', () => {
 		const { status, stderr } = tuningLab('frobnicate');
 		expect(status).toBe(2);
-		expect(stderr).toBe('tuning-lab: unknown command "frobnicate"; commands: schedule\n');
+		expect(stderr).toBe('tuning-lab: unknown command "frobnicate"; commands: schedule, validate, sample\n');
 	});
 });

@@ -91,8 +91,22 @@ describe('runTrialLoop on digits (cpu backend)', () => {
 			maxTrainSteps: 40
 		});
 		expect(outcome.status).toBe('infeasible');
-		expect(outcome.status === 'infeasible' && outcome.reason).toMatch(/non-finite at step \d+/);
+		expect(outcome.status === 'infeasible' && outcome.reason).toMatch(/non-finite \(NaN\) at step \d+/);
 		expect(metrics.train.loss.some((l) => !Number.isFinite(l))).toBe(true);
+	});
+
+	it('stops as infeasible when the loss explodes past 10× its initial value after warmup', async () => {
+		const { outcome, metrics } = await train({
+			...config,
+			optimizer: 'sgd',
+			learningRate: 50,
+			maxTrainSteps: 60
+		});
+		expect(outcome.status).toBe('infeasible');
+		expect(outcome.status === 'infeasible' && outcome.reason).toMatch(/over 10× its initial value/);
+		const initial = metrics.evals[0]!.valLoss;
+		expect(metrics.train.loss.some((l) => l > 10 * initial || !Number.isFinite(l))).toBe(true);
+		expect(outcome.steps).toBeLessThan(60);
 	});
 
 	it('logs the scheduled learning rate, the unclipped gradient norm and the clipped flag per step', async () => {

@@ -7,6 +7,7 @@
 // is a GPU sync, so reading every step would serialise the device.
 import * as tf from '@tensorflow/tfjs';
 import { BatchOrder } from '$lib/math/batch-order';
+import { divergenceReason } from '$lib/math/divergence';
 import { buildSchedule, pickScheduleKeys } from '$lib/math/schedule-config';
 import { streamSeed } from '$lib/math/random';
 import { emptyTrainRows, type EvalRow, type MetricBatch } from '$lib/study/metrics';
@@ -105,13 +106,16 @@ export async function runTrialLoop(
 		evals.push(row);
 	};
 
-	/** Reads back pending scalars in one sync; returns the first non-finite loss's step, if any. */
-	const drain = async (): Promise<number | undefined> => {
-		if (pending.length === 0) return undefined;
+	let initialLoss = Number.NaN;
+	const warmupSteps = config.warmupSteps ?? 0;
+
+	/** Reads back pending scalars in one sync; returns why the trial diverged, if it did. */
+	const drain = async (): Promise<string | null> => {
+		if (pending.length === 0) return null;
 		const stacked = tf.stack(pending.map((p) => p.scalars));
 		const values = await stacked.data();
 		stacked.dispose();
-		let badStep: number | undefined;
+		let diverged: string | null = null;
 		pending.forEach((p, i) => {
 			const loss = values[3 * i]!;
 			rows.step.push(p.step);
@@ -119,11 +123,11 @@ export async function runTrialLoop(
 			rows.lr.push(p.lr);
 			rows.gradNorm.push(values[3 * i + 1]!);
 			rows.clipped.push(values[3 * i + 2]!);
-			if (!Number.isFinite(loss) && badStep === undefined) badStep = p.step;
+			diverged ??= divergenceReason(p.step, loss, initialLoss, warmupSteps);
 			p.scalars.dispose();
 		});
 		pending.length = 0;
-		return badStep;
+		return diverged;
 	};
 
 	const publish = async (step: number) => {
@@ -140,6 +144,7 @@ export async function runTrialLoop(
 
 	try {
 		await evaluate(0);
+		initialLoss = evals[0]!.valLoss;
 		for (let step = 0; step < config.maxTrainSteps; step++) {
 			const lr = schedule(step);
 			const indices = order.nextBatch(config.batchSize);
@@ -164,14 +169,10 @@ export async function runTrialLoop(
 
 			const isEval = done % config.evalEvery === 0 || done === config.maxTrainSteps;
 			if (isEval || pending.length >= READBACK_EVERY) {
-				const badStep = await drain();
-				if (badStep !== undefined) {
+				const diverged = await drain();
+				if (diverged) {
 					await publish(done);
-					return {
-						status: 'infeasible',
-						steps: done,
-						reason: `training loss became non-finite at step ${badStep}`
-					};
+					return { status: 'infeasible', steps: done, reason: diverged };
 				}
 				if (isEval) await evaluate(done);
 				await publish(done);

@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The real executable, run as a user would, against fixture files in a temporary folder.
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const folder = mkdtempSync(join(tmpdir(), 'tuning-lab-validate-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function tuningLab(...args: string[]) {
+	const result = spawnSync('node', ['cli/tuning-lab.mjs', ...args], { cwd: repoRoot, encoding: 'utf8' });
+	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function fixture(name: string, content: unknown): string {
+	const path = join(folder, name);
+	writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+	return path;
+}
+
+const study = {
+	format: 'tuning-lab.study',
+	version: 1,
+	name: 'Optimizers on digits',
+	goal: 'Which optimizer is better here?',
+	workload: { dataset: 'digits', model: 'mlp' },
+	budget: { maxTrainSteps: 100, evalEvery: 10, checkpointEvery: 20, keepBestCheckpoints: 1 },
+	objective: { metric: 'valLoss', goal: 'minimize' },
+	fixed: { schedule: 'cosine' },
+	search: { algorithm: 'random', trials: 4, seed: 2 },
+	params: [
+		{ name: 'optimizer', role: 'scientific', type: 'categorical', values: ['sgd', 'adam'] },
+		{
+			name: 'learningRate',
+			role: 'nuisance',
+			type: 'float',
+			min: 0.1,
+			max: 1,
+			scale: 'log',
+			when: { optimizer: ['sgd'] }
+		},
+		{
+			name: 'learningRate',
+			role: 'nuisance',
+			type: 'float',
+			min: 1e-4,
+			max: 1e-2,
+			scale: 'log',
+			when: { optimizer: ['adam'] }
+		}
+	]
+};
+
+describe('tuning-lab validate', () => {
+	it('prints the name and size of a valid study', () => {
+		const { status, stdout, stderr } = tuningLab('validate', fixture('good.json', study));
+		expect(stderr).toBe('');
+		expect(status).toBe(0);
+		expect(stdout).toBe('ok: Optimizers on digits (4 trials, 2 searched parameters)\n');
+	});
+
+	it('accepts the bundled default study', () => {
+		const { status, stdout } = tuningLab('validate', 'static/studies/default-digits.study.json');
+		expect(status).toBe(0);
+		expect(stdout).toBe('ok: Digits MLP: hidden width (6 trials, 2 searched parameters)\n');
+	});
+
+	it('exits with 1 and lists every problem as PATH: message', () => {
+		const bad = {
+			...study,
+			fixed: { schedule: 'cosine', rho: 0.9 },
+			params: [
+				...study.params,
+				{ name: 'maxTrainSteps', role: 'nuisance', type: 'int', min: 10, max: 90, scale: 'log' }
+			]
+		};
+		const { status, stdout, stderr } = tuningLab('validate', fixture('bad.json', bad));
+		expect(status).toBe(1);
+		expect(stdout).toBe('');
+		expect(stderr).toBe(
+			'$.params[3].name: maxTrainSteps cannot be searched: set it once in budget.maxTrainSteps, because one ' +
+				'length holds for every trial; refine it later from the steps where the best checkpoints land ' +
+				'(playbook, "Deciding how long to train")\n'
+		);
+		const second = tuningLab(
+			'validate',
+			fixture('rho.json', { ...study, fixed: { schedule: 'cosine', rho: 0.9 } })
+		);
+		expect(second.status).toBe(1);
+		expect(second.stderr).toBe(
+			'$.fixed.rho: rho does not apply to sgd (in trials where optimizer is sgd), which takes only learningRate ' +
+				'and weightDecay; search it with a when condition on optimizer instead of fixing it\n' +
+				'$.fixed.rho: rho does not apply to adam (in trials where optimizer is adam), which takes beta1, beta2 ' +
+				'and epsilon; search it with a when condition on optimizer instead of fixing it\n'
+		);
+	});
+
+	it('exits with 1 for invalid JSON, with its line and column', () => {
+		const { status, stderr } = tuningLab(
+			'validate',
+			fixture('broken.json', '{\n  "format": "tuning-lab.study",\n}\n')
+		);
+		expect(status).toBe(1);
+		expect(stderr).toBe('$: invalid JSON at line 3, column 1: a comma before "}" is not allowed in JSON\n');
+	});
+
+	it('exits with 2 for bad usage and unreadable files', () => {
+		const none = tuningLab('validate');
+		expect(none.status).toBe(2);
+		expect(none.stderr).toBe(
+			'validate: expected exactly one study file, got 0 arguments\nRun "tuning-lab validate --help" for usage.\n'
+		);
+		const missing = tuningLab('validate', join(folder, 'absent.json'));
+		expect(missing.status).toBe(2);
+		expect(missing.stderr).toMatch(/^validate: cannot read ".*absent\.json": no such file\n/);
+		const help = tuningLab('validate', '--help');
+		expect(help.status).toBe(0);
+		expect(help.stdout).toMatch(/^usage: tuning-lab validate FILE\n/);
+	});
+});

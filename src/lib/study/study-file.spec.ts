@@ -1,0 +1,346 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS } from './config-vocabulary';
+import { PRESETS, adamByTrialBudget } from './presets';
+import type { Study } from './study';
+import { lineAndColumn, parseStudyFile, scanJson, serializeStudy } from './study-file';
+
+const root = new URL('../../../', import.meta.url);
+const defaultStudyText = readFileSync(new URL('static/studies/default-digits.study.json', root), 'utf8');
+const schema = JSON.parse(readFileSync(new URL('docs/study.schema.json', root), 'utf8')) as Schema;
+
+function errorLines(text: string): string[] {
+	const result = parseStudyFile(text);
+	return result.ok ? [] : result.errors.map(({ path, message }) => `${path}: ${message}`);
+}
+
+const small: Study = {
+	name: 'Tiny',
+	goal: 'Check the writer',
+	workload: { dataset: 'digits', model: 'mlp' },
+	budget: { maxTrainSteps: 10, evalEvery: 5, checkpointEvery: 5, keepBestCheckpoints: 1 },
+	objective: { metric: 'valLoss', goal: 'minimize' },
+	fixed: { optimizer: 'sgd' },
+	search: { algorithm: 'random', trials: 2, seed: 3 },
+	params: [{ role: 'nuisance', name: 'learningRate', scale: 'log', max: 1, min: 0.01, type: 'float' }],
+	trials: []
+};
+
+describe('parseStudyFile', () => {
+	it('reads the bundled default study', () => {
+		const result = parseStudyFile(defaultStudyText);
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(result.study.name).toBe('Digits MLP: hidden width');
+		expect(result.study.workload).toEqual({ dataset: 'digits', model: 'mlp' });
+		expect(result.study.search).toEqual({ algorithm: 'quasi-random', trials: 6, seed: 1 });
+		expect(result.study.budget.maxTrainSteps).toBe(300);
+		expect(result.study.params.map((param) => [param.name, param.role, param.type])).toEqual([
+			['hiddenWidth', 'scientific', 'discrete'],
+			['learningRate', 'nuisance', 'float']
+		]);
+	});
+
+	it('reports JSON syntax errors with a line and column, in its own words', () => {
+		expect(errorLines('{\n  "a": 1,\n  "b": [1, 2,]\n}')).toEqual([
+			'$: invalid JSON at line 3, column 14: a comma before "]" is not allowed in JSON'
+		]);
+		expect(errorLines('{\n  "a": 1\n  "b": 2\n}')).toEqual([
+			'$: invalid JSON at line 3, column 3: expected "," or "}" after a property value, found the start of a string'
+		]);
+		expect(errorLines("{'a': 1}")).toEqual([
+			`$: invalid JSON at line 1, column 2: expected a property name in double quotes, found "'"`
+		]);
+		expect(errorLines('{"a": "one\ntwo"}')).toEqual([
+			'$: invalid JSON at line 1, column 11: the control character U+000A must be escaped inside a string'
+		]);
+		expect(errorLines('{"a": tru}')).toEqual([
+			'$: invalid JSON at line 1, column 7: expected a value, found "t"'
+		]);
+		expect(errorLines('{"a": 01}')).toEqual(['$: invalid JSON at line 1, column 8: invalid number']);
+		expect(errorLines('{"a": "never closed')).toEqual([
+			'$: invalid JSON at line 1, column 7: this string is never closed'
+		]);
+		expect(errorLines('{} {}')).toEqual([
+			'$: invalid JSON at line 1, column 4: unexpected text after the end of the JSON value'
+		]);
+		expect(errorLines('  \n')).toEqual(['$: the file is empty']);
+		expect(errorLines('['.repeat(300))).toEqual([
+			'$: invalid JSON at line 1, column 258: nested more than 256 levels deep'
+		]);
+	});
+
+	it('counts columns in characters, not UTF-16 units', () => {
+		expect(lineAndColumn('{"é😀": x}', 8)).toEqual({ line: 1, column: 8 });
+		expect(errorLines('{"n😀": x}')).toEqual([
+			'$: invalid JSON at line 1, column 8: expected a value, found "x"'
+		]);
+	});
+
+	it('refuses keys written twice in one object', () => {
+		const text = defaultStudyText.replace('"seed": 1 }', '"seed": 1, "seed": 2 }');
+		expect(errorLines(text)).toEqual([
+			'$.search.seed: this key is written twice in one object (again at line 19, column 67); remove one'
+		]);
+		expect(scanJson('{"a": {"b": 1, "b": 2}, "c": [{"d": 1, "d": 1}]}')).toEqual({
+			ok: true,
+			duplicates: [
+				{ path: '$.a.b', line: 1, column: 16 },
+				{ path: '$.c[0].d', line: 1, column: 40 }
+			]
+		});
+	});
+
+	it('ignores a byte order mark and refuses files from a newer version', () => {
+		expect(parseStudyFile(`\uFEFF${defaultStudyText}`).ok).toBe(true);
+		const newer = defaultStudyText.replace('"version": 1', '"version": 3');
+		expect(errorLines(newer)).toEqual([
+			'$.version: this file comes from a newer Tuning Lab (study format version 3); this version reads ' +
+				'format version 1. Update Tuning Lab to open it'
+		]);
+	});
+});
+
+describe('serializeStudy', () => {
+	it('writes tab-indented JSON with the keys in the documented order', () => {
+		expect(serializeStudy(small)).toBe(
+			[
+				'{',
+				'\t"format": "tuning-lab.study",',
+				'\t"version": 1,',
+				'\t"name": "Tiny",',
+				'\t"goal": "Check the writer",',
+				'\t"workload": {',
+				'\t\t"dataset": "digits",',
+				'\t\t"model": "mlp"',
+				'\t},',
+				'\t"budget": {',
+				'\t\t"maxTrainSteps": 10,',
+				'\t\t"evalEvery": 5,',
+				'\t\t"checkpointEvery": 5,',
+				'\t\t"keepBestCheckpoints": 1',
+				'\t},',
+				'\t"objective": {',
+				'\t\t"metric": "valLoss",',
+				'\t\t"goal": "minimize"',
+				'\t},',
+				'\t"fixed": {',
+				'\t\t"optimizer": "sgd"',
+				'\t},',
+				'\t"search": {',
+				'\t\t"algorithm": "random",',
+				'\t\t"trials": 2,',
+				'\t\t"seed": 3',
+				'\t},',
+				'\t"params": [',
+				'\t\t{',
+				'\t\t\t"name": "learningRate",',
+				'\t\t\t"role": "nuisance",',
+				'\t\t\t"type": "float",',
+				'\t\t\t"min": 0.01,',
+				'\t\t\t"max": 1,',
+				'\t\t\t"scale": "log"',
+				'\t\t}',
+				'\t],',
+				'\t"trials": []',
+				'}',
+				''
+			].join('\n')
+		);
+	});
+
+	it('reads back what it writes, non-finite metrics included', () => {
+		const ran: Study = {
+			...small,
+			notes: 'one diverged step',
+			trials: [
+				{
+					index: 0,
+					params: { learningRate: 0.5 },
+					config: {
+						dataset: 'digits',
+						model: 'mlp',
+						hiddenWidth: 64,
+						depth: 1,
+						batchSize: 64,
+						maxTrainSteps: 10,
+						evalEvery: 5,
+						seed: 9,
+						backend: 'cpu',
+						optimizer: 'sgd',
+						learningRate: 0.5,
+						schedule: 'constant'
+					},
+					seed: 9,
+					status: 'failed',
+					reason: 'loss is not finite',
+					metrics: {
+						train: { step: [0], loss: [Number.NaN], lr: [0.5], gradNorm: [Infinity], clipped: [0] },
+						evals: []
+					}
+				}
+			]
+		};
+		const text = serializeStudy(ran);
+		expect(text).toContain('"loss": [\n\t\t\t\t\t\tnull\n');
+		const result = parseStudyFile(text);
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(result.study.notes).toBe('one diverged step');
+		expect(result.study.trials[0]?.metrics?.train.loss).toEqual([Number.NaN]);
+		expect(result.study.trials[0]?.metrics?.train.gradNorm).toEqual([Number.NaN]);
+		expect(result.study.trials[0]?.reason).toBe('loss is not finite');
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// docs/study.schema.json, checked with a tiny validator for the part of JSON Schema it uses.
+
+interface Schema {
+	[keyword: string]: unknown;
+}
+
+const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', '$defs', '$comment']);
+const KNOWN = new Set([
+	'$ref',
+	'type',
+	'const',
+	'enum',
+	'properties',
+	'required',
+	'additionalProperties',
+	'minProperties',
+	'items',
+	'minItems',
+	'maxItems',
+	'uniqueItems',
+	'oneOf',
+	'minLength',
+	'maxLength',
+	'minimum',
+	'maximum',
+	'exclusiveMinimum',
+	'exclusiveMaximum'
+]);
+
+function resolveRef(ref: string): Schema {
+	if (!ref.startsWith('#/')) throw new Error(`unsupported $ref ${ref}`);
+	let node: unknown = schema;
+	for (const part of ref.slice(2).split('/')) node = (node as Schema)[part];
+	if (typeof node !== 'object' || node === null) throw new Error(`dangling $ref ${ref}`);
+	return node as Schema;
+}
+
+function typeMatches(type: string, value: unknown): boolean {
+	if (type === 'integer') return Number.isInteger(value);
+	if (type === 'null') return value === null;
+	if (type === 'array') return Array.isArray(value);
+	if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
+	return typeof value === type;
+}
+
+/** Problems of `value` against `node`, as "path: keyword" strings. Unknown keywords throw. */
+function schemaProblems(node: Schema, value: unknown, path = '$'): string[] {
+	const problems: string[] = [];
+	for (const keyword of Object.keys(node)) {
+		if (!KNOWN.has(keyword) && !ANNOTATIONS.has(keyword)) throw new Error(`unsupported keyword ${keyword}`);
+	}
+	if (typeof node.$ref === 'string') problems.push(...schemaProblems(resolveRef(node.$ref), value, path));
+	if (node.type !== undefined) {
+		const types = Array.isArray(node.type) ? (node.type as string[]) : [node.type as string];
+		if (!types.some((type) => typeMatches(type, value))) return [...problems, `${path}: type`];
+	}
+	if ('const' in node && node.const !== value) problems.push(`${path}: const`);
+	if (Array.isArray(node.enum) && !node.enum.includes(value)) problems.push(`${path}: enum`);
+	if (typeof value === 'number') {
+		if (typeof node.minimum === 'number' && value < node.minimum) problems.push(`${path}: minimum`);
+		if (typeof node.maximum === 'number' && value > node.maximum) problems.push(`${path}: maximum`);
+		if (typeof node.exclusiveMinimum === 'number' && value <= node.exclusiveMinimum)
+			problems.push(`${path}: exclusiveMinimum`);
+		if (typeof node.exclusiveMaximum === 'number' && value >= node.exclusiveMaximum)
+			problems.push(`${path}: exclusiveMaximum`);
+	}
+	if (typeof value === 'string') {
+		if (typeof node.minLength === 'number' && value.length < node.minLength)
+			problems.push(`${path}: minLength`);
+		if (typeof node.maxLength === 'number' && value.length > node.maxLength)
+			problems.push(`${path}: maxLength`);
+	}
+	if (Array.isArray(value)) {
+		if (typeof node.minItems === 'number' && value.length < node.minItems) problems.push(`${path}: minItems`);
+		if (typeof node.maxItems === 'number' && value.length > node.maxItems) problems.push(`${path}: maxItems`);
+		if (
+			node.uniqueItems === true &&
+			new Set(value.map((item) => JSON.stringify(item))).size !== value.length
+		) {
+			problems.push(`${path}: uniqueItems`);
+		}
+		if (node.items !== undefined) {
+			value.forEach((item, i) =>
+				problems.push(...schemaProblems(node.items as Schema, item, `${path}[${i}]`))
+			);
+		}
+	}
+	if (typeMatches('object', value)) {
+		const record = value as Record<string, unknown>;
+		const properties = (node.properties ?? {}) as Record<string, Schema>;
+		for (const key of (node.required ?? []) as string[])
+			if (!(key in record)) problems.push(`${path}.${key}: required`);
+		if (typeof node.minProperties === 'number' && Object.keys(record).length < node.minProperties) {
+			problems.push(`${path}: minProperties`);
+		}
+		for (const [key, item] of Object.entries(record)) {
+			const child = properties[key];
+			if (child !== undefined) problems.push(...schemaProblems(child, item, `${path}.${key}`));
+			else if (node.additionalProperties === false) problems.push(`${path}.${key}: additionalProperties`);
+			else if (typeof node.additionalProperties === 'object') {
+				problems.push(...schemaProblems(node.additionalProperties as Schema, item, `${path}.${key}`));
+			}
+		}
+	}
+	if (Array.isArray(node.oneOf)) {
+		const matching = (node.oneOf as Schema[]).filter(
+			(option) => schemaProblems(option, value, path).length === 0
+		);
+		if (matching.length !== 1) problems.push(`${path}: oneOf (${matching.length} match)`);
+	}
+	return problems;
+}
+
+describe('docs/study.schema.json', () => {
+	it('is a draft 2020-12 schema whose fixed section lists exactly the vocabulary', () => {
+		expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+		const fixed = (schema.$defs as Record<string, Schema>).fixed as Schema;
+		expect(Object.keys(fixed.properties as Schema)).toEqual([...CONFIG_KEYS]);
+		expect(fixed.additionalProperties).toBe(false);
+	});
+
+	it('accepts the default study and every preset', () => {
+		expect(schemaProblems(schema, JSON.parse(defaultStudyText))).toEqual([]);
+		for (const preset of PRESETS) {
+			expect(schemaProblems(schema, JSON.parse(serializeStudy(preset.build()))), preset.id).toEqual([]);
+		}
+		expect(schemaProblems(schema, JSON.parse(serializeStudy(adamByTrialBudget(150))))).toEqual([]);
+	});
+
+	it('rejects keys and values outside the format', () => {
+		const file = JSON.parse(defaultStudyText) as {
+			fixed: Record<string, unknown>;
+			search: Record<string, unknown>;
+			params: Record<string, unknown>[];
+			extra?: unknown;
+		};
+		file.extra = {};
+		file.fixed.learningrate = 0.1;
+		file.fixed.beta1 = 1;
+		(file.params[0] ?? {}).scale = 'log';
+		file.search.algorithm = 'bayesian';
+		expect(schemaProblems(schema, file)).toEqual([
+			'$.fixed.beta1: exclusiveMaximum',
+			'$.fixed.learningrate: additionalProperties',
+			'$.search.algorithm: enum',
+			'$.params[0]: oneOf (0 match)',
+			'$.extra: additionalProperties'
+		]);
+	});
+});

@@ -1,0 +1,616 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_ERRORS, validateStudy, type StudyError } from './study-validation';
+
+type Json = Record<string, unknown>;
+
+/** A small valid study file, fresh for each test. */
+function validFile(): Json {
+	return {
+		format: 'tuning-lab.study',
+		version: 1,
+		name: 'Width study',
+		goal: 'Does width help?',
+		workload: { dataset: 'digits', model: 'mlp' },
+		budget: { maxTrainSteps: 200, evalEvery: 20, checkpointEvery: 40, keepBestCheckpoints: 2 },
+		objective: { metric: 'valLoss', goal: 'minimize' },
+		fixed: { optimizer: 'adam', schedule: 'constant' },
+		search: { algorithm: 'quasi-random', trials: 6, seed: 7 },
+		params: [
+			{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [32, 64] },
+			{ name: 'learningRate', role: 'nuisance', type: 'float', min: 0.0001, max: 0.1, scale: 'log' }
+		]
+	};
+}
+
+/** The file with the given changes applied to a fresh copy. */
+function withChanges(change: (file: Json & { fixed: Json; params: Json[] }) => void): Json {
+	const file = validFile() as Json & { fixed: Json; params: Json[] };
+	change(file);
+	return file;
+}
+
+function errorsOf(input: unknown): string[] {
+	const result = validateStudy(input);
+	if (result.ok) return [];
+	return result.errors.map(({ path, message }: StudyError) => `${path}: ${message}`);
+}
+
+/** Drops Adam's keys from fixed and searches the optimizer, with a learning rate per optimizer. */
+function searchOptimizer(file: Json & { fixed: Json; params: Json[] }): void {
+	delete file.fixed.optimizer;
+	file.params = [
+		{ name: 'optimizer', role: 'scientific', type: 'categorical', values: ['nesterov', 'adam'] },
+		{
+			name: 'learningRate',
+			role: 'nuisance',
+			type: 'float',
+			min: 0.001,
+			max: 0.3,
+			scale: 'log',
+			when: { optimizer: ['nesterov'] }
+		},
+		{
+			name: 'learningRate',
+			role: 'nuisance',
+			type: 'float',
+			min: 0.0001,
+			max: 0.1,
+			scale: 'log',
+			when: { optimizer: ['adam'] }
+		}
+	];
+}
+
+const VALID_CONFIG_KEYS =
+	'optimizer, learningRate, momentum, rho, beta1, beta2, epsilon, weightDecay, gradClipNorm, emaDecay, ' +
+	'swaStart, swaEvery, schedule, warmupSteps, cooldownSteps, cooldownFraction, cooldownShape, ' +
+	'finalLrFraction, rsqrtTimescale, batchSize, seed, hiddenWidth, depth, backend';
+
+describe('validateStudy: a valid file', () => {
+	it('returns the study, with an empty list of trials when the file has none', () => {
+		const result = validateStudy(validFile());
+		expect(result).toEqual({
+			ok: true,
+			study: {
+				name: 'Width study',
+				goal: 'Does width help?',
+				workload: { dataset: 'digits', model: 'mlp' },
+				budget: { maxTrainSteps: 200, evalEvery: 20, checkpointEvery: 40, keepBestCheckpoints: 2 },
+				objective: { metric: 'valLoss', goal: 'minimize' },
+				fixed: { optimizer: 'adam', schedule: 'constant' },
+				search: { algorithm: 'quasi-random', trials: 6, seed: 7 },
+				params: [
+					{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [32, 64] },
+					{
+						name: 'learningRate',
+						role: 'nuisance',
+						type: 'float',
+						min: 0.0001,
+						max: 0.1,
+						scale: 'log'
+					}
+				],
+				trials: []
+			}
+		});
+	});
+
+	it('accepts a learning rate per optimizer under a searched optimizer', () => {
+		expect(errorsOf(withChanges(searchOptimizer))).toEqual([]);
+	});
+
+	it('accepts a bool switch that a condition refers to', () => {
+		const file = withChanges((f) => {
+			f.params.push({ name: 'useEma', role: 'scientific', type: 'bool' });
+			f.params.push({
+				name: 'emaDecay',
+				role: 'nuisance',
+				type: 'float',
+				min: 0.9,
+				max: 0.999,
+				scale: 'linear',
+				when: { useEma: [true] }
+			});
+		});
+		expect(errorsOf(file)).toEqual([]);
+	});
+});
+
+describe('validateStudy: format and version', () => {
+	it('refuses a file from a newer Tuning Lab with that reason alone', () => {
+		const file = withChanges((f) => {
+			f.version = 2;
+			f.surprise = true;
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.version: this file comes from a newer Tuning Lab (study format version 2); this version reads ' +
+				'format version 1. Update Tuning Lab to open it'
+		]);
+	});
+
+	it('refuses another kind of file without further checks', () => {
+		expect(errorsOf({ format: 'something-else', name: 3 })).toEqual([
+			'$.format: expected "tuning-lab.study", got "something-else": this is not a Tuning Lab study file'
+		]);
+		expect(errorsOf([1, 2])).toEqual(['$: expected a study object, got an array']);
+	});
+
+	it('requires the format and a whole version number', () => {
+		const file = withChanges((f) => {
+			delete f.format;
+			f.version = 0.5;
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.format: required; expected "tuning-lab.study"',
+			'$.version: expected the whole number 1, got 0.5'
+		]);
+	});
+});
+
+describe('validateStudy: unknown keys and types', () => {
+	it('names unknown keys and lists the valid ones', () => {
+		const file = withChanges((f) => {
+			f.extra = 1;
+			(f.budget as Json).steps = 10;
+			f.fixed.learningrate = 0.1;
+			(f.params[0] as Json).scale = 'log';
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.extra: unknown key; valid keys are format, version, name, goal, notes, workload, budget, objective, ' +
+				'fixed, search, params, trials',
+			'$.budget.steps: unknown key; valid keys are maxTrainSteps, evalEvery, checkpointEvery, keepBestCheckpoints',
+			`$.fixed.learningrate: unknown key (did you mean learningRate?); valid keys are ${VALID_CONFIG_KEYS}`,
+			'$.params[0].scale: not used by discrete parameters (only by float or int); valid keys are name, role, ' +
+				'type, values, when'
+		]);
+	});
+
+	it('says what was expected for wrong types and values', () => {
+		const file = withChanges((f) => {
+			f.name = 5;
+			f.workload = { dataset: 'digits', model: 'cnn' };
+			f.objective = { metric: 'valAccuracy', goal: 'minimize' };
+			f.search = { algorithm: 'bayesian', trials: 0, seed: -1 };
+			f.fixed.batchSize = '64';
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.name: expected text, got 5',
+			'$.workload.model: "cnn" is not available for digits; expected one of mlp',
+			'$.objective.goal: a higher valAccuracy is better: expected maximize, got minimize',
+			'$.fixed.batchSize: expected an integer in [1, 4096], got "64"',
+			'$.search.algorithm: expected one of quasi-random, random, grid, got "bayesian"',
+			'$.search.trials: expected an integer in [1, 10000], got 0',
+			'$.search.seed: expected an integer in [0, 4294967295], got -1'
+		]);
+	});
+
+	it('reports missing sections', () => {
+		expect(errorsOf({ format: 'tuning-lab.study', version: 1, name: 'x', goal: 'y' })).toEqual([
+			'$.workload: required; expected an object',
+			'$.budget: required; expected an object',
+			'$.objective: required; expected an object',
+			'$.fixed: required; expected an object',
+			'$.search: required; expected an object',
+			'$.params: required; expected a list (empty when nothing is searched)'
+		]);
+	});
+
+	it('quotes no more than a few dozen characters of the file back', () => {
+		const long = 'x'.repeat(500);
+		const file = withChanges((f) => {
+			f.workload = { dataset: long, model: 'mlp' };
+			f.fixed[long] = 1;
+		});
+		const clipped = `${'x'.repeat(39)}…`;
+		expect(errorsOf(file)).toEqual([
+			`$.workload.dataset: expected one of digits, fashion-mnist, got "${clipped}"`,
+			`$.fixed["${clipped}"]: unknown key; valid keys are ${VALID_CONFIG_KEYS}`
+		]);
+	});
+
+	it('caps the number of reported problems', () => {
+		const file = withChanges((f) => {
+			for (let i = 0; i < 80; i++) f[`extra${i}`] = i;
+		});
+		const result = validateStudy(file);
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		expect(result.errors).toHaveLength(MAX_ERRORS + 1);
+		expect(result.errors[MAX_ERRORS]).toEqual({ path: '$', message: '30 more problems not shown' });
+	});
+});
+
+describe('validateStudy: maxTrainSteps and the other study-wide keys', () => {
+	it('refuses to search maxTrainSteps and says why', () => {
+		const file = withChanges((f) => {
+			f.params.push({
+				name: 'maxTrainSteps',
+				role: 'nuisance',
+				type: 'int',
+				min: 100,
+				max: 400,
+				scale: 'linear'
+			});
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.params[2].name: maxTrainSteps cannot be searched: set it once in budget.maxTrainSteps, because one ' +
+				'length holds for every trial; refine it later from the steps where the best checkpoints land ' +
+				'(playbook, "Deciding how long to train")'
+		]);
+	});
+
+	it('refuses maxTrainSteps in fixed, and workload or budget keys anywhere but their section', () => {
+		const file = withChanges((f) => {
+			f.fixed.maxTrainSteps = 100;
+			f.fixed.dataset = 'digits';
+			f.params.push({ name: 'evalEvery', role: 'nuisance', type: 'discrete', values: [10, 20] });
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.fixed.maxTrainSteps: maxTrainSteps belongs in budget.maxTrainSteps, not in fixed: one length holds ' +
+				'for every trial; refine it later from the steps where the best checkpoints land (playbook, ' +
+				'"Deciding how long to train")',
+			'$.fixed.dataset: dataset is set in workload.dataset, not in fixed',
+			'$.params[2].name: evalEvery cannot be searched: it is set once in budget.evalEvery'
+		]);
+	});
+
+	it('refuses a key that is both fixed and searched', () => {
+		const file = withChanges((f) => {
+			f.fixed.learningRate = 0.01;
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.params[1].name: learningRate is also set in fixed; a key is either fixed for every trial or ' +
+				'searched, not both'
+		]);
+	});
+});
+
+describe('validateStudy: parameter ranges', () => {
+	it('checks ranges against the vocabulary and the scale', () => {
+		const file = withChanges((f) => {
+			f.params = [
+				{ name: 'learningRate', role: 'nuisance', type: 'float', min: 0, max: 0.1, scale: 'log' },
+				{ name: 'beta1', role: 'nuisance', type: 'float', min: 0.8, max: 1, scale: 'linear' },
+				{ name: 'depth', role: 'scientific', type: 'int', min: 3, max: 2, scale: 'linear' },
+				{ name: 'batchSize', role: 'nuisance', type: 'int', min: 16, max: 64.5, scale: 'linear' },
+				{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [32, 32, 0] },
+				{ name: 'schedule', role: 'scientific', type: 'categorical', values: ['cosine', 'step'] }
+			];
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.params[0].min: a log-scale range needs min > 0, got 0',
+			'$.params[1].max: beta1 takes a number in [0, 1), got 1',
+			'$.params[2].max: expected a number greater than min (3), got 2',
+			'$.params[3].max: expected an integer, got 64.5',
+			'$.params[4].values[1]: 32 is listed twice',
+			'$.params[5].values[1]: schedule takes one of constant, linear, cosine, rsqrt, wsd, got "step"'
+		]);
+	});
+
+	it('tells which parameter types suit a key', () => {
+		const file = withChanges((f) => {
+			f.params = [
+				{ name: 'hiddenWidth', role: 'scientific', type: 'float', min: 16, max: 64, scale: 'linear' },
+				{ name: 'optimizer', role: 'scientific', type: 'discrete', values: [1, 2] },
+				{ name: 'learningRate', role: 'nuisance', type: 'bool' }
+			];
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.params[0].type: hiddenWidth takes an integer in [1, 4096]; search it as int or discrete',
+			'$.params[1].type: optimizer takes one of sgd, momentum, nesterov, rmsprop, adam, nadam; search it as ' +
+				'categorical',
+			'$.params[2].type: learningRate takes a number > 0; search it as float, int or discrete'
+		]);
+	});
+
+	it('refuses an unknown parameter name, and a switch no condition refers to', () => {
+		const file = withChanges((f) => {
+			f.params.push({ name: 'dropout', role: 'nuisance', type: 'float', min: 0, max: 0.5, scale: 'linear' });
+			f.params.push({ name: 'useEma', role: 'scientific', type: 'bool' });
+		});
+		expect(errorsOf(file)).toEqual([
+			`$.params[2].name: unknown config key "dropout"; valid keys are ${VALID_CONFIG_KEYS}`
+		]);
+		const onlySwitch = withChanges((f) => {
+			f.params.push({ name: 'useEma', role: 'scientific', type: 'bool' });
+		});
+		expect(errorsOf(onlySwitch)).toEqual([
+			`$.params[2].name: unknown config key "useEma"; valid keys are ${VALID_CONFIG_KEYS} (a bool parameter ` +
+				"may have another name only as a switch that some parameter's when refers to)"
+		]);
+	});
+});
+
+describe('validateStudy: conditions', () => {
+	it('requires conditions on searched categorical or bool parameters and values they take', () => {
+		const file = withChanges((f) => {
+			searchOptimizer(f);
+			f.params.push({
+				name: 'momentum',
+				role: 'nuisance',
+				type: 'float',
+				min: 0.8,
+				max: 0.99,
+				scale: 'linear',
+				when: { optimizer: ['nesterov', 'sgd'], schedule: ['constant'], learningRate: [0.1], missing: [1] }
+			});
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.params[3].when.optimizer[1]: optimizer never takes "sgd"; its values are "nesterov", "adam"',
+			'$.params[3].when.schedule: schedule is fixed, not searched; when may only refer to searched ' +
+				'categorical or bool parameters',
+			'$.params[3].when.learningRate: learningRate is a float parameter; when may only refer to categorical ' +
+				'or bool parameters',
+			'$.params[3].when.missing: "missing" is not a parameter of this study; when may only refer to ' +
+				'categorical or bool parameters'
+		]);
+	});
+
+	it('refuses conditions that form a cycle', () => {
+		const file = withChanges((f) => {
+			f.params.push({ name: 'a', role: 'scientific', type: 'bool', when: { b: [true] } });
+			f.params.push({ name: 'b', role: 'scientific', type: 'bool', when: { a: [false] } });
+		});
+		expect(errorsOf(file)).toEqual(['$.params[2].when: conditions form a cycle: "a" → "b" → "a"']);
+	});
+
+	it('refuses parameters with one name whose conditions overlap', () => {
+		const overlapping = withChanges((f) => {
+			searchOptimizer(f);
+			(f.params[2] as Json).when = { optimizer: ['adam', 'nesterov'] };
+		});
+		expect(errorsOf(overlapping)).toEqual([
+			'$.params[2].when: learningRate is also searched by $.params[1] in trials where optimizer = "nesterov"; ' +
+				'parameters that share a name need conditions that never hold together'
+		]);
+		const unconditional = withChanges((f) => {
+			f.params.push({
+				name: 'learningRate',
+				role: 'nuisance',
+				type: 'float',
+				min: 0.01,
+				max: 1,
+				scale: 'log'
+			});
+		});
+		expect(errorsOf(unconditional)).toEqual([
+			'$.params[2].name: learningRate is also searched by $.params[1]; parameters that share a name need ' +
+				'conditions that never hold together'
+		]);
+	});
+
+	it('gives up cleanly when the choices combine into too many cases', () => {
+		const file = withChanges((f) => {
+			const when: Record<string, boolean[]> = {};
+			for (let i = 0; i < 13; i++) {
+				f.params.push({ name: `s${i}`, role: 'nuisance', type: 'bool' });
+				when[`s${i}`] = [true];
+			}
+			f.params.push({
+				name: 'emaDecay',
+				role: 'nuisance',
+				type: 'float',
+				min: 0.9,
+				max: 0.99,
+				scale: 'linear',
+				when
+			});
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.params: the categorical parameters combine into more than 4096 cases, too many to check; use fewer ' +
+				'values or conditions'
+		]);
+	});
+});
+
+describe('validateStudy: optimizer and schedule keys in every branch', () => {
+	it('names a hyperparameter fixed for another optimizer', () => {
+		const file = withChanges((f) => {
+			f.fixed.rho = 0.9;
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.fixed.rho: rho does not apply to adam, which takes beta1, beta2 and epsilon'
+		]);
+		const byDefault = withChanges((f) => {
+			delete f.fixed.optimizer;
+			f.fixed.momentum = 0.9;
+		});
+		expect(errorsOf(byDefault)).toEqual([
+			'$.fixed.momentum: momentum does not apply to adam (the default optimizer), which takes beta1, beta2 and epsilon'
+		]);
+		const sgd = withChanges((f) => {
+			f.fixed.optimizer = 'sgd';
+			f.fixed.epsilon = 1e-8;
+		});
+		expect(errorsOf(sgd)).toEqual([
+			'$.fixed.epsilon: epsilon does not apply to sgd, which takes only learningRate and weightDecay'
+		]);
+	});
+
+	it('reports branch problems beside problems in other sections', () => {
+		const file = withChanges((f) => {
+			f.fixed.rho = 0.9;
+			f.goal = '';
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.goal: must not be empty',
+			'$.fixed.rho: rho does not apply to adam, which takes beta1, beta2 and epsilon'
+		]);
+	});
+
+	it('checks each branch of a searched optimizer', () => {
+		const unconditional = withChanges((f) => {
+			searchOptimizer(f);
+			f.params.push({ name: 'beta1', role: 'nuisance', type: 'float', min: 0.8, max: 0.99, scale: 'linear' });
+			f.fixed.epsilon = 1e-8;
+		});
+		expect(errorsOf(unconditional)).toEqual([
+			'$.fixed.epsilon: epsilon does not apply to nesterov (in trials where optimizer is nesterov), which ' +
+				'takes momentum; search it with a when condition on optimizer instead of fixing it',
+			'$.params[3]: beta1 does not apply to nesterov (in trials where optimizer is nesterov), which takes ' +
+				'momentum; limit it with a when condition on optimizer'
+		]);
+		const conditional = withChanges((f) => {
+			searchOptimizer(f);
+			f.params.push({
+				name: 'beta1',
+				role: 'nuisance',
+				type: 'float',
+				min: 0.8,
+				max: 0.99,
+				scale: 'linear',
+				when: { optimizer: ['adam'] }
+			});
+		});
+		expect(errorsOf(conditional)).toEqual([]);
+	});
+
+	it('checks schedule keys against the schedule of each branch', () => {
+		const fixedCosine = withChanges((f) => {
+			f.fixed.schedule = 'cosine';
+			f.fixed.cooldownShape = 'linear';
+		});
+		expect(errorsOf(fixedCosine)).toEqual([
+			'$.fixed.cooldownShape: cooldownShape is not read by the cosine schedule; only by wsd'
+		]);
+		const searched = withChanges((f) => {
+			delete f.fixed.schedule;
+			f.params.push({ name: 'schedule', role: 'scientific', type: 'categorical', values: ['cosine', 'wsd'] });
+			f.params.push({
+				name: 'cooldownShape',
+				role: 'nuisance',
+				type: 'categorical',
+				values: ['linear', '1-sqrt']
+			});
+		});
+		expect(errorsOf(searched)).toEqual([
+			'$.params[3]: cooldownShape is not read by the cosine schedule (in trials where schedule is cosine); only by wsd'
+		]);
+	});
+
+	it('checks that warmup and cooldown fit in the run', () => {
+		const warmup = withChanges((f) => {
+			f.params.push({
+				name: 'warmupSteps',
+				role: 'nuisance',
+				type: 'int',
+				min: 0,
+				max: 200,
+				scale: 'linear'
+			});
+		});
+		expect(errorsOf(warmup)).toEqual([
+			'$.params[2].max: a warmup of 200 steps must be shorter than budget.maxTrainSteps (200)'
+		]);
+		const wsd = withChanges((f) => {
+			f.fixed.schedule = 'wsd';
+			f.fixed.warmupSteps = 150;
+			f.fixed.cooldownFraction = 0.3;
+		});
+		expect(errorsOf(wsd)).toEqual([
+			'$.fixed.cooldownFraction: a cooldown of 60 steps after a warmup of 150 steps does not fit in ' +
+				'budget.maxTrainSteps (200)'
+		]);
+		const both = withChanges((f) => {
+			f.fixed.schedule = 'wsd';
+			f.fixed.cooldownSteps = 20;
+			f.fixed.cooldownFraction = 0.1;
+			f.fixed.swaStart = 100;
+		});
+		expect(errorsOf(both)).toEqual([
+			'$.fixed.cooldownSteps: give either cooldownSteps or cooldownFraction, not both',
+			'$.fixed.swaStart: swaStart has no effect without swaEvery, which is not set'
+		]);
+	});
+});
+
+describe('validateStudy: the search', () => {
+	it('needs a trial for every value of a scientific parameter', () => {
+		const file = withChanges((f) => {
+			(f.search as Json).trials = 1;
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.search.trials: 1 trials cannot cover the 2 values of the scientific parameter hiddenWidth ' +
+				'($.params[0]); use at least 2'
+		]);
+	});
+
+	it('reports what the grid sampler cannot do', () => {
+		const file = withChanges((f) => {
+			(f.search as Json).algorithm = 'grid';
+			f.params.push({ name: 'batchSize', role: 'nuisance', type: 'discrete', values: [32, 64] });
+		});
+		const errors = errorsOf(file);
+		expect(errors).toHaveLength(1);
+		expect(errors[0]).toMatch(/^\$\.search: Grid search is limited to 2 parameters/);
+	});
+});
+
+describe('validateStudy: recorded trials', () => {
+	const config = {
+		dataset: 'digits',
+		model: 'mlp',
+		hiddenWidth: 32,
+		depth: 1,
+		batchSize: 64,
+		maxTrainSteps: 200,
+		evalEvery: 20,
+		seed: 5,
+		backend: 'auto',
+		optimizer: 'adam',
+		learningRate: 0.01,
+		schedule: 'constant'
+	};
+
+	it('accepts trials with metrics, reading null as a non-finite value', () => {
+		const file = withChanges((f) => {
+			f.trials = [
+				{
+					index: 0,
+					params: { hiddenWidth: 32, learningRate: 0.01 },
+					config,
+					seed: 5,
+					status: 'completed',
+					backend: 'wasm',
+					metrics: {
+						train: { step: [0, 1], loss: [2.3, null], lr: [0.01, 0.01], gradNorm: [1, 2], clipped: [0, 0] },
+						evals: [{ step: 0, valLoss: 2.3, valAccuracy: 0.1 }]
+					},
+					best: { step: 0, valLoss: 2.3, valAccuracy: 0.1 }
+				}
+			];
+		});
+		const result = validateStudy(file);
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		const [trial] = result.study.trials;
+		expect(trial?.metrics?.train.loss).toEqual([2.3, Number.NaN]);
+		expect(trial?.best).toEqual({ step: 0, valLoss: 2.3, valAccuracy: 0.1 });
+		expect(trial?.backend).toBe('wasm');
+	});
+
+	it('rejects wrong types in a trial, naming each path', () => {
+		const file = withChanges((f) => {
+			f.trials = [
+				{
+					index: 0,
+					params: { hiddenWidth: [32] },
+					config: { ...config, learningRate: -1, colour: 'red' },
+					seed: 5,
+					status: 'done',
+					metrics: { train: { step: [0], loss: ['x'], lr: [0], gradNorm: [0], clipped: [0] }, evals: {} }
+				},
+				{ index: 0, params: {}, config, seed: 5, status: 'queued' }
+			];
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.trials[0].status: expected one of queued, running, completed, infeasible, failed, cancelled, got "done"',
+			'$.trials[0].params.hiddenWidth: expected a string, number or boolean, got an array',
+			'$.trials[0].config.learningRate: expected a number > 0, got -1',
+			`$.trials[0].config.colour: unknown key; valid keys are dataset, model, maxTrainSteps, evalEvery, ${VALID_CONFIG_KEYS}`,
+			'$.trials[0].metrics.train.loss[0]: expected a number or null, got "x"',
+			'$.trials[0].metrics.evals: expected a list, got an object',
+			'$.trials[1].index: index 0 is already used by $.trials[0]'
+		]);
+	});
+});

@@ -1,0 +1,146 @@
+// The study model: one experiment in the playbook's sense ("A scientific approach to improving model
+// performance"). A study names its goal, the workload, a fixed training budget, the objective, the
+// configuration keys held fixed, and the scientific and nuisance parameters to search. It is pure
+// data; `validateStudy` (study-validation.ts) turns untrusted JSON into it, and study-file.ts
+// reads and writes it as the public `tuning-lab.study` file.
+
+import type { Condition, SamplerAlgorithm, Sample } from '../math/search-space';
+import type { ConfigKey } from './config-vocabulary';
+import type { EvalRow, MetricBatch, TrialStatus } from './metrics';
+import type { DatasetName, ModelName, TrialConfig } from './trial-config';
+
+export const STUDY_FORMAT = 'tuning-lab.study';
+/** The newest file version this code reads and the one it writes. */
+export const STUDY_VERSION = 1;
+
+export interface WorkloadSpec {
+	dataset: DatasetName;
+	/** The models that can train on this dataset. */
+	models: readonly ModelName[];
+}
+
+/** Which dataset/model pairs exist. Adding a workload is adding a row (and its type names). */
+export const WORKLOADS: readonly WorkloadSpec[] = [
+	{ dataset: 'digits', models: ['mlp'] },
+	{ dataset: 'fashion-mnist', models: ['mlp'] }
+];
+
+export interface Workload {
+	dataset: DatasetName;
+	model: ModelName;
+}
+
+/** Held constant for every trial of the study (playbook: "Deciding how long to train"). */
+export interface Budget {
+	/** Optimizer steps of every trial. Never searched. */
+	maxTrainSteps: number;
+	/** Evaluate on the validation split every this many steps (and at the last one). */
+	evalEvery: number;
+	/** Save a checkpoint every this many steps. */
+	checkpointEvery: number;
+	/** How many of the best checkpoints (by the objective) each trial keeps. */
+	keepBestCheckpoints: number;
+}
+
+export const OBJECTIVE_METRICS = ['valLoss', 'valAccuracy', 'trainLoss'] as const;
+export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number];
+export const OBJECTIVE_GOALS = ['minimize', 'maximize'] as const;
+export type ObjectiveGoal = (typeof OBJECTIVE_GOALS)[number];
+
+export interface Objective {
+	metric: ObjectiveMetric;
+	goal: ObjectiveGoal;
+}
+
+/** The direction that makes sense for each metric. */
+export const METRIC_GOALS: Record<ObjectiveMetric, ObjectiveGoal> = {
+	valLoss: 'minimize',
+	valAccuracy: 'maximize',
+	trainLoss: 'minimize'
+};
+
+/** Configuration keys held at one value in every trial. */
+export type FixedConfig = Partial<Pick<TrialConfig, ConfigKey>>;
+
+export const SAMPLER_ALGORITHMS = [
+	'quasi-random',
+	'random',
+	'grid'
+] as const satisfies readonly SamplerAlgorithm[];
+
+export interface SearchSettings {
+	algorithm: SamplerAlgorithm;
+	/** Number of trials to sample. */
+	trials: number;
+	/** Seeds the sampler and, unless `seed` is fixed or searched, each trial's own seed. */
+	seed: number;
+}
+
+export const PARAM_ROLES = ['scientific', 'nuisance'] as const;
+export type ParamRole = (typeof PARAM_ROLES)[number];
+export const PARAM_TYPES = ['float', 'int', 'discrete', 'categorical', 'bool'] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];
+export const PARAM_SCALES = ['linear', 'log'] as const;
+export type ParamScale = (typeof PARAM_SCALES)[number];
+
+interface StudyParamBase {
+	/** A configuration key, or the name of a switch that other parameters' `when` refers to. */
+	name: string;
+	role: ParamRole;
+	/** The parameter exists only in trials where each named parent takes one of the listed values. */
+	when?: Condition;
+}
+
+export type StudyParam =
+	| (StudyParamBase & { type: 'float'; min: number; max: number; scale: ParamScale })
+	| (StudyParamBase & { type: 'int'; min: number; max: number; scale: ParamScale })
+	| (StudyParamBase & { type: 'discrete'; values: number[] })
+	| (StudyParamBase & { type: 'categorical'; values: (string | number | boolean)[] })
+	| (StudyParamBase & { type: 'bool' });
+
+export const TRIAL_STATUSES = [
+	'queued',
+	'running',
+	'completed',
+	'infeasible',
+	'failed',
+	'cancelled'
+] as const satisfies readonly TrialStatus[];
+type MissingStatus = Exclude<TrialStatus, (typeof TRIAL_STATUSES)[number]>;
+const _everyStatusListed: [MissingStatus] extends [never] ? true : false = true;
+
+/** One trial as the runner records it. Non-finite metric values are written as null in files. */
+export interface TrialRecord {
+	index: number;
+	/** The sampled values, by parameter name (only the parameters active in this trial). */
+	params: Sample;
+	/** The full configuration the trial ran with. */
+	config: TrialConfig;
+	seed: number;
+	status: TrialStatus;
+	/** Why the trial failed or was infeasible. */
+	reason?: string;
+	/** The tfjs backend it ran on. */
+	backend?: string;
+	metrics?: MetricBatch;
+	/** The evaluation the objective ranks best. */
+	best?: EvalRow;
+}
+
+export interface Study {
+	name: string;
+	/** What the study should find out, in the author's words. */
+	goal: string;
+	notes?: string;
+	workload: Workload;
+	budget: Budget;
+	objective: Objective;
+	fixed: FixedConfig;
+	search: SearchSettings;
+	params: StudyParam[];
+	/** Results, filled in by the runner; empty for a study that has not run. */
+	trials: TrialRecord[];
+}
+
+/** The study as written to a file: the study plus the format tag and version. */
+export type StudyFile = { format: typeof STUDY_FORMAT; version: typeof STUDY_VERSION } & Study;
