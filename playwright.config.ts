@@ -1,17 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium-args.mjs';
+
+// The browser and its flags live in scripts/chromium-args.mjs, shared with `tuning-lab run`.
+export { CHROMIUM_ARGS };
 
 const PORT = Number(process.env.TUNING_LAB_E2E_PORT ?? 4179);
-
-/** Debian's Chromium (DESIGN.md §4); these flags keep it quiet on a closed network and expose WebGPU. */
-export const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--disable-quic',
-	'--enable-unsafe-webgpu'
-];
 
 export default defineConfig({
 	testDir: 'tests',
@@ -26,8 +19,8 @@ export default defineConfig({
 		browserName: 'chromium',
 		headless: true,
 		launchOptions: {
-			executablePath: process.env.TUNING_LAB_CHROMIUM ?? '/usr/bin/chromium',
-			args: CHROMIUM_ARGS
+			executablePath: CHROMIUM_PATH,
+			args: [...CHROMIUM_ARGS]
 		}
 	},
 	webServer: {

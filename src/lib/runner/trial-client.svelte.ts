@@ -31,6 +31,8 @@ export class TrialClient {
 	backendError = $state<string | null>(null);
 	probing = $state(false);
 	activeTrialId = $state<string | null>(null);
+	/** Index in its study of the trial running here (set by the study runner). */
+	activeIndex = $state<number | null>(null);
 	progress = $state<LoopProgress | null>(null);
 	/** Metrics of the running trial so far; replaced (not mutated) on each batch so charts redraw. */
 	live = $state.raw<MetricBatch>({ train: emptyTrainRows(), evals: [] });
@@ -89,6 +91,7 @@ export class TrialClient {
 		}
 	}
 
+	/** Creates a single trial (no study) and trains it in the background. */
 	async start(config: TrialConfig): Promise<TrialRecord> {
 		if (this.running) throw new Error('a trial is already running');
 		const now = Date.now();
@@ -97,10 +100,21 @@ export class TrialClient {
 			createdAt: now,
 			updatedAt: now,
 			config,
-			status: 'running',
+			status: 'queued',
 			lastStep: 0,
 			summary: null
 		};
+		void this.run(trial);
+		return trial;
+	}
+
+	/**
+	 * Trains a stored (or new) trial on this client's worker and resolves when its final status is
+	 * stored. `overrides` change the configuration for this run only (e.g. a backend forced from the CLI).
+	 */
+	async run(queued: TrialRecord, overrides: Partial<TrialConfig> = {}): Promise<TrialResult> {
+		if (this.running) throw new Error('a trial is already running on this worker');
+		const trial: TrialRecord = { ...queued, status: 'running', updatedAt: Date.now() };
 		this.activeTrialId = trial.id;
 		await putTrial(this.db, trial);
 		// Each UI change renders in its own task, so no single task grows long (DESIGN: main thread stays free).
@@ -110,8 +124,7 @@ export class TrialClient {
 		this.progress = null;
 		this.lastResult = null;
 		await yieldToEventLoop();
-		void this.train(trial);
-		return trial;
+		return this.train(trial, { ...trial.config, ...overrides });
 	}
 
 	stop(): void {
@@ -122,7 +135,7 @@ export class TrialClient {
 		return this.remote().numTensors();
 	}
 
-	private async train(trial: TrialRecord): Promise<void> {
+	private async train(trial: TrialRecord, config: TrialConfig): Promise<TrialResult> {
 		let seq = 0;
 		const onEvent = (event: TrialEvent) => {
 			if (event.type === 'phase') this.phase = event.phase;
@@ -142,7 +155,7 @@ export class TrialClient {
 		};
 		let result: TrialResult;
 		try {
-			result = await this.remote().runTrial(trial.config, Comlink.proxy(onEvent));
+			result = await this.remote().runTrial(config, Comlink.proxy(onEvent));
 		} catch (error) {
 			result = {
 				status: 'failed',
@@ -175,6 +188,7 @@ export class TrialClient {
 		this.hooks.onTrialFinished(trial.id, this.live);
 		this.activeTrialId = null;
 		this.phase = 'idle';
+		return result;
 	}
 
 	/** Database writes run one after another, in the order the worker published them. */

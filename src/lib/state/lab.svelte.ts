@@ -1,8 +1,23 @@
-// Page state of the lab: the stored trials, the one being looked at, and the draft configuration.
-// Reads come from IndexedDB; training goes through the TrialClient.
+// The lab's state in the page: single trials, studies, the one trial being looked at, and the draft
+// configuration. One instance per page load (`getLab`), shared by every route. Reads come from
+// IndexedDB; training goes through the TrialClient (single trials) and the StudyRunner (studies).
+import { StudyRunner, type RunOptions } from '$lib/runner/study-runner.svelte';
 import { TrialClient } from '$lib/runner/trial-client.svelte';
-import { openLabDb, type LabDb, type TrialRecord } from '$lib/storage/schema';
+import { trialsHeldByAnyTab } from '$lib/runner/trial-lock';
+import { openLabDb, type LabDb, type StudyRecord, type TrialRecord } from '$lib/storage/schema';
+import {
+	createStudy,
+	deleteStudy,
+	findStudyBySourceHash,
+	getStudy,
+	listStudies,
+	listStudyTrials,
+	putStudy
+} from '$lib/storage/studies';
+import { studyRows, toStudyWithResults } from '$lib/storage/study-transfer';
 import { deleteTrial, listTrials, markInterruptedTrials, readMetrics } from '$lib/storage/trials';
+import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
+import type { Study } from '$lib/study/study';
 import type { MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
 import { checkTrialConfig, cleanTrialConfig } from '$lib/study/trial-config-clean';
@@ -17,27 +32,133 @@ export class LabState {
 	config = $state<TrialConfig>({ ...DEFAULT_TRIAL_CONFIG });
 	formProblems = $state<string[]>([]);
 	pendingDelete = $state.raw<TrialRecord | null>(null);
+	studies = $state.raw<StudyRecord[]>([]);
 	readonly client: TrialClient;
+	readonly runner: StudyRunner;
 	private deleteTimer: ReturnType<typeof setTimeout> | null = null;
+	// Listener registries, not UI state: plain Sets on purpose.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	private trialListeners = new Set<(trial: TrialRecord) => void>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	private finishListeners = new Set<(trialId: string, metrics: MetricBatch) => void>();
 
-	private constructor(private readonly db: LabDb) {
+	private constructor(readonly db: LabDb) {
+		const onTrialFinished = (id: string, metrics: MetricBatch) => {
+			// Keep showing the finished trial: what it logged is exactly what was stored.
+			if (this.selectedId === id) this.storedMetrics = metrics;
+			for (const listener of this.finishListeners) listener(id, metrics);
+		};
 		this.client = new TrialClient(db, {
-			onTrialChanged: (trial) => this.upsert(trial),
-			onTrialFinished: (id, metrics) => {
-				// Keep showing the finished trial: what it logged is exactly what was stored.
-				if (this.selectedId === id) this.storedMetrics = metrics;
-			}
+			onTrialChanged: (trial) => this.trialChanged(trial),
+			onTrialFinished
+		});
+		this.runner = new StudyRunner(db, {
+			onTrialChanged: (trial) => this.trialChanged(trial),
+			onTrialFinished,
+			onStudyChanged: (study) => this.upsertStudy(study)
 		});
 	}
 
 	static async open(): Promise<LabState> {
 		const db = await openLabDb();
 		const lab = new LabState(db);
-		await markInterruptedTrials(db, () => false);
-		lab.trials = await listTrials(db);
+		// Trials another tab is training keep their status; the rest were cut off by a closed tab.
+		const held = await trialsHeldByAnyTab();
+		await markInterruptedTrials(db, (id) => held.has(id));
+		for (const study of await listStudies(db)) {
+			if (study.status !== 'running') continue;
+			const trials = await listStudyTrials(db, study.id);
+			if (!trials.some((t) => held.has(t.id))) await putStudy(db, { ...study, status: 'paused' });
+		}
+		lab.trials = (await listTrials(db)).filter((t) => !t.studyId);
+		lab.studies = await listStudies(db);
 		const newest = lab.trials[0];
 		if (newest) await lab.select(newest.id);
 		return lab;
+	}
+
+	/** Calls `listener` for every trial change (single or study); returns the unsubscribe function. */
+	onTrial(listener: (trial: TrialRecord) => void): () => void {
+		this.trialListeners.add(listener);
+		return () => this.trialListeners.delete(listener);
+	}
+
+	onTrialFinished(listener: (trialId: string, metrics: MetricBatch) => void): () => void {
+		this.finishListeners.add(listener);
+		return () => this.finishListeners.delete(listener);
+	}
+
+	private trialChanged(trial: TrialRecord): void {
+		if (!trial.studyId) this.upsert(trial);
+		for (const listener of this.trialListeners) listener(trial);
+	}
+
+	upsertStudy(study: StudyRecord): void {
+		const others = this.studies.filter((s) => s.id !== study.id);
+		this.studies = [study, ...others].sort((a, b) => b.createdAt - a.createdAt);
+	}
+
+	/**
+	 * Adds a study from file text. A file with results becomes read-only history (importing the same
+	 * file twice returns the first copy); a file without results becomes a draft ready to run.
+	 * Nothing is written unless the whole file is valid.
+	 */
+	async importStudyText(
+		text: string
+	): Promise<{ ok: true; study: StudyRecord; existed: boolean } | { ok: false; errors: string[] }> {
+		const parsed = parseStudyFile(text);
+		if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => `${e.path}: ${e.message}`) };
+		const hasResults = parsed.study.trials.length > 0;
+		const sourceHash = hasResults ? await sha256(serializeStudy(parsed.study)) : undefined;
+		if (sourceHash) {
+			const existing = await findStudyBySourceHash(this.db, sourceHash);
+			if (existing) return { ok: true, study: existing, existed: true };
+		}
+		return {
+			ok: true,
+			study: await this.addStudy(parsed.study, { imported: hasResults, sourceHash }),
+			existed: false
+		};
+	}
+
+	/** Stores a new study (planning its trials unless it is imported history). */
+	async addStudy(
+		definition: Study,
+		options: { imported: boolean; sourceHash?: string }
+	): Promise<StudyRecord> {
+		const rows = studyRows(definition, options);
+		await createStudy(this.db, rows.study, rows.trials, rows.chunks);
+		this.upsertStudy(rows.study);
+		return rows.study;
+	}
+
+	/** A new draft with the same definition, to re-run an imported (read-only) study. */
+	async cloneStudy(id: string): Promise<StudyRecord> {
+		const source = await getStudy(this.db, id);
+		if (!source) throw new Error(`study ${id} is not in the database`);
+		const definition = { ...source.definition, name: `${source.definition.name} (re-run)`.slice(0, 120) };
+		return this.addStudy(definition, { imported: false });
+	}
+
+	async removeStudy(id: string): Promise<void> {
+		if (this.runner.studyId === id && this.runner.busy) throw new Error('cancel the running study first');
+		await deleteStudy(this.db, id);
+		this.studies = this.studies.filter((s) => s.id !== id);
+	}
+
+	/** The study file with every trial's results (only the shard's trials when `only` is given). */
+	async exportStudyText(id: string, only: (index: number) => boolean = () => true): Promise<string> {
+		const record = await getStudy(this.db, id);
+		if (!record) throw new Error(`study ${id} is not in the database`);
+		const trials = (await listStudyTrials(this.db, id)).filter((t) => only(t.index ?? 0));
+		const withMetrics = await Promise.all(
+			trials.map(async (trial) => ({ trial, metrics: await readMetrics(this.db, trial.id) }))
+		);
+		return serializeStudy(toStudyWithResults(record, withMetrics));
+	}
+
+	runStudy(id: string, options: RunOptions = {}): Promise<void> {
+		return this.runner.run(id, options);
 	}
 
 	get selected(): TrialRecord | null {
@@ -50,7 +171,7 @@ export class LabState {
 		return this.storedMetrics;
 	}
 
-	upsert(trial: TrialRecord): void {
+	private upsert(trial: TrialRecord): void {
 		const others = this.trials.filter((t) => t.id !== trial.id);
 		this.trials = [trial, ...others].sort((a, b) => b.createdAt - a.createdAt);
 	}
@@ -97,4 +218,20 @@ export class LabState {
 		this.pendingDelete = null;
 		if (trial) void deleteTrial(this.db, trial.id);
 	}
+}
+
+async function sha256(text: string): Promise<string> {
+	const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+let opening: Promise<LabState> | null = null;
+
+/** The page's one LabState, opened on first use. */
+export function getLab(): Promise<LabState> {
+	opening ??= LabState.open().catch((error: unknown) => {
+		opening = null;
+		throw error;
+	});
+	return opening;
 }

@@ -4,9 +4,11 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BackendReport } from '$lib/training/backend';
 import type { MetricBatch, TrialStatus, TrialSummary } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
+import type { Study } from '$lib/study/study';
+import type { Sample } from '$lib/math/search-space';
 
 export const DB_NAME = 'tuning-lab';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export interface TrialRecord {
 	id: string;
@@ -21,6 +23,27 @@ export interface TrialRecord {
 	/** Updates applied so far. */
 	lastStep: number;
 	summary: TrialSummary | null;
+	/** Set for trials that belong to a study (schema v2); absent for single trials. */
+	studyId?: string;
+	/** Position in the study's sampled sequence. */
+	index?: number;
+	/** The searched values of this trial, by parameter name. */
+	params?: Sample;
+}
+
+export type StudyStatus = 'draft' | 'running' | 'paused' | 'finished' | 'cancelled';
+
+export interface StudyRecord {
+	id: string;
+	createdAt: number;
+	updatedAt: number;
+	/** The validated study definition; its `trials` list is empty (results live in the trials store). */
+	definition: Study;
+	status: StudyStatus;
+	/** Imported from a file: read-only history. */
+	imported: boolean;
+	/** Canonical hash of the imported file, so importing it twice does not duplicate it. */
+	sourceHash?: string;
 }
 
 /** One batch of metric rows, as the trial loop published it. Key: [trialId, seq]. */
@@ -30,7 +53,8 @@ export interface MetricChunk extends MetricBatch {
 }
 
 export interface LabSchema extends DBSchema {
-	trials: { key: string; value: TrialRecord; indexes: { 'by-created': number } };
+	trials: { key: string; value: TrialRecord; indexes: { 'by-created': number; 'by-study': string } };
+	studies: { key: string; value: StudyRecord; indexes: { 'by-created': number } };
 	metrics: { key: [string, number]; value: MetricChunk };
 }
 
@@ -38,11 +62,17 @@ export type LabDb = IDBPDatabase<LabSchema>;
 
 export function openLabDb(name = DB_NAME): Promise<LabDb> {
 	return openDB<LabSchema>(name, DB_VERSION, {
-		upgrade(db, oldVersion) {
+		upgrade(db, oldVersion, _newVersion, transaction) {
 			if (oldVersion < 1) {
 				const trials = db.createObjectStore('trials', { keyPath: 'id' });
 				trials.createIndex('by-created', 'createdAt');
 				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
+			}
+			if (oldVersion < 2) {
+				// Studies. Single trials from v1 stay as they are: no studyId, so the index skips them.
+				const studies = db.createObjectStore('studies', { keyPath: 'id' });
+				studies.createIndex('by-created', 'createdAt');
+				transaction.objectStore('trials').createIndex('by-study', 'studyId');
 			}
 		},
 		blocked() {

@@ -36,10 +36,10 @@ const rows = (steps: number[]) => ({
 });
 
 describe('trial storage', () => {
-	it('creates the version-1 stores from an empty database', async () => {
+	it('creates every store from an empty database', async () => {
 		const db = await freshDb();
 		expect(db.version).toBe(DB_VERSION);
-		expect([...db.objectStoreNames].sort()).toEqual(['metrics', 'trials']);
+		expect([...db.objectStoreNames].sort()).toEqual(['metrics', 'studies', 'trials']);
 		db.close();
 	});
 
@@ -93,6 +93,18 @@ describe('trial storage', () => {
 		expect(orphan!.status).toBe('cancelled');
 		expect(orphan!.reason).toMatch(/step 40/);
 		expect((await readMetrics(db, 'orphan')).train.step).toEqual([0]);
+		db.close();
+	});
+
+	it('puts an interrupted study trial back in the queue with its partial metrics cleared', async () => {
+		const db = await freshDb();
+		await putTrial(db, { ...trial('study-trial', 1), studyId: 's1', index: 0, lastStep: 30 });
+		await appendMetrics(db, 'study-trial', 0, { train: rows([0]), evals: [] }, 30);
+		expect(await markInterruptedTrials(db, () => false)).toBe(1);
+		const [requeued] = await listTrials(db);
+		expect(requeued).toMatchObject({ status: 'queued', lastStep: 0 });
+		expect(requeued!.reason).toMatch(/step 30/);
+		expect((await readMetrics(db, 'study-trial')).train.step).toEqual([]);
 		db.close();
 	});
 

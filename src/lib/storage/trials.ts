@@ -64,21 +64,37 @@ export async function deleteTrial(db: LabDb, trialId: string): Promise<void> {
 	await tx.done;
 }
 
-/** Trials left `running` by a tab that closed mid-trial: mark them cancelled, keeping their metrics. */
+/**
+ * Trials left `running` by a tab that closed mid-trial. A single trial is marked cancelled; a study's
+ * trial goes back to the queue (with its metrics cleared) so resuming the study trains it again.
+ */
 export async function markInterruptedTrials(
 	db: LabDb,
-	isRunningHere: (id: string) => boolean
+	isRunningSomewhere: (id: string) => boolean
 ): Promise<number> {
 	let count = 0;
 	for (const trial of await db.getAll('trials')) {
-		if ((trial.status === 'running' || trial.status === 'queued') && !isRunningHere(trial.id)) {
+		if (trial.status !== 'running' || isRunningSomewhere(trial.id)) continue;
+		count++;
+		if (trial.studyId) {
+			const tx = db.transaction(['trials', 'metrics'], 'readwrite');
+			await tx.objectStore('metrics').delete(chunkRange(trial.id));
+			await tx.objectStore('trials').put({
+				...trial,
+				status: 'queued',
+				reason: `requeued: the tab closed at step ${trial.lastStep} while it trained`,
+				lastStep: 0,
+				summary: null,
+				updatedAt: Date.now()
+			});
+			await tx.done;
+		} else {
 			await db.put('trials', {
 				...trial,
 				status: 'cancelled',
 				reason: `interrupted at step ${trial.lastStep}: the tab closed while the trial was training`,
 				updatedAt: Date.now()
 			});
-			count++;
 		}
 	}
 	return count;

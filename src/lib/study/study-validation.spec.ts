@@ -576,7 +576,7 @@ describe('validateStudy: recorded trials', () => {
 						train: { step: [0, 1], loss: [2.3, null], lr: [0.01, 0.01], gradNorm: [1, 2], clipped: [0, 0] },
 						evals: [{ step: 0, valLoss: 2.3, valAccuracy: 0.1 }]
 					},
-					best: { step: 0, valLoss: 2.3, valAccuracy: 0.1 }
+					best: { step: 0, value: 2.3 }
 				}
 			];
 		});
@@ -585,7 +585,7 @@ describe('validateStudy: recorded trials', () => {
 		if (!result.ok) return;
 		const [trial] = result.study.trials;
 		expect(trial?.metrics?.train.loss).toEqual([2.3, Number.NaN]);
-		expect(trial?.best).toEqual({ step: 0, valLoss: 2.3, valAccuracy: 0.1 });
+		expect(trial?.best).toEqual({ step: 0, value: 2.3 });
 		expect(trial?.backend).toBe('wasm');
 	});
 

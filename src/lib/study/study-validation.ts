@@ -44,6 +44,7 @@ import {
 	type SearchSettings,
 	type Study,
 	type StudyParam,
+	type TrialBest,
 	type TrialRecord,
 	type Workload
 } from './study';
@@ -997,6 +998,21 @@ function checkEvalRow(problems: Problems, value: unknown, path: string): EvalRow
 	return problems.count === before ? (row as unknown as EvalRow) : undefined;
 }
 
+function checkBest(problems: Problems, value: unknown, path: string): TrialBest | undefined {
+	if (!isPlainObject(value)) {
+		problems.add(path, `expected an object with step and value, got ${describeValue(value)}`);
+		return undefined;
+	}
+	const before = problems.count;
+	checkKeys(problems, value, path, ['step', 'value']);
+	const step = readInteger(problems, value, 'step', path, { kind: 'integer', min: 0, max: MAX_STEPS });
+	if (!Object.hasOwn(value, 'value')) problems.add(`${path}.value`, 'required; expected a number');
+	const best = checkNumberOrNull(problems, value.value, `${path}.value`);
+	return problems.count === before && step !== undefined && best !== undefined
+		? { step, value: best }
+		: undefined;
+}
+
 function checkMetrics(problems: Problems, value: unknown, path: string): MetricBatch | undefined {
 	if (!isPlainObject(value)) {
 		problems.add(path, `expected an object with train and evals, got ${describeValue(value)}`);
@@ -1116,7 +1132,7 @@ function checkTrial(problems: Problems, value: unknown, path: string): TrialReco
 	const metrics =
 		metricsValue === undefined ? undefined : checkMetrics(problems, metricsValue, `${path}.metrics`);
 	const bestValue = own(value, 'best');
-	const best = bestValue === undefined ? undefined : checkEvalRow(problems, bestValue, `${path}.best`);
+	const best = bestValue === undefined ? undefined : checkBest(problems, bestValue, `${path}.best`);
 	if (
 		problems.count > before ||
 		index === undefined ||

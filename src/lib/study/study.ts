@@ -6,7 +6,7 @@
 
 import type { Condition, SamplerAlgorithm, Sample } from '../math/search-space';
 import type { ConfigKey } from './config-vocabulary';
-import type { EvalRow, MetricBatch, TrialStatus } from './metrics';
+import type { MetricBatch, TrialStatus } from './metrics';
 import type { DatasetName, ModelName, TrialConfig } from './trial-config';
 
 export const STUDY_FORMAT = 'tuning-lab.study';
@@ -109,6 +109,11 @@ export const TRIAL_STATUSES = [
 type MissingStatus = Exclude<TrialStatus, (typeof TRIAL_STATUSES)[number]>;
 const _everyStatusListed: [MissingStatus] extends [never] ? true : false = true;
 
+export interface TrialBest {
+	step: number;
+	value: number;
+}
+
 /** One trial as the runner records it. Non-finite metric values are written as null in files. */
 export interface TrialRecord {
 	index: number;
@@ -123,8 +128,8 @@ export interface TrialRecord {
 	/** The tfjs backend it ran on. */
 	backend?: string;
 	metrics?: MetricBatch;
-	/** The evaluation the objective ranks best. */
-	best?: EvalRow;
+	/** Where the objective was best over training (retrospective selection) and its value there. */
+	best?: TrialBest;
 }
 
 export interface Study {

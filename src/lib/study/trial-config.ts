@@ -1,7 +1,8 @@
 // The flat configuration vocabulary of one trial (docs/study-format.md will document every key).
 // Pure data: the worker resolves it into a model, an optimizer and a schedule.
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendChoice = 'auto' | BackendName;
 
 export type DatasetName = 'digits' | 'fashion-mnist';

@@ -1,0 +1,20 @@
+// How Tuning Lab launches Debian's Chromium (DESIGN.md §4), shared by the Playwright config and the
+// `tuning-lab run` command so both drive the same browser the same way.
+
+/** The browser binary: Debian's Chromium unless TUNING_LAB_CHROMIUM names another. */
+export const CHROMIUM_PATH = process.env.TUNING_LAB_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Flags that keep Chromium quiet on a closed network (no background fetches, updates, sync or QUIC)
+ * and expose WebGPU, which headless Linux builds otherwise hide.
+ * @type {readonly string[]}
+ */
+export const CHROMIUM_ARGS = Object.freeze([
+	'--no-sandbox',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--disable-quic',
+	'--enable-unsafe-webgpu'
+]);

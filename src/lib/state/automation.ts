@@ -1,0 +1,69 @@
+// window.tuningLab: the small API `tuning-lab run` drives in headless Chromium. It calls the same
+// code the pages use (import, runner, export), so a headless run is a UI run without the clicks.
+import { inShard, type RunOptions } from '$lib/runner/study-runner.svelte';
+import type { LabState } from './lab.svelte';
+
+export interface AutomationProgress {
+	total: number;
+	done: number;
+	running: { index: number; step: number; maxTrainSteps: number; stepsPerSecond: number }[];
+	etaSeconds: number | null;
+	finished: { index: number; status: string; reason?: string; best?: number }[];
+}
+
+export interface TuningLabAutomation {
+	runStudy(fileText: string, options?: RunOptions): Promise<string>;
+	progress(): AutomationProgress | null;
+}
+
+declare global {
+	interface Window {
+		tuningLab?: TuningLabAutomation;
+	}
+}
+
+export function installAutomation(lab: LabState): void {
+	let finished: AutomationProgress['finished'] = [];
+	let active = false;
+	lab.onTrial((trial) => {
+		if (!active || trial.studyId !== lab.runner.studyId || trial.index === undefined) return;
+		if (trial.status === 'queued' || trial.status === 'running') return;
+		finished = [
+			...finished.filter((f) => f.index !== trial.index),
+			{ index: trial.index, status: trial.status, reason: trial.reason, best: trial.summary?.bestValLoss }
+		];
+	});
+
+	window.tuningLab = {
+		async runStudy(fileText, options = {}) {
+			const imported = await lab.importStudyText(fileText);
+			if (!imported.ok) throw new Error(`the study file is invalid:\n${imported.errors.join('\n')}`);
+			// A file with results is history; running it means running a fresh copy.
+			const study = imported.study.imported ? await lab.cloneStudy(imported.study.id) : imported.study;
+			finished = [];
+			active = true;
+			try {
+				await lab.runStudy(study.id, options);
+			} finally {
+				active = false;
+			}
+			return lab.exportStudyText(study.id, (index) => inShard(index, options.shard));
+		},
+		progress() {
+			const runner = lab.runner;
+			if (!active) return null;
+			return {
+				total: runner.total,
+				done: runner.done,
+				running: runner.runningTrials.map(({ index, step, maxTrainSteps, stepsPerSecond }) => ({
+					index,
+					step,
+					maxTrainSteps,
+					stepsPerSecond
+				})),
+				etaSeconds: runner.etaSeconds,
+				finished: [...finished].sort((a, b) => a.index - b.index)
+			};
+		}
+	};
+}

@@ -1,0 +1,101 @@
+// State of the study page: the study, its trials (kept live from runner events), the table query
+// and the trial being looked at.
+import { getStudy, listStudyTrials, putStudy } from '$lib/storage/studies';
+import type { StudyRecord, TrialRecord } from '$lib/storage/schema';
+import { readMetrics } from '$lib/storage/trials';
+import type { MetricBatch } from '$lib/study/metrics';
+import type { LabState } from './lab.svelte';
+import { queryRows, toRow, type TableQuery } from './trial-table';
+
+export class StudyView {
+	study = $state.raw<StudyRecord | null>(null);
+	trials = $state.raw<TrialRecord[]>([]);
+	query = $state<TableQuery>({ sortKey: 'index', descending: false, status: 'all', text: '' });
+	selectedId = $state<string | null>(null);
+	storedMetrics = $state.raw<MetricBatch | null>(null);
+	error = $state<string | null>(null);
+	private unsubscribe: (() => void)[] = [];
+
+	constructor(
+		readonly lab: LabState,
+		readonly studyId: string
+	) {}
+
+	async load(): Promise<void> {
+		const study = await getStudy(this.lab.db, this.studyId);
+		if (!study) {
+			this.error = `There is no study with id “${this.studyId}” in this browser.`;
+			return;
+		}
+		this.study = study;
+		this.trials = await listStudyTrials(this.lab.db, this.studyId);
+		this.unsubscribe.push(
+			this.lab.onTrial((trial) => {
+				if (trial.studyId !== this.studyId) return;
+				this.trials = this.trials.map((t) => (t.id === trial.id ? trial : t));
+			}),
+			this.lab.onTrialFinished((id, metrics) => {
+				if (id === this.selectedId) this.storedMetrics = metrics;
+			})
+		);
+	}
+
+	dispose(): void {
+		for (const off of this.unsubscribe) off();
+	}
+
+	get rows() {
+		const objective = this.study?.definition.objective.metric ?? 'valLoss';
+		return queryRows(
+			this.trials.map((t) => toRow(t, objective)),
+			this.query
+		);
+	}
+
+	/** The searched parameter names, in the order the study lists them (each once). */
+	get paramNames(): string[] {
+		const names = this.study?.definition.params.map((p) => p.name) ?? [];
+		return names.filter((name, i) => names.indexOf(name) === i);
+	}
+
+	get counts(): Record<string, number> {
+		const counts: Record<string, number> = {};
+		for (const t of this.trials) counts[t.status] = (counts[t.status] ?? 0) + 1;
+		return counts;
+	}
+
+	/** The selected trial's metrics: live from its worker while it trains, stored otherwise. */
+	get shownMetrics(): MetricBatch | null {
+		const slot = this.lab.runner.slots.find((s) => s.activeTrialId === this.selectedId);
+		return slot ? slot.live : this.storedMetrics;
+	}
+
+	sortBy(key: TableQuery['sortKey']): void {
+		if (this.query.sortKey === key) this.query.descending = !this.query.descending;
+		else this.query = { ...this.query, sortKey: key, descending: false };
+	}
+
+	async select(id: string): Promise<void> {
+		this.selectedId = id;
+		this.storedMetrics = null;
+		const metrics = await readMetrics(this.lab.db, id);
+		if (this.selectedId === id) this.storedMetrics = metrics;
+	}
+
+	async saveNotes(notes: string): Promise<void> {
+		if (!this.study) return;
+		const updated: StudyRecord = {
+			...this.study,
+			updatedAt: Date.now(),
+			definition: { ...this.study.definition, notes: notes.slice(0, 20_000) }
+		};
+		await putStudy(this.lab.db, updated);
+		this.study = updated;
+		this.lab.upsertStudy(updated);
+	}
+
+	async refresh(): Promise<void> {
+		this.study = (await getStudy(this.lab.db, this.studyId)) ?? this.study;
+		this.trials = await listStudyTrials(this.lab.db, this.studyId);
+	}
+}

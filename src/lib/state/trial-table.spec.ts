@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { queryRows, type TableRow } from './trial-table';
+
+const row = (index: number, status: TableRow['status'], best: number | undefined, lr: number): TableRow => ({
+	id: `t${index}`,
+	index,
+	params: { learningRate: lr, optimizer: index % 2 ? 'adam' : 'sgd' },
+	status,
+	best,
+	lastStep: 0,
+	maxTrainSteps: 100
+});
+
+const rows = [
+	row(0, 'completed', 0.5, 0.01),
+	row(1, 'infeasible', undefined, 1),
+	row(2, 'completed', 0.3, 0.001)
+];
+
+describe('queryRows', () => {
+	it('sorts by the objective with missing values last in both directions', () => {
+		const base = { status: 'all' as const, text: '' };
+		expect(queryRows(rows, { ...base, sortKey: 'best', descending: false }).map((r) => r.index)).toEqual([
+			2, 0, 1
+		]);
+		expect(queryRows(rows, { ...base, sortKey: 'best', descending: true }).map((r) => r.index)).toEqual([
+			0, 2, 1
+		]);
+	});
+
+	it('sorts by a parameter and filters by status and text', () => {
+		const sorted = queryRows(rows, {
+			sortKey: 'param:learningRate',
+			descending: false,
+			status: 'all',
+			text: ''
+		});
+		expect(sorted.map((r) => r.index)).toEqual([2, 0, 1]);
+		expect(
+			queryRows(rows, { sortKey: 'index', descending: false, status: 'completed', text: '' }).map(
+				(r) => r.index
+			)
+		).toEqual([0, 2]);
+		expect(
+			queryRows(rows, { sortKey: 'index', descending: false, status: 'all', text: 'ADAM' }).map(
+				(r) => r.index
+			)
+		).toEqual([1]);
+	});
+});

@@ -1,0 +1,79 @@
+// Sorting and filtering the study's trial table. Pure, so the rules are testable without a page.
+import type { TrialRecord } from '$lib/storage/schema';
+import type { TrialStatus } from '$lib/study/metrics';
+
+export interface TableRow {
+	id: string;
+	index: number;
+	params: Record<string, string | number | boolean>;
+	status: TrialStatus;
+	reason?: string;
+	/** Best value of the study's objective over training, and the step where it was reached. */
+	best?: number;
+	bestStep?: number;
+	backend?: string;
+	lastStep: number;
+	maxTrainSteps: number;
+}
+
+export type SortKey = 'index' | 'status' | 'best' | 'bestStep' | `param:${string}`;
+
+export interface TableQuery {
+	sortKey: SortKey;
+	descending: boolean;
+	status: TrialStatus | 'all';
+	/** Case-insensitive text matched against parameter values and the reason. */
+	text: string;
+}
+
+export function toRow(trial: TrialRecord, objective: 'valLoss' | 'valAccuracy' | 'trainLoss'): TableRow {
+	const s = trial.summary;
+	const best = objective === 'valAccuracy' ? s?.bestValAccuracy : s?.bestValLoss;
+	return {
+		id: trial.id,
+		index: trial.index ?? 0,
+		params: trial.params ?? {},
+		status: trial.status,
+		reason: trial.reason,
+		best: objective === 'trainLoss' ? undefined : best,
+		bestStep: objective === 'valLoss' ? s?.bestValLossStep : undefined,
+		backend: trial.backend?.backend,
+		lastStep: trial.lastStep,
+		maxTrainSteps: trial.config.maxTrainSteps
+	};
+}
+
+function sortValue(row: TableRow, key: SortKey): number | string | undefined {
+	if (key.startsWith('param:')) {
+		const v = row.params[key.slice('param:'.length)];
+		return typeof v === 'boolean' ? String(v) : v;
+	}
+	return row[key as 'index' | 'status' | 'best' | 'bestStep'];
+}
+
+/** Rows matching the query, sorted; rows without a value for the sort key always go last. */
+export function queryRows(rows: readonly TableRow[], query: TableQuery): TableRow[] {
+	const text = query.text.trim().toLowerCase();
+	const matching = rows.filter((row) => {
+		if (query.status !== 'all' && row.status !== query.status) return false;
+		if (!text) return true;
+		const haystack = [
+			...Object.entries(row.params).map(([k, v]) => `${k}=${v}`),
+			row.reason ?? '',
+			row.status
+		]
+			.join(' ')
+			.toLowerCase();
+		return haystack.includes(text);
+	});
+	const direction = query.descending ? -1 : 1;
+	return matching.sort((a, b) => {
+		const va = sortValue(a, query.sortKey);
+		const vb = sortValue(b, query.sortKey);
+		const missingA = va === undefined || (typeof va === 'number' && Number.isNaN(va));
+		const missingB = vb === undefined || (typeof vb === 'number' && Number.isNaN(vb));
+		if (missingA || missingB) return missingA === missingB ? a.index - b.index : missingA ? 1 : -1;
+		if (va === vb) return a.index - b.index;
+		return (va! < vb! ? -1 : 1) * direction;
+	});
+}

@@ -1,0 +1,45 @@
+import 'fake-indexeddb/auto';
+import { openDB } from 'idb';
+import { describe, expect, it } from 'vitest';
+import { DB_VERSION, openLabDb } from './schema';
+import { listTrials, readMetrics } from './trials';
+
+describe('schema upgrades', () => {
+	it('upgrades a version-1 database, keeping its trials and metrics', async () => {
+		const name = 'upgrade-from-v1';
+		// A database exactly as version 1 of the lab created it, with one finished trial.
+		const v1 = await openDB(name, 1, {
+			upgrade(db) {
+				const trials = db.createObjectStore('trials', { keyPath: 'id' });
+				trials.createIndex('by-created', 'createdAt');
+				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
+			}
+		});
+		await v1.put('trials', {
+			id: 'old-trial',
+			createdAt: 5,
+			updatedAt: 6,
+			config: { dataset: 'digits', model: 'mlp', maxTrainSteps: 2 },
+			status: 'completed',
+			lastStep: 2,
+			summary: null
+		});
+		await v1.put('metrics', {
+			trialId: 'old-trial',
+			seq: 0,
+			train: { step: [0, 1], loss: [2, 1], lr: [0.1, 0.1], gradNorm: [1, 1], clipped: [0, 0] },
+			evals: [{ step: 2, valLoss: 1.5, valAccuracy: 0.5 }]
+		});
+		v1.close();
+
+		const db = await openLabDb(name);
+		expect(db.version).toBe(DB_VERSION);
+		expect([...db.objectStoreNames].sort()).toEqual(['metrics', 'studies', 'trials']);
+		const [trial] = await listTrials(db);
+		expect(trial).toMatchObject({ id: 'old-trial', status: 'completed', lastStep: 2 });
+		expect((await readMetrics(db, 'old-trial')).train.loss).toEqual([2, 1]);
+		// The new index works and does not list the old single trial under any study.
+		expect(await db.getAllFromIndex('trials', 'by-study', 'any-study')).toEqual([]);
+		db.close();
+	});
+});

@@ -1,0 +1,131 @@
+// Converting between what the database holds (a study record, trial records, metric chunks) and the
+// public study file (a Study with its trials' results). Export and import are inverses.
+import { planTrials } from '$lib/study/study-trials';
+import type { Study, TrialBest, TrialRecord as FileTrial } from '$lib/study/study';
+import { summarize, type MetricBatch } from '$lib/study/metrics';
+import type { Objective } from '$lib/study/study';
+import { BACKEND_NAMES, type BackendChoice } from '$lib/study/trial-config';
+import type { BackendReport } from '$lib/training/backend';
+import type { MetricChunk, StudyRecord, TrialRecord } from './schema';
+
+/** Retrospective selection: the step where the objective was best over training, and its value. */
+export function bestByObjective(metrics: MetricBatch, objective: Objective): TrialBest | undefined {
+	const better = (a: number, b: number) => (objective.goal === 'minimize' ? a < b : a > b);
+	let best: TrialBest | undefined;
+	const consider = (step: number, value: number | undefined) => {
+		if (value === undefined || !Number.isFinite(value)) return;
+		if (!best || better(value, best.value)) best = { step, value };
+	};
+	if (objective.metric === 'trainLoss') {
+		metrics.train.step.forEach((step, i) => consider(step, metrics.train.loss[i]));
+	} else {
+		for (const row of metrics.evals) consider(row.step, row[objective.metric]);
+	}
+	return best;
+}
+
+export function toFileTrial(trial: TrialRecord, metrics: MetricBatch, objective: Objective): FileTrial {
+	const out: FileTrial = {
+		index: trial.index ?? 0,
+		params: trial.params ?? {},
+		config: trial.config,
+		seed: trial.config.seed,
+		status: trial.status,
+		metrics
+	};
+	if (trial.reason) out.reason = trial.reason;
+	if (trial.backend) out.backend = trial.backend.backend;
+	const best = bestByObjective(metrics, objective);
+	if (best) out.best = best;
+	return out;
+}
+
+/** The study file of a stored study, with every trial's results. */
+export function toStudyWithResults(
+	record: StudyRecord,
+	trials: { trial: TrialRecord; metrics: MetricBatch }[]
+): Study {
+	return {
+		...record.definition,
+		trials: trials.map(({ trial, metrics }) => toFileTrial(trial, metrics, record.definition.objective))
+	};
+}
+
+/** Files record only the backend's name; the adapter details stay on the machine that ran the trial. */
+function importedBackend(name: string | undefined, requested: BackendChoice): BackendReport | undefined {
+	const known = BACKEND_NAMES.find((b) => b === name);
+	return known ? { requested, backend: known, attempts: [], adapter: null } : undefined;
+}
+
+export function newId(prefix: string): string {
+	return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export interface StudyRows {
+	study: StudyRecord;
+	trials: TrialRecord[];
+	chunks: MetricChunk[];
+}
+
+/**
+ * Rows for a new study. Trials come from the file's results when it has them (an imported study),
+ * otherwise from planning the search (a study to run, every trial queued).
+ */
+export function studyRows(
+	definition: Study,
+	options: { imported: boolean; sourceHash?: string; now?: number }
+): StudyRows {
+	const now = options.now ?? Date.now();
+	const studyId = newId('study');
+	const study: StudyRecord = {
+		id: studyId,
+		createdAt: now,
+		updatedAt: now,
+		definition: { ...definition, trials: [] },
+		status: options.imported ? 'finished' : 'draft',
+		imported: options.imported,
+		sourceHash: options.sourceHash
+	};
+	const trials: TrialRecord[] = [];
+	const chunks: MetricChunk[] = [];
+	if (options.imported) {
+		for (const t of definition.trials) {
+			const id = `${studyId}-t${t.index}`;
+			const metrics = t.metrics ?? {
+				train: { step: [], loss: [], lr: [], gradNorm: [], clipped: [] },
+				evals: []
+			};
+			trials.push({
+				id,
+				createdAt: now,
+				updatedAt: now,
+				config: t.config,
+				status: t.status,
+				reason: t.reason,
+				lastStep: metrics.train.step.length > 0 ? metrics.train.step[metrics.train.step.length - 1]! + 1 : 0,
+				summary: summarize(metrics.evals),
+				studyId,
+				index: t.index,
+				params: t.params,
+				backend: importedBackend(t.backend, t.config.backend)
+			});
+			chunks.push({ trialId: id, seq: 0, ...metrics });
+		}
+	} else {
+		for (const planned of planTrials(definition)) {
+			trials.push({
+				id: `${studyId}-t${planned.index}`,
+				createdAt: now,
+				updatedAt: now,
+				config: planned.config,
+				status: 'queued',
+				lastStep: 0,
+				summary: null,
+				studyId,
+				index: planned.index,
+				params: planned.params
+			});
+		}
+	}
+	return { study, trials, chunks };
+}
