@@ -24,6 +24,14 @@ const COMMANDS = {
 	sample: {
 		summary: 'print the trials a study file would run (index and parameters) as JSON',
 		load: () => import('./commands/sample.ts')
+	},
+	run: {
+		summary: 'run a study in headless Chromium with the app itself and write its results to a study file',
+		load: () => import('./commands/run.ts')
+	},
+	merge: {
+		summary: 'join study files with results of one study (such as shards of run) into one file',
+		load: () => import('./commands/merge.ts')
 	}
 };
 

@@ -98,6 +98,8 @@ describe('tuning-lab dispatcher', () => {
 	it('exits with 2 for an unknown command', () => {
 		const { status, stderr } = tuningLab('frobnicate');
 		expect(status).toBe(2);
-		expect(stderr).toBe('tuning-lab: unknown command "frobnicate"; commands: schedule, validate, sample\n');
+		expect(stderr).toBe(
+			'tuning-lab: unknown command "frobnicate"; commands: schedule, validate, sample, run, merge\n'
+		);
 	});
 });

@@ -2,7 +2,7 @@
 // kept across trials (and studies) so backends start and shaders compile once per slot.
 // Pause stops starting new trials (running ones finish); cancel also stops the running ones.
 import { getStudy, listStudyTrials, putStudy, resetTrial } from '$lib/storage/studies';
-import { putTrial } from '$lib/storage/trials';
+import { getTrial, putTrial } from '$lib/storage/trials';
 import type { LabDb, StudyRecord, StudyStatus, TrialRecord } from '$lib/storage/schema';
 import type { MetricBatch } from '$lib/study/metrics';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
@@ -125,7 +125,10 @@ export class StudyRunner {
 			const allDone = after.every((t) => TERMINAL.has(t.status));
 			// `state` changes while the trials run (pause, cancel), so read it afresh.
 			const endedAs = this.state as RunnerState;
-			const status: StudyStatus = endedAs === 'cancelling' ? 'cancelled' : allDone ? 'finished' : 'paused';
+			// Trials still running belong to another tab, which will set the final status.
+			const elsewhere = after.some((t) => t.status === 'running');
+			const status: StudyStatus =
+				endedAs === 'cancelling' ? 'cancelled' : allDone ? 'finished' : elsewhere ? 'running' : 'paused';
 			await this.setStudyStatus(studyId, status);
 			this.state = 'idle';
 			finishRun();
@@ -199,10 +202,17 @@ export class StudyRunner {
 			if (!trial) return;
 			this.remainingSteps -= trial.config.maxTrainSteps;
 			slot.activeIndex = trial.index ?? null;
-			const outcome = await withTrialLock(trial.id, () => slot.run(trial, overrides));
+			const outcome = await withTrialLock(trial.id, async () => {
+				// Holding the lock, check the trial is still queued: another tab may have trained it
+				// (and released the lock) since this tab read its queue.
+				const current = await getTrial(this.db, trial.id);
+				if (current?.status !== 'queued') return false;
+				await slot.run(current, overrides);
+				return true;
+			});
 			slot.activeIndex = null;
-			// Another tab holds this trial: it is that tab's to finish.
-			if (outcome.ran) this.done += 1;
+			// Not run here: another tab holds it or already finished it; that tab counts it.
+			if (outcome.ran && outcome.value) this.done += 1;
 		}
 	}
 

@@ -2,18 +2,22 @@
 // code the pages use (import, runner, export), so a headless run is a UI run without the clicks.
 import { inShard, type RunOptions } from '$lib/runner/study-runner.svelte';
 import type { LabState } from './lab.svelte';
+import { toRow } from './trial-table';
 
 export interface AutomationProgress {
 	total: number;
 	done: number;
 	running: { index: number; step: number; maxTrainSteps: number; stepsPerSecond: number }[];
 	etaSeconds: number | null;
+	/** `best` is the study objective's best value (absent for a trainLoss objective, kept per step only). */
 	finished: { index: number; status: string; reason?: string; best?: number }[];
 }
 
 export interface TuningLabAutomation {
 	runStudy(fileText: string, options?: RunOptions): Promise<string>;
 	progress(): AutomationProgress | null;
+	/** Ids of the trials this tab has started training since it loaded (other tabs' trials excluded). */
+	trainedHere(): string[];
 }
 
 declare global {
@@ -25,12 +29,18 @@ declare global {
 export function installAutomation(lab: LabState): void {
 	let finished: AutomationProgress['finished'] = [];
 	let active = false;
+	let objective: 'valLoss' | 'valAccuracy' | 'trainLoss' = 'valLoss';
+	const trained: string[] = [];
+	lab.onTrial((trial) => {
+		// Only this tab's own clients report here, so a trial turning `running` was started by this tab.
+		if (trial.status === 'running' && !trained.includes(trial.id)) trained.push(trial.id);
+	});
 	lab.onTrial((trial) => {
 		if (!active || trial.studyId !== lab.runner.studyId || trial.index === undefined) return;
 		if (trial.status === 'queued' || trial.status === 'running') return;
 		finished = [
 			...finished.filter((f) => f.index !== trial.index),
-			{ index: trial.index, status: trial.status, reason: trial.reason, best: trial.summary?.bestValLoss }
+			{ index: trial.index, status: trial.status, reason: trial.reason, best: toRow(trial, objective).best }
 		];
 	});
 
@@ -41,6 +51,7 @@ export function installAutomation(lab: LabState): void {
 			// A file with results is history; running it means running a fresh copy.
 			const study = imported.study.imported ? await lab.cloneStudy(imported.study.id) : imported.study;
 			finished = [];
+			objective = study.definition.objective.metric;
 			active = true;
 			try {
 				await lab.runStudy(study.id, options);
@@ -49,6 +60,7 @@ export function installAutomation(lab: LabState): void {
 			}
 			return lab.exportStudyText(study.id, (index) => inShard(index, options.shard));
 		},
+		trainedHere: () => [...trained],
 		progress() {
 			const runner = lab.runner;
 			if (!active) return null;

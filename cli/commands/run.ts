@@ -1,0 +1,422 @@
+// `tuning-lab run FILE --out OUT`: runs a study with the app itself, so the trials train exactly as
+// they do in the lab (same workers, same tfjs backends, same divergence checks and export). The file
+// is checked like `tuning-lab validate`; the built app (rebuilt first when its sources are newer) is
+// served on a loopback port and opened in headless Chromium, and the page's automation API,
+// `window.tuningLab`, imports the study, trains its trials and hands back the exported study file,
+// which is written to OUT. Progress is polled from the page and printed as it comes.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { EXIT_USAGE, parseCommandArgs, parsePositiveInteger, processIo, type CommandIo } from '../args';
+import {
+	BUILD_DIR,
+	REPO_ROOT,
+	buildApp,
+	checkBuild,
+	openAppSession,
+	waitForGlobal
+} from '../browser-session';
+import { formatShard, inShard, parseShard, selectShard, type Shard } from '../shard';
+import { describeStatuses } from '../study-merge';
+import { BACKEND_CHOICES } from '../../src/lib/study/config-vocabulary';
+import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
+import { planTrials, type PlannedTrial } from '../../src/lib/study/study-trials';
+import type { Study, TrialRecord } from '../../src/lib/study/study';
+import type { BackendChoice } from '../../src/lib/study/trial-config';
+import { EXIT_INVALID, loadStudyArgument } from './validate';
+
+export const USAGE = `usage: tuning-lab run FILE --out OUT [--backend B] [--concurrency K] [--shard I/N] [--profile DIR]
+
+Runs the study in FILE with the Tuning Lab app itself, in headless Chromium, and writes the study with
+its results (the app's export) to OUT. FILE is checked like "tuning-lab validate" first. The app is
+rebuilt (npx vite build) when build/ is missing or older than its sources.
+
+Options:
+  --out OUT          where to write the exported study file (folders are created)
+  --backend B        auto, webgpu, webgl, wasm or cpu, for every trial (default: as the study says)
+  --concurrency K    how many trials train at once (default: the app's choice for the backend)
+  --shard I/N        run only the trials whose index is I modulo N (0 <= I < N); merge the shards'
+                     files with "tuning-lab merge"
+  --profile DIR      keep the browser profile (and the app's stored studies) in DIR instead of a
+                     temporary profile that is deleted afterwards
+
+Prints one line per finished trial and a progress summary. Exits with 0 when every trial ran to the
+end (completed, or infeasible because it diverged), 1 when a trial failed or the run could not be
+done, 2 for bad usage, and 130 when interrupted.
+`;
+
+/** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+/** How long the page may take to define window.tuningLab. */
+const API_TIMEOUT_MS = 60_000;
+/** How often progress is read from the page. */
+const POLL_MS = 500;
+/** How often a summary line is printed when stdout is not a terminal (and something changed). */
+const SUMMARY_EVERY_MS = 10_000;
+/** Statuses of a trial that ran to its end; any other status makes the run exit with 1. */
+const RAN_TO_END: readonly string[] = ['completed', 'infeasible'];
+
+// The automation API the app defines on window once its database is open.
+interface RunStudyOptions {
+	backend?: BackendChoice;
+	concurrency?: number;
+	shard?: Shard;
+}
+
+interface FinishedTrial {
+	index: number;
+	status: string;
+	reason?: string;
+	best?: number;
+}
+
+export interface ProgressSnapshot {
+	total: number;
+	done: number;
+	running: { index: number; step: number; maxTrainSteps: number; stepsPerSecond: number }[];
+	etaSeconds: number | null;
+	finished: FinishedTrial[];
+}
+
+interface TuningLabAutomation {
+	runStudy(fileText: string, options: RunStudyOptions): Promise<string>;
+	progress(): ProgressSnapshot | null;
+}
+
+type AutomationWindow = Window & { tuningLab?: TuningLabAutomation };
+
+function usageError(io: CommandIo, message: string): number {
+	io.err(`run: ${message}\nRun "tuning-lab run --help" for usage.\n`);
+	return EXIT_USAGE;
+}
+
+function errorMessage(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** "40 s", "3 min 20 s", "1 h 05 min". */
+export function formatDuration(seconds: number): string {
+	const s = Math.max(0, Math.round(seconds));
+	if (s < 60) return `${s} s`;
+	if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+	return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** `[run] 3/6 trials done · trial 4 step 120/300 · ETA 40 s` */
+export function summaryLine(snapshot: ProgressSnapshot): string {
+	const parts = [`${snapshot.done}/${snapshot.total} trials done`];
+	if (snapshot.running.length > 0) {
+		parts.push(
+			[...snapshot.running]
+				.sort((a, b) => a.index - b.index)
+				.map(({ index, step, maxTrainSteps }) =>
+					maxTrainSteps > 0 ? `trial ${index} step ${step}/${maxTrainSteps}` : `trial ${index} starting`
+				)
+				.join(', ')
+		);
+	}
+	if (snapshot.etaSeconds !== null && Number.isFinite(snapshot.etaSeconds)) {
+		parts.push(`ETA ${formatDuration(snapshot.etaSeconds)}`);
+	}
+	return `[run] ${parts.join(' · ')}`;
+}
+
+function formatValue(value: number): string {
+	return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
+}
+
+function formatParams(params: PlannedTrial['params']): string {
+	return Object.entries(params)
+		.map(([name, value]) => `${name}=${typeof value === 'number' ? formatValue(value) : String(value)}`)
+		.join(' ');
+}
+
+/**
+ * Turns progress snapshots into terminal output: one line per finished trial, and a summary that is
+ * redrawn in place on a terminal and printed every SUMMARY_EVERY_MS otherwise.
+ */
+class ProgressPrinter {
+	private readonly reported = new Set<number>();
+	private lastSummary = '';
+	private lastSummaryAt = 0;
+	private statusShown = false;
+
+	constructor(
+		private readonly io: CommandIo,
+		private readonly tty: boolean,
+		private readonly study: Study,
+		private readonly planned: ReadonlyMap<number, PlannedTrial>
+	) {}
+
+	private async clearStatus(): Promise<void> {
+		if (!this.statusShown) return;
+		this.statusShown = false;
+		await this.io.out('\r\x1b[K');
+	}
+
+	/** `[run] trial 3 completed · best valLoss 0.4123 · hiddenWidth=64 learningRate=0.01` */
+	async trialFinished(trial: FinishedTrial): Promise<void> {
+		if (this.reported.has(trial.index)) return;
+		this.reported.add(trial.index);
+		const parts = [`[run] trial ${trial.index} ${trial.status}`];
+		if (trial.best !== undefined)
+			parts.push(`best ${this.study.objective.metric} ${formatValue(trial.best)}`);
+		const plan = this.planned.get(trial.index);
+		if (plan !== undefined && Object.keys(plan.params).length > 0) parts.push(formatParams(plan.params));
+		const reason = trial.reason === undefined ? '' : `: ${trial.reason}`;
+		await this.clearStatus();
+		await this.io.out(`${parts.join(' · ')}${reason}\n`);
+	}
+
+	async update(snapshot: ProgressSnapshot): Promise<void> {
+		for (const trial of snapshot.finished) await this.trialFinished(trial);
+		const line = summaryLine(snapshot);
+		if (this.tty) {
+			if (this.statusShown && line === this.lastSummary) return;
+			this.lastSummary = line;
+			await this.io.out(`\r\x1b[K${line}`);
+			this.statusShown = true;
+			return;
+		}
+		const now = Date.now();
+		if (line !== this.lastSummary && now - this.lastSummaryAt >= SUMMARY_EVERY_MS) {
+			this.lastSummary = line;
+			this.lastSummaryAt = now;
+			await this.io.out(`${line}\n`);
+		}
+	}
+
+	/** Reports the trials of the final export that no snapshot showed finishing, and ends the status line. */
+	async finish(trials: readonly TrialRecord[]): Promise<void> {
+		for (const trial of trials) {
+			await this.trialFinished({
+				index: trial.index,
+				status: trial.status,
+				...(trial.reason === undefined ? {} : { reason: trial.reason }),
+				...(trial.best === undefined ? {} : { best: trial.best.value })
+			});
+		}
+		await this.clearStatus();
+	}
+}
+
+/** Reads the study's progress from the page every POLL_MS until `stop` resolves. */
+async function pollProgress(page: Page, printer: ProgressPrinter, stop: Promise<unknown>): Promise<void> {
+	let stopped = false;
+	// Only the end matters here; whoever awaits `stop` sees how it ended.
+	const ended = stop.then(
+		() => (stopped = true),
+		() => (stopped = true)
+	);
+	while (!stopped) {
+		await Promise.race([new Promise((wake) => setTimeout(wake, POLL_MS)), ended]);
+		if (stopped) return;
+		let snapshot: ProgressSnapshot | null;
+		try {
+			snapshot = await page.evaluate(() => (window as AutomationWindow).tuningLab?.progress() ?? null);
+		} catch {
+			// The page is closing (the study ended or the run was interrupted); the result decides what follows.
+			return;
+		}
+		if (snapshot !== null) await printer.update(snapshot);
+	}
+}
+
+interface RunArguments {
+	file: string;
+	out: string;
+	options: RunStudyOptions;
+	profileDir?: string;
+}
+
+function readArguments(argv: readonly string[], io: CommandIo): RunArguments | 'help' | number {
+	const args = parseCommandArgs(argv, {
+		out: { type: 'string' },
+		backend: { type: 'string' },
+		concurrency: { type: 'string' },
+		shard: { type: 'string' },
+		profile: { type: 'string' },
+		help: { type: 'boolean', short: 'h' }
+	});
+	if (!args.ok) return usageError(io, args.error);
+	if (args.values.help === true) return 'help';
+	const [file, ...extra] = args.positionals;
+	if (file === undefined || extra.length > 0) {
+		return usageError(io, `expected exactly one study file, got ${args.positionals.length} arguments`);
+	}
+	const { out, backend, concurrency, shard, profile } = args.values;
+	if (typeof out !== 'string' || out === '') return usageError(io, '--out OUT is required');
+	const options: RunStudyOptions = {};
+	if (backend !== undefined) {
+		const choice = BACKEND_CHOICES.find((name) => name === backend);
+		if (choice === undefined) {
+			return usageError(
+				io,
+				`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got ${JSON.stringify(backend)}`
+			);
+		}
+		options.backend = choice;
+	}
+	if (concurrency !== undefined) {
+		const parsed = parsePositiveInteger(concurrency, '--concurrency');
+		if (!parsed.ok) return usageError(io, parsed.error);
+		options.concurrency = parsed.value;
+	}
+	if (shard !== undefined) {
+		const parsed = parseShard(shard);
+		if (!parsed.ok) return usageError(io, parsed.error);
+		options.shard = parsed.value;
+	}
+	if (profile !== undefined && (typeof profile !== 'string' || profile === '')) {
+		return usageError(io, '--profile: expected a folder');
+	}
+	return { file, out, options, ...(typeof profile === 'string' ? { profileDir: profile } : {}) };
+}
+
+/** Checks the export against the plan; returns the problems that make the run exit with 1. */
+function checkExport(
+	trials: readonly TrialRecord[],
+	planned: readonly PlannedTrial[],
+	shard?: Shard
+): string[] {
+	const problems: string[] = [];
+	const byIndex = new Map(trials.map((trial) => [trial.index, trial]));
+	const missing = planned.filter((plan) => !byIndex.has(plan.index)).map((plan) => plan.index);
+	if (missing.length > 0) problems.push(`the export holds no record of trial(s) ${missing.join(', ')}`);
+	const foreign = trials.filter((trial) => !inShard(trial.index, shard)).map((trial) => trial.index);
+	if (shard !== undefined && foreign.length > 0) {
+		problems.push(`the export holds trial(s) ${foreign.join(', ')}, outside shard ${formatShard(shard)}`);
+	}
+	const unfinished = trials.filter((trial) => !RAN_TO_END.includes(trial.status));
+	for (const trial of unfinished) {
+		problems.push(
+			`trial ${trial.index} ${trial.status}${trial.reason === undefined ? '' : `: ${trial.reason}`}`
+		);
+	}
+	return problems;
+}
+
+export async function run(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+	const args = readArguments(argv, io);
+	if (args === 'help') {
+		await io.out(USAGE);
+		return 0;
+	}
+	if (typeof args === 'number') return args;
+	// The same reading and checking as `tuning-lab validate FILE`; `--` keeps a file named like an option a file.
+	const loaded = await loadStudyArgument('run', USAGE, ['--', args.file], io);
+	if (loaded.ok === 'help') return 0;
+	if (!loaded.ok) return loaded.exitCode;
+	const { study } = loaded;
+	const { shard } = args.options;
+	let planned: PlannedTrial[];
+	try {
+		planned = selectShard(planTrials(study), shard);
+	} catch (error) {
+		io.err(`run: ${errorMessage(error)}\n`);
+		return EXIT_INVALID;
+	}
+	try {
+		await mkdir(dirname(args.out), { recursive: true });
+	} catch (error) {
+		return usageError(io, `cannot create the folder of ${JSON.stringify(args.out)}: ${errorMessage(error)}`);
+	}
+
+	// Ctrl-C (or a polite kill) stops the build or the study and closes everything that was opened.
+	const abort = new AbortController();
+	let session: Awaited<ReturnType<typeof openAppSession>> | undefined;
+	let interrupted = false;
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (interrupted) process.exit(EXIT_INTERRUPTED);
+		interrupted = true;
+		io.err(`\n[run] ${signal}: stopping; closing the browser and the server\n`);
+		abort.abort();
+		void (session?.close() ?? Promise.resolve()).finally(() => process.exit(EXIT_INTERRUPTED));
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	try {
+		const build = await checkBuild(REPO_ROOT);
+		if (!build.fresh) {
+			io.err(`[run] building the app (npx vite build), because ${build.reason}\n`);
+			await buildApp(REPO_ROOT, abort.signal);
+		}
+		if (interrupted) return EXIT_INTERRUPTED;
+		session = await openAppSession({
+			buildDir: join(REPO_ROOT, BUILD_DIR),
+			...(args.profileDir === undefined ? {} : { profileDir: args.profileDir }),
+			onPageError: (message) => io.err(`[page] ${message}\n`)
+		});
+		if (interrupted) return EXIT_INTERRUPTED;
+		const { page, url } = session;
+		try {
+			await waitForGlobal(page, 'tuningLab', API_TIMEOUT_MS);
+		} catch (error) {
+			throw new Error(
+				`${errorMessage(error)} at ${url}: the app in ${BUILD_DIR}/ has no automation API ` +
+					`(delete ${BUILD_DIR}/ to force a rebuild)`,
+				{ cause: error }
+			);
+		}
+		const scope = shard === undefined ? '' : ` (shard ${formatShard(shard)})`;
+		const backend = args.options.backend === undefined ? '' : ` on ${args.options.backend}`;
+		await io.out(
+			`[run] ${study.name}: ${planned.length} trial${planned.length === 1 ? '' : 's'}${scope}${backend}\n`
+		);
+
+		const printer = new ProgressPrinter(
+			io,
+			io === processIo && process.stdout.isTTY === true,
+			study,
+			new Map(planned.map((plan) => [plan.index, plan]))
+		);
+		const result = page.evaluate(
+			async ({ text, options }) => {
+				const lab = (window as AutomationWindow).tuningLab;
+				if (lab === undefined) return { ok: false as const, message: 'window.tuningLab disappeared' };
+				try {
+					return { ok: true as const, text: await lab.runStudy(text, options) };
+				} catch (error) {
+					return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
+				}
+			},
+			{ text: serializeStudy(study), options: args.options }
+		);
+		// Awaited below; this only keeps an early failure from counting as an unhandled rejection.
+		result.catch(() => undefined);
+		await pollProgress(page, printer, result);
+		const outcome = await result;
+		if (!outcome.ok) {
+			io.err(`run: the app could not run the study:\n${outcome.message}\n`);
+			return EXIT_INVALID;
+		}
+		await writeFile(args.out, outcome.text);
+		const exported = parseStudyFile(outcome.text);
+		if (!exported.ok) {
+			io.err(
+				`run: wrote ${args.out}, but it is not a valid study file:\n` +
+					exported.errors.map(({ path, message }) => `${path}: ${message}\n`).join('')
+			);
+			return EXIT_INVALID;
+		}
+		const { trials } = exported.study;
+		await printer.finish(trials);
+		await io.out(`[run] wrote ${args.out}: ${describeStatuses(trials)}\n`);
+		const problems = checkExport(trials, planned, shard);
+		if (problems.length > 0) {
+			io.err(problems.map((problem) => `run: ${problem}\n`).join(''));
+			return EXIT_INVALID;
+		}
+		return 0;
+	} catch (error) {
+		if (interrupted) return EXIT_INTERRUPTED;
+		io.err(`run: ${errorMessage(error)}\n`);
+		return EXIT_INVALID;
+	} finally {
+		await session?.close();
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+	}
+}
