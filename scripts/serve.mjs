@@ -15,4 +15,6 @@ const host = option('--host', '127.0.0.1');
 
 const server = await startStaticServer({ dir, port, host });
 console.log(`Tuning Lab is running at http://${host === '127.0.0.1' ? 'localhost' : host}:${server.port}/`);
-console.log('A default study is ready on the page: press Run. Stop the server with Ctrl+C.');
+console.log(
+	'Press Run for a quick trial, or "New default study" for a ready 6-trial study. Ctrl+C stops the server.'
+);

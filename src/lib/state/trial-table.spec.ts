@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { queryRows, type TableRow } from './trial-table';
+import type { TrialRecord } from '$lib/storage/schema';
+import { queryRows, toRow, type TableRow } from './trial-table';
 
 const row = (index: number, status: TableRow['status'], best: number | undefined, lr: number): TableRow => ({
 	id: `t${index}`,
@@ -16,6 +17,29 @@ const rows = [
 	row(1, 'infeasible', undefined, 1),
 	row(2, 'completed', 0.3, 0.001)
 ];
+
+describe('toRow', () => {
+	it('does not rank an infeasible trial by the objective', () => {
+		const summary = {
+			bestValLoss: 1,
+			bestValLossStep: 0,
+			bestValAccuracy: 0.5,
+			finalValLoss: 9,
+			finalValAccuracy: 0.1
+		};
+		const trial = {
+			id: 'x',
+			createdAt: 0,
+			updatedAt: 0,
+			config: { maxTrainSteps: 10 } as TrialRecord['config'],
+			lastStep: 3,
+			summary
+		};
+		expect(toRow({ ...trial, status: 'infeasible' }, 'valLoss').best).toBeUndefined();
+		expect(toRow({ ...trial, status: 'completed' }, 'valLoss')).toMatchObject({ best: 1, bestStep: 0 });
+		expect(toRow({ ...trial, status: 'completed' }, 'valAccuracy').best).toBe(0.5);
+	});
+});
 
 describe('queryRows', () => {
 	it('sorts by the objective with missing values last in both directions', () => {

@@ -27,7 +27,9 @@ export interface TableQuery {
 }
 
 export function toRow(trial: TrialRecord, objective: 'valLoss' | 'valAccuracy' | 'trainLoss'): TableRow {
-	const s = trial.summary;
+	// Infeasible trials are not ranked by the objective: the playbook treats divergence as its own
+	// outcome, not as a bad value (their numbers stay in the curves and the export).
+	const s = trial.status === 'infeasible' ? null : trial.summary;
 	const best = objective === 'valAccuracy' ? s?.bestValAccuracy : s?.bestValLoss;
 	return {
 		id: trial.id,
