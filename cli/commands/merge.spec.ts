@@ -1,22 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fixtureFolder, tuningLab } from '../cli-test-support';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
 import { planTrials } from '../../src/lib/study/study-trials';
 import type { Study, TrialRecord } from '../../src/lib/study/study';
 
 // The real executable, run as a user would, on shard files written to a temporary folder.
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), 'tuning-lab-merge-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-function tuningLab(...args: string[]) {
-	const result = spawnSync('node', ['cli/tuning-lab.mjs', ...args], { cwd: repoRoot, encoding: 'utf8' });
-	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const folder = fixtureFolder('merge').path;
 
 const definition = {
 	format: 'tuning-lab.study',

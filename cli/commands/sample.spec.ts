@@ -1,25 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fixtureFolder, tuningLab } from '../cli-test-support';
 
 // The real executable, run as a user would, against fixture files in a temporary folder.
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), 'tuning-lab-sample-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-function tuningLab(...args: string[]) {
-	const result = spawnSync('node', ['cli/tuning-lab.mjs', ...args], { cwd: repoRoot, encoding: 'utf8' });
-	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function fixture(name: string, content: unknown): string {
-	const path = join(folder, name);
-	writeFileSync(path, JSON.stringify(content, null, '\t'));
-	return path;
-}
+const folder = fixtureFolder('sample');
+const fixture = folder.write;
 
 const sweep = {
 	format: 'tuning-lab.study',

@@ -1,15 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tuningLab } from '../cli-test-support';
 
 // These tests run the real executable, as a user would, so they also cover the tsx registration and
 // the dispatcher in cli/tuning-lab.mjs.
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-function tuningLab(...args: string[]) {
-	const result = spawnSync('node', ['cli/tuning-lab.mjs', ...args], { cwd: repoRoot, encoding: 'utf8' });
-	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 function csvRows(stdout: string): string[] {
 	return stdout.trimEnd().split('\n');

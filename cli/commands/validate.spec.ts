@@ -1,25 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fixtureFolder, tuningLab } from '../cli-test-support';
 
 // The real executable, run as a user would, against fixture files in a temporary folder.
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), 'tuning-lab-validate-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-function tuningLab(...args: string[]) {
-	const result = spawnSync('node', ['cli/tuning-lab.mjs', ...args], { cwd: repoRoot, encoding: 'utf8' });
-	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function fixture(name: string, content: unknown): string {
-	const path = join(folder, name);
-	writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-	return path;
-}
+const folder = fixtureFolder('validate');
+const fixture = folder.write;
 
 const study = {
 	format: 'tuning-lab.study',
@@ -113,7 +98,7 @@ describe('tuning-lab validate', () => {
 		expect(none.stderr).toBe(
 			'validate: expected exactly one study file, got 0 arguments\nRun "tuning-lab validate --help" for usage.\n'
 		);
-		const missing = tuningLab('validate', join(folder, 'absent.json'));
+		const missing = tuningLab('validate', join(folder.path, 'absent.json'));
 		expect(missing.status).toBe(2);
 		expect(missing.stderr).toMatch(/^validate: cannot read ".*absent\.json": no such file\n/);
 		const help = tuningLab('validate', '--help');
