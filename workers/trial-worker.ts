@@ -8,6 +8,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { fetchFromOrigin, loadImageDataset, type ImageDataset } from '$lib/datasets/image-dataset';
 import { IMAGE_DATASETS } from '$lib/datasets/registry';
 import { initBackend, type BackendReport } from '$lib/training/backend';
+import { checkpointBuffers, checkpointBytes } from '$lib/training/checkpoint-data';
 import { runTrialLoop } from '$lib/training/trial-loop';
 import type { BackendChoice, DatasetName } from '$lib/study/trial-config';
 import type { TrialEvent, TrialResult, TrialWorkerApi } from './protocol';
@@ -48,7 +49,7 @@ function message(error: unknown): string {
 const api: TrialWorkerApi = {
 	probeBackend: (choice) => switchBackend(choice),
 
-	async runTrial(config, onEvent: (event: TrialEvent) => void): Promise<TrialResult> {
+	async runTrial(config, options, onEvent: (event: TrialEvent) => void): Promise<TrialResult> {
 		stopRequested = false;
 		let report: BackendReport | null = null;
 		try {
@@ -58,10 +59,23 @@ const api: TrialWorkerApi = {
 			onEvent({ type: 'phase', phase: 'loading-data' });
 			const data = await dataset(config.dataset);
 			onEvent({ type: 'phase', phase: 'training' });
-			const outcome = await runTrialLoop(config, data, {
-				onMetrics: (batch, progress) => onEvent({ type: 'metrics', batch, progress }),
-				shouldStop: () => stopRequested
-			});
+			const outcome = await runTrialLoop(
+				config,
+				data,
+				{
+					onMetrics: (batch, progress) => onEvent({ type: 'metrics', batch, progress }),
+					shouldStop: () => stopRequested,
+					// The weights move to the page without a copy; the worker no longer needs them.
+					onCheckpoint: (checkpoint) =>
+						onEvent(
+							Comlink.transfer(
+								{ type: 'checkpoint', checkpoint, bytes: checkpointBytes(checkpoint) },
+								checkpointBuffers(checkpoint)
+							)
+						)
+				},
+				{ every: options.checkpointEvery, resumeFrom: options.resumeFrom }
+			);
 			return { ...outcome, backend: report };
 		} catch (error) {
 			return { status: 'failed', error: message(error), backend: report };

@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import type {
 	BackendReport,
 	LoopProgress,
+	RunTrialOptions,
 	TrialEvent,
 	TrialPhase,
 	TrialResult,
@@ -12,10 +13,20 @@ import type {
 } from '$workers/protocol';
 import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
-import { getTrial, putTrial, appendMetrics } from '$lib/storage/trials';
+import { appendMetrics, getTrial, putTrial, readMetrics } from '$lib/storage/trials';
+import { latestCheckpoint, saveCheckpoint, trimMetricsAfter } from '$lib/storage/checkpoints';
+import { checkpointBuffers } from '$lib/training/checkpoint-data';
 import type { LabDb, TrialRecord } from '$lib/storage/schema';
 
 export type ClientPhase = 'idle' | TrialPhase | 'finishing';
+
+/** "X MB used of Y MB", from the browser's storage estimate. */
+export async function storageUsage(): Promise<string> {
+	const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+	if (!estimate?.usage || !estimate.quota) return 'usage unknown';
+	const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+	return `${mb(estimate.usage)} used of ${mb(estimate.quota)}`;
+}
 
 function yieldToEventLoop(): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, 0));
@@ -102,7 +113,14 @@ export class TrialClient {
 			config,
 			status: 'queued',
 			lastStep: 0,
-			summary: null
+			summary: null,
+			// A single trial checkpoints at each evaluation and keeps its latest and best two.
+			checkpointPolicy: {
+				every: config.evalEvery,
+				keepBest: 2,
+				objective: { metric: 'valLoss', goal: 'minimize' }
+			},
+			checkpoints: []
 		};
 		void this.run(trial);
 		return trial;
@@ -136,11 +154,20 @@ export class TrialClient {
 	}
 
 	private async train(trial: TrialRecord, config: TrialConfig): Promise<TrialResult> {
-		let seq = 0;
+		// Continue from the latest checkpoint, dropping metrics logged after it; with none, start over.
+		const resumeFrom = trial.checkpointPolicy ? await latestCheckpoint(this.db, trial) : undefined;
+		let seq = await trimMetricsAfter(this.db, trial.id, resumeFrom?.step ?? -1);
+		if (resumeFrom) this.live = await readMetrics(this.db, trial.id);
+		let stopReason: string | null = null;
 		const onEvent = (event: TrialEvent) => {
 			if (event.type === 'phase') this.phase = event.phase;
 			else if (event.type === 'backend') this.backend = event.report;
-			else {
+			else if (event.type === 'checkpoint') {
+				this.enqueueWrite(async () => {
+					const updated = await saveCheckpoint(this.db, trial.id, event.checkpoint, event.bytes);
+					this.hooks.onTrialChanged(updated);
+				});
+			} else {
 				const merged: MetricBatch = { train: emptyTrainRows(), evals: [] };
 				appendBatch(merged, this.live);
 				appendBatch(merged, event.batch);
@@ -153,9 +180,19 @@ export class TrialClient {
 				});
 			}
 		};
+		this.onStorageFull = (message) => {
+			stopReason = message;
+			this.stop();
+		};
 		let result: TrialResult;
 		try {
-			result = await this.remote().runTrial(config, Comlink.proxy(onEvent));
+			const options: RunTrialOptions = { checkpointEvery: trial.checkpointPolicy?.every, resumeFrom };
+			const buffers = resumeFrom ? checkpointBuffers(resumeFrom) : [];
+			result = await this.remote().runTrial(
+				config,
+				Comlink.transfer(options, buffers),
+				Comlink.proxy(onEvent)
+			);
 		} catch (error) {
 			result = {
 				status: 'failed',
@@ -176,7 +213,7 @@ export class TrialClient {
 						: result.status === 'infeasible'
 							? result.reason
 							: result.status === 'stopped'
-								? `stopped by the user at step ${result.steps}`
+								? (stopReason ?? `stopped by the user at step ${result.steps}`)
 								: undefined,
 				backend: result.backend ?? stored.backend
 			};
@@ -184,6 +221,7 @@ export class TrialClient {
 			this.hooks.onTrialChanged(finished);
 		});
 		await this.writes;
+		this.onStorageFull = null;
 		this.lastResult = result;
 		this.hooks.onTrialFinished(trial.id, this.live);
 		this.activeTrialId = null;
@@ -191,13 +229,25 @@ export class TrialClient {
 		return result;
 	}
 
-	/** Database writes run one after another, in the order the worker published them. */
+	/**
+	 * Database writes run one after another, in the order the worker published them. A full quota
+	 * stops the trial cleanly: what was saved before stays valid (each save is one transaction).
+	 */
 	private enqueueWrite(write: () => Promise<void>): void {
-		this.writes = this.writes.then(write).catch((error) => {
+		this.writes = this.writes.then(write).catch(async (error) => {
+			const name = error instanceof Error ? error.name : '';
 			const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-			this.storageError = `Saving metrics failed (${reason}). Earlier metrics are safe; free space by deleting old trials.`;
+			if (name === 'QuotaExceededError') {
+				const message = `stopped: the browser's storage quota is full (${await storageUsage()}). Earlier metrics and checkpoints are intact; delete old studies or prune checkpoints, then resume.`;
+				this.storageError = message;
+				this.onStorageFull?.(message);
+			} else {
+				this.storageError = `Saving to the database failed (${reason}). Earlier data is intact.`;
+			}
 		});
 	}
+
+	private onStorageFull: ((message: string) => void) | null = null;
 
 	dispose(): void {
 		this.worker?.terminate();

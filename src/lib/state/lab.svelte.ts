@@ -33,6 +33,8 @@ export class LabState {
 	formProblems = $state<string[]>([]);
 	pendingDelete = $state.raw<TrialRecord | null>(null);
 	studies = $state.raw<StudyRecord[]>([]);
+	/** Whether the browser granted persistent storage (eviction-proof). */
+	persisted = $state(false);
 	readonly client: TrialClient;
 	readonly runner: StudyRunner;
 	private deleteTimer: ReturnType<typeof setTimeout> | null = null;
@@ -62,6 +64,9 @@ export class LabState {
 	static async open(): Promise<LabState> {
 		const db = await openLabDb();
 		const lab = new LabState(db);
+		// Ask the browser not to evict the lab's data under storage pressure. Headless Chromium and
+		// some browsers answer no; the lab works either way, so the answer is only kept for display.
+		lab.persisted = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
 		// Trials another tab is training keep their status; the rest were cut off by a closed tab.
 		const held = await trialsHeldByAnyTab();
 		await markInterruptedTrials(db, (id) => held.has(id));

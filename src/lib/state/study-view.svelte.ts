@@ -3,6 +3,7 @@
 import { getStudy, listStudyTrials, putStudy } from '$lib/storage/studies';
 import type { StudyRecord, TrialRecord } from '$lib/storage/schema';
 import { readMetrics } from '$lib/storage/trials';
+import { checkpointBytesOf, pruneToBest } from '$lib/storage/checkpoints';
 import type { MetricBatch } from '$lib/study/metrics';
 import type { LabState } from './lab.svelte';
 import { queryRows, toRow, type TableQuery } from './trial-table';
@@ -92,6 +93,19 @@ export class StudyView {
 		await putStudy(this.lab.db, updated);
 		this.study = updated;
 		this.lab.upsertStudy(updated);
+	}
+
+	/** Keeps only the best checkpoint of every finished trial (running and queued trials keep theirs). */
+	async pruneCheckpoints(): Promise<number> {
+		let freed = 0;
+		for (const trial of this.trials) {
+			if (trial.status === 'running' || trial.status === 'queued') continue;
+			const before = checkpointBytesOf([trial]);
+			const pruned = await pruneToBest(this.lab.db, trial);
+			freed += before - checkpointBytesOf([pruned]);
+			this.trials = this.trials.map((t) => (t.id === pruned.id ? pruned : t));
+		}
+		return freed;
 	}
 
 	async refresh(): Promise<void> {

@@ -1,6 +1,7 @@
 // Sorting and filtering the study's trial table. Pure, so the rules are testable without a page.
 import type { TrialRecord } from '$lib/storage/schema';
 import type { TrialStatus } from '$lib/study/metrics';
+import { bestCheckpoint } from '$lib/math/checkpoint-retention';
 
 export interface TableRow {
 	id: string;
@@ -12,11 +13,14 @@ export interface TableRow {
 	best?: number;
 	bestStep?: number;
 	backend?: string;
+	/** The best saved checkpoint by the objective: what retrospective selection would pick. */
+	bestCheckpointStep?: number;
+	bestCheckpointValue?: number;
 	lastStep: number;
 	maxTrainSteps: number;
 }
 
-export type SortKey = 'index' | 'status' | 'best' | 'bestStep' | `param:${string}`;
+export type SortKey = 'index' | 'status' | 'best' | 'bestStep' | 'bestCheckpointStep' | `param:${string}`;
 
 export interface TableQuery {
 	sortKey: SortKey;
@@ -26,7 +30,12 @@ export interface TableQuery {
 	text: string;
 }
 
-export function toRow(trial: TrialRecord, objective: 'valLoss' | 'valAccuracy' | 'trainLoss'): TableRow {
+export function toRow(
+	trial: TrialRecord,
+	objective: 'valLoss' | 'valAccuracy' | 'trainLoss',
+	goal: 'minimize' | 'maximize' = objective === 'valAccuracy' ? 'maximize' : 'minimize'
+): TableRow {
+	const checkpoint = bestCheckpoint(trial.checkpoints ?? [], goal);
 	// Infeasible trials are not ranked by the objective: the playbook treats divergence as its own
 	// outcome, not as a bad value (their numbers stay in the curves and the export).
 	const s = trial.status === 'infeasible' ? null : trial.summary;
@@ -40,6 +49,8 @@ export function toRow(trial: TrialRecord, objective: 'valLoss' | 'valAccuracy' |
 		best: objective === 'trainLoss' ? undefined : best,
 		bestStep: objective === 'valLoss' ? s?.bestValLossStep : undefined,
 		backend: trial.backend?.backend,
+		bestCheckpointStep: checkpoint?.step,
+		bestCheckpointValue: checkpoint?.value,
 		lastStep: trial.lastStep,
 		maxTrainSteps: trial.config.maxTrainSteps
 	};
@@ -50,7 +61,7 @@ function sortValue(row: TableRow, key: SortKey): number | string | undefined {
 		const v = row.params[key.slice('param:'.length)];
 		return typeof v === 'boolean' ? String(v) : v;
 	}
-	return row[key as 'index' | 'status' | 'best' | 'bestStep'];
+	return row[key as 'index' | 'status' | 'best' | 'bestStep' | 'bestCheckpointStep'];
 }
 
 /** Rows matching the query, sorted; rows without a value for the sort key always go last. */

@@ -34,12 +34,55 @@ describe('schema upgrades', () => {
 
 		const db = await openLabDb(name);
 		expect(db.version).toBe(DB_VERSION);
-		expect([...db.objectStoreNames].sort()).toEqual(['metrics', 'studies', 'trials']);
+		expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'metrics', 'studies', 'trials']);
 		const [trial] = await listTrials(db);
 		expect(trial).toMatchObject({ id: 'old-trial', status: 'completed', lastStep: 2 });
 		expect((await readMetrics(db, 'old-trial')).train.loss).toEqual([2, 1]);
 		// The new index works and does not list the old single trial under any study.
 		expect(await db.getAllFromIndex('trials', 'by-study', 'any-study')).toEqual([]);
+		db.close();
+	});
+});
+
+describe('schema upgrade to version 3', () => {
+	it('adds the checkpoints store to a version-2 database and keeps its studies and trials', async () => {
+		const name = 'upgrade-from-v2';
+		const v2 = await openDB(name, 2, {
+			upgrade(db) {
+				const trials = db.createObjectStore('trials', { keyPath: 'id' });
+				trials.createIndex('by-created', 'createdAt');
+				trials.createIndex('by-study', 'studyId');
+				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
+				const studies = db.createObjectStore('studies', { keyPath: 'id' });
+				studies.createIndex('by-created', 'createdAt');
+			}
+		});
+		await v2.put('studies', {
+			id: 's',
+			createdAt: 1,
+			updatedAt: 1,
+			status: 'paused',
+			imported: false,
+			definition: {}
+		});
+		await v2.put('trials', {
+			id: 's-t0',
+			studyId: 's',
+			index: 0,
+			createdAt: 1,
+			updatedAt: 1,
+			config: {},
+			status: 'queued',
+			lastStep: 0,
+			summary: null
+		});
+		v2.close();
+
+		const db = await openLabDb(name);
+		expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'metrics', 'studies', 'trials']);
+		expect((await db.get('studies', 's'))?.status).toBe('paused');
+		expect((await db.getAllFromIndex('trials', 'by-study', 's')).map((t) => t.id)).toEqual(['s-t0']);
+		expect(await db.count('checkpoints')).toBe(0);
 		db.close();
 	});
 });

@@ -4,11 +4,13 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BackendReport } from '$lib/training/backend';
 import type { MetricBatch, TrialStatus, TrialSummary } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
-import type { Study } from '$lib/study/study';
+import type { Objective, Study } from '$lib/study/study';
+import type { CheckpointMeta } from '$lib/math/checkpoint-retention';
+import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import type { Sample } from '$lib/math/search-space';
 
 export const DB_NAME = 'tuning-lab';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export interface TrialRecord {
 	id: string;
@@ -29,6 +31,24 @@ export interface TrialRecord {
 	index?: number;
 	/** The searched values of this trial, by parameter name. */
 	params?: Sample;
+	/** How this trial saves checkpoints (schema v3; absent = none). */
+	checkpointPolicy?: CheckpointPolicy;
+	/** The checkpoints it holds now (latest + best), newest last. */
+	checkpoints?: CheckpointMeta[];
+}
+
+export interface CheckpointPolicy {
+	every: number;
+	keepBest: number;
+	objective: Objective;
+}
+
+/** A saved checkpoint. Key: [trialId, step]. */
+export interface CheckpointRecord {
+	trialId: string;
+	step: number;
+	createdAt: number;
+	state: TrialCheckpoint;
 }
 
 export type StudyStatus = 'draft' | 'running' | 'paused' | 'finished' | 'cancelled';
@@ -56,6 +76,7 @@ export interface LabSchema extends DBSchema {
 	trials: { key: string; value: TrialRecord; indexes: { 'by-created': number; 'by-study': string } };
 	studies: { key: string; value: StudyRecord; indexes: { 'by-created': number } };
 	metrics: { key: [string, number]; value: MetricChunk };
+	checkpoints: { key: [string, number]; value: CheckpointRecord };
 }
 
 export type LabDb = IDBPDatabase<LabSchema>;
@@ -73,6 +94,10 @@ export function openLabDb(name = DB_NAME): Promise<LabDb> {
 				const studies = db.createObjectStore('studies', { keyPath: 'id' });
 				studies.createIndex('by-created', 'createdAt');
 				transaction.objectStore('trials').createIndex('by-study', 'studyId');
+			}
+			if (oldVersion < 3) {
+				// Checkpoints, kept apart from trials so listing trials never loads weights.
+				db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
 			}
 		},
 		blocked() {

@@ -46,16 +46,18 @@ export async function listStudyTrials(db: LabDb, studyId: string): Promise<Trial
 
 /** Puts a trial back in the queue with no metrics (retry after a failure or a cancel). */
 export async function resetTrial(db: LabDb, trialId: string): Promise<TrialRecord> {
-	const tx = db.transaction(['trials', 'metrics'], 'readwrite');
+	const tx = db.transaction(['trials', 'metrics', 'checkpoints'], 'readwrite');
 	const trial = await tx.objectStore('trials').get(trialId);
 	if (!trial) throw new Error(`trial ${trialId} is not in the database`);
 	await tx.objectStore('metrics').delete(chunkRange(trialId));
+	await tx.objectStore('checkpoints').delete(chunkRange(trialId));
 	const reset: TrialRecord = {
 		...trial,
 		status: 'queued',
 		reason: undefined,
 		lastStep: 0,
 		summary: null,
+		checkpoints: [],
 		updatedAt: Date.now()
 	};
 	await tx.objectStore('trials').put(reset);
@@ -64,10 +66,11 @@ export async function resetTrial(db: LabDb, trialId: string): Promise<TrialRecor
 }
 
 export async function deleteStudy(db: LabDb, studyId: string): Promise<void> {
-	const tx = db.transaction(['studies', 'trials', 'metrics'], 'readwrite');
+	const tx = db.transaction(['studies', 'trials', 'metrics', 'checkpoints'], 'readwrite');
 	const trials = await tx.objectStore('trials').index('by-study').getAll(studyId);
 	for (const trial of trials) {
 		await tx.objectStore('metrics').delete(chunkRange(trial.id));
+		await tx.objectStore('checkpoints').delete(chunkRange(trial.id));
 		await tx.objectStore('trials').delete(trial.id);
 	}
 	await tx.objectStore('studies').delete(studyId);

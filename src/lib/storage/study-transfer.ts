@@ -123,7 +123,13 @@ export function studyRows(
 				summary: null,
 				studyId,
 				index: planned.index,
-				params: planned.params
+				params: planned.params,
+				checkpointPolicy: {
+					every: definition.budget.checkpointEvery,
+					keepBest: definition.budget.keepBestCheckpoints,
+					objective: definition.objective
+				},
+				checkpoints: []
 			});
 		}
 	}

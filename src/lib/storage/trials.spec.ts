@@ -39,7 +39,7 @@ describe('trial storage', () => {
 	it('creates every store from an empty database', async () => {
 		const db = await freshDb();
 		expect(db.version).toBe(DB_VERSION);
-		expect([...db.objectStoreNames].sort()).toEqual(['metrics', 'studies', 'trials']);
+		expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'metrics', 'studies', 'trials']);
 		db.close();
 	});
 
@@ -96,15 +96,15 @@ describe('trial storage', () => {
 		db.close();
 	});
 
-	it('puts an interrupted study trial back in the queue with its partial metrics cleared', async () => {
+	it('puts an interrupted study trial back in the queue, keeping its metrics for the resume', async () => {
 		const db = await freshDb();
 		await putTrial(db, { ...trial('study-trial', 1), studyId: 's1', index: 0, lastStep: 30 });
 		await appendMetrics(db, 'study-trial', 0, { train: rows([0]), evals: [] }, 30);
 		expect(await markInterruptedTrials(db, () => false)).toBe(1);
 		const [requeued] = await listTrials(db);
-		expect(requeued).toMatchObject({ status: 'queued', lastStep: 0 });
-		expect(requeued!.reason).toMatch(/step 30/);
-		expect((await readMetrics(db, 'study-trial')).train.step).toEqual([]);
+		expect(requeued).toMatchObject({ status: 'queued', lastStep: 30 });
+		expect(requeued!.reason).toMatch(/step 30.*resumes from its latest checkpoint/);
+		expect((await readMetrics(db, 'study-trial')).train.step).toEqual([0]);
 		db.close();
 	});
 

@@ -58,15 +58,16 @@ export async function readMetrics(db: LabDb, trialId: string): Promise<MetricBat
 }
 
 export async function deleteTrial(db: LabDb, trialId: string): Promise<void> {
-	const tx = db.transaction(['trials', 'metrics'], 'readwrite');
+	const tx = db.transaction(['trials', 'metrics', 'checkpoints'], 'readwrite');
 	await tx.objectStore('trials').delete(trialId);
 	await tx.objectStore('metrics').delete(chunkRange(trialId));
+	await tx.objectStore('checkpoints').delete(chunkRange(trialId));
 	await tx.done;
 }
 
 /**
  * Trials left `running` by a tab that closed mid-trial. A single trial is marked cancelled; a study's
- * trial goes back to the queue (with its metrics cleared) so resuming the study trains it again.
+ * trial goes back to the queue, and resuming the study continues it from its latest checkpoint.
  */
 export async function markInterruptedTrials(
 	db: LabDb,
@@ -77,17 +78,13 @@ export async function markInterruptedTrials(
 		if (trial.status !== 'running' || isRunningSomewhere(trial.id)) continue;
 		count++;
 		if (trial.studyId) {
-			const tx = db.transaction(['trials', 'metrics'], 'readwrite');
-			await tx.objectStore('metrics').delete(chunkRange(trial.id));
-			await tx.objectStore('trials').put({
+			// Metrics and checkpoints stay: resuming trims the metrics back to the latest checkpoint.
+			await db.put('trials', {
 				...trial,
 				status: 'queued',
-				reason: `requeued: the tab closed at step ${trial.lastStep} while it trained`,
-				lastStep: 0,
-				summary: null,
+				reason: `interrupted at step ${trial.lastStep} when its tab closed; it resumes from its latest checkpoint`,
 				updatedAt: Date.now()
 			});
-			await tx.done;
 		} else {
 			await db.put('trials', {
 				...trial,

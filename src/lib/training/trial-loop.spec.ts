@@ -5,6 +5,7 @@ import { loadImageDataset, type ImageDataset } from '$lib/datasets/image-dataset
 import { IMAGE_DATASETS } from '$lib/datasets/registry';
 import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
+import type { TrialCheckpoint } from './checkpoint-data';
 import { READBACK_EVERY, runTrialLoop, type LoopOutcome } from './trial-loop';
 
 let digits: ImageDataset;
@@ -145,5 +146,75 @@ describe('runTrialLoop on digits (cpu backend)', () => {
 		expect(mid!.swaValLoss).toBeCloseTo(mid!.valLoss, 5);
 		expect(end!.swaValLoss).not.toBeCloseTo(end!.valLoss, 5);
 		expect(end!.emaValAccuracy).toBeGreaterThan(0.1);
+	});
+});
+
+describe('checkpoints and resume (cpu backend)', () => {
+	it('a run resumed from its step-40 checkpoint logs exactly what the uninterrupted run logged', async () => {
+		const c: TrialConfig = {
+			...config,
+			maxTrainSteps: 100,
+			evalEvery: 20,
+			emaDecay: 0.9,
+			swaStart: 30,
+			swaEvery: 10,
+			gradClipNorm: 2,
+			schedule: 'cosine',
+			warmupSteps: 10
+		};
+		const checkpoints: TrialCheckpoint[] = [];
+		const full: MetricBatch = { train: emptyTrainRows(), evals: [] };
+		const outcome = await runTrialLoop(
+			c,
+			digits,
+			{
+				onMetrics: (batch) => appendBatch(full, batch),
+				shouldStop: () => false,
+				onCheckpoint: (ckpt) => {
+					checkpoints.push(ckpt);
+				}
+			},
+			{ every: 40 }
+		);
+		expect(outcome.status).toBe('completed');
+		// Every 40 steps plus the last step; each at an evaluation.
+		expect(checkpoints.map((k) => k.step)).toEqual([40, 80, 100]);
+		expect(full.evals.map((e) => e.step)).toEqual([0, 20, 40, 60, 80, 100]);
+
+		const at40 = checkpoints[0]!;
+		expect(at40.optimizer.step).toBe(40);
+		expect(at40.averagers.map((a) => a.kind)).toEqual(['ema', 'swa']);
+		const resumed: MetricBatch = { train: emptyTrainRows(), evals: [] };
+		await runTrialLoop(
+			c,
+			digits,
+			{ onMetrics: (batch) => appendBatch(resumed, batch), shouldStop: () => false },
+			{ every: 40, resumeFrom: at40 }
+		);
+		// No duplicated or missing points, and bit-identical values on the cpu backend.
+		expect(resumed.train.step).toEqual(Array.from({ length: 60 }, (_, i) => 40 + i));
+		expect(resumed.train.loss).toEqual(full.train.loss.slice(40));
+		expect(resumed.train.gradNorm).toEqual(full.train.gradNorm.slice(40));
+		expect(resumed.train.lr).toEqual(full.train.lr.slice(40));
+		expect(resumed.evals).toEqual(full.evals.slice(3));
+	});
+
+	it('refuses a checkpoint from a different model shape', async () => {
+		const small = { ...config, maxTrainSteps: 20, evalEvery: 20 };
+		let saved: TrialCheckpoint | undefined;
+		await runTrialLoop(
+			small,
+			digits,
+			{ onMetrics: () => undefined, shouldStop: () => false, onCheckpoint: (k) => void (saved = k) },
+			{ every: 20 }
+		);
+		await expect(
+			runTrialLoop(
+				{ ...small, hiddenWidth: 16, maxTrainSteps: 40 },
+				digits,
+				{ onMetrics: () => undefined, shouldStop: () => false },
+				{ resumeFrom: saved }
+			)
+		).rejects.toThrow(/has 2048 values, the model 1024|values, the model/);
 	});
 });

@@ -16,11 +16,19 @@ import type { ImageDataset } from '$lib/datasets/image-dataset';
 import { evaluateSplit, type SplitTensors } from './evaluate';
 import { clipByGlobalNorm } from './grad-clip';
 import { createMlp, crossEntropyPerExample } from './mlp';
-import { createOptimizer, disposeOptimizerState, pickOptimizerKeys } from './optimizers';
+import {
+	createOptimizer,
+	disposeOptimizerState,
+	importOptimizerState,
+	pickOptimizerKeys
+} from './optimizers';
+import { captureCheckpoint, restoreParams } from './checkpoint';
+import type { TrialCheckpoint } from './checkpoint-data';
 import {
 	createEma,
 	createSwa,
 	disposeAverageState,
+	importAverageState,
 	withAveragedWeights,
 	type WeightAverager
 } from './weight-averaging';
@@ -39,6 +47,15 @@ export interface LoopProgress {
 export interface TrialLoopHooks {
 	onMetrics(batch: MetricBatch, progress: LoopProgress): void | Promise<void>;
 	shouldStop(): boolean;
+	/** Called with a full checkpoint every `checkpointEvery` steps and at the last step. */
+	onCheckpoint?(checkpoint: TrialCheckpoint): void | Promise<void>;
+}
+
+export interface CheckpointOptions {
+	/** Take a checkpoint every this many steps (and at the end); absent = never. */
+	every?: number;
+	/** Continue from this checkpoint instead of starting at step 0. */
+	resumeFrom?: TrialCheckpoint;
 }
 
 export type LoopOutcome =
@@ -65,8 +82,10 @@ function createAveragers(config: TrialConfig): WeightAverager[] {
 export async function runTrialLoop(
 	config: TrialConfig,
 	data: ImageDataset,
-	hooks: TrialLoopHooks
+	hooks: TrialLoopHooks,
+	checkpoints: CheckpointOptions = {}
 ): Promise<LoopOutcome> {
+	const resume = checkpoints.resumeFrom;
 	const { spec } = data;
 	const inputSize = spec.height * spec.width;
 	const classes = spec.classes;
@@ -76,15 +95,21 @@ export async function runTrialLoop(
 		{ inputSize, hiddenWidth: config.hiddenWidth, depth: config.depth, classes },
 		streamSeed(config.seed, 'init')
 	);
-	const order = new BatchOrder(data.train.count, streamSeed(config.seed, 'data-order'));
+	const order = new BatchOrder(data.train.count, streamSeed(config.seed, 'data-order'), resume?.batchOrder);
 	// The dataset stays resident on the device; each step uploads only the batch's indices.
 	const train = toTensors(data.train, inputSize);
 	const val = toTensors(data.val, inputSize);
-	const optState = optimizer.init(model.params);
-	const averagers = createAveragers(config).map((averager) => ({
-		averager,
-		state: averager.init(model.params)
-	}));
+	if (resume) restoreParams(resume, model.paramNames, model.params);
+	const optState = resume
+		? importOptimizerState(resume.optimizer, model.params)
+		: optimizer.init(model.params);
+	const averagers = createAveragers(config).map((averager) => {
+		const saved = resume?.averagers.find((a) => a.kind === averager.kind);
+		return {
+			averager,
+			state: saved ? importAverageState(saved.state, model.params) : averager.init(model.params)
+		};
+	});
 	const evalBatch = Math.max(MIN_EVAL_BATCH, config.batchSize);
 
 	const pending: { step: number; lr: number; scalars: tf.Tensor }[] = [];
@@ -106,7 +131,25 @@ export async function runTrialLoop(
 		evals.push(row);
 	};
 
-	let initialLoss = Number.NaN;
+	let initialLoss = resume?.initialLoss ?? Number.NaN;
+	const startStep = resume?.step ?? 0;
+	const checkpointEvery = checkpoints.every;
+
+	const checkpoint = async (step: number, evalRow: EvalRow) => {
+		if (!hooks.onCheckpoint) return;
+		await hooks.onCheckpoint(
+			await captureCheckpoint({
+				step,
+				paramNames: model.paramNames,
+				params: model.params,
+				optimizer: optState,
+				averagers: averagers.map(({ averager, state }) => ({ kind: averager.kind, state })),
+				batchOrder: order.getState(),
+				initialLoss,
+				evalRow
+			})
+		);
+	};
 	const warmupSteps = config.warmupSteps ?? 0;
 
 	/** Reads back pending scalars in one sync; returns why the trial diverged, if it did. */
@@ -138,14 +181,16 @@ export async function runTrialLoop(
 		await hooks.onMetrics(batch, {
 			step,
 			maxTrainSteps: config.maxTrainSteps,
-			stepsPerSecond: seconds > 0 ? step / seconds : 0
+			stepsPerSecond: seconds > 0 ? (step - startStep) / seconds : 0
 		});
 	};
 
 	try {
-		await evaluate(0);
-		initialLoss = evals[0]!.valLoss;
-		for (let step = 0; step < config.maxTrainSteps; step++) {
+		if (!resume) {
+			await evaluate(0);
+			initialLoss = evals[0]!.valLoss;
+		}
+		for (let step = startStep; step < config.maxTrainSteps; step++) {
 			const lr = schedule(step);
 			const indices = order.nextBatch(config.batchSize);
 			const scalars = tf.tidy(() => {
@@ -167,7 +212,10 @@ export async function runTrialLoop(
 			const done = step + 1;
 			for (const { averager, state } of averagers) averager.update(model.params, state, done);
 
-			const isEval = done % config.evalEvery === 0 || done === config.maxTrainSteps;
+			const isLast = done === config.maxTrainSteps;
+			const isCheckpoint = checkpointEvery !== undefined && (done % checkpointEvery === 0 || isLast);
+			// Checkpoints are always taken at an evaluation, so each one has its objective value.
+			const isEval = done % config.evalEvery === 0 || isLast || isCheckpoint;
 			if (isEval || pending.length >= READBACK_EVERY) {
 				const diverged = await drain();
 				if (diverged) {
@@ -175,7 +223,9 @@ export async function runTrialLoop(
 					return { status: 'infeasible', steps: done, reason: diverged };
 				}
 				if (isEval) await evaluate(done);
+				const evalRow = evals[evals.length - 1];
 				await publish(done);
+				if (isCheckpoint && evalRow) await checkpoint(done, evalRow);
 				if (hooks.shouldStop()) return { status: 'stopped', steps: done };
 			}
 		}

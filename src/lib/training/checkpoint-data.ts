@@ -1,0 +1,35 @@
+// Everything a trial needs to continue exactly where it stopped: weights, optimizer state, the step,
+// the data order, weight-averaging state, and the reference loss for divergence checks. Plain data
+// (typed arrays), so it crosses the worker boundary and goes into IndexedDB as is. No tfjs here.
+import type { BatchOrderState } from '$lib/math/batch-order';
+import type { EvalRow } from '$lib/study/metrics';
+import type { SerializedOptimizerState } from './optimizers';
+import type { AveragerKind, SerializedAverageState } from './weight-averaging';
+
+export interface TrialCheckpoint {
+	/** Updates applied when the checkpoint was taken. */
+	step: number;
+	paramNames: string[];
+	params: Float32Array[];
+	optimizer: SerializedOptimizerState;
+	averagers: { kind: AveragerKind; state: SerializedAverageState }[];
+	batchOrder: BatchOrderState;
+	/** The step-0 validation loss, which divergence is measured against. */
+	initialLoss: number;
+	/** The evaluation taken at this step (checkpoints are always taken at an evaluation). */
+	evalRow: EvalRow;
+}
+
+/** The buffers of a checkpoint, for zero-copy transfer to another thread. */
+export function checkpointBuffers(checkpoint: TrialCheckpoint): ArrayBuffer[] {
+	const arrays = [
+		...checkpoint.params,
+		...Object.values(checkpoint.optimizer.slots).flat(),
+		...checkpoint.averagers.flatMap((a) => a.state.average)
+	];
+	return arrays.map((a) => a.buffer as ArrayBuffer);
+}
+
+export function checkpointBytes(checkpoint: TrialCheckpoint): number {
+	return checkpointBuffers(checkpoint).reduce((sum, b) => sum + b.byteLength, 0);
+}
