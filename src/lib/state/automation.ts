@@ -3,6 +3,8 @@
 import { inShard, type RunOptions } from '$lib/runner/study-runner.svelte';
 import type { LabState } from './lab.svelte';
 import { toRow } from './trial-table';
+import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
+import { sha256 } from './lab.svelte';
 
 export interface AutomationProgress {
 	total: number;
@@ -18,6 +20,8 @@ export interface TuningLabAutomation {
 	progress(): AutomationProgress | null;
 	/** Ids of the trials this tab has started training since it loaded (other tabs' trials excluded). */
 	trainedHere(): string[];
+	/** Whether the last runStudy continued an unfinished run of the same study in this profile. */
+	resumed(): boolean;
 }
 
 declare global {
@@ -31,6 +35,7 @@ export function installAutomation(lab: LabState): void {
 	let active = false;
 	let objective: 'valLoss' | 'valAccuracy' | 'trainLoss' = 'valLoss';
 	const trained: string[] = [];
+	let resumedStudy = false;
 	lab.onTrial((trial) => {
 		// Only this tab's own clients report here, so a trial turning `running` was started by this tab.
 		if (trial.status === 'running' && !trained.includes(trial.id)) trained.push(trial.id);
@@ -46,10 +51,27 @@ export function installAutomation(lab: LabState): void {
 
 	window.tuningLab = {
 		async runStudy(fileText, options = {}) {
-			const imported = await lab.importStudyText(fileText);
-			if (!imported.ok) throw new Error(`the study file is invalid:\n${imported.errors.join('\n')}`);
-			// A file with results is history; running it means running a fresh copy.
-			const study = imported.study.imported ? await lab.cloneStudy(imported.study.id) : imported.study;
+			const parsed = parseStudyFile(fileText);
+			if (!parsed.ok) {
+				throw new Error(
+					`the study file is invalid:\n${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`
+				);
+			}
+			// The same definition run again in the same profile (after a crash or a kill) continues the
+			// unfinished study instead of starting over.
+			const runKey = await sha256(serializeStudy({ ...parsed.study, trials: [] }));
+			const unfinished = lab.studies.find(
+				(s) => s.runKey === runKey && s.status !== 'finished' && s.status !== 'cancelled'
+			);
+			let study = unfinished;
+			if (!study) {
+				const imported = await lab.importStudyText(fileText);
+				if (!imported.ok) throw new Error(`the study file is invalid:\n${imported.errors.join('\n')}`);
+				// A file with results is history; running it means running a fresh copy.
+				const fresh = imported.study.imported ? await lab.cloneStudy(imported.study.id) : imported.study;
+				study = await lab.setRunKey(fresh.id, runKey);
+			}
+			resumedStudy = unfinished !== undefined;
 			finished = [];
 			objective = study.definition.objective.metric;
 			active = true;
@@ -61,6 +83,7 @@ export function installAutomation(lab: LabState): void {
 			return lab.exportStudyText(study.id, (index) => inShard(index, options.shard));
 		},
 		trainedHere: () => [...trained],
+		resumed: () => resumedStudy,
 		progress() {
 			const runner = lab.runner;
 			if (!active) return null;

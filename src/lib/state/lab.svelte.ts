@@ -162,6 +162,15 @@ export class LabState {
 		return serializeStudy(toStudyWithResults(record, withMetrics));
 	}
 
+	async setRunKey(id: string, runKey: string): Promise<StudyRecord> {
+		const study = await getStudy(this.db, id);
+		if (!study) throw new Error(`study ${id} is not in the database`);
+		const updated = { ...study, runKey };
+		await putStudy(this.db, updated);
+		this.upsertStudy(updated);
+		return updated;
+	}
+
 	runStudy(id: string, options: RunOptions = {}): Promise<void> {
 		return this.runner.run(id, options);
 	}
@@ -225,7 +234,7 @@ export class LabState {
 	}
 }
 
-async function sha256(text: string): Promise<string> {
+export async function sha256(text: string): Promise<string> {
 	const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
 	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -64,6 +64,8 @@ export interface StudyRecord {
 	imported: boolean;
 	/** Canonical hash of the imported file, so importing it twice does not duplicate it. */
 	sourceHash?: string;
+	/** Hash of the definition a headless run started from, so a rerun with the same profile resumes it. */
+	runKey?: string;
 }
 
 /** One batch of metric rows, as the trial loop published it. Key: [trialId, seq]. */
