@@ -2,7 +2,7 @@
 // `TrialWorkerApi` through comlink; only `TrialClient` (src/lib/runner) talks to it.
 import type { BackendReport } from '$lib/training/backend';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
-import type { LoopProgress } from '$lib/training/trial-loop';
+import type { CooldownSpec, LoopProgress } from '$lib/training/trial-loop';
 import type { MetricBatch } from '$lib/study/metrics';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
 
@@ -21,6 +21,8 @@ export interface RunTrialOptions {
 	checkpointEvery?: number;
 	/** Continue from this checkpoint. */
 	resumeFrom?: TrialCheckpoint;
+	/** Run as a cooldown branch of the checkpoint's trial. */
+	cooldown?: CooldownSpec;
 }
 
 export type TrialResult =

@@ -74,7 +74,7 @@ const api: TrialWorkerApi = {
 							)
 						)
 				},
-				{ every: options.checkpointEvery, resumeFrom: options.resumeFrom }
+				{ every: options.checkpointEvery, resumeFrom: options.resumeFrom, cooldown: options.cooldown }
 			);
 			return { ...outcome, backend: report };
 		} catch (error) {

@@ -72,3 +72,15 @@ export function gradNormSeries(m: MetricBatch): CurveSeries[] {
 	}
 	return series;
 }
+
+const BRANCH_COLORS = ['#ea580c', '#0891b2', '#65a30d', '#c026d3', '#854d0e'];
+
+/** A cooldown branch drawn over its parent: its training loss dashed, its validation loss as points. */
+export function branchSeries(key: string, label: string, order: number, m: MetricBatch): CurveSeries[] {
+	const color = BRANCH_COLORS[order % BRANCH_COLORS.length]!;
+	const series: (CurveSeries | null)[] = [
+		{ id: `${key}-train`, label: `${label} train`, color, dashed: true, xs: m.train.step, ys: m.train.loss },
+		evalSeries(m.evals, 'valLoss', `${key}-val`, `${label} validation`, color)
+	];
+	return series.filter((s): s is CurveSeries => s !== null);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	buildSchedule,
+	decayStart,
 	pickScheduleKeys,
 	validateScheduleConfig,
 	type ScheduleConfig
@@ -207,5 +208,15 @@ describe('buildSchedule', () => {
 		expect(() => buildSchedule({ schedule: 'constant', learningRate: 1, warmupSteps: 10 }, 10)).toThrow(
 			'schedule.warmupSteps: must be less than the run length of 10 steps, got 10'
 		);
+	});
+});
+
+describe('decayStart', () => {
+	it('is where each schedule begins its final decay', () => {
+		expect(decayStart({ schedule: 'wsd', learningRate: 1, cooldownSteps: 200 }, 1000)).toBe(800);
+		expect(decayStart({ schedule: 'wsd', learningRate: 1, cooldownFraction: 0.1 }, 1000)).toBe(900);
+		expect(decayStart({ schedule: 'cosine', learningRate: 1, warmupSteps: 50 }, 1000)).toBe(50);
+		expect(decayStart({ schedule: 'constant', learningRate: 1 }, 1000)).toBe(1000);
+		expect(decayStart({ schedule: 'rsqrt', learningRate: 1, warmupSteps: 10 }, 1000)).toBe(1000);
 	});
 });

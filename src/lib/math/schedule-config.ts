@@ -251,3 +251,14 @@ export function buildSchedule(config: ScheduleConfig, totalSteps: number): Sched
 	const valid = result.value;
 	return withWarmup(SCHEDULE_FACTORIES[valid.schedule](valid, totalSteps), valid.warmupSteps ?? 0);
 }
+
+/**
+ * The first step at which the schedule starts its final decay: a wsd run's cooldown start, the end
+ * of warmup for linear and cosine (they decay all along), and never (the run length) for constant and
+ * rsqrt. A run can be extended from any checkpoint at or before this step without having decayed.
+ */
+export function decayStart(config: ScheduleConfig, totalSteps: number): number {
+	if (config.schedule === 'wsd') return totalSteps - resolveCooldownSteps(config, totalSteps);
+	if (config.schedule === 'linear' || config.schedule === 'cosine') return config.warmupSteps ?? 0;
+	return totalSteps;
+}

@@ -14,7 +14,7 @@ import type {
 import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
 import { appendMetrics, getTrial, putTrial, readMetrics } from '$lib/storage/trials';
-import { latestCheckpoint, saveCheckpoint, trimMetricsAfter } from '$lib/storage/checkpoints';
+import { getCheckpoint, latestCheckpoint, saveCheckpoint, trimMetricsAfter } from '$lib/storage/checkpoints';
 import { checkpointBuffers } from '$lib/training/checkpoint-data';
 import type { LabDb, TrialRecord } from '$lib/storage/schema';
 
@@ -154,9 +154,13 @@ export class TrialClient {
 	}
 
 	private async train(trial: TrialRecord, config: TrialConfig): Promise<TrialResult> {
-		// Continue from the latest checkpoint, dropping metrics logged after it; with none, start over.
-		const resumeFrom = trial.checkpointPolicy ? await latestCheckpoint(this.db, trial) : undefined;
-		let seq = await trimMetricsAfter(this.db, trial.id, resumeFrom?.step ?? -1);
+		// Continue from the latest checkpoint, dropping metrics logged after it; with none, start over
+		// (a cooldown branch starts from its parent's checkpoint).
+		const own = trial.checkpointPolicy ? await latestCheckpoint(this.db, trial) : undefined;
+		const branch = trial.branch;
+		const resumeFrom =
+			own ?? (branch ? await getCheckpoint(this.db, branch.parentId, branch.fromStep) : undefined);
+		let seq = await trimMetricsAfter(this.db, trial.id, own?.step ?? -1);
 		if (resumeFrom) this.live = await readMetrics(this.db, trial.id);
 		let stopReason: string | null = null;
 		const onEvent = (event: TrialEvent) => {
@@ -186,7 +190,20 @@ export class TrialClient {
 		};
 		let result: TrialResult;
 		try {
-			const options: RunTrialOptions = { checkpointEvery: trial.checkpointPolicy?.every, resumeFrom };
+			if (branch && !resumeFrom) {
+				throw new Error(`the checkpoint at step ${branch.fromStep} of the parent trial is no longer stored`);
+			}
+			const options: RunTrialOptions = {
+				checkpointEvery: trial.checkpointPolicy?.every,
+				resumeFrom,
+				cooldown: branch && {
+					fromStep: branch.fromStep,
+					length: branch.length,
+					shape: branch.shape,
+					finalFraction: branch.finalFraction,
+					baseTotalSteps: branch.baseTotalSteps
+				}
+			};
 			const buffers = resumeFrom ? checkpointBuffers(resumeFrom) : [];
 			result = await this.remote().runTrial(
 				config,

@@ -14,8 +14,11 @@ import {
 	listStudyTrials,
 	putStudy
 } from '$lib/storage/studies';
-import { studyRows, toStudyWithResults } from '$lib/storage/study-transfer';
-import { deleteTrial, listTrials, markInterruptedTrials, readMetrics } from '$lib/storage/trials';
+import { newId, studyRows, toStudyWithResults } from '$lib/storage/study-transfer';
+import { deleteTrial, listTrials, markInterruptedTrials, putTrial, readMetrics } from '$lib/storage/trials';
+import type { CooldownShape } from '$lib/math/schedules';
+import { decayStart, pickScheduleKeys } from '$lib/math/schedule-config';
+import { dropCheckpointsAfter } from '$lib/storage/checkpoints';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import type { Study } from '$lib/study/study';
 import type { MetricBatch } from '$lib/study/metrics';
@@ -75,7 +78,7 @@ export class LabState {
 			const trials = await listStudyTrials(db, study.id);
 			if (!trials.some((t) => held.has(t.id))) await putStudy(db, { ...study, status: 'paused' });
 		}
-		lab.trials = (await listTrials(db)).filter((t) => !t.studyId);
+		lab.trials = (await listTrials(db)).filter((t) => !t.studyId && !t.branch);
 		lab.studies = await listStudies(db);
 		const newest = lab.trials[0];
 		if (newest) await lab.select(newest.id);
@@ -94,7 +97,7 @@ export class LabState {
 	}
 
 	private trialChanged(trial: TrialRecord): void {
-		if (!trial.studyId) this.upsert(trial);
+		if (!trial.studyId && !trial.branch) this.upsert(trial);
 		for (const listener of this.trialListeners) listener(trial);
 	}
 
@@ -160,6 +163,77 @@ export class LabState {
 			trials.map(async (trial) => ({ trial, metrics: await readMetrics(this.db, trial.id) }))
 		);
 		return serializeStudy(toStudyWithResults(record, withMetrics));
+	}
+
+	/**
+	 * Starts a cooldown branch of `parent` from its checkpoint at `fromStep`: `length` more steps with
+	 * the learning rate decaying from its value there to `finalFraction` of it. Runs on the lab's own
+	 * worker (not the study's pool), one branch at a time.
+	 */
+	async startBranch(
+		parent: TrialRecord,
+		spec: { fromStep: number; length: number; shape: CooldownShape; finalFraction: number }
+	): Promise<TrialRecord> {
+		if (this.client.running)
+			throw new Error('a single trial or branch is already training; wait for it to finish');
+		if (!parent.checkpoints?.some((c) => c.step === spec.fromStep)) {
+			throw new Error(`trial ${parent.index ?? ''} has no saved checkpoint at step ${spec.fromStep}`);
+		}
+		if (!Number.isInteger(spec.length) || spec.length < 1)
+			throw new Error('the branch length must be a whole number ≥ 1');
+		const now = Date.now();
+		const branch: TrialRecord = {
+			id: newId('branch'),
+			createdAt: now,
+			updatedAt: now,
+			// Same backend as the parent actually used, so the branch continues the same arithmetic.
+			config: {
+				...parent.config,
+				maxTrainSteps: spec.fromStep + spec.length,
+				backend: parent.backend?.backend ?? parent.config.backend
+			},
+			status: 'queued',
+			lastStep: spec.fromStep,
+			summary: null,
+			index: parent.index,
+			branch: { parentId: parent.id, ...spec, baseTotalSteps: parent.config.maxTrainSteps }
+		};
+		await putTrial(this.db, branch);
+		this.trialChanged(branch);
+		void this.client.run(branch);
+		return branch;
+	}
+
+	/**
+	 * Continues a finished trial past its maxTrainSteps ("keep training when more budget arrives"):
+	 * from its latest checkpoint taken before the schedule's final decay, to `maxTrainSteps` in all.
+	 * Later checkpoints and metrics are dropped; the trial runs on the lab's own worker.
+	 */
+	async extendTrial(trial: TrialRecord, maxTrainSteps: number): Promise<TrialRecord> {
+		if (this.client.running)
+			throw new Error('a single trial or branch is already training; wait for it to finish');
+		if (trial.status !== 'completed') throw new Error('only a completed trial can be extended');
+		if (!Number.isInteger(maxTrainSteps) || maxTrainSteps <= trial.config.maxTrainSteps) {
+			throw new Error(`the new length must be a whole number above ${trial.config.maxTrainSteps} steps`);
+		}
+		const limit = decayStart(pickScheduleKeys(trial.config), trial.config.maxTrainSteps);
+		const from = (trial.checkpoints ?? []).filter((c) => c.step <= limit).map((c) => c.step);
+		if (from.length === 0) {
+			throw new Error(`no checkpoint of this trial was saved before its decay began (step ${limit})`);
+		}
+		const kept = await dropCheckpointsAfter(this.db, trial, Math.max(...from));
+		const extended: TrialRecord = {
+			...kept,
+			config: { ...kept.config, maxTrainSteps },
+			status: 'queued',
+			reason: `extended from ${trial.config.maxTrainSteps} to ${maxTrainSteps} steps`,
+			updatedAt: Date.now()
+		};
+		await putTrial(this.db, extended);
+		this.trialChanged(extended);
+		// Continue on the backend the trial ran on (a study run may have forced one).
+		void this.client.run(extended, trial.backend ? { backend: trial.backend.backend } : {});
+		return extended;
 	}
 
 	async setRunKey(id: string, runKey: string): Promise<StudyRecord> {

@@ -14,6 +14,8 @@ export class StudyView {
 	query = $state<TableQuery>({ sortKey: 'index', descending: false, status: 'all', text: '' });
 	selectedId = $state<string | null>(null);
 	storedMetrics = $state.raw<MetricBatch | null>(null);
+	/** Cooldown branches of the selected trial, with their stored metrics. */
+	branches = $state.raw<{ trial: TrialRecord; metrics: MetricBatch | null }[]>([]);
 	error = $state<string | null>(null);
 	private unsubscribe: (() => void)[] = [];
 
@@ -32,11 +34,18 @@ export class StudyView {
 		this.trials = await listStudyTrials(this.lab.db, this.studyId);
 		this.unsubscribe.push(
 			this.lab.onTrial((trial) => {
+				if (trial.branch && trial.branch.parentId === this.selectedId) {
+					const known = this.branches.some((b) => b.trial.id === trial.id);
+					this.branches = known
+						? this.branches.map((b) => (b.trial.id === trial.id ? { ...b, trial } : b))
+						: [...this.branches, { trial, metrics: null }];
+				}
 				if (trial.studyId !== this.studyId) return;
 				this.trials = this.trials.map((t) => (t.id === trial.id ? trial : t));
 			}),
 			this.lab.onTrialFinished((id, metrics) => {
 				if (id === this.selectedId) this.storedMetrics = metrics;
+				this.branches = this.branches.map((b) => (b.trial.id === id ? { ...b, metrics } : b));
 			})
 		);
 	}
@@ -67,8 +76,11 @@ export class StudyView {
 
 	/** The selected trial's metrics: live from its worker while it trains, stored otherwise. */
 	get shownMetrics(): MetricBatch | null {
-		const slot = this.lab.runner.slots.find((s) => s.activeTrialId === this.selectedId);
-		return slot ? slot.live : this.storedMetrics;
+		// A study trial trains on the runner's pool, or on the lab's own worker when extended.
+		const owner = [...this.lab.runner.slots, this.lab.client].find(
+			(c) => c.activeTrialId === this.selectedId
+		);
+		return owner ? owner.live : this.storedMetrics;
 	}
 
 	sortBy(key: TableQuery['sortKey']): void {
@@ -79,8 +91,23 @@ export class StudyView {
 	async select(id: string): Promise<void> {
 		this.selectedId = id;
 		this.storedMetrics = null;
+		this.branches = [];
 		const metrics = await readMetrics(this.lab.db, id);
-		if (this.selectedId === id) this.storedMetrics = metrics;
+		const branchTrials = await this.lab.db.getAllFromIndex('trials', 'by-parent', id);
+		const branches = await Promise.all(
+			branchTrials
+				.sort((a, b) => a.createdAt - b.createdAt)
+				.map(async (trial) => ({ trial, metrics: await readMetrics(this.lab.db, trial.id) }))
+		);
+		if (this.selectedId !== id) return;
+		this.storedMetrics = metrics;
+		this.branches = branches;
+	}
+
+	/** A branch's metrics: live while it trains on the lab's worker, stored otherwise. */
+	branchMetrics(branchId: string): MetricBatch | null {
+		if (this.lab.client.activeTrialId === branchId) return this.lab.client.live;
+		return this.branches.find((b) => b.trial.id === branchId)?.metrics ?? null;
 	}
 
 	async saveNotes(notes: string): Promise<void> {

@@ -120,3 +120,18 @@ export async function pruneToBest(db: LabDb, trial: TrialRecord): Promise<TrialR
 	await tx.done;
 	return updated;
 }
+
+/** Deletes the trial's checkpoints after `step` (to continue it from `step`), in one transaction. */
+export async function dropCheckpointsAfter(
+	db: LabDb,
+	trial: TrialRecord,
+	step: number
+): Promise<TrialRecord> {
+	const tx = db.transaction(['trials', 'checkpoints'], 'readwrite');
+	const metas = trial.checkpoints ?? [];
+	for (const c of metas) if (c.step > step) await tx.objectStore('checkpoints').delete([trial.id, c.step]);
+	const updated = { ...trial, checkpoints: metas.filter((c) => c.step <= step), updatedAt: Date.now() };
+	await tx.objectStore('trials').put(updated);
+	await tx.done;
+	return updated;
+}

@@ -8,6 +8,7 @@ import type { Objective, Study } from '$lib/study/study';
 import type { CheckpointMeta } from '$lib/math/checkpoint-retention';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import type { Sample } from '$lib/math/search-space';
+import type { CooldownShape } from '$lib/math/schedules';
 
 export const DB_NAME = 'tuning-lab';
 export const DB_VERSION = 3;
@@ -31,10 +32,23 @@ export interface TrialRecord {
 	index?: number;
 	/** The searched values of this trial, by parameter name. */
 	params?: Sample;
+	/** Set on a cooldown branch: the trial it branched from, and how (schema v3). */
+	branch?: BranchSpec;
 	/** How this trial saves checkpoints (schema v3; absent = none). */
 	checkpointPolicy?: CheckpointPolicy;
 	/** The checkpoints it holds now (latest + best), newest last. */
 	checkpoints?: CheckpointMeta[];
+}
+
+/** A cooldown branch: from a saved checkpoint of its parent, `length` more steps decaying the rate. */
+export interface BranchSpec {
+	parentId: string;
+	fromStep: number;
+	length: number;
+	shape: CooldownShape;
+	finalFraction: number;
+	/** The parent's own run length: the horizon of the base schedule being decayed. */
+	baseTotalSteps: number;
 }
 
 export interface CheckpointPolicy {
@@ -75,7 +89,11 @@ export interface MetricChunk extends MetricBatch {
 }
 
 export interface LabSchema extends DBSchema {
-	trials: { key: string; value: TrialRecord; indexes: { 'by-created': number; 'by-study': string } };
+	trials: {
+		key: string;
+		value: TrialRecord;
+		indexes: { 'by-created': number; 'by-study': string; 'by-parent': string };
+	};
 	studies: { key: string; value: StudyRecord; indexes: { 'by-created': number } };
 	metrics: { key: [string, number]; value: MetricChunk };
 	checkpoints: { key: [string, number]; value: CheckpointRecord };
@@ -100,6 +118,7 @@ export function openLabDb(name = DB_NAME): Promise<LabDb> {
 			if (oldVersion < 3) {
 				// Checkpoints, kept apart from trials so listing trials never loads weights.
 				db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
+				transaction.objectStore('trials').createIndex('by-parent', 'branch.parentId');
 			}
 		},
 		blocked() {

@@ -218,3 +218,39 @@ describe('checkpoints and resume (cpu backend)', () => {
 		).rejects.toThrow(/has 2048 values, the model 1024|values, the model/);
 	});
 });
+
+describe('cooldown branches (cpu backend)', () => {
+	it('continues from a checkpoint with the rate decaying to zero over the branch', async () => {
+		const main: TrialConfig = { ...config, maxTrainSteps: 100, evalEvery: 20, learningRate: 0.02 };
+		let at40: TrialCheckpoint | undefined;
+		await runTrialLoop(
+			main,
+			digits,
+			{
+				onMetrics: () => undefined,
+				shouldStop: () => false,
+				onCheckpoint: (k) => {
+					if (k.step === 40) at40 = k;
+				}
+			},
+			{ every: 40 }
+		);
+		const branch: MetricBatch = { train: emptyTrainRows(), evals: [] };
+		const outcome = await runTrialLoop(
+			{ ...main, maxTrainSteps: 60 },
+			digits,
+			{ onMetrics: (b) => appendBatch(branch, b), shouldStop: () => false },
+			{
+				resumeFrom: at40,
+				cooldown: { fromStep: 40, length: 20, shape: 'linear', finalFraction: 0, baseTotalSteps: 100 }
+			}
+		);
+		expect(outcome).toEqual({ status: 'completed', steps: 60 });
+		expect(branch.train.step).toEqual(Array.from({ length: 20 }, (_, i) => 40 + i));
+		// Linear cooldown from 0.02 at step 40 to 0 at step 60: 0.01 halfway, 0.001 one step before the end.
+		expect(branch.train.lr[0]).toBeCloseTo(0.02, 12);
+		expect(branch.train.lr[10]).toBeCloseTo(0.01, 12);
+		expect(branch.train.lr[19]).toBeCloseTo(0.001, 12);
+		expect(branch.evals.map((e) => e.step)).toEqual([60]);
+	});
+});

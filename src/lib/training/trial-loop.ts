@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchOrder } from '$lib/math/batch-order';
 import { divergenceReason } from '$lib/math/divergence';
+import { cooldownBranch, type CooldownShape } from '$lib/math/schedules';
 import { buildSchedule, pickScheduleKeys } from '$lib/math/schedule-config';
 import { streamSeed } from '$lib/math/random';
 import { emptyTrainRows, type EvalRow, type MetricBatch } from '$lib/study/metrics';
@@ -56,6 +57,16 @@ export interface CheckpointOptions {
 	every?: number;
 	/** Continue from this checkpoint instead of starting at step 0. */
 	resumeFrom?: TrialCheckpoint;
+	/** Run as a cooldown branch: the base schedule (over its own horizon) decayed from `fromStep`. */
+	cooldown?: CooldownSpec;
+}
+
+export interface CooldownSpec {
+	fromStep: number;
+	length: number;
+	shape: CooldownShape;
+	finalFraction: number;
+	baseTotalSteps: number;
 }
 
 export type LoopOutcome =
@@ -89,7 +100,11 @@ export async function runTrialLoop(
 	const { spec } = data;
 	const inputSize = spec.height * spec.width;
 	const classes = spec.classes;
-	const schedule = buildSchedule(pickScheduleKeys(config), config.maxTrainSteps);
+	const cooldown = checkpoints.cooldown;
+	const base = buildSchedule(pickScheduleKeys(config), cooldown?.baseTotalSteps ?? config.maxTrainSteps);
+	const schedule = cooldown
+		? cooldownBranch(base, cooldown.fromStep, cooldown.length, cooldown.shape, cooldown.finalFraction)
+		: base;
 	const optimizer = createOptimizer(pickOptimizerKeys(config));
 	const model = createMlp(
 		{ inputSize, hiddenWidth: config.hiddenWidth, depth: config.depth, classes },

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { openLab } from './helpers';
+
+interface Stored {
+	id: string;
+	index: number;
+	status: string;
+	lastStep: number;
+	branch?: { fromStep: number; length: number };
+	trainSteps: number[];
+	trainLoss: number[];
+	lr: number[];
+}
+
+function storedTrials(page: Page): Promise<Stored[]> {
+	return page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve) => {
+			const r = indexedDB.open('tuning-lab');
+			r.onsuccess = () => resolve(r.result);
+		});
+		const all = <T>(store: string, query?: IDBKeyRange) =>
+			new Promise<T[]>((resolve) => {
+				const r = db.transaction(store).objectStore(store).getAll(query);
+				r.onsuccess = () => resolve(r.result as T[]);
+			});
+		type Trial = Omit<Stored, 'trainSteps' | 'trainLoss' | 'lr'>;
+		type Chunk = { train: { step: number[]; loss: number[]; lr: number[] } };
+		const out: Stored[] = [];
+		for (const t of await all<Trial>('trials')) {
+			const chunks = await all<Chunk>('metrics', IDBKeyRange.bound([t.id, -Infinity], [t.id, Infinity]));
+			out.push({
+				...t,
+				trainSteps: chunks.flatMap((c) => c.train.step),
+				trainLoss: chunks.flatMap((c) => c.train.loss),
+				lr: chunks.flatMap((c) => c.train.lr)
+			});
+		}
+		db.close();
+		return out;
+	});
+}
+
+test('a cooldown branch from a checkpoint, drawn over its trial; then the trial extended past its length', async ({
+	page
+}) => {
+	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
+	study.name = 'Branches';
+	study.budget = { maxTrainSteps: 400, evalEvery: 50, checkpointEvery: 100, keepBestCheckpoints: 3 };
+	study.search.trials = 2;
+	study.fixed.learningRate = 0.02;
+	study.params = [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [64, 128] }];
+	await openLab(page);
+	await page.getByTestId('study-file-input').setInputFiles({
+		name: 'b.json',
+		mimeType: 'application/json',
+		buffer: Buffer.from(JSON.stringify(study))
+	});
+	await page.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
+	await page.getByTestId('run-study').click();
+	await expect(page.getByTestId('study-status')).toHaveText('finished', { timeout: 120_000 });
+	await expect(page.locator('[data-index="0"] [data-testid="best-checkpoint"]')).toContainText(/step \d+:/);
+
+	await page.locator('[data-testid="study-trial-row"][data-index="0"]').click();
+	await page.getByTestId('branch-from').selectOption('200');
+	await page.getByTestId('branch-length').fill('100');
+	await page.getByTestId('branch-panel').getByLabel('Shape').selectOption('linear');
+	await page.getByTestId('start-branch').click();
+	await expect(page.getByTestId('branch-list').locator('li')).toHaveAttribute('data-status', 'completed', {
+		timeout: 60_000
+	});
+	await expect(page.locator('path[data-series="branch-0-train"]')).toHaveAttribute('d', /M.+L/);
+
+	const trials = await storedTrials(page);
+	const parent = trials.find((t) => t.index === 0 && !t.branch)!;
+	const branch = trials.find((t) => t.branch)!;
+	expect(branch.branch).toMatchObject({ fromStep: 200, length: 100 });
+	expect(branch.trainSteps).toEqual(Array.from({ length: 100 }, (_, i) => 200 + i));
+	// Linear cooldown from the constant 0.02: 0.01 halfway, ~0 at the end.
+	expect(branch.lr[0]).toBeCloseTo(0.02, 8);
+	expect(branch.lr[50]).toBeCloseTo(0.01, 8);
+	expect(branch.lr[99]).toBeCloseTo(0.0002, 8);
+	// The branch starts from the same weights and data order: its first step's loss is the parent's.
+	expect(branch.trainLoss[0]).toBe(parent.trainLoss[200]);
+
+	await page.getByTestId('extend-to').fill('600');
+	await page.getByTestId('extend-trial').click();
+	await expect(page.locator('[data-testid="study-trial-row"][data-index="0"]')).toContainText('600/600', {
+		timeout: 60_000
+	});
+	await expect(page.locator('[data-testid="study-trial-row"][data-index="0"]')).toHaveAttribute(
+		'data-status',
+		'completed'
+	);
+	const extended = (await storedTrials(page)).find((t) => t.id === parent.id)!;
+	expect(extended.trainSteps).toEqual(Array.from({ length: 600 }, (_, i) => i));
+	expect(extended.trainLoss.slice(0, 400)).toEqual(parent.trainLoss);
+});
