@@ -96,3 +96,57 @@ test('a cooldown branch from a checkpoint, drawn over its trial; then the trial 
 	expect(extended.trainSteps).toEqual(Array.from({ length: 600 }, (_, i) => i));
 	expect(extended.trainLoss.slice(0, 400)).toEqual(parent.trainLoss);
 });
+
+test('automatic cooldown branches run for every trial, travel in the export and come back on import', async ({
+	page,
+	browser
+}) => {
+	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
+	study.name = 'Automatic branches';
+	study.budget = { maxTrainSteps: 200, evalEvery: 50, checkpointEvery: 100, keepBestCheckpoints: 1 };
+	study.search.trials = 2;
+	study.fixed.learningRate = 0.02;
+	study.params = [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [64, 128] }];
+	study.cooldownBranches = { at: [0.3, 1], length: 0.25, shape: '1-sqrt' };
+	await openLab(page);
+	await page.getByTestId('study-file-input').setInputFiles({
+		name: 'auto.json',
+		mimeType: 'application/json',
+		buffer: Buffer.from(JSON.stringify(study))
+	});
+	await page.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
+	await page.getByTestId('run-study').click();
+	await expect(page.getByTestId('study-status')).toHaveText('finished', { timeout: 120_000 });
+
+	const branches = (await storedTrials(page)).filter((t) => t.branch);
+	// Two trials × branch points at steps 60 and 200, each 50 steps long.
+	expect(branches.map((b) => [b.branch!.fromStep, b.branch!.length, b.status]).sort()).toEqual([
+		[200, 50, 'completed'],
+		[200, 50, 'completed'],
+		[60, 50, 'completed'],
+		[60, 50, 'completed']
+	]);
+	await page.locator('[data-testid="study-trial-row"][data-index="1"]').click();
+	await expect(page.getByTestId('branch-list').locator('li')).toHaveCount(2);
+
+	const downloadPromise = page.waitForEvent('download');
+	await page.getByTestId('export-study').click();
+	const exported = readFileSync(await (await downloadPromise).path(), 'utf8');
+	const file = JSON.parse(exported);
+	expect(file.cooldownBranches).toEqual(study.cooldownBranches);
+	expect(file.trials[0].branches.map((b: { fromStep: number }) => b.fromStep)).toEqual([60, 200]);
+	expect(file.trials[0].branches[0].metrics.train.step[0]).toBe(60);
+
+	const fresh = await browser.newContext();
+	const other = await fresh.newPage();
+	await openLab(other);
+	await other.getByTestId('study-file-input').setInputFiles({
+		name: 'exported.json',
+		mimeType: 'application/json',
+		buffer: Buffer.from(exported)
+	});
+	await other.locator('[data-testid="study-trial-row"][data-index="0"]').click();
+	await expect(other.getByTestId('branch-list').locator('li')).toHaveCount(2);
+	await expect(other.locator('path[data-series="branch-1-train"]')).toHaveAttribute('d', /M.+L/);
+	await fresh.close();
+});

@@ -19,6 +19,8 @@ export type TrialEvent =
 export interface RunTrialOptions {
 	/** Take a checkpoint every this many steps (and at the last step). */
 	checkpointEvery?: number;
+	/** Further steps that get a checkpoint. */
+	checkpointSteps?: number[];
 	/** Continue from this checkpoint. */
 	resumeFrom?: TrialCheckpoint;
 	/** Run as a cooldown branch of the checkpoint's trial. */

@@ -74,7 +74,12 @@ const api: TrialWorkerApi = {
 							)
 						)
 				},
-				{ every: options.checkpointEvery, resumeFrom: options.resumeFrom, cooldown: options.cooldown }
+				{
+					every: options.checkpointEvery,
+					extraSteps: options.checkpointSteps,
+					resumeFrom: options.resumeFrom,
+					cooldown: options.cooldown
+				}
 			);
 			return { ...outcome, backend: report };
 		} catch (error) {

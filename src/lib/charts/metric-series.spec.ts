@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricBatch } from '$lib/study/metrics';
-import { gradNormSeries, learningRateSeries, lossSeries } from './metric-series';
+import { cooldownCurve, gradNormSeries, learningRateSeries, lossSeries } from './metric-series';
 
 const metrics: MetricBatch = {
 	train: { step: [0, 1, 2], loss: [2, 1.5, 1.2], lr: [0, 0.5, 1], gradNorm: [3, 0.5, 2], clipped: [1, 0, 1] },
@@ -29,5 +29,21 @@ describe('metric series', () => {
 			label: 'clipped (2 of 3 steps)'
 		});
 		expect(learningRateSeries(metrics)[0]!.ys).toEqual([0, 0.5, 1]);
+	});
+});
+
+describe('cooldownCurve', () => {
+	it('joins the branches final validation losses by where they ended, skipping unfinished ones', () => {
+		const ended = (end: number, valLoss: number): MetricBatch => ({
+			train: { step: [], loss: [], lr: [], gradNorm: [], clipped: [] },
+			evals: [{ step: end, valLoss, valAccuracy: 0.5 }]
+		});
+		const [curve] = cooldownCurve([
+			{ end: 250, metrics: ended(250, 0.4) },
+			{ end: 110, metrics: ended(110, 0.7) },
+			{ end: 400, metrics: null }
+		]);
+		expect(curve).toMatchObject({ xs: [110, 250], ys: [0.7, 0.4] });
+		expect(cooldownCurve([{ end: 110, metrics: ended(110, 0.7) }])).toEqual([]);
 	});
 });

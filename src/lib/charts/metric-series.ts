@@ -84,3 +84,25 @@ export function branchSeries(key: string, label: string, order: number, m: Metri
 	];
 	return series.filter((s): s is CurveSeries => s !== null);
 }
+
+/**
+ * Loss against training length from cooldown branches: each branch's final validation loss at the
+ * step where it ended. One constant-rate run with several branches traces this whole curve.
+ */
+export function cooldownCurve(branches: { end: number; metrics: MetricBatch | null }[]): CurveSeries[] {
+	const points = branches
+		.map((b) => ({ x: b.end, y: b.metrics?.evals.find((e) => e.step === b.end)?.valLoss }))
+		.filter((p): p is { x: number; y: number } => p.y !== undefined && Number.isFinite(p.y))
+		.sort((a, b) => a.x - b.x);
+	if (points.length < 2) return [];
+	return [
+		{
+			id: 'cooldown-curve',
+			label: 'loss after cooldown, by length',
+			color: '#111827',
+			markers: true,
+			xs: points.map((p) => p.x),
+			ys: points.map((p) => p.y)
+		}
+	];
+}

@@ -9,6 +9,8 @@ import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
 import { defaultConcurrency } from './concurrency';
 import { TrialClient } from './trial-client.svelte';
 import { withTrialLock } from './trial-lock';
+import { branchRecord } from '$lib/storage/study-transfer';
+import { branchLength, branchSteps } from '$lib/study/cooldown-branches';
 
 export interface Shard {
 	index: number;
@@ -207,12 +209,35 @@ export class StudyRunner {
 				// (and released the lock) since this tab read its queue.
 				const current = await getTrial(this.db, trial.id);
 				if (current?.status !== 'queued') return false;
-				await slot.run(current, overrides);
+				const result = await slot.run(current, overrides);
+				if (result.status === 'completed') await this.runAutomaticBranches(slot, current.id);
 				return true;
 			});
 			slot.activeIndex = null;
 			// Not run here: another tab holds it or already finished it; that tab counts it.
 			if (outcome.ran && outcome.value) this.done += 1;
+		}
+	}
+
+	/** The study's automatic cooldown branches of a finished trial, one after another on its slot. */
+	private async runAutomaticBranches(slot: TrialClient, trialId: string): Promise<void> {
+		const study = this.studyId ? await getStudy(this.db, this.studyId) : undefined;
+		const option = study?.definition.cooldownBranches;
+		const parent = await getTrial(this.db, trialId);
+		if (!option || !parent) return;
+		const length = branchLength(option, parent.config.maxTrainSteps);
+		for (const fromStep of branchSteps(option, parent.config.maxTrainSteps)) {
+			if (this.state !== 'running') return;
+			if (!parent.checkpoints?.some((c) => c.step === fromStep)) continue;
+			const branch = branchRecord(parent, {
+				fromStep,
+				length,
+				shape: option.shape,
+				finalFraction: option.finalFraction ?? 0
+			});
+			await putTrial(this.db, branch);
+			this.hooks.onTrialChanged(branch);
+			await slot.run(branch);
 		}
 	}
 

@@ -195,6 +195,7 @@ export class TrialClient {
 			}
 			const options: RunTrialOptions = {
 				checkpointEvery: trial.checkpointPolicy?.every,
+				checkpointSteps: trial.checkpointPolicy?.pinnedSteps,
 				resumeFrom,
 				cooldown: branch && {
 					fromStep: branch.fromStep,

@@ -14,7 +14,7 @@ import {
 	listStudyTrials,
 	putStudy
 } from '$lib/storage/studies';
-import { newId, studyRows, toStudyWithResults } from '$lib/storage/study-transfer';
+import { branchRecord, studyRows, toStudyWithResults } from '$lib/storage/study-transfer';
 import { deleteTrial, listTrials, markInterruptedTrials, putTrial, readMetrics } from '$lib/storage/trials';
 import type { CooldownShape } from '$lib/math/schedules';
 import { decayStart, pickScheduleKeys } from '$lib/math/schedule-config';
@@ -160,7 +160,15 @@ export class LabState {
 		if (!record) throw new Error(`study ${id} is not in the database`);
 		const trials = (await listStudyTrials(this.db, id)).filter((t) => only(t.index ?? 0));
 		const withMetrics = await Promise.all(
-			trials.map(async (trial) => ({ trial, metrics: await readMetrics(this.db, trial.id) }))
+			trials.map(async (trial) => {
+				const branchTrials = await this.db.getAllFromIndex('trials', 'by-parent', trial.id);
+				const branches = await Promise.all(
+					branchTrials
+						.sort((a, b) => a.createdAt - b.createdAt)
+						.map(async (b) => ({ trial: b, metrics: await readMetrics(this.db, b.id) }))
+				);
+				return { trial, metrics: await readMetrics(this.db, trial.id), branches };
+			})
 		);
 		return serializeStudy(toStudyWithResults(record, withMetrics));
 	}
@@ -181,23 +189,7 @@ export class LabState {
 		}
 		if (!Number.isInteger(spec.length) || spec.length < 1)
 			throw new Error('the branch length must be a whole number ≥ 1');
-		const now = Date.now();
-		const branch: TrialRecord = {
-			id: newId('branch'),
-			createdAt: now,
-			updatedAt: now,
-			// Same backend as the parent actually used, so the branch continues the same arithmetic.
-			config: {
-				...parent.config,
-				maxTrainSteps: spec.fromStep + spec.length,
-				backend: parent.backend?.backend ?? parent.config.backend
-			},
-			status: 'queued',
-			lastStep: spec.fromStep,
-			summary: null,
-			index: parent.index,
-			branch: { parentId: parent.id, ...spec, baseTotalSteps: parent.config.maxTrainSteps }
-		};
+		const branch = branchRecord(parent, spec);
 		await putTrial(this.db, branch);
 		this.trialChanged(branch);
 		void this.client.run(branch);

@@ -37,6 +37,7 @@ export async function saveCheckpoint(
 		.put({ trialId, step: checkpoint.step, createdAt: Date.now(), state: checkpoint });
 	const all = [...(trial.checkpoints ?? []).filter((c) => c.step !== meta.step), meta];
 	const keep = checkpointsToKeep(all, policy.keepBest, policy.objective.goal);
+	for (const step of policy.pinnedSteps ?? []) keep.add(step);
 	for (const c of all) if (!keep.has(c.step)) await tx.objectStore('checkpoints').delete([trialId, c.step]);
 	const updated: TrialRecord = {
 		...trial,

@@ -55,6 +55,8 @@ export interface CheckpointPolicy {
 	every: number;
 	keepBest: number;
 	objective: Objective;
+	/** Steps that always get a checkpoint, kept until the trial ends (automatic branch points). */
+	pinnedSteps?: number[];
 }
 
 /** A saved checkpoint. Key: [trialId, step]. */

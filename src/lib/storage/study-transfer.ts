@@ -4,6 +4,8 @@ import { planTrials } from '$lib/study/study-trials';
 import type { Study, TrialBest, TrialRecord as FileTrial } from '$lib/study/study';
 import { summarize, type MetricBatch } from '$lib/study/metrics';
 import type { Objective } from '$lib/study/study';
+import { branchSteps, type BranchResult } from '$lib/study/cooldown-branches';
+import type { CooldownShape } from '$lib/math/schedules';
 import { BACKEND_NAMES, type BackendChoice } from '$lib/study/trial-config';
 import type { BackendReport } from '$lib/training/backend';
 import type { MetricChunk, StudyRecord, TrialRecord } from './schema';
@@ -24,7 +26,33 @@ export function bestByObjective(metrics: MetricBatch, objective: Objective): Tri
 	return best;
 }
 
-export function toFileTrial(trial: TrialRecord, metrics: MetricBatch, objective: Objective): FileTrial {
+export interface StoredBranch {
+	trial: TrialRecord;
+	metrics: MetricBatch;
+}
+
+function toBranchResult(branch: StoredBranch, objective: Objective): BranchResult {
+	const spec = branch.trial.branch!;
+	const out: BranchResult = {
+		fromStep: spec.fromStep,
+		length: spec.length,
+		shape: spec.shape,
+		finalFraction: spec.finalFraction,
+		status: branch.trial.status,
+		metrics: branch.metrics
+	};
+	if (branch.trial.reason) out.reason = branch.trial.reason;
+	const best = bestByObjective(branch.metrics, objective);
+	if (best) out.best = best;
+	return out;
+}
+
+export function toFileTrial(
+	trial: TrialRecord,
+	metrics: MetricBatch,
+	objective: Objective,
+	branches: StoredBranch[] = []
+): FileTrial {
 	const out: FileTrial = {
 		index: trial.index ?? 0,
 		params: trial.params ?? {},
@@ -37,17 +65,43 @@ export function toFileTrial(trial: TrialRecord, metrics: MetricBatch, objective:
 	if (trial.backend) out.backend = trial.backend.backend;
 	const best = bestByObjective(metrics, objective);
 	if (best) out.best = best;
+	if (branches.length > 0) out.branches = branches.map((b) => toBranchResult(b, objective));
 	return out;
 }
 
-/** The study file of a stored study, with every trial's results. */
+/** The study file of a stored study, with every trial's results and branches. */
 export function toStudyWithResults(
 	record: StudyRecord,
-	trials: { trial: TrialRecord; metrics: MetricBatch }[]
+	trials: { trial: TrialRecord; metrics: MetricBatch; branches?: StoredBranch[] }[]
 ): Study {
 	return {
 		...record.definition,
-		trials: trials.map(({ trial, metrics }) => toFileTrial(trial, metrics, record.definition.objective))
+		trials: trials.map(({ trial, metrics, branches }) =>
+			toFileTrial(trial, metrics, record.definition.objective, branches)
+		)
+	};
+}
+
+/** A new cooldown-branch trial of `parent` (queued), on the backend the parent ran on. */
+export function branchRecord(
+	parent: TrialRecord,
+	spec: { fromStep: number; length: number; shape: CooldownShape; finalFraction: number },
+	now = Date.now()
+): TrialRecord {
+	return {
+		id: newId('branch'),
+		createdAt: now,
+		updatedAt: now,
+		config: {
+			...parent.config,
+			maxTrainSteps: spec.fromStep + spec.length,
+			backend: parent.backend?.backend ?? parent.config.backend
+		},
+		status: 'queued',
+		lastStep: spec.fromStep,
+		summary: null,
+		index: parent.index,
+		branch: { parentId: parent.id, ...spec, baseTotalSteps: parent.config.maxTrainSteps }
 	};
 }
 
@@ -55,6 +109,16 @@ export function toStudyWithResults(
 function importedBackend(name: string | undefined, requested: BackendChoice): BackendReport | undefined {
 	const known = BACKEND_NAMES.find((b) => b === name);
 	return known ? { requested, backend: known, attempts: [], adapter: null } : undefined;
+}
+
+function emptyMetrics(): MetricBatch {
+	return { train: { step: [], loss: [], lr: [], gradNorm: [], clipped: [] }, evals: [] };
+}
+
+/** Updates applied by the end of these metrics (one past the last logged training step). */
+function lastStepOf(metrics: MetricBatch, start: number): number {
+	const steps = metrics.train.step;
+	return steps.length > 0 ? steps[steps.length - 1]! + 1 : start;
 }
 
 export function newId(prefix: string): string {
@@ -102,7 +166,7 @@ export function studyRows(
 				config: t.config,
 				status: t.status,
 				reason: t.reason,
-				lastStep: metrics.train.step.length > 0 ? metrics.train.step[metrics.train.step.length - 1]! + 1 : 0,
+				lastStep: lastStepOf(metrics, 0),
 				summary: summarize(metrics.evals),
 				studyId,
 				index: t.index,
@@ -110,6 +174,20 @@ export function studyRows(
 				backend: importedBackend(t.backend, t.config.backend)
 			});
 			chunks.push({ trialId: id, seq: 0, ...metrics });
+			const parent = trials[trials.length - 1]!;
+			for (const [k, b] of (t.branches ?? []).entries()) {
+				const branch = branchRecord(parent, b, now);
+				branch.id = `${id}-b${k}`;
+				const branchMetrics = b.metrics ?? emptyMetrics();
+				trials.push({
+					...branch,
+					status: b.status,
+					reason: b.reason,
+					summary: summarize(branchMetrics.evals),
+					lastStep: lastStepOf(branchMetrics, b.fromStep)
+				});
+				chunks.push({ trialId: branch.id, seq: 0, ...branchMetrics });
+			}
 		}
 	} else {
 		for (const planned of planTrials(definition)) {
@@ -127,7 +205,10 @@ export function studyRows(
 				checkpointPolicy: {
 					every: definition.budget.checkpointEvery,
 					keepBest: definition.budget.keepBestCheckpoints,
-					objective: definition.objective
+					objective: definition.objective,
+					pinnedSteps: definition.cooldownBranches
+						? branchSteps(definition.cooldownBranches, planned.config.maxTrainSteps)
+						: undefined
 				},
 				checkpoints: []
 			});

@@ -269,12 +269,13 @@ function paramForFile(param: StudyParam): StudyParam {
 }
 
 function trialForFile(trial: TrialRecord): TrialRecord {
-	const { index, params, config, seed, status, reason, backend, metrics, best } = trial;
+	const { index, params, config, seed, status, reason, backend, metrics, best, branches } = trial;
 	const record: TrialRecord = { index, params, config, seed, status };
 	if (reason !== undefined) record.reason = reason;
 	if (backend !== undefined) record.backend = backend;
 	if (metrics !== undefined) record.metrics = metrics;
 	if (best !== undefined) record.best = best;
+	if (branches !== undefined && branches.length > 0) record.branches = branches;
 	return record;
 }
 
@@ -292,6 +293,7 @@ export function toStudyFile(study: Study): StudyFile {
 		fixed: { ...study.fixed },
 		search: { algorithm: study.search.algorithm, trials: study.search.trials, seed: study.search.seed },
 		params: study.params.map(paramForFile),
+		...(study.cooldownBranches === undefined ? {} : { cooldownBranches: study.cooldownBranches }),
 		trials: study.trials.map(trialForFile)
 	};
 }

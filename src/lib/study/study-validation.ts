@@ -49,6 +49,7 @@ import {
 	type Workload
 } from './study';
 import { toSearchSpace } from './study-trials';
+import { checkBranchResults, checkCooldownBranches } from './cooldown-branches';
 import {
 	DEFAULT_TRIAL_CONFIG,
 	type OptimizerName,
@@ -76,6 +77,7 @@ export const TOP_LEVEL_KEYS = [
 	'fixed',
 	'search',
 	'params',
+	'cooldownBranches',
 	'trials'
 ] as const;
 const WORKLOAD_KEYS = ['dataset', 'model'] as const;
@@ -99,7 +101,8 @@ const TRIAL_KEYS = [
 	'reason',
 	'backend',
 	'metrics',
-	'best'
+	'best',
+	'branches'
 ] as const;
 const METRICS_KEYS = ['train', 'evals'] as const;
 const TRAIN_COLUMNS = [
@@ -1133,6 +1136,20 @@ function checkTrial(problems: Problems, value: unknown, path: string): TrialReco
 		metricsValue === undefined ? undefined : checkMetrics(problems, metricsValue, `${path}.metrics`);
 	const bestValue = own(value, 'best');
 	const best = bestValue === undefined ? undefined : checkBest(problems, bestValue, `${path}.best`);
+	const branchesValue = own(value, 'branches');
+	const branches =
+		branchesValue === undefined
+			? undefined
+			: checkBranchResults(branchesValue, `${path}.branches`, (p, m) => problems.add(p, m), {
+					status: (v, p) => {
+						const found = TRIAL_STATUSES.find((s) => s === v);
+						if (!found)
+							problems.add(p, `expected one of ${TRIAL_STATUSES.join(', ')}, got ${describeValue(v)}`);
+						return found;
+					},
+					metrics: (v, p) => checkMetrics(problems, v, p),
+					best: (v, p) => checkBest(problems, v, p)
+				});
 	if (
 		problems.count > before ||
 		index === undefined ||
@@ -1147,6 +1164,7 @@ function checkTrial(problems: Problems, value: unknown, path: string): TrialReco
 	if (backend !== undefined) trial.backend = backend;
 	if (metrics !== undefined) trial.metrics = metrics;
 	if (best !== undefined) trial.best = best;
+	if (branches !== undefined) trial.branches = branches;
 	return trial;
 }
 
@@ -1248,6 +1266,11 @@ export function validateStudy(input: unknown): StudyValidation {
 		checkParamsTogether(problems, { params, fixed, budget, search });
 	}
 	const trials = checkTrials(problems, input);
+	const branchesOption = own(input, 'cooldownBranches');
+	const cooldownBranches =
+		branchesOption === undefined
+			? undefined
+			: checkCooldownBranches(branchesOption, '$.cooldownBranches', (p, m) => problems.add(p, m));
 
 	if (
 		problems.count > 0 ||
@@ -1273,6 +1296,7 @@ export function validateStudy(input: unknown): StudyValidation {
 		fixed,
 		search,
 		params,
+		...(cooldownBranches === undefined ? {} : { cooldownBranches }),
 		trials
 	};
 	return { ok: true, study };

@@ -6,6 +6,7 @@
 
 import type { Condition, SamplerAlgorithm, Sample } from '../math/search-space';
 import type { ConfigKey } from './config-vocabulary';
+import type { BranchResult, CooldownBranchesOption } from './cooldown-branches';
 import type { MetricBatch, TrialStatus } from './metrics';
 import type { DatasetName, ModelName, TrialConfig } from './trial-config';
 
@@ -130,6 +131,8 @@ export interface TrialRecord {
 	metrics?: MetricBatch;
 	/** Where the objective was best over training (retrospective selection) and its value there. */
 	best?: TrialBest;
+	/** Cooldown branches trained from this trial's checkpoints. */
+	branches?: BranchResult[];
 }
 
 export interface Study {
@@ -143,6 +146,8 @@ export interface Study {
 	fixed: FixedConfig;
 	search: SearchSettings;
 	params: StudyParam[];
+	/** Run cooldown branches of every trial automatically at these points. */
+	cooldownBranches?: CooldownBranchesOption;
 	/** Results, filled in by the runner; empty for a study that has not run. */
 	trials: TrialRecord[];
 }

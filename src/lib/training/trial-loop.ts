@@ -55,6 +55,8 @@ export interface TrialLoopHooks {
 export interface CheckpointOptions {
 	/** Take a checkpoint every this many steps (and at the end); absent = never. */
 	every?: number;
+	/** Further steps that get a checkpoint (automatic cooldown-branch points). */
+	extraSteps?: number[];
 	/** Continue from this checkpoint instead of starting at step 0. */
 	resumeFrom?: TrialCheckpoint;
 	/** Run as a cooldown branch: the base schedule (over its own horizon) decayed from `fromStep`. */
@@ -228,7 +230,9 @@ export async function runTrialLoop(
 			for (const { averager, state } of averagers) averager.update(model.params, state, done);
 
 			const isLast = done === config.maxTrainSteps;
-			const isCheckpoint = checkpointEvery !== undefined && (done % checkpointEvery === 0 || isLast);
+			const isCheckpoint =
+				(checkpointEvery !== undefined && (done % checkpointEvery === 0 || isLast)) ||
+				(checkpoints.extraSteps?.includes(done) ?? false);
 			// Checkpoints are always taken at an evaluation, so each one has its objective value.
 			const isEval = done % config.evalEvery === 0 || isLast || isCheckpoint;
 			if (isEval || pending.length >= READBACK_EVERY) {
