@@ -210,7 +210,9 @@ export class StudyRunner {
 				const current = await getTrial(this.db, trial.id);
 				if (current?.status !== 'queued') return false;
 				const result = await slot.run(current, overrides);
-				if (result.status === 'completed') await this.runAutomaticBranches(slot, current.id);
+				// A full disk pauses the whole study: every other trial would hit it too.
+				if (slot.stoppedForStorage) this.pause();
+				else if (result.status === 'completed') await this.runAutomaticBranches(slot, current.id);
 				return true;
 			});
 			slot.activeIndex = null;

@@ -224,7 +224,8 @@ export class TrialClient {
 			const finished: TrialRecord = {
 				...stored,
 				updatedAt: Date.now(),
-				status: result.status === 'stopped' ? 'cancelled' : result.status,
+				// Stopped by a full disk: back in the queue, to continue from its checkpoint once space is freed.
+				status: result.status === 'stopped' ? (stopReason ? 'queued' : 'cancelled') : result.status,
 				reason:
 					result.status === 'failed'
 						? result.error
@@ -240,6 +241,7 @@ export class TrialClient {
 		});
 		await this.writes;
 		this.onStorageFull = null;
+		this.stoppedForStorage = stopReason !== null;
 		this.lastResult = result;
 		this.hooks.onTrialFinished(trial.id, this.live);
 		this.activeTrialId = null;
@@ -266,6 +268,8 @@ export class TrialClient {
 	}
 
 	private onStorageFull: ((message: string) => void) | null = null;
+	/** The last trial stopped because the storage quota was full (the study runner pauses then). */
+	stoppedForStorage = false;
 
 	dispose(): void {
 		this.worker?.terminate();
