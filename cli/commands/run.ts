@@ -3,10 +3,12 @@
 // is checked like `tuning-lab validate`; the built app (rebuilt first when its sources are newer) is
 // served on a loopback port and opened in headless Chromium, and the page's automation API,
 // `window.tuningLab`, imports the study, trains its trials and hands back the exported study file,
-// which is written to OUT. Progress is polled from the page and printed as it comes.
+// which is written to OUT. Progress is polled from the page and printed as it comes. With a kept
+// --profile, running the same study again continues a run that was cut off (killed, crashed, Ctrl-C)
+// from the checkpoints in that profile instead of starting over.
 
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { EXIT_USAGE, parseCommandArgs, parsePositiveInteger, processIo, type CommandIo } from '../args';
 import {
@@ -14,6 +16,7 @@ import {
 	REPO_ROOT,
 	buildApp,
 	checkBuild,
+	claimProfile,
 	openAppSession,
 	waitForGlobal
 } from '../browser-session';
@@ -27,6 +30,7 @@ import type { BackendChoice } from '../../src/lib/study/trial-config';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
 
 export const USAGE = `usage: tuning-lab run FILE --out OUT [--backend B] [--concurrency K] [--shard I/N] [--profile DIR]
+                      [--progress-every S]
 
 Runs the study in FILE with the Tuning Lab app itself, in headless Chromium, and writes the study with
 its results (the app's export) to OUT. FILE is checked like "tuning-lab validate" first. The app is
@@ -39,11 +43,14 @@ Options:
   --shard I/N        run only the trials whose index is I modulo N (0 <= I < N); merge the shards'
                      files with "tuning-lab merge"
   --profile DIR      keep the browser profile (and the app's stored studies) in DIR instead of a
-                     temporary profile that is deleted afterwards
+                     temporary profile that is deleted afterwards; running the same FILE again with
+                     the same DIR resumes a run that was cut off, from its latest checkpoints
+  --progress-every S print the progress summary every S seconds (default 10) when standard output
+                     is not a terminal; on a terminal it is redrawn in place twice a second
 
 Prints one line per finished trial and a progress summary. Exits with 0 when every trial ran to the
 end (completed, or infeasible because it diverged), 1 when a trial failed or the run could not be
-done, 2 for bad usage, and 130 when interrupted.
+done (also when another browser uses DIR), 2 for bad usage, and 130 when interrupted.
 `;
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -53,8 +60,8 @@ export const EXIT_INTERRUPTED = 130;
 const API_TIMEOUT_MS = 60_000;
 /** How often progress is read from the page. */
 const POLL_MS = 500;
-/** How often a summary line is printed when stdout is not a terminal (and something changed). */
-const SUMMARY_EVERY_MS = 10_000;
+/** How often a summary line is printed when stdout is not a terminal (and something changed), by default. */
+const SUMMARY_EVERY_S = 10;
 /** Statuses of a trial that ran to its end; any other status makes the run exit with 1. */
 const RAN_TO_END: readonly string[] = ['completed', 'infeasible'];
 
@@ -83,6 +90,8 @@ export interface ProgressSnapshot {
 interface TuningLabAutomation {
 	runStudy(fileText: string, options: RunStudyOptions): Promise<string>;
 	progress(): ProgressSnapshot | null;
+	/** Whether the last runStudy continued an unfinished run of the same study found in the profile. */
+	resumed(): boolean;
 }
 
 type AutomationWindow = Window & { tuningLab?: TuningLabAutomation };
@@ -135,25 +144,40 @@ function formatParams(params: PlannedTrial['params']): string {
 
 /**
  * Turns progress snapshots into terminal output: one line per finished trial, and a summary that is
- * redrawn in place on a terminal and printed every SUMMARY_EVERY_MS otherwise.
+ * redrawn in place on a terminal and printed every `summaryEveryMs` otherwise.
  */
 class ProgressPrinter {
 	private readonly reported = new Set<number>();
 	private lastSummary = '';
 	private lastSummaryAt = 0;
 	private statusShown = false;
+	private resumeReported = false;
 
 	constructor(
 		private readonly io: CommandIo,
 		private readonly tty: boolean,
+		private readonly summaryEveryMs: number,
 		private readonly study: Study,
-		private readonly planned: ReadonlyMap<number, PlannedTrial>
+		private readonly planned: ReadonlyMap<number, PlannedTrial>,
+		private readonly profileDir: string | undefined
 	) {}
 
 	private async clearStatus(): Promise<void> {
 		if (!this.statusShown) return;
 		this.statusShown = false;
 		await this.io.out('\r\x1b[K');
+	}
+
+	/** Says once that the page continued an unfinished run of the study instead of starting a new one. */
+	async resumed(): Promise<void> {
+		if (this.resumeReported) return;
+		this.resumeReported = true;
+		const where = this.profileDir === undefined ? 'the browser profile' : this.profileDir;
+		await this.clearStatus();
+		await this.io.out(
+			`[run] resuming the unfinished run of this study found in ${where}: finished trials are kept, ` +
+				`interrupted ones continue from their latest checkpoint\n`
+		);
 	}
 
 	/** `[run] trial 3 completed · best valLoss 0.4123 · hiddenWidth=64 learningRate=0.01` */
@@ -181,7 +205,7 @@ class ProgressPrinter {
 			return;
 		}
 		const now = Date.now();
-		if (line !== this.lastSummary && now - this.lastSummaryAt >= SUMMARY_EVERY_MS) {
+		if (line !== this.lastSummary && now - this.lastSummaryAt >= this.summaryEveryMs) {
 			this.lastSummary = line;
 			this.lastSummaryAt = now;
 			await this.io.out(`${line}\n`);
@@ -202,7 +226,10 @@ class ProgressPrinter {
 	}
 }
 
-/** Reads the study's progress from the page every POLL_MS until `stop` resolves. */
+/**
+ * Reads the study's progress from the page every POLL_MS until `stop` resolves. Progress appears once
+ * the page has chosen between resuming and starting the study, so the first snapshot also tells that.
+ */
 async function pollProgress(page: Page, printer: ProgressPrinter, stop: Promise<unknown>): Promise<void> {
 	let stopped = false;
 	// Only the end matters here; whoever awaits `stop` sees how it ended.
@@ -213,14 +240,19 @@ async function pollProgress(page: Page, printer: ProgressPrinter, stop: Promise<
 	while (!stopped) {
 		await Promise.race([new Promise((wake) => setTimeout(wake, POLL_MS)), ended]);
 		if (stopped) return;
-		let snapshot: ProgressSnapshot | null;
+		let polled: { snapshot: ProgressSnapshot | null; resumed: boolean };
 		try {
-			snapshot = await page.evaluate(() => (window as AutomationWindow).tuningLab?.progress() ?? null);
+			polled = await page.evaluate(() => {
+				const lab = (window as AutomationWindow).tuningLab;
+				return { snapshot: lab?.progress() ?? null, resumed: lab?.resumed() ?? false };
+			});
 		} catch {
 			// The page is closing (the study ended or the run was interrupted); the result decides what follows.
 			return;
 		}
-		if (snapshot !== null) await printer.update(snapshot);
+		if (polled.snapshot === null) continue;
+		if (polled.resumed) await printer.resumed();
+		await printer.update(polled.snapshot);
 	}
 }
 
@@ -229,6 +261,16 @@ interface RunArguments {
 	out: string;
 	options: RunStudyOptions;
 	profileDir?: string;
+	summaryEveryMs: number;
+}
+
+/** Reads `--progress-every S`: a number of seconds written in decimal, more than 0. */
+function parseSeconds(text: string, name: string): { ok: true; ms: number } | { ok: false; error: string } {
+	const value = Number(text);
+	if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0)) {
+		return { ok: false, error: `${name}: expected a number of seconds above 0, got ${JSON.stringify(text)}` };
+	}
+	return { ok: true, ms: value * 1000 };
 }
 
 function readArguments(argv: readonly string[], io: CommandIo): RunArguments | 'help' | number {
@@ -238,6 +280,7 @@ function readArguments(argv: readonly string[], io: CommandIo): RunArguments | '
 		concurrency: { type: 'string' },
 		shard: { type: 'string' },
 		profile: { type: 'string' },
+		'progress-every': { type: 'string' },
 		help: { type: 'boolean', short: 'h' }
 	});
 	if (!args.ok) return usageError(io, args.error);
@@ -246,7 +289,7 @@ function readArguments(argv: readonly string[], io: CommandIo): RunArguments | '
 	if (file === undefined || extra.length > 0) {
 		return usageError(io, `expected exactly one study file, got ${args.positionals.length} arguments`);
 	}
-	const { out, backend, concurrency, shard, profile } = args.values;
+	const { out, backend, concurrency, shard, profile, 'progress-every': progressEvery } = args.values;
 	if (typeof out !== 'string' || out === '') return usageError(io, '--out OUT is required');
 	const options: RunStudyOptions = {};
 	if (backend !== undefined) {
@@ -272,7 +315,19 @@ function readArguments(argv: readonly string[], io: CommandIo): RunArguments | '
 	if (profile !== undefined && (typeof profile !== 'string' || profile === '')) {
 		return usageError(io, '--profile: expected a folder');
 	}
-	return { file, out, options, ...(typeof profile === 'string' ? { profileDir: profile } : {}) };
+	let summaryEveryMs = SUMMARY_EVERY_S * 1000;
+	if (progressEvery !== undefined) {
+		const parsed = parseSeconds(String(progressEvery), '--progress-every');
+		if (!parsed.ok) return usageError(io, parsed.error);
+		summaryEveryMs = parsed.ms;
+	}
+	return {
+		file,
+		out,
+		options,
+		summaryEveryMs,
+		...(typeof profile === 'string' ? { profileDir: profile } : {})
+	};
 }
 
 /** Checks the export against the plan; returns the problems that make the run exit with 1. */
@@ -337,7 +392,10 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 	};
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
+	const note = (message: string) => io.err(`[run] ${message}\n`);
 	try {
+		// A profile another browser still uses is refused before any build; openAppSession checks again.
+		if (args.profileDir !== undefined) await claimProfile(resolve(args.profileDir), note);
 		const build = await checkBuild(REPO_ROOT);
 		if (!build.fresh) {
 			io.err(`[run] building the app (npx vite build), because ${build.reason}\n`);
@@ -347,7 +405,8 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		session = await openAppSession({
 			buildDir: join(REPO_ROOT, BUILD_DIR),
 			...(args.profileDir === undefined ? {} : { profileDir: args.profileDir }),
-			onPageError: (message) => io.err(`[page] ${message}\n`)
+			onPageError: (message) => io.err(`[page] ${message}\n`),
+			onNote: note
 		});
 		if (interrupted) return EXIT_INTERRUPTED;
 		const { page, url } = session;
@@ -369,15 +428,18 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		const printer = new ProgressPrinter(
 			io,
 			io === processIo && process.stdout.isTTY === true,
+			args.summaryEveryMs,
 			study,
-			new Map(planned.map((plan) => [plan.index, plan]))
+			new Map(planned.map((plan) => [plan.index, plan])),
+			args.profileDir === undefined ? undefined : resolve(args.profileDir)
 		);
 		const result = page.evaluate(
 			async ({ text, options }) => {
 				const lab = (window as AutomationWindow).tuningLab;
 				if (lab === undefined) return { ok: false as const, message: 'window.tuningLab disappeared' };
 				try {
-					return { ok: true as const, text: await lab.runStudy(text, options) };
+					const exported = await lab.runStudy(text, options);
+					return { ok: true as const, text: exported, resumed: lab.resumed() };
 				} catch (error) {
 					return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
 				}
@@ -392,6 +454,8 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 			io.err(`run: the app could not run the study:\n${outcome.message}\n`);
 			return EXIT_INVALID;
 		}
+		// A run short enough to end before the first progress poll is reported here.
+		if (outcome.resumed) await printer.resumed();
 		await writeFile(args.out, outcome.text);
 		const exported = parseStudyFile(outcome.text);
 		if (!exported.ok) {

@@ -1,0 +1,285 @@
+import { spawn } from 'node:child_process';
+import {
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	readdirSync,
+	readlinkSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, expect, test } from '@playwright/test';
+import { parseStudyFile } from '../src/lib/study/study-file';
+import type { Study } from '../src/lib/study/study';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-args.mjs';
+
+// `tuning-lab run --profile DIR` killed outright (SIGKILL: no handler runs, nothing is closed) and run
+// again with the same command resumes the unfinished run from the checkpoints in DIR, and ends with
+// exactly the trials of a run that was never interrupted. Like tests/cli-run.spec.ts, these tests
+// drive the real command, which launches its own Chromium; Playwright's browser is used only to hold
+// a profile in the last test.
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const folder = mkdtempSync(join(tmpdir(), 'tuning-lab-cli-resume-'));
+test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const STEPS = 1500;
+
+/** Two 1500-step trials on digits, with a checkpoint every 300 steps: a few seconds each on wasm. */
+function writeFixture(): string {
+	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
+	study.name = 'CLI resume after SIGKILL';
+	study.notes = 'Written by tests/cli-resume.spec.ts.';
+	study.budget = { maxTrainSteps: STEPS, evalEvery: 100, checkpointEvery: 300, keepBestCheckpoints: 2 };
+	study.search.trials = 2;
+	study.fixed.learningRate = 0.01;
+	study.params = [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [64, 128] }];
+	const path = join(folder, 'resume.study.json');
+	writeFileSync(path, JSON.stringify(study, null, '\t'));
+	return path;
+}
+
+interface Finished {
+	status: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** Starts `node cli/tuning-lab.mjs ARGS`; `output` holds what it printed so far. */
+function start(...args: string[]) {
+	const child = spawn('node', ['cli/tuning-lab.mjs', ...args], { cwd: repoRoot });
+	const output = { stdout: '', stderr: '' };
+	child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+	const exited = new Promise<Finished>((resolve) =>
+		child.once('close', (status, signal) => resolve({ status, signal, ...output }))
+	);
+	return { child, output, exited };
+}
+
+async function tuningLab(...args: string[]): Promise<Finished> {
+	const run = start(...args);
+	try {
+		return await run.exited;
+	} finally {
+		if (run.child.exitCode === null) run.child.kill('SIGKILL');
+	}
+}
+
+function readStudy(path: string): Study {
+	const result = parseStudyFile(readFileSync(path, 'utf8'));
+	if (!result.ok) throw new Error(`${path} is not a valid study:\n${JSON.stringify(result.errors, null, 1)}`);
+	return result.study;
+}
+
+/** What must match between runs: which trial, with what, how it ended, and every metric it logged. */
+function results(study: Study) {
+	return study.trials.map(({ index, params, status, metrics }) => ({ index, params, status, metrics }));
+}
+
+/** Process ids whose command line mentions `text` (read from /proc, Linux only). */
+function processesMentioning(text: string): number[] {
+	const found: number[] = [];
+	for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+		try {
+			if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text)) found.push(Number(pid));
+		} catch {
+			// The process ended while the list was read.
+		}
+	}
+	return found;
+}
+
+/** The steps the progress lines have shown for `trial` so far, in order. */
+function stepsShown(stdout: string, trial: number): number[] {
+	return [...stdout.matchAll(new RegExp(`trial ${trial} step (\\d+)/${STEPS}`, 'g'))].map((m) =>
+		Number(m[1])
+	);
+}
+
+/** The highest step the progress lines have shown for `trial` so far (-1 before any). */
+function latestStep(stdout: string, trial: number): number {
+	return Math.max(-1, ...stepsShown(stdout, trial));
+}
+
+/**
+ * Whether `trial` continued from a checkpoint (the first is at step 300) rather than from step 0: a
+ * trial starting over is first shown at a step well below 300, one step report arriving every 0.5 s.
+ */
+function continuedFromCheckpoint(stdout: string, trial: number): boolean {
+	const [first] = stepsShown(stdout, trial);
+	return first !== undefined && first >= 300;
+}
+
+/** The process id in the SingletonLock Chromium keeps in a profile folder ("HOST-PID"), or null. */
+function lockPid(profile: string): number | null {
+	try {
+		return Number(readlinkSync(join(profile, 'SingletonLock')).split('-').pop());
+	} catch {
+		return null;
+	}
+}
+
+test('run killed with SIGKILL resumes with the same --profile and matches an uninterrupted run exactly', async () => {
+	test.setTimeout(180_000);
+	const fixture = writeFixture();
+	const outA = join(folder, 'straight.json');
+	const outB = join(folder, 'resumed.json');
+	const profile = join(folder, 'profile');
+	const resuming = `[run] resuming the unfinished run of this study found in ${profile}`;
+	// Summary lines twice a second, so the output shows where each trial is when the kill comes.
+	const command = [
+		'run',
+		fixture,
+		'--out',
+		outB,
+		'--backend',
+		'wasm',
+		'--profile',
+		profile,
+		'--progress-every',
+		'0.5'
+	];
+
+	const straight = await test.step('the study straight through, in a profile of its own', async () => {
+		const run = await tuningLab(
+			'run',
+			fixture,
+			'--out',
+			outA,
+			'--backend',
+			'wasm',
+			'--profile',
+			join(folder, 'a')
+		);
+		expect(run.status, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
+		expect(run.stdout).not.toContain('resuming');
+		// The port the profile's app is served on, so that later runs find its storage again.
+		expect(readFileSync(join(folder, 'a', 'tuning-lab-port'), 'utf8')).toMatch(/^\d+\n$/);
+		const study = readStudy(outA);
+		expect(study.trials.map((t) => t.status)).toEqual(['completed', 'completed']);
+		return study;
+	});
+
+	await test.step('SIGKILL in the middle of trial 0: the browser goes too, the profile is left as it was', async () => {
+		const run = start(...command);
+		try {
+			await expect
+				.poll(() => latestStep(run.output.stdout, 0), { timeout: 90_000, intervals: [100] })
+				.toBeGreaterThanOrEqual(600);
+			run.child.kill('SIGKILL');
+		} finally {
+			if (run.child.exitCode === null) run.child.kill('SIGKILL');
+		}
+		const killed = await run.exited;
+		expect(killed.signal).toBe('SIGKILL');
+		expect(killed.stdout).not.toMatch(/trial 0 completed/);
+		expect(latestStep(killed.stdout, 0)).toBeLessThan(STEPS);
+		expect(existsSync(outB)).toBe(false);
+		// Nothing closed Chromium, but it exits by itself once the command's end of its pipe is gone.
+		await expect.poll(() => processesMentioning(profile), { timeout: 15_000 }).toEqual([]);
+	});
+
+	await test.step('the same command resumes; SIGKILL of it and its browser in the middle of trial 1', async () => {
+		const run = start(...command);
+		try {
+			await expect
+				.poll(() => latestStep(run.output.stdout, 1), { timeout: 90_000, intervals: [100] })
+				.toBeGreaterThanOrEqual(600);
+			// The browser is killed too, first (as by the out-of-memory killer), so it cannot remove its
+			// profile lock on the way out.
+			for (const pid of processesMentioning(profile).filter((pid) => pid !== run.child.pid)) {
+				try {
+					process.kill(pid, 'SIGKILL');
+				} catch {
+					// It ended on its own since the list was read.
+				}
+			}
+			run.child.kill('SIGKILL');
+		} finally {
+			if (run.child.exitCode === null) run.child.kill('SIGKILL');
+		}
+		const killed = await run.exited;
+		expect(killed.signal).toBe('SIGKILL');
+		expect(killed.stdout).toContain(resuming);
+		expect(continuedFromCheckpoint(killed.stdout, 0), killed.stdout).toBe(true);
+		expect(killed.stdout).toMatch(/^\[run\] trial 0 completed/m);
+		expect(killed.stdout).not.toMatch(/trial 1 completed/);
+		await expect.poll(() => processesMentioning(profile), { timeout: 15_000 }).toEqual([]);
+		expect(lstatSync(join(profile, 'SingletonLock')).isSymbolicLink()).toBe(true);
+	});
+
+	await test.step('the same command again: removes the stale lock, resumes, finishes', async () => {
+		const stalePid = lockPid(profile);
+		const run = await tuningLab(...command);
+		expect(run.status, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
+		expect(run.stderr).toContain(
+			`[run] removed the stale Chromium lock of pid ${stalePid}, which no longer runs, from ${profile}\n`
+		);
+		expect(run.stdout).toContain(resuming);
+		// Trial 0 is not trained again; trial 1 continues from its checkpoint.
+		expect(stepsShown(run.stdout, 0)).toEqual([]);
+		expect(continuedFromCheckpoint(run.stdout, 1), run.stdout).toBe(true);
+		expect(run.stdout).toMatch(/^\[run\] trial 0 completed/m);
+		expect(run.stdout).toContain(`[run] wrote ${outB}: 2 trials: 2 completed\n`);
+	});
+
+	const resumed = readStudy(outB);
+	// Every train step and evaluation exactly once, and the numbers of the run that was never interrupted.
+	for (const trial of resumed.trials) {
+		expect(trial.metrics?.train.step).toEqual(Array.from({ length: STEPS }, (_, s) => s));
+		expect(trial.metrics?.evals.map((e) => e.step)).toEqual(Array.from({ length: 16 }, (_, i) => i * 100));
+	}
+	expect(results(resumed)).toEqual(results(straight));
+});
+
+test('run refuses a profile a live Chromium holds, naming its process id', async () => {
+	test.setTimeout(60_000);
+	const profile = join(folder, 'held');
+	const holder = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM_PATH,
+		args: [...CHROMIUM_ARGS],
+		headless: true
+	});
+	try {
+		const pid = lockPid(profile);
+		expect(pid).not.toBeNull();
+		const run = await tuningLab('run', writeFixture(), '--out', join(folder, 'x.json'), '--profile', profile);
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain(`run: the profile ${profile} is in use by Chromium (pid ${pid}`);
+		expect(run.stderr).toContain(`kill ${pid}`);
+		expect(run.stdout).toBe('');
+		expect(existsSync(join(folder, 'x.json'))).toBe(false);
+	} finally {
+		await holder.close();
+	}
+});
+
+test('run refuses to serve a kept profile anywhere but at its recorded port', async () => {
+	test.setTimeout(120_000);
+	const profile = join(folder, 'port-taken');
+	const blocker = createServer();
+	await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+	const address = blocker.address();
+	const port = typeof address === 'object' && address !== null ? address.port : 0;
+	try {
+		mkdirSync(profile, { recursive: true });
+		writeFileSync(join(profile, 'tuning-lab-port'), `${port}\n`);
+		const run = await tuningLab('run', writeFixture(), '--out', join(folder, 'y.json'), '--profile', profile);
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain(
+			`run: port ${port} of 127.0.0.1 is in use by another program, but the lab of the profile ${profile} ` +
+				`must be served there: its stored studies belong to http://127.0.0.1:${port}/`
+		);
+		expect(processesMentioning(profile)).toEqual([]);
+	} finally {
+		await new Promise((resolve) => blocker.close(resolve));
+	}
+});
