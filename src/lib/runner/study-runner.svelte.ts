@@ -168,6 +168,11 @@ export class StudyRunner {
 		}
 	}
 
+	/** Pauses one running trial: it returns to the queue and resumes from its checkpoint on the next Resume. */
+	pauseTrial(trialId: string): void {
+		this.slots.find((s) => s.activeTrialId === trialId)?.pause();
+	}
+
 	/** Queues a failed or cancelled trial again (its metrics are discarded; it restarts from step 0). */
 	async retryTrial(trialId: string): Promise<TrialRecord> {
 		const reset = await resetTrial(this.db, trialId);

@@ -149,6 +149,15 @@ export class TrialClient {
 		if (this.api && this.running) void this.api.stop();
 	}
 
+	/** Stops the running trial and puts it back in the queue; it later resumes from its checkpoint. */
+	pause(): void {
+		if (!this.running) return;
+		this.pauseRequested = true;
+		this.stop();
+	}
+
+	private pauseRequested = false;
+
 	numTensorsInWorker(): Promise<number> {
 		return this.remote().numTensors();
 	}
@@ -219,20 +228,25 @@ export class TrialClient {
 			};
 		}
 		this.phase = 'finishing';
+		const paused = this.pauseRequested;
+		this.pauseRequested = false;
 		this.enqueueWrite(async () => {
 			const stored = (await getTrial(this.db, trial.id)) ?? trial;
 			const finished: TrialRecord = {
 				...stored,
 				updatedAt: Date.now(),
-				// Stopped by a full disk: back in the queue, to continue from its checkpoint once space is freed.
-				status: result.status === 'stopped' ? (stopReason ? 'queued' : 'cancelled') : result.status,
+				// Paused, or stopped by a full disk: back in the queue, to continue from its checkpoint later.
+				status: result.status === 'stopped' ? (stopReason || paused ? 'queued' : 'cancelled') : result.status,
 				reason:
 					result.status === 'failed'
 						? result.error
 						: result.status === 'infeasible'
 							? result.reason
 							: result.status === 'stopped'
-								? (stopReason ?? `stopped by the user at step ${result.steps}`)
+								? (stopReason ??
+									(paused
+										? `paused by the user at step ${result.steps}; it resumes from its latest checkpoint`
+										: `stopped by the user at step ${result.steps}`))
 								: undefined,
 				backend: result.backend ?? stored.backend
 			};
