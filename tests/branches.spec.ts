@@ -1,63 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
-import { openLab } from './helpers';
-
-interface Stored {
-	id: string;
-	index: number;
-	status: string;
-	lastStep: number;
-	branch?: { fromStep: number; length: number };
-	trainSteps: number[];
-	trainLoss: number[];
-	lr: number[];
-}
-
-function storedTrials(page: Page): Promise<Stored[]> {
-	return page.evaluate(async () => {
-		const db = await new Promise<IDBDatabase>((resolve) => {
-			const r = indexedDB.open('tuning-lab');
-			r.onsuccess = () => resolve(r.result);
-		});
-		const all = <T>(store: string, query?: IDBKeyRange) =>
-			new Promise<T[]>((resolve) => {
-				const r = db.transaction(store).objectStore(store).getAll(query);
-				r.onsuccess = () => resolve(r.result as T[]);
-			});
-		type Trial = Omit<Stored, 'trainSteps' | 'trainLoss' | 'lr'>;
-		type Chunk = { train: { step: number[]; loss: number[]; lr: number[] } };
-		const out: Stored[] = [];
-		for (const t of await all<Trial>('trials')) {
-			const chunks = await all<Chunk>('metrics', IDBKeyRange.bound([t.id, -Infinity], [t.id, Infinity]));
-			out.push({
-				...t,
-				trainSteps: chunks.flatMap((c) => c.train.step),
-				trainLoss: chunks.flatMap((c) => c.train.loss),
-				lr: chunks.flatMap((c) => c.train.lr)
-			});
-		}
-		db.close();
-		return out;
-	});
-}
+import { expect, test } from '@playwright/test';
+import { importStudy, openLab, runStudyOnWasm, storedTrials, twoTrialStudy } from './helpers';
 
 test('a cooldown branch from a checkpoint, drawn over its trial; then the trial extended past its length', async ({
 	page
 }) => {
-	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
-	study.name = 'Branches';
-	study.budget = { maxTrainSteps: 400, evalEvery: 50, checkpointEvery: 100, keepBestCheckpoints: 3 };
-	study.search.trials = 2;
-	study.fixed.learningRate = 0.02;
-	study.params = [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [64, 128] }];
+	const study = twoTrialStudy(
+		'Branches',
+		{ maxTrainSteps: 400, evalEvery: 50, checkpointEvery: 100, keepBestCheckpoints: 3 },
+		0.02
+	);
 	await openLab(page);
-	await page.getByTestId('study-file-input').setInputFiles({
-		name: 'b.json',
-		mimeType: 'application/json',
-		buffer: Buffer.from(JSON.stringify(study))
-	});
-	await page.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
-	await page.getByTestId('run-study').click();
+	await importStudy(page, study);
+	await runStudyOnWasm(page);
 	await expect(page.getByTestId('study-status')).toHaveText('finished', { timeout: 120_000 });
 	await expect(page.locator('[data-index="0"] [data-testid="best-checkpoint"]')).toContainText(/step \d+:/);
 
@@ -101,21 +56,15 @@ test('automatic cooldown branches run for every trial, travel in the export and 
 	page,
 	browser
 }) => {
-	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
-	study.name = 'Automatic branches';
-	study.budget = { maxTrainSteps: 200, evalEvery: 50, checkpointEvery: 100, keepBestCheckpoints: 1 };
-	study.search.trials = 2;
-	study.fixed.learningRate = 0.02;
-	study.params = [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [64, 128] }];
+	const study = twoTrialStudy(
+		'Automatic branches',
+		{ maxTrainSteps: 200, evalEvery: 50, checkpointEvery: 100, keepBestCheckpoints: 1 },
+		0.02
+	);
 	study.cooldownBranches = { at: [0.3, 1], length: 0.25, shape: '1-sqrt' };
 	await openLab(page);
-	await page.getByTestId('study-file-input').setInputFiles({
-		name: 'auto.json',
-		mimeType: 'application/json',
-		buffer: Buffer.from(JSON.stringify(study))
-	});
-	await page.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
-	await page.getByTestId('run-study').click();
+	await importStudy(page, study);
+	await runStudyOnWasm(page);
 	await expect(page.getByTestId('study-status')).toHaveText('finished', { timeout: 120_000 });
 
 	const branches = (await storedTrials(page)).filter((t) => t.branch);
@@ -140,11 +89,7 @@ test('automatic cooldown branches run for every trial, travel in the export and 
 	const fresh = await browser.newContext();
 	const other = await fresh.newPage();
 	await openLab(other);
-	await other.getByTestId('study-file-input').setInputFiles({
-		name: 'exported.json',
-		mimeType: 'application/json',
-		buffer: Buffer.from(exported)
-	});
+	await importStudy(other, exported, 'exported.json');
 	await other.locator('[data-testid="study-trial-row"][data-index="0"]').click();
 	await expect(other.getByTestId('branch-list').locator('li')).toHaveCount(2);
 	await expect(other.locator('path[data-series="branch-1-train"]')).toHaveAttribute('d', /M.+L/);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 
 export interface StoredMetrics {
@@ -45,4 +46,86 @@ export async function newestTrialId(page: Page): Promise<string> {
 	const id = await page.getByTestId('trial-row').first().getAttribute('data-trial-id');
 	if (!id) throw new Error('no trial row');
 	return id;
+}
+
+/**
+ * A short digits study built from the CLI fixture: SGD at a fixed learning rate, hidden width 64 or
+ * 128 (one trial each), with the given name and budget.
+ */
+export function twoTrialStudy(
+	name: string,
+	budget: { maxTrainSteps: number; evalEvery: number; checkpointEvery: number; keepBestCheckpoints: number },
+	learningRate = 0.01
+): Record<string, unknown> & { fixed: Record<string, unknown> } {
+	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
+	study.name = name;
+	study.budget = budget;
+	study.search.trials = 2;
+	study.fixed.learningRate = learningRate;
+	study.params = [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [64, 128] }];
+	return study;
+}
+
+/** Opens a study file through the studies panel (the page then shows the study). */
+export async function importStudy(page: Page, study: unknown, name = 'study.json'): Promise<void> {
+	await page.getByTestId('study-file-input').setInputFiles({
+		name,
+		mimeType: 'application/json',
+		buffer: Buffer.from(typeof study === 'string' ? study : JSON.stringify(study))
+	});
+}
+
+/** Starts the open study on the wasm backend (deterministic, and the fastest here). */
+export async function runStudyOnWasm(page: Page): Promise<void> {
+	await page.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
+	await page.getByTestId('run-study').click();
+}
+
+export interface StoredTrial {
+	id: string;
+	index: number;
+	status: string;
+	lastStep: number;
+	checkpoints: { step: number }[];
+	branch?: { fromStep: number; length: number };
+	trainSteps: number[];
+	trainLoss: number[];
+	lr: number[];
+	evals: { step: number; valLoss: number }[];
+}
+
+/** Every trial in this browser profile with its metrics, read straight from IndexedDB, by index. */
+export function storedTrials(page: Page): Promise<StoredTrial[]> {
+	return page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve) => {
+			const r = indexedDB.open('tuning-lab');
+			r.onsuccess = () => resolve(r.result);
+		});
+		const all = <T>(store: string, query?: IDBKeyRange) =>
+			new Promise<T[]>((resolve) => {
+				const r = db.transaction(store).objectStore(store).getAll(query);
+				r.onsuccess = () => resolve(r.result as T[]);
+			});
+		type Trial = Omit<StoredTrial, 'trainSteps' | 'trainLoss' | 'lr' | 'evals' | 'checkpoints'> & {
+			checkpoints?: { step: number }[];
+		};
+		type Chunk = {
+			train: { step: number[]; loss: number[]; lr: number[] };
+			evals: { step: number; valLoss: number }[];
+		};
+		const out: StoredTrial[] = [];
+		for (const t of (await all<Trial>('trials')).sort((a, b) => a.index - b.index)) {
+			const chunks = await all<Chunk>('metrics', IDBKeyRange.bound([t.id, -Infinity], [t.id, Infinity]));
+			out.push({
+				...t,
+				checkpoints: t.checkpoints ?? [],
+				trainSteps: chunks.flatMap((c) => c.train.step),
+				trainLoss: chunks.flatMap((c) => c.train.loss),
+				lr: chunks.flatMap((c) => c.train.lr),
+				evals: chunks.flatMap((c) => c.evals)
+			});
+		}
+		db.close();
+		return out;
+	});
 }

@@ -1,22 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { openLab } from './helpers';
+import { importStudy, openLab, runStudyOnWasm, twoTrialStudy } from './helpers';
 
 test('a paused trial returns to the queue and later resumes from its checkpoint', async ({ page }) => {
-	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
-	study.name = 'Pause one trial';
-	study.budget = { maxTrainSteps: 1200, evalEvery: 100, checkpointEvery: 200, keepBestCheckpoints: 1 };
-	study.search.trials = 2;
-	study.fixed.learningRate = 0.01;
-	study.params = [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [64, 128] }];
-	await openLab(page);
-	await page.getByTestId('study-file-input').setInputFiles({
-		name: 'pause.json',
-		mimeType: 'application/json',
-		buffer: Buffer.from(JSON.stringify(study))
+	const study = twoTrialStudy('Pause one trial', {
+		maxTrainSteps: 1200,
+		evalEvery: 100,
+		checkpointEvery: 200,
+		keepBestCheckpoints: 1
 	});
-	await page.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
-	await page.getByTestId('run-study').click();
+	await openLab(page);
+	await importStudy(page, study);
+	await runStudyOnWasm(page);
 	const first = page.locator('[data-testid="study-trial-row"][data-index="0"]');
 	await expect(first.getByTestId('best-checkpoint')).toContainText('step', { timeout: 60_000 });
 	await first.getByTestId('pause-trial').click();

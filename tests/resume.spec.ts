@@ -1,77 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { openLab } from './helpers';
+import { importStudy, openLab, runStudyOnWasm, storedTrials, twoTrialStudy } from './helpers';
 
 // One short study, run twice: once straight through, once cut off by a reload and resumed.
-function resumableStudy(): string {
-	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
-	study.name = 'Resume after a closed tab';
-	study.budget = { maxTrainSteps: 1200, evalEvery: 100, checkpointEvery: 200, keepBestCheckpoints: 2 };
-	study.search.trials = 2;
-	study.fixed.learningRate = 0.01;
-	study.params = [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [64, 128] }];
-	return JSON.stringify(study);
-}
-
-interface StoredTrial {
-	index: number;
-	status: string;
-	lastStep: number;
-	checkpoints: { step: number }[];
-	trainSteps: number[];
-	trainLoss: number[];
-	evals: { step: number; valLoss: number }[];
-}
-
-/** Trials of the only study in this browser profile, read straight from IndexedDB. */
-function storedTrials(page: Page): Promise<StoredTrial[]> {
-	return page.evaluate(async () => {
-		const db = await new Promise<IDBDatabase>((resolve) => {
-			const r = indexedDB.open('tuning-lab');
-			r.onsuccess = () => resolve(r.result);
-		});
-		const all = <T>(store: string, query?: IDBKeyRange) =>
-			new Promise<T[]>((resolve) => {
-				const r = db.transaction(store).objectStore(store).getAll(query);
-				r.onsuccess = () => resolve(r.result as T[]);
-			});
-		type Trial = {
-			id: string;
-			index: number;
-			status: string;
-			lastStep: number;
-			checkpoints?: { step: number }[];
-		};
-		type Chunk = { train: { step: number[]; loss: number[] }; evals: { step: number; valLoss: number }[] };
-		const trials = (await all<Trial>('trials')).sort((a, b) => a.index - b.index);
-		const out = [];
-		for (const t of trials) {
-			const chunks = await all<Chunk>('metrics', IDBKeyRange.bound([t.id, -Infinity], [t.id, Infinity]));
-			out.push({
-				index: t.index,
-				status: t.status,
-				lastStep: t.lastStep,
-				checkpoints: t.checkpoints ?? [],
-				trainSteps: chunks.flatMap((c) => c.train.step),
-				trainLoss: chunks.flatMap((c) => c.train.loss),
-				evals: chunks.flatMap((c) => c.evals)
-			});
-		}
-		db.close();
-		return out;
+const resumableStudy = () =>
+	twoTrialStudy('Resume after a closed tab', {
+		maxTrainSteps: 1200,
+		evalEvery: 100,
+		checkpointEvery: 200,
+		keepBestCheckpoints: 2
 	});
-}
 
 async function importAndRun(page: Page) {
 	await openLab(page);
-	await page.getByTestId('study-file-input').setInputFiles({
-		name: 'resume.json',
-		mimeType: 'application/json',
-		buffer: Buffer.from(resumableStudy())
-	});
+	await importStudy(page, resumableStudy(), 'resume.json');
 	await expect(page.getByTestId('study-trial-row')).toHaveCount(2);
-	await page.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
-	await page.getByTestId('run-study').click();
+	await runStudyOnWasm(page);
 }
 
 test('a study cut off by a closed tab resumes from its checkpoints and matches an uninterrupted run exactly', async ({

@@ -1,24 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { openLab } from './helpers';
+import { importStudy, openLab, runStudyOnWasm, twoTrialStudy } from './helpers';
 
 test('a full storage quota pauses the study cleanly; after space is freed it resumes from its checkpoint', async ({
 	page
 }) => {
-	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
-	study.name = 'Storage full';
-	study.budget = { maxTrainSteps: 1200, evalEvery: 100, checkpointEvery: 200, keepBestCheckpoints: 1 };
-	study.search.trials = 2;
-	study.fixed.learningRate = 0.01;
-	study.params = [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [64, 128] }];
-	await openLab(page);
-	await page.getByTestId('study-file-input').setInputFiles({
-		name: 'full.json',
-		mimeType: 'application/json',
-		buffer: Buffer.from(JSON.stringify(study))
+	const study = twoTrialStudy('Storage full', {
+		maxTrainSteps: 1200,
+		evalEvery: 100,
+		checkpointEvery: 200,
+		keepBestCheckpoints: 1
 	});
-	await page.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
-	await page.getByTestId('run-study').click();
+	await openLab(page);
+	await importStudy(page, study);
+	await runStudyOnWasm(page);
 	await expect(page.locator('[data-index="0"] [data-testid="best-checkpoint"]')).toContainText('step', {
 		timeout: 60_000
 	});

@@ -21,7 +21,10 @@ export async function saveCheckpoint(
 	checkpoint: TrialCheckpoint,
 	bytes: number
 ): Promise<TrialRecord> {
-	const tx = db.transaction(['trials', 'checkpoints'], 'readwrite');
+	// 'strict': the commit reaches the disk before it reports done. Browsers default to relaxed
+	// durability, and a browser killed right after a relaxed commit can lose it (seen when Chromium
+	// was SIGKILLed mid-study). Being the last write in order, it also makes the metrics before it durable.
+	const tx = db.transaction(['trials', 'checkpoints'], 'readwrite', { durability: 'strict' });
 	tx.done.catch(() => undefined); // the failing request reports the error
 	const trial = await tx.objectStore('trials').get(trialId);
 	if (!trial) throw new Error(`trial ${trialId} is not in the database`);
