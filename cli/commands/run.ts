@@ -82,7 +82,14 @@ interface FinishedTrial {
 export interface ProgressSnapshot {
 	total: number;
 	done: number;
-	running: { index: number; step: number; maxTrainSteps: number; stepsPerSecond: number }[];
+	/** `saved`: the step of the trial's latest checkpoint that is safely stored, or null. */
+	running: {
+		index: number;
+		step: number;
+		maxTrainSteps: number;
+		stepsPerSecond: number;
+		saved?: number | null;
+	}[];
 	etaSeconds: number | null;
 	finished: FinishedTrial[];
 }
@@ -113,15 +120,17 @@ export function formatDuration(seconds: number): string {
 	return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-/** `[run] 3/6 trials done · trial 4 step 120/300 · ETA 40 s` */
+/** `[run] 3/6 trials done · trial 4 step 120/300 (saved 100) · ETA 40 s` */
 export function summaryLine(snapshot: ProgressSnapshot): string {
 	const parts = [`${snapshot.done}/${snapshot.total} trials done`];
 	if (snapshot.running.length > 0) {
 		parts.push(
 			[...snapshot.running]
 				.sort((a, b) => a.index - b.index)
-				.map(({ index, step, maxTrainSteps }) =>
-					maxTrainSteps > 0 ? `trial ${index} step ${step}/${maxTrainSteps}` : `trial ${index} starting`
+				.map(({ index, step, maxTrainSteps, saved }) =>
+					maxTrainSteps > 0
+						? `trial ${index} step ${step}/${maxTrainSteps}${saved != null ? ` (saved ${saved})` : ''}`
+						: `trial ${index} starting`
 				)
 				.join(', ')
 		);

@@ -31,6 +31,8 @@ export interface RunningTrialView {
 	step: number;
 	maxTrainSteps: number;
 	stepsPerSecond: number;
+	/** Step of its latest checkpoint safely stored, or null. */
+	savedCheckpointStep: number | null;
 }
 
 export type RunnerState = 'idle' | 'running' | 'pausing' | 'cancelling';
@@ -76,7 +78,8 @@ export class StudyRunner {
 				index: slot.activeIndex ?? -1,
 				step: slot.progress?.step ?? 0,
 				maxTrainSteps: slot.progress?.maxTrainSteps ?? 0,
-				stepsPerSecond: slot.progress?.stepsPerSecond ?? 0
+				stepsPerSecond: slot.progress?.stepsPerSecond ?? 0,
+				savedCheckpointStep: slot.savedCheckpointStep
 			});
 		}
 		return out;

@@ -42,6 +42,8 @@ export class TrialClient {
 	backendError = $state<string | null>(null);
 	probing = $state(false);
 	activeTrialId = $state<string | null>(null);
+	/** Step of the running trial's latest checkpoint that is safely stored (null before the first). */
+	savedCheckpointStep = $state<number | null>(null);
 	/** Index in its study of the trial running here (set by the study runner). */
 	activeIndex = $state<number | null>(null);
 	progress = $state<LoopProgress | null>(null);
@@ -170,6 +172,7 @@ export class TrialClient {
 		const resumeFrom =
 			own ?? (branch ? await getCheckpoint(this.db, branch.parentId, branch.fromStep) : undefined);
 		let seq = await trimMetricsAfter(this.db, trial.id, own?.step ?? -1);
+		this.savedCheckpointStep = own?.step ?? null;
 		if (resumeFrom) this.live = await readMetrics(this.db, trial.id);
 		let stopReason: string | null = null;
 		const onEvent = (event: TrialEvent) => {
@@ -178,6 +181,7 @@ export class TrialClient {
 			else if (event.type === 'checkpoint') {
 				this.enqueueWrite(async () => {
 					const updated = await saveCheckpoint(this.db, trial.id, event.checkpoint, event.bytes);
+					this.savedCheckpointStep = event.checkpoint.step;
 					this.hooks.onTrialChanged(updated);
 				});
 			} else {

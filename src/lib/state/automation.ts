@@ -9,7 +9,14 @@ import { sha256 } from './lab.svelte';
 export interface AutomationProgress {
 	total: number;
 	done: number;
-	running: { index: number; step: number; maxTrainSteps: number; stepsPerSecond: number }[];
+	/** `saved`: step of the trial's latest checkpoint that is safely stored (null before the first). */
+	running: {
+		index: number;
+		step: number;
+		maxTrainSteps: number;
+		stepsPerSecond: number;
+		saved: number | null;
+	}[];
 	etaSeconds: number | null;
 	/** `best` is the study objective's best value (absent for a trainLoss objective, kept per step only). */
 	finished: { index: number; status: string; reason?: string; best?: number }[];
@@ -90,12 +97,15 @@ export function installAutomation(lab: LabState): void {
 			return {
 				total: runner.total,
 				done: runner.done,
-				running: runner.runningTrials.map(({ index, step, maxTrainSteps, stepsPerSecond }) => ({
-					index,
-					step,
-					maxTrainSteps,
-					stepsPerSecond
-				})),
+				running: runner.runningTrials.map(
+					({ index, step, maxTrainSteps, stepsPerSecond, savedCheckpointStep }) => ({
+						index,
+						step,
+						maxTrainSteps,
+						stepsPerSecond,
+						saved: savedCheckpointStep
+					})
+				),
 				etaSeconds: runner.etaSeconds,
 				finished: [...finished].sort((a, b) => a.index - b.index)
 			};
