@@ -2,8 +2,9 @@
 // Regenerates the bundled datasets in static/datasets/ from Debian packages (see static/datasets/NOTICE.md).
 //   apt-get install -y dataset-fashion-mnist python3-sklearn
 //   node scripts/build-datasets.mjs
-// Every output is an IDX file (the format Fashion-MNIST ships in), gzip-compressed, so one validated
-// loader reads them all. Subsets are taken deterministically, so re-running gives identical files.
+// Image sets are written as IDX files (the format Fashion-MNIST ships in), gzip-compressed, so one
+// validated loader reads them all; tables as small CSV files (tabular-dataset.ts reads them). Subsets
+// and splits are taken deterministically, so re-running gives identical files.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +88,41 @@ function digits() {
 	}
 }
 
+/**
+ * One of scikit-learn's bundled tables. Its first line is "n_samples,n_features,class names…"; each
+ * further line holds the features and then the integer class. Written as train.csv and val.csv with a
+ * header "x0,…,x{n−1},label", cells copied verbatim, split 80/20 within each class with a fixed seed.
+ */
+function table(name, file, seed) {
+	const [head, ...lines] = readFileSync(join(SKLEARN_DATA, file), 'utf8').trim().split('\n');
+	const [samples, features, ...classNames] = head.split(',');
+	const n = Number(samples);
+	const f = Number(features);
+	const rows = lines.map((line) => line.trim().split(','));
+	if (rows.length !== n || rows.some((r) => r.length !== f + 1 || r.some((c) => !Number.isFinite(Number(c)))))
+		throw new Error(`unexpected ${file} shape`);
+	const split = { train: [], val: [] };
+	classNames.forEach((_, label) => {
+		const members = rows.flatMap((r, i) => (Number(r[f]) === label ? [i] : []));
+		const order = shuffledIndices(members.length, seed + label).map((k) => members[k]);
+		const valCount = Math.round(members.length * 0.2);
+		split.val.push(...order.slice(0, valCount));
+		split.train.push(...order.slice(valCount));
+	});
+	const header = [...Array.from({ length: f }, (_, i) => `x${i}`), 'label'].join(',');
+	for (const [part, ids] of Object.entries(split)) {
+		// Mix the classes (the training loop shuffles anyway; this keeps the files readable as samples).
+		const ordered = shuffledIndices(ids.length, seed + 100).map((k) => ids[k]);
+		const path = join(out, name, `${part}.csv`);
+		mkdirSync(dirname(path), { recursive: true });
+		writeFileSync(path, [header, ...ordered.map((r) => rows[r].join(','))].join('\n') + '\n');
+		console.log(`${name}/${part}.csv: ${ids.length} rows × ${f} features, classes ${classNames.join(', ')}`);
+	}
+}
+
 fashionSubset('train', 'train', 10_000);
 fashionSubset('val', 't10k', 2_000);
 digits();
+table('breast-cancer', 'breast_cancer.csv', 20240201);
+table('iris', 'iris.csv', 20240301);
+table('wine', 'wine_data.csv', 20240401);

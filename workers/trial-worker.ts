@@ -5,8 +5,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { fetchFromOrigin, loadImageDataset, type ImageDataset } from '$lib/datasets/image-dataset';
-import { IMAGE_DATASETS } from '$lib/datasets/registry';
+import type { ClassificationData } from '$lib/datasets/classification-data';
+import { fetchFromOrigin } from '$lib/datasets/image-dataset';
+import { loadDataset } from '$lib/datasets/load-dataset';
 import { initBackend, type BackendReport } from '$lib/training/backend';
 import { checkpointBuffers, checkpointBytes } from '$lib/training/checkpoint-data';
 import { runTrialLoop } from '$lib/training/trial-loop';
@@ -20,7 +21,7 @@ setWasmPaths({
 });
 
 // Datasets are decoded once per worker and reused by later trials.
-const datasets = new Map<DatasetName, Promise<ImageDataset>>();
+const datasets = new Map<DatasetName, Promise<ClassificationData>>();
 const fetchBytes = fetchFromOrigin(new URL('/', self.location.href).href);
 let stopRequested = false;
 // Backend switches must not overlap: tfjs keeps one global engine per worker.
@@ -32,10 +33,10 @@ function switchBackend(choice: BackendChoice): Promise<BackendReport> {
 	return next;
 }
 
-function dataset(name: DatasetName): Promise<ImageDataset> {
+function dataset(name: DatasetName): Promise<ClassificationData> {
 	let loading = datasets.get(name);
 	if (!loading) {
-		loading = loadImageDataset(IMAGE_DATASETS[name], fetchBytes);
+		loading = loadDataset(name, fetchBytes);
 		loading.catch(() => datasets.delete(name));
 		datasets.set(name, loading);
 	}

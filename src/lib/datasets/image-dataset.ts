@@ -1,15 +1,14 @@
 // Fetches, decompresses and validates one bundled image dataset. Runs inside the trial worker.
+import type { ClassificationData, ClassificationSplit } from './classification-data';
 import { DatasetFormatError, gunzipIfNeeded, parseIdx } from './idx';
 import type { ImageDatasetSpec } from './registry';
 
-export interface ImageSplit {
-	/** count × (height·width) pixels scaled to [0, 1]. */
+export interface ImageSplit extends ClassificationSplit {
+	/** count × (height·width) pixels scaled to [0, 1]; the same array as `inputs`. */
 	images: Float32Array;
-	labels: Int32Array;
-	count: number;
 }
 
-export interface ImageDataset {
+export interface ImageDataset extends ClassificationData {
 	spec: ImageDatasetSpec;
 	train: ImageSplit;
 	val: ImageSplit;
@@ -39,7 +38,7 @@ export function decodeSplit(
 		}
 		ints[i] = label;
 	}
-	return { images: scaled, labels: ints, count };
+	return { images: scaled, inputs: scaled, labels: ints, count };
 }
 
 export async function loadImageDataset(
@@ -51,6 +50,8 @@ export async function loadImageDataset(
 	const [trainImages, trainLabels, valImages, valLabels] = await Promise.all(raw.map(gunzipIfNeeded));
 	return {
 		spec,
+		features: spec.height * spec.width,
+		classes: spec.classes,
 		train: decodeSplit(spec, trainImages!, trainLabels!, spec.trainCount, {
 			images: f.trainImages,
 			labels: f.trainLabels

@@ -1,8 +1,13 @@
-// The bundled image datasets: where their files are (under static/) and what shape they must have.
+// The bundled datasets: where their files are (under static/), what shape they must have, and which
+// loader reads them (`kind`).
 import type { DatasetName } from '$lib/study/trial-config';
 
+export type ImageDatasetName = Extract<DatasetName, 'digits' | 'fashion-mnist'>;
+export type TabularDatasetName = Exclude<DatasetName, ImageDatasetName>;
+
 export interface ImageDatasetSpec {
-	name: DatasetName;
+	kind: 'image';
+	name: ImageDatasetName;
 	label: string;
 	height: number;
 	width: number;
@@ -23,8 +28,9 @@ function filesFor(folder: string) {
 	};
 }
 
-export const IMAGE_DATASETS: Record<DatasetName, ImageDatasetSpec> = {
+export const IMAGE_DATASETS: Record<ImageDatasetName, ImageDatasetSpec> = {
 	digits: {
+		kind: 'image',
 		name: 'digits',
 		label: 'Digits 8×8 (1,497 train / 300 validation)',
 		height: 8,
@@ -36,6 +42,7 @@ export const IMAGE_DATASETS: Record<DatasetName, ImageDatasetSpec> = {
 		files: filesFor('digits')
 	},
 	'fashion-mnist': {
+		kind: 'image',
 		name: 'fashion-mnist',
 		label: 'Fashion-MNIST 28×28 (10,000 train / 2,000 validation)',
 		height: 28,
@@ -47,3 +54,63 @@ export const IMAGE_DATASETS: Record<DatasetName, ImageDatasetSpec> = {
 		files: filesFor('fashion-mnist')
 	}
 };
+
+/** A table of numeric features and an integer class column (train.csv and val.csv, see NOTICE.md). */
+export interface TabularDatasetSpec {
+	kind: 'tabular';
+	name: TabularDatasetName;
+	label: string;
+	/** Feature columns; the files have these plus a final `label` column. */
+	features: number;
+	classes: number;
+	/** What each class index means, from the source data. */
+	classNames: readonly string[];
+	trainCount: number;
+	valCount: number;
+	files: { train: string; val: string };
+}
+
+function tableFiles(folder: string) {
+	return { train: `datasets/${folder}/train.csv`, val: `datasets/${folder}/val.csv` };
+}
+
+export const TABULAR_DATASETS: Record<TabularDatasetName, TabularDatasetSpec> = {
+	'breast-cancer': {
+		kind: 'tabular',
+		name: 'breast-cancer',
+		label: 'Breast cancer, 30 features (456 train / 113 validation)',
+		features: 30,
+		classes: 2,
+		classNames: ['malignant', 'benign'],
+		trainCount: 456,
+		valCount: 113,
+		files: tableFiles('breast-cancer')
+	},
+	iris: {
+		kind: 'tabular',
+		name: 'iris',
+		label: 'Iris, 4 features (120 train / 30 validation)',
+		features: 4,
+		classes: 3,
+		classNames: ['setosa', 'versicolor', 'virginica'],
+		trainCount: 120,
+		valCount: 30,
+		files: tableFiles('iris')
+	},
+	wine: {
+		kind: 'tabular',
+		name: 'wine',
+		label: 'Wine, 13 features (142 train / 36 validation)',
+		features: 13,
+		classes: 3,
+		classNames: ['class_0', 'class_1', 'class_2'],
+		trainCount: 142,
+		valCount: 36,
+		files: tableFiles('wine')
+	}
+};
+
+export type DatasetSpec = ImageDatasetSpec | TabularDatasetSpec;
+
+/** Every bundled dataset by name, images first (the order pickers list them in). */
+export const DATASETS: Record<DatasetName, DatasetSpec> = { ...IMAGE_DATASETS, ...TABULAR_DATASETS };

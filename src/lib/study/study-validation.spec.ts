@@ -203,8 +203,20 @@ describe('validateStudy: unknown keys and types', () => {
 		});
 		const clipped = `${'x'.repeat(39)}…`;
 		expect(errorsOf(file)).toEqual([
-			`$.workload.dataset: expected one of digits, fashion-mnist, got "${clipped}"`,
+			`$.workload.dataset: expected one of digits, fashion-mnist, breast-cancer, iris, wine, got "${clipped}"`,
 			`$.fixed["${clipped}"]: unknown key; valid keys are ${VALID_CONFIG_KEYS}`
+		]);
+	});
+
+	it('accepts the tabular workloads and names the valid choices for a pair that does not exist', () => {
+		for (const dataset of ['breast-cancer', 'iris', 'wine']) {
+			expect(validateStudy(withChanges((f) => (f.workload = { dataset, model: 'mlp' }))).ok).toBe(true);
+		}
+		expect(errorsOf(withChanges((f) => (f.workload = { dataset: 'iris', model: 'cnn' })))).toEqual([
+			'$.workload.model: "cnn" is not available for iris; expected one of mlp'
+		]);
+		expect(errorsOf(withChanges((f) => (f.workload = { dataset: 'titanic', model: 'mlp' })))).toEqual([
+			'$.workload.dataset: expected one of digits, fashion-mnist, breast-cancer, iris, wine, got "titanic"'
 		]);
 	});
 

@@ -23,7 +23,10 @@ export interface WorkloadSpec {
 /** Which dataset/model pairs exist. Adding a workload is adding a row (and its type names). */
 export const WORKLOADS: readonly WorkloadSpec[] = [
 	{ dataset: 'digits', models: ['mlp'] },
-	{ dataset: 'fashion-mnist', models: ['mlp'] }
+	{ dataset: 'fashion-mnist', models: ['mlp'] },
+	{ dataset: 'breast-cancer', models: ['mlp'] },
+	{ dataset: 'iris', models: ['mlp'] },
+	{ dataset: 'wine', models: ['mlp'] }
 ];
 
 export interface Workload {

@@ -5,7 +5,7 @@ export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendChoice = 'auto' | BackendName;
 
-export type DatasetName = 'digits' | 'fashion-mnist';
+export type DatasetName = 'digits' | 'fashion-mnist' | 'breast-cancer' | 'iris' | 'wine';
 export type ModelName = 'mlp';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'nadam';

@@ -13,7 +13,7 @@ import { buildSchedule, pickScheduleKeys } from '$lib/math/schedule-config';
 import { streamSeed } from '$lib/math/random';
 import { emptyTrainRows, type EvalRow, type MetricBatch } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
-import type { ImageDataset } from '$lib/datasets/image-dataset';
+import type { ClassificationData, ClassificationSplit } from '$lib/datasets/classification-data';
 import { evaluateSplit, type SplitTensors } from './evaluate';
 import { clipByGlobalNorm } from './grad-clip';
 import { createMlp, crossEntropyPerExample } from './mlp';
@@ -76,9 +76,9 @@ export type LoopOutcome =
 	| { status: 'stopped'; steps: number }
 	| { status: 'infeasible'; steps: number; reason: string };
 
-function toTensors(split: ImageDataset['train'], inputSize: number): SplitTensors {
+function toTensors(split: ClassificationSplit, inputSize: number): SplitTensors {
 	return {
-		x: tf.tensor2d(split.images, [split.count, inputSize]),
+		x: tf.tensor2d(split.inputs, [split.count, inputSize]),
 		y: tf.tensor1d(split.labels, 'int32'),
 		count: split.count
 	};
@@ -94,14 +94,13 @@ function createAveragers(config: TrialConfig): WeightAverager[] {
 
 export async function runTrialLoop(
 	config: TrialConfig,
-	data: ImageDataset,
+	data: ClassificationData,
 	hooks: TrialLoopHooks,
 	checkpoints: CheckpointOptions = {}
 ): Promise<LoopOutcome> {
 	const resume = checkpoints.resumeFrom;
-	const { spec } = data;
-	const inputSize = spec.height * spec.width;
-	const classes = spec.classes;
+	const inputSize = data.features;
+	const classes = data.classes;
 	const cooldown = checkpoints.cooldown;
 	const base = buildSchedule(pickScheduleKeys(config), cooldown?.baseTotalSteps ?? config.maxTrainSteps);
 	const schedule = cooldown
