@@ -11,7 +11,7 @@ import type {
 	TrialResult,
 	TrialWorkerApi
 } from '$workers/protocol';
-import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
+import { appendBatch, emptyTrainRows, summarize, type MetricBatch } from '$lib/study/metrics';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
 import { appendMetrics, getTrial, putTrial, readMetrics } from '$lib/storage/trials';
 import { getCheckpoint, latestCheckpoint, saveCheckpoint, trimMetricsAfter } from '$lib/storage/checkpoints';
@@ -27,6 +27,9 @@ export async function storageUsage(): Promise<string> {
 	const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 	return `${mb(estimate.usage)} used of ${mb(estimate.quota)}`;
 }
+
+/** How often live charts and progress redraw while a trial trains, in milliseconds. */
+const LIVE_REFRESH_MS = 250;
 
 function yieldToEventLoop(): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, 0));
@@ -164,7 +167,8 @@ export class TrialClient {
 		return this.remote().numTensors();
 	}
 
-	private async train(trial: TrialRecord, config: TrialConfig): Promise<TrialResult> {
+	private async train(started: TrialRecord, config: TrialConfig): Promise<TrialResult> {
+		let trial = started;
 		// Continue from the latest checkpoint, dropping metrics logged after it; with none, start over
 		// (a cooldown branch starts from its parent's checkpoint).
 		const own = trial.checkpointPolicy ? await latestCheckpoint(this.db, trial) : undefined;
@@ -173,8 +177,28 @@ export class TrialClient {
 			own ?? (branch ? await getCheckpoint(this.db, branch.parentId, branch.fromStep) : undefined);
 		let seq = await trimMetricsAfter(this.db, trial.id, own?.step ?? -1);
 		this.savedCheckpointStep = own?.step ?? null;
-		if (resumeFrom) this.live = await readMetrics(this.db, trial.id);
+		if (own) this.live = await readMetrics(this.db, trial.id);
+		// The summary is kept incrementally; after trimming, rebuild it from what is left.
+		trial = {
+			...trial,
+			summary: summarize(this.live.evals),
+			lastStep: own?.step ?? branch?.fromStep ?? 0
+		};
+		await putTrial(this.db, trial);
 		let stopReason: string | null = null;
+		let unshown: MetricBatch = { train: emptyTrainRows(), evals: [] };
+		let lastProgress: LoopProgress | null = null;
+		let showTimer: ReturnType<typeof setTimeout> | null = null;
+		const showPending = () => {
+			showTimer = null;
+			if (unshown.train.step.length === 0 && unshown.evals.length === 0) return;
+			const merged: MetricBatch = { train: emptyTrainRows(), evals: [] };
+			appendBatch(merged, this.live);
+			appendBatch(merged, unshown);
+			unshown = { train: emptyTrainRows(), evals: [] };
+			this.live = merged;
+			this.progress = lastProgress;
+		};
 		const onEvent = (event: TrialEvent) => {
 			if (event.type === 'phase') this.phase = event.phase;
 			else if (event.type === 'backend') this.backend = event.report;
@@ -185,11 +209,10 @@ export class TrialClient {
 					this.hooks.onTrialChanged(updated);
 				});
 			} else {
-				const merged: MetricBatch = { train: emptyTrainRows(), evals: [] };
-				appendBatch(merged, this.live);
-				appendBatch(merged, event.batch);
-				this.live = merged;
-				this.progress = event.progress;
+				appendBatch(unshown, event.batch);
+				lastProgress = event.progress;
+				// Charts and progress redraw at most every LIVE_REFRESH_MS, however fast batches come.
+				showTimer ??= setTimeout(showPending, LIVE_REFRESH_MS);
 				const chunkSeq = seq++;
 				this.enqueueWrite(async () => {
 					const updated = await appendMetrics(this.db, trial.id, chunkSeq, event.batch, event.progress.step);
@@ -257,6 +280,8 @@ export class TrialClient {
 			await putTrial(this.db, finished);
 			this.hooks.onTrialChanged(finished);
 		});
+		if (showTimer) clearTimeout(showTimer);
+		showPending();
 		await this.writes;
 		this.onStorageFull = null;
 		this.stoppedForStorage = stopReason !== null;

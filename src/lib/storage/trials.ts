@@ -1,7 +1,7 @@
 // Trials and their metric chunks. Metrics arrive in batches (one chunk per readback of the trial
 // loop), each written together with the trial's progress in one transaction.
-import { appendBatch, emptyTrainRows, summarize, type MetricBatch } from '$lib/study/metrics';
-import type { LabDb, MetricChunk, TrialRecord } from './schema';
+import { appendBatch, emptyTrainRows, extendSummary, type MetricBatch } from '$lib/study/metrics';
+import type { LabDb, TrialRecord } from './schema';
 
 function chunkRange(trialId: string): IDBKeyRange {
 	return IDBKeyRange.bound([trialId, -Infinity], [trialId, Infinity]);
@@ -32,21 +32,16 @@ export async function appendMetrics(
 	const trial = await tx.objectStore('trials').get(trialId);
 	if (!trial) throw new Error(`trial ${trialId} is not in the database`);
 	await tx.objectStore('metrics').put({ trialId, seq, ...batch });
-	const evals = batch.evals.length > 0 ? await readEvalsIn(tx.objectStore('metrics'), trialId) : null;
+
 	const updated: TrialRecord = {
 		...trial,
 		lastStep,
 		updatedAt: Date.now(),
-		summary: evals ? summarize(evals) : trial.summary
+		summary: extendSummary(trial.summary, batch.evals)
 	};
 	await tx.objectStore('trials').put(updated);
 	await tx.done;
 	return updated;
-}
-
-async function readEvalsIn(store: { getAll(query: IDBKeyRange): Promise<MetricChunk[]> }, trialId: string) {
-	const chunks = await store.getAll(chunkRange(trialId));
-	return chunks.flatMap((c) => c.evals);
 }
 
 /** All metric rows of a trial, in step order. */

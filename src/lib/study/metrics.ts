@@ -72,3 +72,20 @@ export function summarize(evals: EvalRow[]): TrialSummary | null {
 		finalValAccuracy: last.valAccuracy
 	};
 }
+
+/**
+ * The summary after more evaluations arrive, from the previous summary alone (no need to re-read
+ * every earlier evaluation): best values can only improve, and the final one is the newest.
+ */
+export function extendSummary(previous: TrialSummary | null, evals: EvalRow[]): TrialSummary | null {
+	const fresh = summarize(evals);
+	if (!previous || !fresh) return fresh ?? previous;
+	const newBest = fresh.bestValLoss < previous.bestValLoss || !Number.isFinite(previous.bestValLoss);
+	return {
+		bestValLoss: newBest ? fresh.bestValLoss : previous.bestValLoss,
+		bestValLossStep: newBest ? fresh.bestValLossStep : previous.bestValLossStep,
+		bestValAccuracy: Math.max(previous.bestValAccuracy, fresh.bestValAccuracy),
+		finalValLoss: fresh.finalValLoss,
+		finalValAccuracy: fresh.finalValAccuracy
+	};
+}
