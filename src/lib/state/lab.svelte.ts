@@ -267,6 +267,8 @@ export class LabState {
 		const config = cleanTrialConfig($state.snapshot(this.config) as TrialConfig);
 		this.formProblems = checkTrialConfig(config);
 		if (this.formProblems.length > 0) return;
+		// Let the click's task end here: the switch to the running view renders in a task of its own.
+		await new Promise((resolve) => setTimeout(resolve, 0));
 		const trial = await this.client.start(config);
 		this.selectedId = trial.id;
 	}
