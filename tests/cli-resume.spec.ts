@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
 	existsSync,
 	lstatSync,
@@ -13,10 +12,8 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, expect, test } from '@playwright/test';
-import { parseStudyFile } from '../src/lib/study/study-file';
-import type { Study } from '../src/lib/study/study';
+import { readStudy, results, start, tuningLab } from './cli-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-args.mjs';
 
 // `tuning-lab run --profile DIR` killed outright (SIGKILL: no handler runs, nothing is closed) and run
@@ -25,7 +22,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-args.mjs';
 // drive the real command, which launches its own Chromium; Playwright's browser is used only to hold
 // a profile in the last test.
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'tuning-lab-cli-resume-'));
 test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -43,45 +39,6 @@ function writeFixture(): string {
 	const path = join(folder, 'resume.study.json');
 	writeFileSync(path, JSON.stringify(study, null, '\t'));
 	return path;
-}
-
-interface Finished {
-	status: number | null;
-	signal: NodeJS.Signals | null;
-	stdout: string;
-	stderr: string;
-}
-
-/** Starts `node cli/tuning-lab.mjs ARGS`; `output` holds what it printed so far. */
-function start(...args: string[]) {
-	const child = spawn('node', ['cli/tuning-lab.mjs', ...args], { cwd: repoRoot });
-	const output = { stdout: '', stderr: '' };
-	child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-	child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-	const exited = new Promise<Finished>((resolve) =>
-		child.once('close', (status, signal) => resolve({ status, signal, ...output }))
-	);
-	return { child, output, exited };
-}
-
-async function tuningLab(...args: string[]): Promise<Finished> {
-	const run = start(...args);
-	try {
-		return await run.exited;
-	} finally {
-		if (run.child.exitCode === null) run.child.kill('SIGKILL');
-	}
-}
-
-function readStudy(path: string): Study {
-	const result = parseStudyFile(readFileSync(path, 'utf8'));
-	if (!result.ok) throw new Error(`${path} is not a valid study:\n${JSON.stringify(result.errors, null, 1)}`);
-	return result.study;
-}
-
-/** What must match between runs: which trial, with what, how it ended, and every metric it logged. */
-function results(study: Study) {
-	return study.trials.map(({ index, params, status, metrics }) => ({ index, params, status, metrics }));
 }
 
 /** Process ids whose command line mentions `text` (read from /proc, Linux only). */

@@ -1,63 +1,17 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { studyDefinition } from '../cli/study-merge';
-import { parseStudyFile } from '../src/lib/study/study-file';
-import type { Study } from '../src/lib/study/study';
+import { readStudy, results, start, tuningLab } from './cli-process';
 
 // `tuning-lab run` end to end: the real command builds (if needed) and serves the app, drives it in its
 // own headless Chromium, and writes the export. These tests use no browser of Playwright's own, so only
 // the command's browser runs at a time.
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = 'tests/fixtures/cli-run-digits.study.json';
 const folder = mkdtempSync(join(tmpdir(), 'tuning-lab-cli-run-'));
 test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-interface Finished {
-	status: number | null;
-	signal: NodeJS.Signals | null;
-	stdout: string;
-	stderr: string;
-}
-
-/**
- * Starts `node cli/tuning-lab.mjs ARGS`. `output` holds what it printed so far; `exited` resolves when
- * it ends. Pipes make stdout a non-terminal, so progress comes as whole lines.
- */
-function start(...args: string[]) {
-	const child = spawn('node', ['cli/tuning-lab.mjs', ...args], { cwd: repoRoot });
-	const output = { stdout: '', stderr: '' };
-	child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-	child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-	const exited = new Promise<Finished>((resolve) =>
-		child.once('close', (status, signal) => resolve({ status, signal, ...output }))
-	);
-	return { child, output, exited };
-}
-
-async function tuningLab(...args: string[]): Promise<Finished> {
-	const run = start(...args);
-	try {
-		return await run.exited;
-	} finally {
-		if (run.child.exitCode === null) run.child.kill('SIGKILL');
-	}
-}
-
-function readStudy(path: string): Study {
-	const result = parseStudyFile(readFileSync(path, 'utf8'));
-	if (!result.ok) throw new Error(`${path} is not a valid study:\n${JSON.stringify(result.errors, null, 1)}`);
-	return result.study;
-}
-
-/** What must match between runs: which trial, with what, how it ended, and every metric it logged. */
-function results(study: Study) {
-	return study.trials.map(({ index, params, status, metrics }) => ({ index, params, status, metrics }));
-}
 
 /** Processes whose command line mentions `text` (read from /proc, Linux only). */
 function processesMentioning(text: string): string[] {
