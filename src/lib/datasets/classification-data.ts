@@ -1,5 +1,6 @@
 // The one shape the training loop reads, whatever the dataset's kind: rows of float features and
 // integer class labels. Image and tabular loaders both produce it.
+import type { TextData } from './text-data';
 
 export interface ClassificationSplit {
 	/** count × features values, row-major, ready to feed to the model. */
@@ -10,9 +11,15 @@ export interface ClassificationSplit {
 }
 
 export interface ClassificationData {
+	kind: 'classification';
+	/** Set for images: rows are height × width pixels, row-major (the CNN reshapes them). */
+	image?: { height: number; width: number };
 	/** Values per row (pixels of an image, columns of a table). */
 	features: number;
 	classes: number;
 	train: ClassificationSplit;
 	val: ClassificationSplit;
 }
+
+/** Whatever a dataset decodes to: labelled rows for the classifiers, or tokens for the language model. */
+export type TrainingData = ClassificationData | TextData;

@@ -49,7 +49,9 @@ export async function loadImageDataset(
 	const raw = await Promise.all([f.trainImages, f.trainLabels, f.valImages, f.valLabels].map(fetchBytes));
 	const [trainImages, trainLabels, valImages, valLabels] = await Promise.all(raw.map(gunzipIfNeeded));
 	return {
+		kind: 'classification',
 		spec,
+		image: { height: spec.height, width: spec.width },
 		features: spec.height * spec.width,
 		classes: spec.classes,
 		train: decodeSplit(spec, trainImages!, trainLabels!, spec.trainCount, {

@@ -1,11 +1,14 @@
-// Loads any bundled dataset by name with the loader its kind needs, as the training loop's common shape.
+// Loads any bundled dataset by name with the loader its kind needs.
 import type { DatasetName } from '$lib/study/trial-config';
-import type { ClassificationData } from './classification-data';
+import type { TrainingData } from './classification-data';
 import { loadImageDataset, type FetchBytes } from './image-dataset';
 import { DATASETS } from './registry';
 import { loadTabularDataset } from './tabular-dataset';
+import { loadTextDataset } from './text-dataset';
 
-export function loadDataset(name: DatasetName, fetchBytes: FetchBytes): Promise<ClassificationData> {
+export function loadDataset(name: DatasetName, fetchBytes: FetchBytes): Promise<TrainingData> {
 	const spec = DATASETS[name];
-	return spec.kind === 'image' ? loadImageDataset(spec, fetchBytes) : loadTabularDataset(spec, fetchBytes);
+	if (spec.kind === 'image') return loadImageDataset(spec, fetchBytes);
+	if (spec.kind === 'text') return loadTextDataset(spec, fetchBytes);
+	return loadTabularDataset(spec, fetchBytes);
 }

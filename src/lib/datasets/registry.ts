@@ -3,7 +3,8 @@
 import type { DatasetName } from '$lib/study/trial-config';
 
 export type ImageDatasetName = Extract<DatasetName, 'digits' | 'fashion-mnist'>;
-export type TabularDatasetName = Exclude<DatasetName, ImageDatasetName>;
+export type TextDatasetName = Extract<DatasetName, 'moby-dick'>;
+export type TabularDatasetName = Exclude<DatasetName, ImageDatasetName | TextDatasetName>;
 
 export interface ImageDatasetSpec {
 	kind: 'image';
@@ -110,7 +111,31 @@ export const TABULAR_DATASETS: Record<TabularDatasetName, TabularDatasetSpec> = 
 	}
 };
 
-export type DatasetSpec = ImageDatasetSpec | TabularDatasetSpec;
+/** Plain text for the character-level language model, split by position (see text-data.ts). */
+export interface TextDatasetSpec {
+	kind: 'text';
+	name: TextDatasetName;
+	label: string;
+	/** Characters in the file after decoding (checked on load). */
+	chars: number;
+	file: string;
+}
+
+export const TEXT_DATASETS: Record<TextDatasetName, TextDatasetSpec> = {
+	'moby-dick': {
+		kind: 'text',
+		name: 'moby-dick',
+		label: 'Moby-Dick, characters (first 90% train / last 10% validation)',
+		chars: 1_190_317,
+		file: 'datasets/moby-dick/moby-dick.txt.gz'
+	}
+};
+
+export type DatasetSpec = ImageDatasetSpec | TextDatasetSpec | TabularDatasetSpec;
 
 /** Every bundled dataset by name, images first (the order pickers list them in). */
-export const DATASETS: Record<DatasetName, DatasetSpec> = { ...IMAGE_DATASETS, ...TABULAR_DATASETS };
+export const DATASETS: Record<DatasetName, DatasetSpec> = {
+	...IMAGE_DATASETS,
+	...TEXT_DATASETS,
+	...TABULAR_DATASETS
+};

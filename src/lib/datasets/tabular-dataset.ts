@@ -79,6 +79,7 @@ export function decodeTable(spec: TabularDatasetSpec, trainText: string, valText
 	const val = parseTable(valText, spec.files.val, spec, spec.valCount);
 	const scaled = standardizeSplits(train.inputs, val.inputs, train.count, spec.features);
 	return {
+		kind: 'classification',
 		spec,
 		features: spec.features,
 		classes: spec.classes,

@@ -22,7 +22,9 @@ import { dropCheckpointsAfter } from '$lib/storage/checkpoints';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import type { Study } from '$lib/study/study';
 import type { MetricBatch } from '$lib/study/metrics';
-import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
+import { DEFAULT_TRIAL_CONFIG, isUserDatasetId, type TrialConfig } from '$lib/study/trial-config';
+import { shortDatasetId } from '$lib/datasets/user-dataset-info';
+import { getUserDataset } from '$lib/storage/user-datasets';
 import { checkTrialConfig, cleanTrialConfig } from '$lib/study/trial-config-clean';
 
 /** How long a deleted trial can still be brought back, in milliseconds. */
@@ -113,20 +115,35 @@ export class LabState {
 	 */
 	async importStudyText(
 		text: string
-	): Promise<{ ok: true; study: StudyRecord; existed: boolean } | { ok: false; errors: string[] }> {
+	): Promise<
+		{ ok: true; study: StudyRecord; existed: boolean; warning?: string } | { ok: false; errors: string[] }
+	> {
 		const parsed = parseStudyFile(text);
 		if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => `${e.path}: ${e.message}`) };
+		const warning = await this.missingDataWarning(parsed.study);
 		const hasResults = parsed.study.trials.length > 0;
 		const sourceHash = hasResults ? await sha256(serializeStudy(parsed.study)) : undefined;
 		if (sourceHash) {
 			const existing = await findStudyBySourceHash(this.db, sourceHash);
-			if (existing) return { ok: true, study: existing, existed: true };
+			if (existing) return { ok: true, study: existing, existed: true, warning };
 		}
 		return {
 			ok: true,
 			study: await this.addStudy(parsed.study, { imported: hasResults, sourceHash }),
-			existed: false
+			existed: false,
+			warning
 		};
+	}
+
+	/** Set when the study trains on a user's dataset this browser does not hold (its trials would fail). */
+	private async missingDataWarning(study: Study): Promise<string | undefined> {
+		const dataset = String(study.workload.dataset);
+		if (!isUserDatasetId(dataset) || (await getUserDataset(this.db, dataset))) return undefined;
+		return (
+			`This study trains on your own dataset ${shortDatasetId(dataset)}, which is not stored in this ` +
+			'browser. Import the same file on the "Your data" panel before running it (the study names its ' +
+			'data only by content hash).'
+		);
 	}
 
 	/** Stores a new study (planning its trials unless it is imported history). */

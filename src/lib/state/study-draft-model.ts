@@ -6,7 +6,13 @@
 
 import type { ParamValue, SamplerAlgorithm } from '../math/search-space';
 import { planTrials, type PlannedTrial } from '../study/study-trials';
-import { CONFIG_VOCABULARY, configKeySpec, isConfigKey, type ConfigKey } from '../study/config-vocabulary';
+import {
+	CONFIG_VOCABULARY,
+	configKeySpec,
+	isConfigKey,
+	MODEL_KEY_DEFAULTS,
+	type ConfigKey
+} from '../study/config-vocabulary';
 import { childPath } from '../study/json-path';
 import {
 	METRIC_GOALS,
@@ -309,7 +315,14 @@ const SUGGESTED_RANGES: Partial<Record<ConfigKey, { min: number; max: number; sc
 	batchSize: { min: 16, max: 256, scale: 'log' },
 	seed: { min: 0, max: 1000, scale: 'linear' },
 	hiddenWidth: { min: 16, max: 256, scale: 'log' },
-	depth: { min: 0, max: 3, scale: 'linear' }
+	depth: { min: 0, max: 3, scale: 'linear' },
+	cnnWidth: { min: 8, max: 64, scale: 'log' },
+	cnnDepth: { min: 1, max: 3, scale: 'linear' },
+	nLayer: { min: 1, max: 4, scale: 'linear' },
+	dModel: { min: 32, max: 128, scale: 'log' },
+	contextLength: { min: 32, max: 128, scale: 'log' },
+	dropout: { min: 0, max: 0.5, scale: 'linear' },
+	labelSmoothing: { min: 0, max: 0.2, scale: 'linear' }
 };
 
 /** A value for a newly fixed key where the trial default is "off" or derived. */
@@ -324,7 +337,10 @@ const SUGGESTED_FIXED: Partial<Record<ConfigKey, number | string>> = {
 	cooldownFraction: 0.2,
 	cooldownShape: 'linear',
 	finalLrFraction: 0,
-	rsqrtTimescale: 10_000
+	rsqrtTimescale: 10_000,
+	...MODEL_KEY_DEFAULTS,
+	dropout: 0.1,
+	labelSmoothing: 0.1
 };
 
 /** A sensible value to start a fixed row of `key` with. */

@@ -3,6 +3,9 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { DB_VERSION, openLabDb } from './schema';
 import { listTrials, readMetrics } from './trials';
+import { getUserDataset, listUserDatasets } from './user-datasets';
+
+const ALL_STORES = ['checkpoints', 'dataset-files', 'datasets', 'metrics', 'studies', 'trials'];
 
 describe('schema upgrades', () => {
 	it('upgrades a version-1 database, keeping its trials and metrics', async () => {
@@ -34,7 +37,7 @@ describe('schema upgrades', () => {
 
 		const db = await openLabDb(name);
 		expect(db.version).toBe(DB_VERSION);
-		expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'metrics', 'studies', 'trials']);
+		expect([...db.objectStoreNames].sort()).toEqual(ALL_STORES);
 		const [trial] = await listTrials(db);
 		expect(trial).toMatchObject({ id: 'old-trial', status: 'completed', lastStep: 2 });
 		expect((await readMetrics(db, 'old-trial')).train.loss).toEqual([2, 1]);
@@ -79,10 +82,61 @@ describe('schema upgrade to version 3', () => {
 		v2.close();
 
 		const db = await openLabDb(name);
-		expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'metrics', 'studies', 'trials']);
+		expect([...db.objectStoreNames].sort()).toEqual(ALL_STORES);
 		expect((await db.get('studies', 's'))?.status).toBe('paused');
 		expect((await db.getAllFromIndex('trials', 'by-study', 's')).map((t) => t.id)).toEqual(['s-t0']);
 		expect(await db.count('checkpoints')).toBe(0);
+		db.close();
+	});
+});
+
+describe('schema upgrade to version 4', () => {
+	it('adds the dataset stores to a version-3 database and keeps its studies, trials and checkpoints', async () => {
+		const name = 'upgrade-from-v3';
+		// A database exactly as version 3 of the lab created it.
+		const v3 = await openDB(name, 3, {
+			upgrade(db) {
+				const trials = db.createObjectStore('trials', { keyPath: 'id' });
+				trials.createIndex('by-created', 'createdAt');
+				trials.createIndex('by-study', 'studyId');
+				trials.createIndex('by-parent', 'branch.parentId');
+				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
+				const studies = db.createObjectStore('studies', { keyPath: 'id' });
+				studies.createIndex('by-created', 'createdAt');
+				db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
+			}
+		});
+		await v3.put('studies', {
+			id: 's',
+			createdAt: 1,
+			updatedAt: 1,
+			status: 'finished',
+			imported: false,
+			definition: { workload: { dataset: 'iris', model: 'mlp' } }
+		});
+		await v3.put('trials', {
+			id: 's-t0',
+			studyId: 's',
+			index: 0,
+			createdAt: 1,
+			updatedAt: 2,
+			config: {},
+			status: 'completed',
+			lastStep: 10,
+			summary: null,
+			checkpoints: [{ step: 10 }]
+		});
+		await v3.put('checkpoints', { trialId: 's-t0', step: 10, createdAt: 2, state: { step: 10 } });
+		v3.close();
+
+		const db = await openLabDb(name);
+		expect(db.version).toBe(4);
+		expect([...db.objectStoreNames].sort()).toEqual(ALL_STORES);
+		expect((await db.get('studies', 's'))?.status).toBe('finished');
+		expect((await db.getAllFromIndex('trials', 'by-study', 's')).map((t) => t.lastStep)).toEqual([10]);
+		expect(await db.get('checkpoints', ['s-t0', 10])).toMatchObject({ trialId: 's-t0', step: 10 });
+		expect(await listUserDatasets(db)).toEqual([]);
+		expect(await getUserDataset(db, `csv:${'0'.repeat(64)}`)).toBeUndefined();
 		db.close();
 	});
 });

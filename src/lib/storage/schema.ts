@@ -9,9 +9,10 @@ import type { CheckpointMeta } from '$lib/math/checkpoint-retention';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import type { Sample } from '$lib/math/search-space';
 import type { CooldownShape } from '$lib/math/schedules';
+import type { UserDatasetFiles, UserDatasetRecord } from '$lib/datasets/user-dataset-info';
 
 export const DB_NAME = 'tuning-lab';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export interface TrialRecord {
 	id: string;
@@ -99,6 +100,10 @@ export interface LabSchema extends DBSchema {
 	studies: { key: string; value: StudyRecord; indexes: { 'by-created': number } };
 	metrics: { key: [string, number]; value: MetricChunk };
 	checkpoints: { key: [string, number]; value: CheckpointRecord };
+	/** Users' own datasets, described (schema v4). */
+	datasets: { key: string; value: UserDatasetRecord };
+	/** Their files as imported, apart so that listing datasets never reads file bytes (schema v4). */
+	'dataset-files': { key: string; value: UserDatasetFiles };
 }
 
 export type LabDb = IDBPDatabase<LabSchema>;
@@ -121,6 +126,11 @@ export function openLabDb(name = DB_NAME): Promise<LabDb> {
 				// Checkpoints, kept apart from trials so listing trials never loads weights.
 				db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
 				transaction.objectStore('trials').createIndex('by-parent', 'branch.parentId');
+			}
+			if (oldVersion < 4) {
+				// Users' own datasets, keyed by content hash ("csv:…", "text:…", "idx:…").
+				db.createObjectStore('datasets', { keyPath: 'id' });
+				db.createObjectStore('dataset-files', { keyPath: 'id' });
 			}
 		},
 		blocked() {

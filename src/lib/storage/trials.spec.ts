@@ -39,7 +39,14 @@ describe('trial storage', () => {
 	it('creates every store from an empty database', async () => {
 		const db = await freshDb();
 		expect(db.version).toBe(DB_VERSION);
-		expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'metrics', 'studies', 'trials']);
+		expect([...db.objectStoreNames].sort()).toEqual([
+			'checkpoints',
+			'dataset-files',
+			'datasets',
+			'metrics',
+			'studies',
+			'trials'
+		]);
 		db.close();
 	});
 

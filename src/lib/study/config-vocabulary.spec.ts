@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SCHEDULE_NAMES, validateScheduleConfig } from '../math/schedule-config';
+import { MODEL_DEFAULTS } from '$lib/training/create-model';
 import {
 	CONFIG_KEYS,
 	CONFIG_VOCABULARY,
+	MODEL_KEY_DEFAULTS,
 	VOCABULARY_TABLE_HEADER,
 	checkConfigValue,
 	configKeySpec,
 	describeRule,
+	describeUsers,
 	isConfigKey,
+	modelReads,
 	numberFits,
 	vocabularyTableRows,
 	type ConfigKey
@@ -19,7 +23,7 @@ const doc = readFileSync(new URL('../../../docs/study-format.md', import.meta.ur
 describe('the configuration vocabulary', () => {
 	it('has one entry per key, in the documented order', () => {
 		expect(CONFIG_VOCABULARY.map((spec) => spec.key)).toEqual([...CONFIG_KEYS]);
-		expect(CONFIG_KEYS).toHaveLength(24);
+		expect(CONFIG_KEYS).toHaveLength(32);
 		expect(isConfigKey('learningRate')).toBe(true);
 		expect(isConfigKey('maxTrainSteps')).toBe(false);
 		expect(isConfigKey('toString')).toBe(false);
@@ -63,6 +67,45 @@ describe('the configuration vocabulary', () => {
 			beta2: ['adam', 'nadam'],
 			epsilon: ['rmsprop', 'adam', 'nadam']
 		});
+	});
+
+	it('says which models read each model key, and that every model reads the regularisers', () => {
+		const readers = Object.fromEntries(
+			CONFIG_VOCABULARY.filter((spec) => spec.models).map((spec) => [spec.key, spec.models])
+		);
+		expect(readers).toEqual({
+			hiddenWidth: ['mlp'],
+			depth: ['mlp'],
+			cnnWidth: ['cnn'],
+			cnnDepth: ['cnn'],
+			nLayer: ['transformer'],
+			nHead: ['transformer'],
+			dModel: ['transformer'],
+			contextLength: ['transformer']
+		});
+		expect(modelReads('cnn', 'cnnDepth')).toBe(true);
+		expect(modelReads('mlp', 'cnnDepth')).toBe(false);
+		expect(modelReads('transformer', 'dropout')).toBe(true);
+		expect(describeUsers(configKeySpec('nHead'))).toBe('model: transformer');
+		expect(describeUsers(configKeySpec('labelSmoothing'))).toBe('every model');
+		expect(configKeySpec('dropout').group).toBe('regularisation');
+		expect(configKeySpec('contextLength').group).toBe('model');
+	});
+
+	it('bounds the model keys and shows the defaults the trainer uses', () => {
+		expect(checkConfigValue('cnnDepth', 0)).toBe('expected an integer in [1, 4], got 0');
+		expect(checkConfigValue('cnnDepth', 4)).toBeUndefined();
+		expect(checkConfigValue('dModel', 1025)).toBe('expected an integer in [1, 1024], got 1025');
+		expect(checkConfigValue('nLayer', 13)).toBe('expected an integer in [1, 12], got 13');
+		expect(checkConfigValue('nHead', 17)).toBe('expected an integer in [1, 16], got 17');
+		expect(checkConfigValue('contextLength', 513)).toBe('expected an integer in [1, 512], got 513');
+		expect(checkConfigValue('cnnWidth', 257)).toBe('expected an integer in [1, 256], got 257');
+		expect(checkConfigValue('dropout', 1)).toBe('expected a number in [0, 1), got 1');
+		expect(checkConfigValue('labelSmoothing', 0)).toBeUndefined();
+		expect(MODEL_KEY_DEFAULTS).toEqual(MODEL_DEFAULTS);
+		for (const [key, value] of Object.entries(MODEL_KEY_DEFAULTS)) {
+			expect(configKeySpec(key as ConfigKey).defaultText, key).toBe(String(value));
+		}
 	});
 
 	it('agrees with the schedule validator on which schedules read each key', () => {

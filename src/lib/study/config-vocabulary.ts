@@ -1,5 +1,5 @@
 // The flat vocabulary of configuration keys that a study may fix or search. Each entry says what values
-// the key takes, its default, which optimizers or schedules read it, and what it does, in one line.
+// the key takes, its default, which optimizers, schedules or models read it, and what it does, in one line.
 // docs/study-format.md carries the same table (a spec keeps the two in step), and the study validator
 // checks every fixed value and every searched range against it.
 
@@ -7,7 +7,14 @@ import { COOLDOWN_SHAPES } from '../math/schedules';
 import { SCHEDULE_KEY_USERS, SCHEDULE_NAMES } from '../math/schedule-config';
 import { describeValue } from './json-path';
 import { OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_NAMES, type OptimizerHyperparameter } from './optimizer-table';
-import type { BackendChoice, CooldownShape, OptimizerName, ScheduleName, TrialConfig } from './trial-config';
+import type {
+	BackendChoice,
+	CooldownShape,
+	ModelName,
+	OptimizerName,
+	ScheduleName,
+	TrialConfig
+} from './trial-config';
 
 export const BACKEND_CHOICES = [
 	'auto',
@@ -28,6 +35,8 @@ export const CONFIG_KEYS = [
 	'epsilon',
 	'weightDecay',
 	'gradClipNorm',
+	'dropout',
+	'labelSmoothing',
 	'emaDecay',
 	'swaStart',
 	'swaEvery',
@@ -42,6 +51,12 @@ export const CONFIG_KEYS = [
 	'seed',
 	'hiddenWidth',
 	'depth',
+	'cnnWidth',
+	'cnnDepth',
+	'nLayer',
+	'nHead',
+	'dModel',
+	'contextLength',
 	'backend'
 ] as const satisfies readonly (keyof TrialConfig)[];
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -79,6 +94,8 @@ export interface ConfigKeySpec {
 	optimizers?: readonly OptimizerName[];
 	/** Only these schedules read the key; absent means every schedule (or the key is not a schedule's). */
 	schedules?: readonly ScheduleName[];
+	/** Only these models read the key; absent means every model. */
+	models?: readonly ModelName[];
 	description: string;
 }
 
@@ -90,6 +107,19 @@ function readBy(key: OptimizerHyperparameter): readonly OptimizerName[] {
 const UNIT_OPEN = { kind: 'number', min: 0, max: 1, maxExclusive: true } as const;
 const POSITIVE = { kind: 'number', min: 0, minExclusive: true } as const;
 const NON_NEGATIVE = { kind: 'number', min: 0 } as const;
+
+/**
+ * What a trial uses for the optional model keys when a study neither fixes nor searches them. The
+ * trainer's own table (MODEL_DEFAULTS in src/lib/training/create-model.ts) must agree.
+ */
+export const MODEL_KEY_DEFAULTS = {
+	cnnWidth: 16,
+	cnnDepth: 2,
+	nLayer: 2,
+	nHead: 4,
+	dModel: 64,
+	contextLength: 64
+} as const satisfies Partial<Record<keyof TrialConfig, number>>;
 
 export const CONFIG_VOCABULARY: readonly ConfigKeySpec[] = [
 	{
@@ -159,6 +189,20 @@ export const CONFIG_VOCABULARY: readonly ConfigKeySpec[] = [
 		defaultText: 'off',
 		group: 'regularisation',
 		description: 'Scale the gradient down when its global norm is above this value; 0 means no clipping.'
+	},
+	{
+		key: 'dropout',
+		rule: UNIT_OPEN,
+		defaultText: '0 (off)',
+		group: 'regularisation',
+		description: 'Share of activations zeroed at random in each training step; evaluation never drops any.'
+	},
+	{
+		key: 'labelSmoothing',
+		rule: UNIT_OPEN,
+		defaultText: '0 (off)',
+		group: 'regularisation',
+		description: 'Share of each training target spread evenly over all classes instead of the true one.'
 	},
 	{
 		key: 'emaDecay',
@@ -255,6 +299,7 @@ export const CONFIG_VOCABULARY: readonly ConfigKeySpec[] = [
 		rule: { kind: 'integer', min: 1, max: 4096 },
 		defaultText: '64',
 		group: 'model',
+		models: ['mlp'],
 		description: 'Units in each hidden layer of the MLP.'
 	},
 	{
@@ -262,7 +307,58 @@ export const CONFIG_VOCABULARY: readonly ConfigKeySpec[] = [
 		rule: { kind: 'integer', min: 0, max: 16 },
 		defaultText: '1',
 		group: 'model',
+		models: ['mlp'],
 		description: 'Number of hidden layers of the MLP; 0 makes it a linear classifier.'
+	},
+	{
+		key: 'cnnWidth',
+		rule: { kind: 'integer', min: 1, max: 256 },
+		defaultText: String(MODEL_KEY_DEFAULTS.cnnWidth),
+		group: 'model',
+		models: ['cnn'],
+		description: 'Filters of the first conv block; every later block has twice as many as the one before.'
+	},
+	{
+		key: 'cnnDepth',
+		rule: { kind: 'integer', min: 1, max: 4 },
+		defaultText: String(MODEL_KEY_DEFAULTS.cnnDepth),
+		group: 'model',
+		models: ['cnn'],
+		description:
+			'Conv blocks (3×3 conv, ReLU, 2×2 max-pool); each halves the image, which must stay at least 1×1.'
+	},
+	{
+		key: 'nLayer',
+		rule: { kind: 'integer', min: 1, max: 12 },
+		defaultText: String(MODEL_KEY_DEFAULTS.nLayer),
+		group: 'model',
+		models: ['transformer'],
+		description: 'Transformer blocks (attention then MLP, each added to the residual stream).'
+	},
+	{
+		key: 'nHead',
+		rule: { kind: 'integer', min: 1, max: 16 },
+		defaultText: String(MODEL_KEY_DEFAULTS.nHead),
+		group: 'model',
+		models: ['transformer'],
+		description:
+			'Attention heads per block; each head works on dModel / nHead channels, so it must divide dModel.'
+	},
+	{
+		key: 'dModel',
+		rule: { kind: 'integer', min: 1, max: 1024 },
+		defaultText: String(MODEL_KEY_DEFAULTS.dModel),
+		group: 'model',
+		models: ['transformer'],
+		description: 'Width of the residual stream: the size of every token vector between blocks.'
+	},
+	{
+		key: 'contextLength',
+		rule: { kind: 'integer', min: 1, max: 512 },
+		defaultText: String(MODEL_KEY_DEFAULTS.contextLength),
+		group: 'model',
+		models: ['transformer'],
+		description: 'Characters the model sees at once; training windows have this length too.'
 	},
 	{
 		key: 'backend',
@@ -329,8 +425,15 @@ export function checkConfigValue(key: ConfigKey, value: unknown): string | undef
 	return `expected ${describeRule(configKeySpec(key).rule)}, got ${describeValue(value)}`;
 }
 
-/** Which optimizers or schedules read the key, in words, for the vocabulary table. */
+/** Whether a trial of `model` reads `key` (keys without a model list are read by every model). */
+export function modelReads(model: ModelName, key: ConfigKey): boolean {
+	return configKeySpec(key).models?.includes(model) ?? true;
+}
+
+/** Which optimizers, schedules or models read the key, in words, for the vocabulary table. */
 export function describeUsers(spec: ConfigKeySpec): string {
+	if (spec.models) return `model: ${spec.models.join(', ')}`;
+	if (spec.key === 'dropout' || spec.key === 'labelSmoothing') return 'every model';
 	if (spec.optimizers) return `optimizer: ${spec.optimizers.join(', ')}`;
 	if (spec.schedules?.length === SCHEDULE_NAMES.length) return 'every schedule';
 	if (spec.schedules) return `schedule: ${spec.schedules.join(', ')}`;

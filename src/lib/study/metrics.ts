@@ -26,6 +26,8 @@ export interface EvalRow {
 	/** The same evaluation with the SWA weights, once SWA has sampled at least once. */
 	swaValLoss?: number;
 	swaValAccuracy?: number;
+	/** Language models: valLoss in bits per character (valLoss / ln 2). */
+	valBitsPerChar?: number;
 }
 
 export interface MetricBatch {

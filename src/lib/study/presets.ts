@@ -27,8 +27,8 @@ export interface Preset {
 
 const DEFAULT_WORKLOAD: Workload = { dataset: 'digits', model: 'mlp' };
 
-function budget(maxTrainSteps: number): Budget {
-	// About a dozen evaluations per run, with a checkpoint at every other one.
+/** The budget of a study of `maxTrainSteps` steps: about a dozen evaluations, a checkpoint every other one. */
+export function standardBudget(maxTrainSteps: number): Budget {
 	const evalEvery = Math.max(1, Math.round(maxTrainSteps / 12));
 	return { maxTrainSteps, evalEvery, checkpointEvery: evalEvery * 2, keepBestCheckpoints: 3 };
 }
@@ -90,7 +90,7 @@ export function adamByTrialBudget(trials: number, options: PresetOptions = {}): 
 			`many samples: ${searched.join(', ')}.`,
 		notes: `Follows ${ADAM_BUDGET_CITATION}. Hyperparameters not searched are fixed at their usual values.`,
 		workload: options.workload ?? DEFAULT_WORKLOAD,
-		budget: budget(options.maxTrainSteps ?? 300),
+		budget: standardBudget(options.maxTrainSteps ?? 300),
 		objective: { metric: 'valLoss', goal: 'minimize' },
 		fixed,
 		search: { algorithm: 'quasi-random', trials, seed: options.seed ?? 1 },
@@ -119,7 +119,7 @@ export function constantLearningRateSweep(options: PresetOptions = {}): Study {
 			'averaging, so nothing but the learning rate changes the speed of fitting. Read the training loss ' +
 			'curves; if the best rate sits at either end of the grid, widen it.',
 		workload: options.workload ?? DEFAULT_WORKLOAD,
-		budget: budget(options.maxTrainSteps ?? 600),
+		budget: standardBudget(options.maxTrainSteps ?? 600),
 		objective: { metric: 'trainLoss', goal: 'minimize' },
 		fixed: { optimizer: 'adam', schedule: 'constant', warmupSteps: 0, weightDecay: 0 },
 		search: { algorithm: 'grid', trials: SWEEP_LEARNING_RATES.length, seed: options.seed ?? 1 },
@@ -195,7 +195,7 @@ export function optimizerComparison(options: ComparisonOptions = {}): Study {
 			'learning rate (and momentum, where it has one) is a nuisance parameter searched only in its trials. ' +
 			'Other optimizer hyperparameters stay at their defaults, a caveat on the conclusion.',
 		workload: options.workload ?? DEFAULT_WORKLOAD,
-		budget: budget(options.maxTrainSteps ?? 300),
+		budget: standardBudget(options.maxTrainSteps ?? 300),
 		objective: { metric: 'valLoss', goal: 'minimize' },
 		fixed: { schedule: 'cosine' },
 		search: { algorithm: 'quasi-random', trials: perOptimizer * optimizers.length, seed: options.seed ?? 1 },

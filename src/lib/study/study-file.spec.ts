@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS } from './config-vocabulary';
+import { CONFIG_KEYS, CONFIG_VOCABULARY } from './config-vocabulary';
+import { DEFAULT_STUDY_WORKLOADS, defaultStudyFor } from './default-studies';
 import { PRESETS, adamByTrialBudget } from './presets';
 import type { Study } from './study';
 import { lineAndColumn, parseStudyFile, scanJson, serializeStudy } from './study-file';
+import { DATASET_NAMES, MODEL_NAMES } from './trial-config';
 
 const root = new URL('../../../', import.meta.url);
 const defaultStudyText = readFileSync(new URL('static/studies/default-digits.study.json', root), 'utf8');
@@ -217,6 +219,7 @@ const KNOWN = new Set([
 	'oneOf',
 	'minLength',
 	'maxLength',
+	'pattern',
 	'minimum',
 	'maximum',
 	'exclusiveMinimum',
@@ -265,6 +268,8 @@ function schemaProblems(node: Schema, value: unknown, path = '$'): string[] {
 			problems.push(`${path}: minLength`);
 		if (typeof node.maxLength === 'number' && value.length > node.maxLength)
 			problems.push(`${path}: maxLength`);
+		if (typeof node.pattern === 'string' && !new RegExp(node.pattern, 'u').test(value))
+			problems.push(`${path}: pattern`);
 	}
 	if (Array.isArray(value)) {
 		if (typeof node.minItems === 'number' && value.length < node.minItems) problems.push(`${path}: minItems`);
@@ -321,6 +326,48 @@ describe('docs/study.schema.json', () => {
 			expect(schemaProblems(schema, JSON.parse(serializeStudy(preset.build()))), preset.id).toEqual([]);
 		}
 		expect(schemaProblems(schema, JSON.parse(serializeStudy(adamByTrialBudget(150))))).toEqual([]);
+		for (const workload of DEFAULT_STUDY_WORKLOADS) {
+			const file = JSON.parse(serializeStudy(defaultStudyFor(workload)));
+			expect(schemaProblems(schema, file), `${workload.dataset}/${workload.model}`).toEqual([]);
+		}
+	});
+
+	it('bounds each fixed key as the vocabulary does', () => {
+		const fixed = ((schema.$defs as Record<string, Schema>).fixed as Schema).properties as Record<
+			string,
+			Schema
+		>;
+		for (const spec of CONFIG_VOCABULARY) {
+			const { description, ...shape } = fixed[spec.key] as Schema;
+			expect(description, spec.key).toBe(spec.description);
+			const rule = spec.rule;
+			if (rule.kind === 'choice') {
+				expect(shape, spec.key).toEqual({ enum: [...rule.values] });
+				continue;
+			}
+			const expected: Schema = { type: rule.kind === 'integer' ? 'integer' : 'number' };
+			const exclusive = (which: 'min' | 'max') =>
+				rule.kind === 'number' && (which === 'min' ? rule.minExclusive : rule.maxExclusive) === true;
+			if (rule.min !== undefined) expected[exclusive('min') ? 'exclusiveMinimum' : 'minimum'] = rule.min;
+			if (rule.max !== undefined) expected[exclusive('max') ? 'exclusiveMaximum' : 'maximum'] = rule.max;
+			expect(shape, spec.key).toEqual(expected);
+		}
+	});
+
+	it('names every dataset and model, and the form of a user dataset id', () => {
+		const workload = (schema.$defs as Record<string, Schema>).workload as Schema;
+		const properties = workload.properties as Record<string, Schema>;
+		expect(properties.model?.enum).toEqual([...MODEL_NAMES]);
+		expect((properties.dataset?.oneOf as Schema[])[0]?.enum).toEqual([...DATASET_NAMES]);
+		const withDataset = (dataset: string) => {
+			const file = JSON.parse(defaultStudyText) as { workload: Record<string, unknown> };
+			file.workload.dataset = dataset;
+			return schemaProblems(schema, file);
+		};
+		expect(withDataset(`csv:${'0a'.repeat(32)}`)).toEqual([]);
+		expect(withDataset('moby-dick')).toEqual([]);
+		expect(withDataset(`csv:${'0A'.repeat(32)}`)).toEqual(['$.workload.dataset: oneOf (0 match)']);
+		expect(withDataset(`pdf:${'0a'.repeat(32)}`)).toEqual(['$.workload.dataset: oneOf (0 match)']);
 	});
 
 	it('rejects keys and values outside the format', () => {

@@ -62,9 +62,17 @@ function searchOptimizer(file: Json & { fixed: Json; params: Json[] }): void {
 }
 
 const VALID_CONFIG_KEYS =
-	'optimizer, learningRate, momentum, rho, beta1, beta2, epsilon, weightDecay, gradClipNorm, emaDecay, ' +
-	'swaStart, swaEvery, schedule, warmupSteps, cooldownSteps, cooldownFraction, cooldownShape, ' +
-	'finalLrFraction, rsqrtTimescale, batchSize, seed, hiddenWidth, depth, backend';
+	'optimizer, learningRate, momentum, rho, beta1, beta2, epsilon, weightDecay, gradClipNorm, dropout, ' +
+	'labelSmoothing, emaDecay, swaStart, swaEvery, schedule, warmupSteps, cooldownSteps, cooldownFraction, ' +
+	'cooldownShape, finalLrFraction, rsqrtTimescale, batchSize, seed, hiddenWidth, depth, cnnWidth, cnnDepth, ' +
+	'nLayer, nHead, dModel, contextLength, backend';
+const DATASET_CHOICES =
+	'one of digits, fashion-mnist, moby-dick, breast-cancer, iris, wine, or a user dataset id (csv:, text: or ' +
+	'idx: followed by the SHA-256 of the data in 64 lowercase hex digits)';
+const VALID_PAIRS =
+	'digits: mlp, cnn; fashion-mnist: mlp, cnn; moby-dick: transformer; breast-cancer: mlp; iris: mlp; ' +
+	'wine: mlp; csv:<sha256>: mlp; text:<sha256>: transformer; idx:<sha256>: mlp, cnn';
+const HASH = '0123456789abcdef'.repeat(4);
 
 describe('validateStudy: a valid file', () => {
 	it('returns the study, with an empty list of trials when the file has none', () => {
@@ -168,14 +176,14 @@ describe('validateStudy: unknown keys and types', () => {
 	it('says what was expected for wrong types and values', () => {
 		const file = withChanges((f) => {
 			f.name = 5;
-			f.workload = { dataset: 'digits', model: 'cnn' };
+			f.workload = { dataset: 'digits', model: 'resnet' };
 			f.objective = { metric: 'valAccuracy', goal: 'minimize' };
 			f.search = { algorithm: 'bayesian', trials: 0, seed: -1 };
 			f.fixed.batchSize = '64';
 		});
 		expect(errorsOf(file)).toEqual([
 			'$.name: expected text, got 5',
-			'$.workload.model: "cnn" is not available for digits; expected one of mlp',
+			'$.workload.model: expected one of mlp, cnn, transformer, got "resnet"',
 			'$.objective.goal: a higher valAccuracy is better: expected maximize, got minimize',
 			'$.fixed.batchSize: expected an integer in [1, 4096], got "64"',
 			'$.search.algorithm: expected one of quasi-random, random, grid, got "bayesian"',
@@ -203,7 +211,7 @@ describe('validateStudy: unknown keys and types', () => {
 		});
 		const clipped = `${'x'.repeat(39)}…`;
 		expect(errorsOf(file)).toEqual([
-			`$.workload.dataset: expected one of digits, fashion-mnist, breast-cancer, iris, wine, got "${clipped}"`,
+			`$.workload.dataset: expected ${DATASET_CHOICES}, got "${clipped}"`,
 			`$.fixed["${clipped}"]: unknown key; valid keys are ${VALID_CONFIG_KEYS}`
 		]);
 	});
@@ -213,10 +221,10 @@ describe('validateStudy: unknown keys and types', () => {
 			expect(validateStudy(withChanges((f) => (f.workload = { dataset, model: 'mlp' }))).ok).toBe(true);
 		}
 		expect(errorsOf(withChanges((f) => (f.workload = { dataset: 'iris', model: 'cnn' })))).toEqual([
-			'$.workload.model: "cnn" is not available for iris; expected one of mlp'
+			`$.workload.model: cnn cannot train on iris, which takes mlp; the valid pairs are ${VALID_PAIRS}`
 		]);
 		expect(errorsOf(withChanges((f) => (f.workload = { dataset: 'titanic', model: 'mlp' })))).toEqual([
-			'$.workload.dataset: expected one of digits, fashion-mnist, breast-cancer, iris, wine, got "titanic"'
+			`$.workload.dataset: expected ${DATASET_CHOICES}, got "titanic"`
 		]);
 	});
 
@@ -317,11 +325,11 @@ describe('validateStudy: parameter ranges', () => {
 
 	it('refuses an unknown parameter name, and a switch no condition refers to', () => {
 		const file = withChanges((f) => {
-			f.params.push({ name: 'dropout', role: 'nuisance', type: 'float', min: 0, max: 0.5, scale: 'linear' });
+			f.params.push({ name: 'dropOut', role: 'nuisance', type: 'float', min: 0, max: 0.5, scale: 'linear' });
 			f.params.push({ name: 'useEma', role: 'scientific', type: 'bool' });
 		});
 		expect(errorsOf(file)).toEqual([
-			`$.params[2].name: unknown config key "dropout"; valid keys are ${VALID_CONFIG_KEYS}`
+			`$.params[2].name: unknown config key "dropOut" (did you mean dropout?); valid keys are ${VALID_CONFIG_KEYS}`
 		]);
 		const onlySwitch = withChanges((f) => {
 			f.params.push({ name: 'useEma', role: 'scientific', type: 'bool' });
@@ -536,6 +544,145 @@ describe('validateStudy: optimizer and schedule keys in every branch', () => {
 	});
 });
 
+describe('validateStudy: datasets, models and model keys', () => {
+	/** The valid file on another workload, searching only the learning rate. */
+	function onWorkload(dataset: string, model: string, fixed: Json = {}): Json {
+		return withChanges((f) => {
+			f.workload = { dataset, model };
+			f.params = [f.params[1] as Json];
+			Object.assign(f.fixed, fixed);
+		});
+	}
+
+	it('accepts user dataset ids with the models their kind allows', () => {
+		expect(errorsOf(onWorkload(`csv:${HASH}`, 'mlp'))).toEqual([]);
+		expect(errorsOf(onWorkload(`text:${HASH}`, 'transformer'))).toEqual([]);
+		expect(errorsOf(onWorkload(`idx:${HASH}`, 'mlp'))).toEqual([]);
+		expect(errorsOf(onWorkload(`idx:${HASH}`, 'cnn'))).toEqual([]);
+		expect(errorsOf(onWorkload('moby-dick', 'transformer'))).toEqual([]);
+	});
+
+	it('says what is wrong with a malformed user dataset id', () => {
+		expect(errorsOf(onWorkload('csv:abc', 'mlp'))).toEqual([
+			'$.workload.dataset: a csv dataset id is "csv:" followed by the SHA-256 of the data in 64 lowercase ' +
+				'hex digits; got 3 characters after "csv:"'
+		]);
+		expect(errorsOf(onWorkload(`idx:${HASH.toUpperCase()}`, 'cnn'))).toEqual([
+			'$.workload.dataset: an idx dataset id is "idx:" followed by the SHA-256 of the data in 64 lowercase ' +
+				'hex digits; got 64 characters, not all lowercase hex digits (0-9, a-f) after "idx:"'
+		]);
+		expect(errorsOf(onWorkload(`xls:${HASH}`, 'mlp'))).toEqual([
+			'$.workload.dataset: "xls" is not a kind of user data; a user dataset id starts with csv:, text: or idx:'
+		]);
+		expect(errorsOf(onWorkload(`csv:${HASH}0`, 'mlp'))).toEqual([
+			'$.workload.dataset: a csv dataset id is "csv:" followed by the SHA-256 of the data in 64 lowercase ' +
+				'hex digits; got 65 characters after "csv:"'
+		]);
+		expect(errorsOf(withChanges((f) => (f.workload = { dataset: 7, model: 'mlp' })))).toEqual([
+			`$.workload.dataset: expected ${DATASET_CHOICES}, got 7`
+		]);
+	});
+
+	it('refuses a model that cannot train on the dataset and lists the valid pairs', () => {
+		expect(errorsOf(onWorkload('iris', 'transformer'))).toEqual([
+			`$.workload.model: transformer cannot train on iris, which takes mlp; the valid pairs are ${VALID_PAIRS}`
+		]);
+		expect(errorsOf(onWorkload('moby-dick', 'cnn'))).toEqual([
+			`$.workload.model: cnn cannot train on moby-dick, which takes transformer; the valid pairs are ${VALID_PAIRS}`
+		]);
+		expect(errorsOf(onWorkload(`csv:${HASH}`, 'cnn'))).toEqual([
+			`$.workload.model: cnn cannot train on user csv data, which takes mlp; the valid pairs are ${VALID_PAIRS}`
+		]);
+		expect(errorsOf(onWorkload(`text:${HASH}`, 'mlp'))).toEqual([
+			'$.workload.model: mlp cannot train on user text data, which takes transformer; the valid pairs are ' +
+				VALID_PAIRS
+		]);
+		expect(errorsOf(withChanges((f) => (f.workload = { dataset: 'digits' })))).toEqual([
+			'$.workload.model: required; expected one of mlp, cnn'
+		]);
+	});
+
+	it('refuses fixed or searched keys that the model does not read', () => {
+		expect(errorsOf(onWorkload('digits', 'mlp', { cnnWidth: 16, dModel: 64 }))).toEqual([
+			'$.fixed.cnnWidth: cnnWidth is not read by the mlp model of this workload; only by cnn',
+			'$.fixed.dModel: dModel is not read by the mlp model of this workload; only by transformer'
+		]);
+		// validFile searches hiddenWidth, an MLP key.
+		expect(errorsOf(withChanges((f) => (f.workload = { dataset: 'fashion-mnist', model: 'cnn' })))).toEqual([
+			'$.params[0]: hiddenWidth is not read by the cnn model of this workload; only by mlp'
+		]);
+		expect(errorsOf(onWorkload('moby-dick', 'transformer', { depth: 2, cnnDepth: 2 }))).toEqual([
+			'$.fixed.depth: depth is not read by the transformer model of this workload; only by mlp',
+			'$.fixed.cnnDepth: cnnDepth is not read by the transformer model of this workload; only by cnn'
+		]);
+		// Dropout and label smoothing are read by every model.
+		for (const [dataset, model] of [
+			['iris', 'mlp'],
+			['digits', 'cnn'],
+			['moby-dick', 'transformer']
+		] as const) {
+			expect(errorsOf(onWorkload(dataset, model, { dropout: 0.1, labelSmoothing: 0.1 })), model).toEqual([]);
+		}
+	});
+
+	it('needs nHead to divide dModel, defaults included', () => {
+		expect(errorsOf(onWorkload('moby-dick', 'transformer', { nHead: 8, dModel: 128 }))).toEqual([]);
+		expect(errorsOf(onWorkload('moby-dick', 'transformer', { nHead: 3, dModel: 64 }))).toEqual([
+			'$.fixed.nHead: nHead 3 does not divide dModel 64: each head works on dModel / nHead channels'
+		]);
+		expect(errorsOf(onWorkload('moby-dick', 'transformer', { nHead: 3 }))).toEqual([
+			'$.fixed.nHead: nHead 3 does not divide dModel 64 (the default): each head works on dModel / nHead channels'
+		]);
+		expect(errorsOf(onWorkload('moby-dick', 'transformer', { dModel: 90 }))).toEqual([
+			'$.fixed.dModel: nHead 4 (the default) does not divide dModel 90: each head works on dModel / nHead channels'
+		]);
+		const searched = withChanges((f) => {
+			f.workload = { dataset: 'moby-dick', model: 'transformer' };
+			f.fixed.dModel = 100;
+			f.params[0] = { name: 'nHead', role: 'scientific', type: 'discrete', values: [2, 4, 8] };
+		});
+		expect(errorsOf(searched)).toEqual([
+			'$.params[0]: some trials would pair nHead 8 with dModel 100, which 8 does not divide (each head works ' +
+				'on dModel / nHead channels); search values where every nHead divides every dModel'
+		]);
+		const range = withChanges((f) => {
+			f.workload = { dataset: 'moby-dick', model: 'transformer' };
+			f.params[0] = { name: 'dModel', role: 'scientific', type: 'int', min: 64, max: 128, scale: 'linear' };
+		});
+		expect(errorsOf(range)).toEqual([
+			'$.params[0]: some trials would pair nHead 4 with dModel 65, which 4 does not divide (each head works ' +
+				'on dModel / nHead channels); search values where every nHead divides every dModel'
+		]);
+		const fitting = withChanges((f) => {
+			f.workload = { dataset: 'moby-dick', model: 'transformer' };
+			f.params[0] = { name: 'dModel', role: 'scientific', type: 'discrete', values: [32, 64, 96] };
+		});
+		expect(errorsOf(fitting)).toEqual([]);
+	});
+
+	it('keeps the CNN from pooling an image below one pixel', () => {
+		expect(errorsOf(onWorkload('digits', 'cnn', { cnnDepth: 3 }))).toEqual([]);
+		expect(errorsOf(onWorkload('digits', 'cnn', { cnnDepth: 4 }))).toEqual([
+			'$.fixed.cnnDepth: cnnDepth 4 is too deep for the 8×8 images of digits: each block halves the side, so ' +
+				'at most 3 blocks keep it at least 1 pixel'
+		]);
+		expect(errorsOf(onWorkload('fashion-mnist', 'cnn', { cnnDepth: 4 }))).toEqual([]);
+		expect(errorsOf(onWorkload('fashion-mnist', 'cnn', { cnnDepth: 5 }))).toEqual([
+			'$.fixed.cnnDepth: expected an integer in [1, 4], got 5'
+		]);
+		const searched = withChanges((f) => {
+			f.workload = { dataset: 'digits', model: 'cnn' };
+			f.params[0] = { name: 'cnnDepth', role: 'scientific', type: 'int', min: 1, max: 4, scale: 'linear' };
+		});
+		expect(errorsOf(searched)).toEqual([
+			'$.params[0].max: cnnDepth 4 is too deep for the 8×8 images of digits: each block halves the side, so ' +
+				'at most 3 blocks keep it at least 1 pixel'
+		]);
+		// The size of a user's images is not known until they are loaded.
+		expect(errorsOf(onWorkload(`idx:${HASH}`, 'cnn', { cnnDepth: 4 }))).toEqual([]);
+	});
+});
+
 describe('validateStudy: the search', () => {
 	it('needs a trial for every value of a scientific parameter', () => {
 		const file = withChanges((f) => {
@@ -623,6 +770,27 @@ describe('validateStudy: recorded trials', () => {
 			'$.trials[0].metrics.train.loss[0]: expected a number or null, got "x"',
 			'$.trials[0].metrics.evals: expected a list, got an object',
 			'$.trials[1].index: index 0 is already used by $.trials[0]'
+		]);
+	});
+
+	it('accepts user dataset ids and the new models in a recorded configuration', () => {
+		const trial = (changes: Json) => ({
+			index: 0,
+			params: {},
+			config: { ...config, ...changes },
+			seed: 5,
+			status: 'queued'
+		});
+		const file = withChanges((f) => {
+			f.trials = [
+				trial({ dataset: `text:${HASH}`, model: 'transformer', nHead: 4, dModel: 64, contextLength: 32 }),
+				{ ...trial({ dataset: 'csv:abc', model: 'lstm' }), index: 1 }
+			];
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.trials[1].config.dataset: a csv dataset id is "csv:" followed by the SHA-256 of the data in 64 ' +
+				'lowercase hex digits; got 3 characters after "csv:"',
+			'$.trials[1].config.model: expected one of mlp, cnn, transformer, got "lstm"'
 		]);
 	});
 });

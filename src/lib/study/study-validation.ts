@@ -5,14 +5,17 @@
 // Beyond the shape of each section it checks what only makes sense across sections: a key is either
 // fixed or searched; `maxTrainSteps` is never searched; conditions refer to existing categorical or
 // bool parameters and to values they can take; parameters sharing a name never apply to the same
-// trial; and in every combination of searched choices (every "branch") the fixed and active keys
-// belong to the optimizer and schedule of that branch and fit in the run.
+// trial; the model can train on the dataset; and in every combination of searched choices (every
+// "branch") the fixed and active keys belong to the optimizer and schedule of that branch and to the
+// workload's model, fit in the run, and give the model a shape it can have (nHead divides dModel, the
+// CNN's blocks leave the image at least one pixel).
 
 import { resolveCooldownSteps } from '../math/schedule-config';
 import type { ParamValue } from '../math/search-space';
 import { sampleTrials, validateSpaceForSampling } from '../math/sampler';
 import {
 	CONFIG_KEYS,
+	MODEL_KEY_DEFAULTS,
 	WORKLOAD_AND_BUDGET_KEYS,
 	checkConfigValue,
 	configKeySpec,
@@ -36,7 +39,12 @@ import {
 	STUDY_FORMAT,
 	STUDY_VERSION,
 	TRIAL_STATUSES,
-	WORKLOADS,
+	IMAGE_SIDES,
+	describeValidPairs,
+	isDatasetId,
+	isDatasetName,
+	maxCnnDepth,
+	modelsFor,
 	type Budget,
 	type FixedConfig,
 	type Objective,
@@ -51,7 +59,13 @@ import {
 import { toSearchSpace } from './study-trials';
 import { checkBranchResults, checkCooldownBranches } from './cooldown-branches';
 import {
+	DATASET_NAMES,
 	DEFAULT_TRIAL_CONFIG,
+	MODEL_NAMES,
+	USER_DATA_KINDS,
+	isUserDatasetId,
+	userDataKind,
+	type DatasetId,
 	type OptimizerName,
 	type ScheduleName,
 	type TrialConfig
@@ -289,34 +303,76 @@ function nameText(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // Sections
 
+const DATASET_CHOICES =
+	`one of ${DATASET_NAMES.join(', ')}, or a user dataset id (${orList(USER_DATA_KINDS.map((k) => `${k}:`))} ` +
+	'followed by the SHA-256 of the data in 64 lowercase hex digits)';
+
+/** A bundled dataset name or a well-formed user dataset id; a problem naming what is wrong otherwise. */
+function checkDataset(problems: Problems, value: unknown, at: string): DatasetId | undefined {
+	if (value === undefined) {
+		problems.add(at, `required; expected ${DATASET_CHOICES}`);
+		return undefined;
+	}
+	if (typeof value === 'string' && isDatasetId(value)) return value;
+	const colon = typeof value === 'string' ? value.indexOf(':') : -1;
+	if (typeof value !== 'string' || colon < 0) {
+		problems.add(at, `expected ${DATASET_CHOICES}, got ${describeValue(value)}`);
+		return undefined;
+	}
+	const kind = value.slice(0, colon);
+	const digest = value.slice(colon + 1);
+	if (!USER_DATA_KINDS.some((candidate) => candidate === kind)) {
+		problems.add(
+			at,
+			`${quote(kind)} is not a kind of user data; a user dataset id starts with ${orList(USER_DATA_KINDS.map((k) => `${k}:`))}`
+		);
+	} else {
+		const what =
+			digest.length === 64
+				? '64 characters, not all lowercase hex digits (0-9, a-f)'
+				: `${digest.length} characters`;
+		problems.add(
+			at,
+			`${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} dataset id is "${kind}:" followed by the SHA-256 of the data in 64 lowercase hex ` +
+				`digits; got ${what} after "${kind}:"`
+		);
+	}
+	return undefined;
+}
+
+/** A dataset as messages name it: bundled sets by name, user data by kind (the hash says little). */
+function datasetText(dataset: DatasetId): string {
+	return isUserDatasetId(dataset) ? `user ${userDataKind(dataset)} data` : dataset;
+}
+
 function checkWorkload(problems: Problems, root: Record<string, unknown>): Workload | undefined {
 	const record = readObject(problems, root, 'workload', '$');
 	if (!record) return undefined;
 	const path = '$.workload';
 	checkKeys(problems, record, path, WORKLOAD_KEYS);
-	const dataset = readChoice(
-		problems,
-		record,
-		'dataset',
-		path,
-		WORKLOADS.map((workload) => workload.dataset)
-	);
+	const dataset = checkDataset(problems, own(record, 'dataset'), `${path}.dataset`);
 	const modelValue = own(record, 'model');
-	if (dataset === undefined) {
-		if (modelValue === undefined) problems.add(`${path}.model`, 'required; expected a model name');
+	const at = `${path}.model`;
+	const models = dataset === undefined ? MODEL_NAMES : (modelsFor(dataset) ?? []);
+	if (modelValue === undefined) {
+		problems.add(at, `required; expected one of ${models.join(', ')}`);
 		return undefined;
 	}
-	const models = WORKLOADS.find((workload) => workload.dataset === dataset)?.models ?? [];
-	const model = models.find((candidate) => candidate === modelValue);
-	if (modelValue === undefined)
-		problems.add(`${path}.model`, `required; expected one of ${models.join(', ')}`);
-	else if (model === undefined) {
-		problems.add(
-			`${path}.model`,
-			`${describeValue(modelValue)} is not available for ${dataset}; expected one of ${models.join(', ')}`
-		);
+	const model = MODEL_NAMES.find((candidate) => candidate === modelValue);
+	if (model === undefined) {
+		problems.add(at, `expected one of ${MODEL_NAMES.join(', ')}, got ${describeValue(modelValue)}`);
+		return undefined;
 	}
-	return model === undefined ? undefined : { dataset, model };
+	if (dataset === undefined) return undefined;
+	if (!models.includes(model)) {
+		problems.add(
+			at,
+			`${model} cannot train on ${datasetText(dataset)}, which takes ${orList(models)}; the valid pairs ` +
+				`are ${describeValidPairs()}`
+		);
+		return undefined;
+	}
+	return { dataset, model };
 }
 
 function checkBudget(problems: Problems, root: Record<string, unknown>): Budget | undefined {
@@ -669,6 +725,8 @@ interface KeySource {
 	/** Known in this branch: fixed values, and the branch's pick of an enumerated categorical. */
 	value?: ParamValue;
 	upper?: Upper;
+	/** The parameter that searches the key, when it is searched. */
+	param?: StudyParam;
 }
 
 interface CrossCheckInput {
@@ -676,9 +734,14 @@ interface CrossCheckInput {
 	fixed: FixedConfig;
 	budget?: Budget;
 	search?: SearchSettings;
+	/** Absent when the workload itself is invalid; the model checks are then skipped. */
+	workload?: Workload;
 }
 
-function checkParamsTogether(problems: Problems, { params, fixed, budget, search }: CrossCheckInput): void {
+function checkParamsTogether(
+	problems: Problems,
+	{ params, fixed, budget, search, workload }: CrossCheckInput
+): void {
 	const start = problems.count;
 	const foundMore = () => problems.count > start;
 	const paramPath = (i: number) => `$.params[${i}]`;
@@ -761,7 +824,7 @@ function checkParamsTogether(problems: Problems, { params, fixed, budget, search
 		if (k === steering.length) {
 			branches += 1;
 			if (branches > MAX_BRANCHES) return false;
-			checkBranch(problems, { params, fixed, budget }, picks, isActive);
+			checkBranch(problems, { params, fixed, budget, workload }, picks, isActive);
 			return true;
 		}
 		const i = steering[k] as number;
@@ -858,7 +921,7 @@ function upperOf(param: StudyParam, path: string): Upper | undefined {
 /** The checks of one combination of searched choices (`picks`: steering parameter index → its value). */
 function checkBranch(
 	problems: Problems,
-	{ params, fixed, budget }: Pick<CrossCheckInput, 'params' | 'fixed' | 'budget'>,
+	{ params, fixed, budget, workload }: Pick<CrossCheckInput, 'params' | 'fixed' | 'budget' | 'workload'>,
 	picks: Map<number, ParamValue>,
 	isActive: (param: StudyParam) => boolean
 ): void {
@@ -889,7 +952,13 @@ function checkBranch(
 		}
 		activeByName.set(param.name, i);
 		if (isConfigKey(param.name)) {
-			sources.set(param.name, { path, searched: true, value: picks.get(i), upper: upperOf(param, path) });
+			sources.set(param.name, {
+				path,
+				searched: true,
+				value: picks.get(i),
+				upper: upperOf(param, path),
+				param
+			});
 		}
 	});
 
@@ -928,7 +997,15 @@ function checkBranch(
 				`${key} is not read by the ${schedule} schedule${which(scheduleSource, 'schedule', schedule)}; only by ${listWords(spec.schedules)}`
 			);
 		}
+		if (workload !== undefined && spec.models !== undefined && !spec.models.includes(workload.model)) {
+			problems.add(
+				source.path,
+				`${key} is not read by the ${workload.model} model of this workload; only by ${listWords(spec.models)}`
+			);
+		}
 	}
+	if (workload?.model === 'transformer') checkHeadsDivideWidth(problems, sources);
+	if (workload?.model === 'cnn') checkCnnDepth(problems, sources, workload);
 
 	const cooldownSteps = sources.get('cooldownSteps');
 	const cooldownFraction = sources.get('cooldownFraction');
@@ -973,6 +1050,69 @@ function checkBranch(
 			);
 		}
 	}
+}
+
+/** Largest integer range whose values the nHead/dModel check lists one by one. */
+const MAX_LISTED_VALUES = 4_096;
+
+/**
+ * Every value a numeric key can take in a branch: the fixed value, the listed values, each integer of
+ * an int range, or the default when the key is not set. Undefined when there are too many to list.
+ */
+function possibleValues(source: KeySource | undefined, fallback: number): number[] | undefined {
+	if (source === undefined) return [fallback];
+	const param = source.param;
+	if (param === undefined) return typeof source.value === 'number' ? [source.value] : undefined;
+	if (param.type === 'discrete') return param.values;
+	if (param.type === 'int' && param.max - param.min < MAX_LISTED_VALUES) {
+		return Array.from({ length: param.max - param.min + 1 }, (_, k) => param.min + k);
+	}
+	return undefined;
+}
+
+/** Each attention head takes an equal share of the residual width, so nHead must divide dModel. */
+function checkHeadsDivideWidth(problems: Problems, sources: Map<ConfigKey, KeySource>): void {
+	const heads = sources.get('nHead');
+	const width = sources.get('dModel');
+	if (heads === undefined && width === undefined) return;
+	const headValues = possibleValues(heads, MODEL_KEY_DEFAULTS.nHead);
+	const widthValues = possibleValues(width, MODEL_KEY_DEFAULTS.dModel);
+	if (headValues === undefined || widthValues === undefined) return;
+	let pair: [number, number] | undefined;
+	for (const h of headValues) {
+		const d = widthValues.find((candidate) => candidate % h !== 0);
+		if (d !== undefined) {
+			pair = [h, d];
+			break;
+		}
+	}
+	if (pair === undefined) return;
+	const [h, d] = pair;
+	const why = 'each head works on dModel / nHead channels';
+	const searched = heads?.searched === true || width?.searched === true;
+	const blame = (heads?.searched ? heads : width?.searched ? width : (heads ?? width)) as KeySource;
+	const note = (source: KeySource | undefined) => (source === undefined ? ' (the default)' : '');
+	problems.add(
+		blame.path,
+		searched
+			? `some trials would pair nHead ${h} with dModel ${d}, which ${h} does not divide (${why}); search ` +
+					'values where every nHead divides every dModel'
+			: `nHead ${h}${note(heads)} does not divide dModel ${d}${note(width)}: ${why}`
+	);
+}
+
+/** Each conv block halves the image (rounding down); the last must still have at least one pixel. */
+function checkCnnDepth(problems: Problems, sources: Map<ConfigKey, KeySource>, workload: Workload): void {
+	const side = isDatasetName(workload.dataset) ? IMAGE_SIDES[workload.dataset] : undefined;
+	const upper = sources.get('cnnDepth')?.upper;
+	if (side === undefined || upper === undefined) return;
+	const most = maxCnnDepth(side);
+	if (upper.value <= most) return;
+	problems.add(
+		upper.path,
+		`cnnDepth ${upper.value} is too deep for the ${side}×${side} images of ${workload.dataset}: each block ` +
+			`halves the side, so at most ${most} blocks keep it at least 1 pixel`
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1084,13 +1224,11 @@ function checkTrialConfig(problems: Problems, value: unknown, path: string): Tri
 		if (isConfigKey(key)) {
 			const wrong = checkConfigValue(key, item);
 			if (wrong !== undefined) problems.add(at, wrong);
-		} else if (key === 'dataset' || key === 'model') {
-			const names: readonly string[] =
-				key === 'dataset'
-					? WORKLOADS.map((w) => w.dataset)
-					: [...new Set(WORKLOADS.flatMap((w) => w.models))];
-			if (typeof item !== 'string' || !names.includes(item)) {
-				problems.add(at, `expected one of ${names.join(', ')}, got ${describeValue(item)}`);
+		} else if (key === 'dataset') {
+			checkDataset(problems, item, at);
+		} else if (key === 'model') {
+			if (!MODEL_NAMES.some((name) => name === item)) {
+				problems.add(at, `expected one of ${MODEL_NAMES.join(', ')}, got ${describeValue(item)}`);
 			}
 		} else if (key === 'maxTrainSteps' || key === 'evalEvery') {
 			if (typeof item !== 'number' || !Number.isSafeInteger(item) || item < 1) {
@@ -1263,7 +1401,7 @@ export function validateStudy(input: unknown): StudyValidation {
 		if (checked.every((param) => param !== undefined)) params = checked;
 	}
 	if (params !== undefined && fixed !== undefined) {
-		checkParamsTogether(problems, { params, fixed, budget, search });
+		checkParamsTogether(problems, { params, fixed, budget, search, workload });
 	}
 	const trials = checkTrials(problems, input);
 	const branchesOption = own(input, 'cooldownBranches');

@@ -8,7 +8,17 @@ import type { Condition, SamplerAlgorithm, Sample } from '../math/search-space';
 import type { ConfigKey } from './config-vocabulary';
 import type { BranchResult, CooldownBranchesOption } from './cooldown-branches';
 import type { MetricBatch, TrialStatus } from './metrics';
-import type { DatasetName, ModelName, TrialConfig } from './trial-config';
+import {
+	DATASET_NAMES,
+	USER_DATA_KINDS,
+	isUserDatasetId,
+	userDataKind,
+	type DatasetId,
+	type DatasetName,
+	type ModelName,
+	type TrialConfig,
+	type UserDataKind
+} from './trial-config';
 
 export const STUDY_FORMAT = 'tuning-lab.study';
 /** The newest file version this code reads and the one it writes. */
@@ -22,15 +32,54 @@ export interface WorkloadSpec {
 
 /** Which dataset/model pairs exist. Adding a workload is adding a row (and its type names). */
 export const WORKLOADS: readonly WorkloadSpec[] = [
-	{ dataset: 'digits', models: ['mlp'] },
-	{ dataset: 'fashion-mnist', models: ['mlp'] },
+	{ dataset: 'digits', models: ['mlp', 'cnn'] },
+	{ dataset: 'fashion-mnist', models: ['mlp', 'cnn'] },
+	{ dataset: 'moby-dick', models: ['transformer'] },
 	{ dataset: 'breast-cancer', models: ['mlp'] },
 	{ dataset: 'iris', models: ['mlp'] },
 	{ dataset: 'wine', models: ['mlp'] }
 ];
 
+/** The models that can train on each kind of user data: tables, plain text, and IDX images. */
+export const USER_DATA_MODELS: Record<UserDataKind, readonly ModelName[]> = {
+	csv: ['mlp'],
+	text: ['transformer'],
+	idx: ['mlp', 'cnn']
+};
+
+/** Side in pixels of the square images of the bundled image datasets (the CNN halves it per block). */
+export const IMAGE_SIDES: Partial<Record<DatasetName, number>> = { digits: 8, 'fashion-mnist': 28 };
+
+/** How many conv blocks, each halving the side (rounding down), keep an image of this side ≥ 1 pixel. */
+export function maxCnnDepth(side: number): number {
+	let blocks = 0;
+	for (let s = Math.floor(side / 2); s >= 1; s = Math.floor(s / 2)) blocks += 1;
+	return blocks;
+}
+
+export function isDatasetName(value: string): value is DatasetName {
+	return (DATASET_NAMES as readonly string[]).includes(value);
+}
+
+export function isDatasetId(value: string): value is DatasetId {
+	return isDatasetName(value) || isUserDatasetId(value);
+}
+
+/** The models that can train on a dataset (bundled name or user id); undefined for anything else. */
+export function modelsFor(dataset: string): readonly ModelName[] | undefined {
+	if (isUserDatasetId(dataset)) return USER_DATA_MODELS[userDataKind(dataset)];
+	return WORKLOADS.find((workload) => workload.dataset === dataset)?.models;
+}
+
+/** Every valid dataset/model pair in words, user data kinds included. */
+export function describeValidPairs(): string {
+	const bundled = WORKLOADS.map((w) => `${w.dataset}: ${w.models.join(', ')}`);
+	const user = USER_DATA_KINDS.map((kind) => `${kind}:<sha256>: ${USER_DATA_MODELS[kind].join(', ')}`);
+	return [...bundled, ...user].join('; ');
+}
+
 export interface Workload {
-	dataset: DatasetName;
+	dataset: DatasetId;
 	model: ModelName;
 }
 

@@ -20,6 +20,32 @@ describe('cleanTrialConfig', () => {
 			expect(clean[key]).toBeUndefined();
 	});
 
+	it('drops the keys of other models and keeps those of the chosen one', () => {
+		const stale: TrialConfig = {
+			...DEFAULT_TRIAL_CONFIG,
+			cnnWidth: 32,
+			cnnDepth: 3,
+			nLayer: 4,
+			nHead: 2,
+			dModel: 32,
+			contextLength: 16,
+			dropout: 0.1,
+			labelSmoothing: 0.05
+		};
+		const cnn = cleanTrialConfig({ ...stale, dataset: 'fashion-mnist', model: 'cnn' });
+		expect(cnn).toMatchObject({ cnnWidth: 32, cnnDepth: 3, dropout: 0.1, labelSmoothing: 0.05 });
+		for (const key of ['nLayer', 'nHead', 'dModel', 'contextLength'] as const)
+			expect(key in cnn, key).toBe(false);
+		const transformer = cleanTrialConfig({ ...stale, dataset: 'moby-dick', model: 'transformer' });
+		expect(transformer).toMatchObject({ nLayer: 4, nHead: 2, dModel: 32, contextLength: 16, dropout: 0.1 });
+		expect('cnnWidth' in transformer || 'cnnDepth' in transformer).toBe(false);
+		const mlp = cleanTrialConfig(stale);
+		for (const key of ['cnnWidth', 'cnnDepth', 'nLayer', 'nHead', 'dModel', 'contextLength'] as const)
+			expect(key in mlp, key).toBe(false);
+		// The MLP's own keys are required fields of every configuration, so they stay.
+		expect(transformer.hiddenWidth).toBe(DEFAULT_TRIAL_CONFIG.hiddenWidth);
+	});
+
 	it('treats empty form fields as absent', () => {
 		const clean = cleanTrialConfig({
 			...DEFAULT_TRIAL_CONFIG,
@@ -49,5 +75,17 @@ describe('checkTrialConfig', () => {
 		expect(problems.some((p) => p.startsWith('batchSize:'))).toBe(true);
 		expect(problems.some((p) => p.startsWith('gradClipNorm:'))).toBe(true);
 		expect(problems.some((p) => /warmup/i.test(p))).toBe(true);
+	});
+
+	it('checks the model keys and that nHead divides dModel', () => {
+		const transformer: TrialConfig = { ...DEFAULT_TRIAL_CONFIG, dataset: 'moby-dick', model: 'transformer' };
+		expect(checkTrialConfig({ ...transformer, nHead: 8, dModel: 128 })).toEqual([]);
+		expect(checkTrialConfig({ ...transformer, nHead: 3 })).toEqual(['nHead: 3 does not divide dModel 64']);
+		expect(checkTrialConfig({ ...transformer, dropout: 1, contextLength: 0 })).toEqual([
+			'contextLength: expected an integer in [1, 512], got 0',
+			'dropout: expected a number in [0, 1), got 1'
+		]);
+		// Keys of another model are dropped before the check.
+		expect(checkTrialConfig({ ...DEFAULT_TRIAL_CONFIG, nHead: 3, cnnDepth: 9 })).toEqual([]);
 	});
 });

@@ -5,20 +5,65 @@ export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendChoice = 'auto' | BackendName;
 
-export type DatasetName = 'digits' | 'fashion-mnist' | 'breast-cancer' | 'iris' | 'wine';
-export type ModelName = 'mlp';
+export const DATASET_NAMES = [
+	'digits',
+	'fashion-mnist',
+	'moby-dick',
+	'breast-cancer',
+	'iris',
+	'wine'
+] as const;
+/** The bundled datasets. */
+export type DatasetName = (typeof DATASET_NAMES)[number];
+/** What a user's own file holds: a table, plain text for the language model, or IDX images. */
+export const USER_DATA_KINDS = ['csv', 'text', 'idx'] as const;
+export type UserDataKind = (typeof USER_DATA_KINDS)[number];
+/** A user's dataset, named by its kind and the SHA-256 of its content (64 lowercase hex digits). */
+export type UserDatasetId = `${UserDataKind}:${string}`;
+export type DatasetId = DatasetName | UserDatasetId;
+
+const USER_DATASET_ID = /^(csv|text|idx):[0-9a-f]{64}$/;
+
+/** Whether `id` names a user's dataset: its kind, a colon, then 64 lowercase hex digits of SHA-256. */
+export function isUserDatasetId(id: string): id is UserDatasetId {
+	return USER_DATASET_ID.test(id);
+}
+
+/** The kind of a user's dataset id. */
+export function userDataKind(id: UserDatasetId): UserDataKind {
+	return id.slice(0, id.indexOf(':')) as UserDataKind;
+}
+
+export const MODEL_NAMES = ['mlp', 'cnn', 'transformer'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
 
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'nadam';
 export type ScheduleName = 'constant' | 'linear' | 'cosine' | 'rsqrt' | 'wsd';
 export type CooldownShape = 'linear' | '1-sqrt' | 'cosine' | 'square';
 
 export interface TrialConfig {
-	dataset: DatasetName;
+	dataset: DatasetId;
 	model: ModelName;
 	/** Hidden units per layer of the MLP. */
 	hiddenWidth: number;
 	/** Number of hidden layers of the MLP. */
 	depth: number;
+	/** CNN: filters of the first conv block; each later block doubles them. */
+	cnnWidth?: number;
+	/** CNN: conv blocks (conv 3×3 → ReLU → 2×2 max-pool each). */
+	cnnDepth?: number;
+	/** Transformer: residual blocks. */
+	nLayer?: number;
+	/** Transformer: attention heads per block (must divide dModel). */
+	nHead?: number;
+	/** Transformer: width of the residual stream. */
+	dModel?: number;
+	/** Transformer: characters the model sees at once (also the training window length). */
+	contextLength?: number;
+	/** Probability of zeroing an activation during training (0 = off); never applied at evaluation. */
+	dropout?: number;
+	/** Training targets put this much probability mass uniformly over all classes (0 = off). */
+	labelSmoothing?: number;
 	batchSize: number;
 	/** Fixed length of the trial, in optimizer steps. */
 	maxTrainSteps: number;

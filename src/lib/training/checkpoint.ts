@@ -34,7 +34,11 @@ export async function captureCheckpoint(parts: {
 }
 
 /** Overwrites freshly initialised parameters with a checkpoint's, checking names and sizes first. */
-export function restoreParams(checkpoint: TrialCheckpoint, names: string[], params: tf.Variable[]): void {
+export function restoreParams(
+	checkpoint: Pick<TrialCheckpoint, 'paramNames' | 'params'>,
+	names: string[],
+	params: tf.Variable[]
+): void {
 	if (checkpoint.paramNames.join() !== names.join()) {
 		throw new Error(
 			`the checkpoint holds parameters [${checkpoint.paramNames.join(', ')}] but the model has [${names.join(', ')}]`

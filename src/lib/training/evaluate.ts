@@ -1,16 +1,16 @@
-// Evaluation on a whole split. Batches are as large as `evalBatchSize`; the last one may be
-// partial, so losses are summed per example and divided by the true count (not averaged per batch).
+// Evaluation on a whole split. Batches are as large as `evalBatchSize` rows; the last one may be
+// partial, so losses are summed per label and divided by the true number of labels (not averaged per
+// batch). A text row holds contextLength labels, a classification row one.
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropyPerExample } from './mlp';
+import type { SplitTensors } from './device-data';
+import { crossEntropyPerExample } from './losses';
 
-export interface SplitTensors {
-	x: tf.Tensor2D;
-	y: tf.Tensor1D;
-	count: number;
-}
+export type { SplitTensors };
 
 export interface EvalResult {
+	/** Mean cross-entropy per label, in nats. */
 	loss: number;
+	/** Share of labels predicted exactly (top-1). */
 	accuracy: number;
 }
 
@@ -26,7 +26,9 @@ export async function evaluateSplit(
 		for (let start = 0; start < split.count; start += evalBatchSize) {
 			const size = Math.min(evalBatchSize, split.count - start);
 			const x = split.x.slice([start, 0], [size, -1]);
-			const y = split.y.slice([start], [size]);
+			const y = (
+				split.y.rank === 1 ? split.y.slice([start], [size]) : split.y.slice([start, 0], [size, -1])
+			).reshape([-1]) as tf.Tensor1D;
 			const logits = forward(x);
 			lossSum = tf.add(lossSum, tf.sum(crossEntropyPerExample(logits, y, classes)));
 			correct = tf.add(
@@ -38,5 +40,6 @@ export async function evaluateSplit(
 	});
 	const [lossSum, correct] = await totals.data();
 	totals.dispose();
-	return { loss: lossSum! / split.count, accuracy: correct! / split.count };
+	const labels = split.y.size;
+	return { loss: lossSum! / labels, accuracy: correct! / labels };
 }

@@ -19,7 +19,10 @@ export interface ClipResult {
 export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
 	return tf.tidy(() => {
 		if (grads.length === 0) return tf.scalar(0);
-		return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+		// A chain of two-input adds, not tf.addN: WebGPU's AddN binds every input as its own storage
+		// buffer, and adapters allow as few as 8 per shader (the transformer has 19 parameters).
+		const squares = grads.map((g) => tf.sum(tf.square(g)));
+		return tf.sqrt(squares.reduce((total, s) => tf.add(total, s))) as tf.Scalar;
 	});
 }
 

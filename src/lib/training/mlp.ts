@@ -2,6 +2,7 @@
 // across backends and parameters can be checkpointed by name.
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '$lib/math/random';
+import type { Model } from './model';
 
 export interface MlpShape {
 	inputSize: number;
@@ -9,16 +10,12 @@ export interface MlpShape {
 	/** Number of hidden layers (0 = logistic regression). */
 	depth: number;
 	classes: number;
+	/** Dropout rate after each hidden ReLU while training (0 = off). */
+	dropout?: number;
 }
 
-export interface Mlp {
-	params: tf.Variable[];
-	/** Stable names for checkpoints ("hidden0/kernel"…); tfjs variable names are engine-unique instead. */
-	paramNames: string[];
-	/** Logits for a batch: [batch, inputSize] → [batch, classes]. */
-	forward(x: tf.Tensor2D): tf.Tensor2D;
-	dispose(): void;
-}
+/** Logits for a batch: [batch, inputSize] → [batch, classes]. */
+export type Mlp = Model;
 
 function normalMatrix(rows: number, cols: number, std: number, random: Random): Float32Array {
 	const values = new Float32Array(rows * cols);
@@ -58,14 +55,16 @@ export function createMlp(shape: MlpShape, seed: number): Mlp {
 	return {
 		params,
 		paramNames,
-		forward(x) {
-			let h: tf.Tensor2D = x;
+		forward(x, training, seed = 0) {
+			let h = x as tf.Tensor2D;
+			const rate = training ? (shape.dropout ?? 0) : 0;
 			for (let layer = 0; layer <= shape.depth; layer++) {
 				const z = tf.add(
 					tf.matMul(h, params[2 * layer] as tf.Tensor2D),
 					params[2 * layer + 1]!
 				) as tf.Tensor2D;
 				h = layer === shape.depth ? z : tf.relu(z);
+				if (rate > 0 && layer < shape.depth) h = tf.dropout(h, rate, undefined, seed + layer) as tf.Tensor2D;
 			}
 			return h;
 		},
@@ -73,14 +72,4 @@ export function createMlp(shape: MlpShape, seed: number): Mlp {
 			for (const p of params) p.dispose();
 		}
 	};
-}
-
-/** Per-example softmax cross-entropy in nats, from logits and integer labels. */
-export function crossEntropyPerExample(
-	logits: tf.Tensor2D,
-	labels: tf.Tensor1D,
-	classes: number
-): tf.Tensor1D {
-	const oneHot = tf.oneHot(labels, classes);
-	return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
 }

@@ -13,10 +13,12 @@ import { buildSchedule, pickScheduleKeys } from '$lib/math/schedule-config';
 import { streamSeed } from '$lib/math/random';
 import { emptyTrainRows, type EvalRow, type MetricBatch } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
-import type { ClassificationData, ClassificationSplit } from '$lib/datasets/classification-data';
-import { evaluateSplit, type SplitTensors } from './evaluate';
+import type { TrainingData } from '$lib/datasets/classification-data';
+import { contextLengthOf, createModel } from './create-model';
+import { toDevice } from './device-data';
+import { evaluateSplit } from './evaluate';
 import { clipByGlobalNorm } from './grad-clip';
-import { createMlp, crossEntropyPerExample } from './mlp';
+import { crossEntropyPerExample } from './losses';
 import {
 	createOptimizer,
 	disposeOptimizerState,
@@ -37,6 +39,8 @@ import {
 export const READBACK_EVERY = 20;
 /** Evaluation batches are at least this large (and never smaller than the training batch). */
 export const MIN_EVAL_BATCH = 512;
+/** For text, evaluation batches hold at least this many tokens (whole windows of contextLength). */
+export const MIN_TEXT_EVAL_TOKENS = 4096;
 
 export interface LoopProgress {
 	step: number;
@@ -76,14 +80,6 @@ export type LoopOutcome =
 	| { status: 'stopped'; steps: number }
 	| { status: 'infeasible'; steps: number; reason: string };
 
-function toTensors(split: ClassificationSplit, inputSize: number): SplitTensors {
-	return {
-		x: tf.tensor2d(split.inputs, [split.count, inputSize]),
-		y: tf.tensor1d(split.labels, 'int32'),
-		count: split.count
-	};
-}
-
 function createAveragers(config: TrialConfig): WeightAverager[] {
 	const averagers: WeightAverager[] = [];
 	if (config.emaDecay !== undefined) averagers.push(createEma(config.emaDecay));
@@ -94,27 +90,34 @@ function createAveragers(config: TrialConfig): WeightAverager[] {
 
 export async function runTrialLoop(
 	config: TrialConfig,
-	data: ClassificationData,
+	data: TrainingData,
 	hooks: TrialLoopHooks,
 	checkpoints: CheckpointOptions = {}
 ): Promise<LoopOutcome> {
 	const resume = checkpoints.resumeFrom;
-	const inputSize = data.features;
-	const classes = data.classes;
 	const cooldown = checkpoints.cooldown;
 	const base = buildSchedule(pickScheduleKeys(config), cooldown?.baseTotalSteps ?? config.maxTrainSteps);
 	const schedule = cooldown
 		? cooldownBranch(base, cooldown.fromStep, cooldown.length, cooldown.shape, cooldown.finalFraction)
 		: base;
 	const optimizer = createOptimizer(pickOptimizerKeys(config));
-	const model = createMlp(
-		{ inputSize, hiddenWidth: config.hiddenWidth, depth: config.depth, classes },
-		streamSeed(config.seed, 'init')
-	);
-	const order = new BatchOrder(data.train.count, streamSeed(config.seed, 'data-order'), resume?.batchOrder);
 	// The dataset stays resident on the device; each step uploads only the batch's indices.
-	const train = toTensors(data.train, inputSize);
-	const val = toTensors(data.val, inputSize);
+	const device = toDevice(data, contextLengthOf(config));
+	const classes = device.classes;
+	const val = device.val;
+	const model = (() => {
+		try {
+			return createModel(config, data, streamSeed(config.seed, 'init'));
+		} catch (error) {
+			device.dispose();
+			throw error;
+		}
+	})();
+	const forEval = (x: tf.Tensor2D) => model.forward(x, false);
+	const dropoutSeed = streamSeed(config.seed, 'dropout');
+	const smoothing = config.labelSmoothing ?? 0;
+	const isText = data.kind === 'text';
+	const order = new BatchOrder(device.trainCount, streamSeed(config.seed, 'data-order'), resume?.batchOrder);
 	if (resume) restoreParams(resume, model.paramNames, model.params);
 	const optState = resume
 		? importOptimizerState(resume.optimizer, model.params)
@@ -126,7 +129,9 @@ export async function runTrialLoop(
 			state: saved ? importAverageState(saved.state, model.params) : averager.init(model.params)
 		};
 	});
-	const evalBatch = Math.max(MIN_EVAL_BATCH, config.batchSize);
+	// A text row is a whole window (contextLength labels), so fewer rows make a comparable batch.
+	const minEvalRows = isText ? Math.ceil(MIN_TEXT_EVAL_TOKENS / contextLengthOf(config)) : MIN_EVAL_BATCH;
+	const evalBatch = Math.max(minEvalRows, config.batchSize);
 
 	const pending: { step: number; lr: number; scalars: tf.Tensor }[] = [];
 	let rows = emptyTrainRows();
@@ -134,12 +139,13 @@ export async function runTrialLoop(
 	const started = performance.now();
 
 	const evaluate = async (step: number) => {
-		const result = await evaluateSplit(model.forward, val, classes, evalBatch);
+		const result = await evaluateSplit(forEval, val, classes, evalBatch);
 		const row: EvalRow = { step, valLoss: result.loss, valAccuracy: result.accuracy };
+		if (isText) row.valBitsPerChar = result.loss / Math.LN2;
 		for (const { averager, state } of averagers) {
 			if (state.updates === 0) continue; // nothing averaged yet (SWA before its start)
 			const averaged = await withAveragedWeights(model.params, state, () =>
-				evaluateSplit(model.forward, val, classes, evalBatch)
+				evaluateSplit(forEval, val, classes, evalBatch)
 			);
 			row[`${averager.kind}ValLoss`] = averaged.loss;
 			row[`${averager.kind}ValAccuracy`] = averaged.accuracy;
@@ -210,11 +216,12 @@ export async function runTrialLoop(
 			const lr = schedule(step);
 			const indices = order.nextBatch(config.batchSize);
 			const scalars = tf.tidy(() => {
-				const idx = tf.tensor1d(indices, 'int32');
-				const x = tf.gather(train.x, idx) as tf.Tensor2D;
-				const y = tf.gather(train.y, idx) as tf.Tensor1D;
+				const { x, y } = device.batch(tf.tensor1d(indices, 'int32'));
 				const { value, grads } = tf.variableGrads(
-					() => tf.mean(crossEntropyPerExample(model.forward(x), y, classes)) as tf.Scalar,
+					() =>
+						tf.mean(
+							crossEntropyPerExample(model.forward(x, true, dropoutSeed + step), y, classes, smoothing)
+						) as tf.Scalar,
 					model.params
 				);
 				const clip = clipByGlobalNorm(
@@ -253,6 +260,6 @@ export async function runTrialLoop(
 		disposeOptimizerState(optState);
 		for (const { state } of averagers) disposeAverageState(state);
 		model.dispose();
-		for (const t of [train.x, train.y, val.x, val.y]) t.dispose();
+		device.dispose();
 	}
 }

@@ -1,0 +1,71 @@
+// Generation from a trained character model: feed the prompt, then repeatedly sample the next
+// character from softmax(logits / temperature) of the last position and append it, keeping at most
+// contextLength characters in view. Sampling is seeded, so the same checkpoint, prompt and seed give
+// the same text.
+import * as tf from '@tensorflow/tfjs';
+import { Random } from '$lib/math/random';
+import type { Model } from './model';
+
+export interface SampleOptions {
+	prompt: string;
+	/** Characters to generate after the prompt. */
+	length: number;
+	/** Divides the logits; below 1 sharpens the distribution, above 1 flattens it. 0 = always the likeliest. */
+	temperature: number;
+	seed: number;
+}
+
+/** Index drawn from softmax(logits / temperature) with one uniform number u in [0, 1). */
+export function sampleIndex(logits: ArrayLike<number>, temperature: number, u: number): number {
+	let best = 0;
+	for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+	if (temperature === 0) return best;
+	// Subtract the max before exp (float64 here) so large logits do not overflow.
+	const weights = Array.from(logits, (l) => Math.exp((l - logits[best]!) / temperature));
+	const total = weights.reduce((a, b) => a + b, 0);
+	let cumulative = 0;
+	for (let i = 0; i < weights.length; i++) {
+		cumulative += weights[i]! / total;
+		if (u < cumulative) return i;
+	}
+	return weights.length - 1;
+}
+
+export async function sampleText(
+	model: Model,
+	vocab: readonly string[],
+	contextLength: number,
+	options: SampleOptions
+): Promise<string> {
+	const ids = new Map(vocab.map((c, i) => [c, i]));
+	const promptChars = Array.from(options.prompt);
+	const unknown = [...new Set(promptChars.filter((c) => !ids.has(c)))];
+	if (unknown.length > 0) {
+		throw new Error(
+			`the prompt uses characters the model never saw: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`
+		);
+	}
+	if (promptChars.length === 0) throw new Error('the prompt is empty; give the model at least one character');
+	const tokens = promptChars.map((c) => ids.get(c)!);
+	const random = new Random(options.seed);
+	let generated = '';
+	// Every forward pass gets a full window, the text left-aligned and padded with token 0 after it:
+	// causal attention keeps the padding from affecting the position read, and one input shape lets
+	// backends that compile per shape (WebGPU) compile once instead of once per length.
+	const padded = new Int32Array(contextLength);
+	for (let i = 0; i < options.length; i++) {
+		const window = tokens.slice(-contextLength);
+		padded.fill(0);
+		padded.set(window);
+		const last = tf.tidy(() => {
+			const logits = model.forward(tf.tensor2d(padded, [1, contextLength], 'int32'), false);
+			return logits.slice([window.length - 1, 0], [1, vocab.length]);
+		});
+		const values = await last.data();
+		last.dispose();
+		const next = sampleIndex(values, options.temperature, random.next());
+		tokens.push(next);
+		generated += vocab[next]!;
+	}
+	return generated;
+}
