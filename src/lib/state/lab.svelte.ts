@@ -173,6 +173,11 @@ export class LabState {
 
 	/** The study file with every trial's results (only the shard's trials when `only` is given). */
 	async exportStudyText(id: string, only: (index: number) => boolean = () => true): Promise<string> {
+		return serializeStudy(await this.studyWithResults(id, only));
+	}
+
+	/** The study with every trial's metrics and branches, as a study file holds it (for analysis too). */
+	async studyWithResults(id: string, only: (index: number) => boolean = () => true): Promise<Study> {
 		const record = await getStudy(this.db, id);
 		if (!record) throw new Error(`study ${id} is not in the database`);
 		const trials = (await listStudyTrials(this.db, id)).filter((t) => only(t.index ?? 0));
@@ -187,7 +192,7 @@ export class LabState {
 				return { trial, metrics: await readMetrics(this.db, trial.id), branches };
 			})
 		);
-		return serializeStudy(toStudyWithResults(record, withMetrics));
+		return toStudyWithResults(record, withMetrics);
 	}
 
 	/**
