@@ -17,7 +17,7 @@ async function expectLossFell(page: Page, id: string, factor: number) {
 test('a tiny transformer trains on WebGPU (software adapter) and samples text from its best checkpoint', async ({
 	page
 }) => {
-	test.setTimeout(300_000);
+	test.setTimeout(540_000);
 	await openLab(page);
 	await page.getByTestId('dataset-picker').selectOption('moby-dick');
 	await expect(page.getByTestId('model-picker')).toHaveValue('transformer');
@@ -31,7 +31,7 @@ test('a tiny transformer trains on WebGPU (software adapter) and samples text fr
 	await page.getByTestId('steps').fill('20');
 	await page.getByTestId('eval-every').fill('20');
 	const started = Date.now();
-	const id = await runAndWait(page, 240_000);
+	const id = await runAndWait(page, 420_000);
 	console.log(`transformer trial on webgpu: ${(Date.now() - started) / 1000} s`);
 	// The backend the worker actually trained on, not the one asked for.
 	await expect(page.getByTestId('trial-row').first()).toContainText('webgpu');

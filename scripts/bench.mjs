@@ -1,0 +1,93 @@
+// `npm run bench`: runs every benchmark and writes docs/BENCHMARKS.md. Benchmarks are never timed
+// tests; they report medians and ranges of several runs, with the command, machine and date.
+//
+// Conventions a benchmark follows:
+// - Node benchmarks are `bench/*.bench.ts`, run with tsx; each prints result lines to stdout as JSON
+//   (`{"name", "unit", "median", "min", "max", "runs", "target"?, "note"?}`, or an array of them).
+// - Browser benchmarks are Playwright specs under `bench/` run with `bench/playwright.bench.config.ts`;
+//   each writes its results as a JSON array to `bench/results/<name>.json`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const benchDir = join(root, 'bench');
+const resultsDir = join(benchDir, 'results');
+const only = process.argv[2];
+
+function parseResults(text, source) {
+	const results = [];
+	for (const line of text.split('\n')) {
+		const trimmed = line.trim();
+		if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) continue;
+		try {
+			const parsed = JSON.parse(trimmed);
+			for (const r of Array.isArray(parsed) ? parsed : [parsed]) {
+				if (typeof r?.name === 'string' && typeof r?.median === 'number') results.push({ ...r, source });
+			}
+		} catch {
+			// Not a result line (a log line that happens to start with a brace).
+		}
+	}
+	return results;
+}
+
+const groups = [];
+const nodeBenches = readdirSync(benchDir)
+	.filter((f) => f.endsWith('.bench.ts'))
+	.filter((f) => !only || f.includes(only))
+	.sort();
+for (const file of nodeBenches) {
+	console.log(`bench: ${file}`);
+	const run = spawnSync('npx', ['tsx', join('bench', file)], { cwd: root, encoding: 'utf8' });
+	process.stderr.write(run.stderr);
+	if (run.status !== 0) throw new Error(`${file} failed with exit code ${run.status}`);
+	groups.push({ source: `bench/${file}`, environment: 'Node', results: parseResults(run.stdout, file) });
+}
+
+const browserConfig = join(benchDir, 'playwright.bench.config.ts');
+if (existsSync(browserConfig) && (!only || only === 'browser')) {
+	rmSync(resultsDir, { recursive: true, force: true });
+	mkdirSync(resultsDir, { recursive: true });
+	console.log('bench: browser benchmarks (vite build, then Playwright)');
+	execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+	execFileSync('npx', ['playwright', 'test', '-c', browserConfig], { cwd: root, stdio: 'inherit' });
+	for (const file of readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort()) {
+		const results = parseResults(readFileSync(join(resultsDir, file), 'utf8').replace(/\n/g, ' '), file);
+		groups.push({ source: `bench/results/${file}`, environment: 'headless Chromium', results });
+	}
+}
+
+const chromium = (() => {
+	try {
+		return execFileSync('chromium', ['--version'], { encoding: 'utf8' }).trim();
+	} catch {
+		return 'chromium not found';
+	}
+})();
+const fmt = (n) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3));
+const lines = [
+	'# Benchmarks',
+	'',
+	'Written by `npm run bench` (scripts/bench.mjs); do not edit by hand. Each row is the median of',
+	'several runs with the range (min–max) beside it. Targets come from the issues; no test asserts them.',
+	'',
+	`- Date: ${new Date().toISOString().slice(0, 10)}`,
+	`- Command: \`npm run bench${only ? ` ${only}` : ''}\``,
+	`- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, no GPU`,
+	`- Node ${process.version}; ${chromium} headless with --enable-unsafe-webgpu (software WebGPU adapter)`,
+	''
+];
+for (const group of groups) {
+	lines.push(`## ${group.source} (${group.environment})`, '');
+	lines.push('| benchmark | median | min–max | runs | target | note |', '| --- | --- | --- | --- | --- | --- |');
+	for (const r of group.results) {
+		lines.push(
+			`| ${r.name} | ${fmt(r.median)} ${r.unit} | ${fmt(r.min)}–${fmt(r.max)} | ${r.runs ?? ''} | ${r.target ?? ''} | ${r.note ?? ''} |`
+		);
+	}
+	lines.push('');
+}
+writeFileSync(join(root, 'docs', 'BENCHMARKS.md'), lines.join('\n'));
+console.log('wrote docs/BENCHMARKS.md');
