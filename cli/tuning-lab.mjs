@@ -32,6 +32,10 @@ const COMMANDS = {
 	merge: {
 		summary: 'join study files with results of one study (such as shards of run) into one file',
 		load: () => import('./commands/merge.ts')
+	},
+	analyze: {
+		summary: 'print the analysis checklist of a study file with results (findings as JSON)',
+		load: () => import('./commands/analyze.ts')
 	}
 };
 

@@ -53,7 +53,9 @@ if (existsSync(browserConfig) && (!only || only === 'browser')) {
 	console.log('bench: browser benchmarks (vite build, then Playwright)');
 	execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
 	execFileSync('npx', ['playwright', 'test', '-c', browserConfig], { cwd: root, stdio: 'inherit' });
-	for (const file of readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort()) {
+	for (const file of readdirSync(resultsDir)
+		.filter((f) => f.endsWith('.json'))
+		.sort()) {
 		const results = parseResults(readFileSync(join(resultsDir, file), 'utf8').replace(/\n/g, ' '), file);
 		groups.push({ source: `bench/results/${file}`, environment: 'headless Chromium', results });
 	}
@@ -81,7 +83,10 @@ const lines = [
 ];
 for (const group of groups) {
 	lines.push(`## ${group.source} (${group.environment})`, '');
-	lines.push('| benchmark | median | min–max | runs | target | note |', '| --- | --- | --- | --- | --- | --- |');
+	lines.push(
+		'| benchmark | median | min–max | runs | target | note |',
+		'| --- | --- | --- | --- | --- | --- |'
+	);
 	for (const r of group.results) {
 		lines.push(
 			`| ${r.name} | ${fmt(r.median)} ${r.unit} | ${fmt(r.min)}–${fmt(r.max)} | ${r.runs ?? ''} | ${r.target ?? ''} | ${r.note ?? ''} |`

@@ -66,3 +66,20 @@ export interface DataWorkerApi {
 	/** Validates, hashes and stores the files in IndexedDB; `onPhase` is a comlink proxy. */
 	importDataset(request: DataImportRequest, onPhase: (phase: ImportPhase) => void): Promise<DataImportResult>;
 }
+
+// The analysis worker (workers/analysis-worker.ts): the checklist and parameter importance of a study
+// with results, computed off the page's thread. Only `AnalysisClient` (src/lib/runner/analysis-client.ts)
+// talks to it. Studies and findings are plain data, copied across by structured clone.
+import type { Finding } from '$lib/analysis/checklist';
+import type { ParamImportance } from '$lib/analysis/importance';
+import type { ObjectiveChoice } from '$lib/analysis/objective';
+import type { Study } from '$lib/study/study';
+
+export type { Finding, ObjectiveChoice, ParamImportance, Study };
+
+export interface AnalysisWorkerApi {
+	/** The checklist's findings for the study under the objective `choice` (see analysis/checklist.ts). */
+	analyze(study: Study, choice: ObjectiveChoice): Finding[];
+	/** Each searched parameter's share of the objective's variance (see analysis/importance.ts). */
+	importance(study: Study, choice: ObjectiveChoice): ParamImportance[];
+}

@@ -92,7 +92,7 @@ describe('tuning-lab dispatcher', () => {
 		const { status, stderr } = tuningLab('frobnicate');
 		expect(status).toBe(2);
 		expect(stderr).toBe(
-			'tuning-lab: unknown command "frobnicate"; commands: schedule, validate, sample, run, merge\n'
+			'tuning-lab: unknown command "frobnicate"; commands: schedule, validate, sample, run, merge, analyze\n'
 		);
 	});
 });

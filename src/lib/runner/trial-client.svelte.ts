@@ -17,6 +17,7 @@ import { appendMetrics, getTrial, putTrial, readMetrics } from '$lib/storage/tri
 import { getCheckpoint, latestCheckpoint, saveCheckpoint, trimMetricsAfter } from '$lib/storage/checkpoints';
 import { checkpointBuffers } from '$lib/training/checkpoint-data';
 import type { LabDb, TrialRecord } from '$lib/storage/schema';
+import { steadyThroughput, type TimingMark } from '$lib/procedures/throughput';
 
 export type ClientPhase = 'idle' | TrialPhase | 'finishing';
 
@@ -188,6 +189,10 @@ export class TrialClient {
 		let stopReason: string | null = null;
 		let unshown: MetricBatch = { train: emptyTrainRows(), evals: [] };
 		let lastProgress: LoopProgress | null = null;
+		// Readback times of this run, for its steady-state speed (the worker reports cumulative steps/s
+		// since training began; steps / (steps/s) recovers the seconds at each readback).
+		const timing: TimingMark[] = [];
+		const runStart = trial.lastStep;
 		let showTimer: ReturnType<typeof setTimeout> | null = null;
 		const showPending = () => {
 			showTimer = null;
@@ -209,6 +214,14 @@ export class TrialClient {
 					this.hooks.onTrialChanged(updated);
 				});
 			} else {
+				const { step, stepsPerSecond } = event.progress;
+				if (stepsPerSecond > 0 && step > runStart) {
+					timing.push({
+						step,
+						seconds: (step - runStart) / stepsPerSecond,
+						evaluated: event.batch.evals.length > 0
+					});
+				}
 				appendBatch(unshown, event.batch);
 				lastProgress = event.progress;
 				// Charts and progress redraw at most every LIVE_REFRESH_MS, however fast batches come.
@@ -275,7 +288,8 @@ export class TrialClient {
 										? `paused by the user at step ${result.steps}; it resumes from its latest checkpoint`
 										: `stopped by the user at step ${result.steps}`))
 								: undefined,
-				backend: result.backend ?? stored.backend
+				backend: result.backend ?? stored.backend,
+				throughput: steadyThroughput(timing, runStart) ?? undefined
 			};
 			await putTrial(this.db, finished);
 			this.hooks.onTrialChanged(finished);

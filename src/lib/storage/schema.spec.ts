@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { DB_VERSION, openLabDb } from './schema';
 import { listTrials, readMetrics } from './trials';
 import { getUserDataset, listUserDatasets } from './user-datasets';
+import { getBaseline } from './project';
 
-const ALL_STORES = ['checkpoints', 'dataset-files', 'datasets', 'metrics', 'studies', 'trials'];
+const ALL_STORES = ['checkpoints', 'dataset-files', 'datasets', 'metrics', 'project', 'studies', 'trials'];
 
 describe('schema upgrades', () => {
 	it('upgrades a version-1 database, keeping its trials and metrics', async () => {
@@ -130,13 +131,67 @@ describe('schema upgrade to version 4', () => {
 		v3.close();
 
 		const db = await openLabDb(name);
-		expect(db.version).toBe(4);
+		expect(db.version).toBe(DB_VERSION);
 		expect([...db.objectStoreNames].sort()).toEqual(ALL_STORES);
 		expect((await db.get('studies', 's'))?.status).toBe('finished');
 		expect((await db.getAllFromIndex('trials', 'by-study', 's')).map((t) => t.lastStep)).toEqual([10]);
 		expect(await db.get('checkpoints', ['s-t0', 10])).toMatchObject({ trialId: 's-t0', step: 10 });
 		expect(await listUserDatasets(db)).toEqual([]);
 		expect(await getUserDataset(db, `csv:${'0'.repeat(64)}`)).toBeUndefined();
+		db.close();
+	});
+});
+
+describe('schema upgrade to version 5', () => {
+	it('adds the project store to a version-4 database and keeps its studies, trials and datasets', async () => {
+		const name = 'upgrade-from-v4';
+		// A database exactly as version 4 of the lab created it.
+		const v4 = await openDB(name, 4, {
+			upgrade(db) {
+				const trials = db.createObjectStore('trials', { keyPath: 'id' });
+				trials.createIndex('by-created', 'createdAt');
+				trials.createIndex('by-study', 'studyId');
+				trials.createIndex('by-parent', 'branch.parentId');
+				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
+				const studies = db.createObjectStore('studies', { keyPath: 'id' });
+				studies.createIndex('by-created', 'createdAt');
+				db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
+				db.createObjectStore('datasets', { keyPath: 'id' });
+				db.createObjectStore('dataset-files', { keyPath: 'id' });
+			}
+		});
+		await v4.put('studies', {
+			id: 's',
+			createdAt: 1,
+			updatedAt: 1,
+			status: 'finished',
+			imported: false,
+			definition: { name: 'old', notes: 'kept' }
+		});
+		await v4.put('trials', {
+			id: 's-t0',
+			studyId: 's',
+			index: 0,
+			createdAt: 1,
+			updatedAt: 2,
+			config: {},
+			status: 'completed',
+			lastStep: 10,
+			summary: null
+		});
+		await v4.put('datasets', { id: 'csv:abc', name: 'mine.csv' });
+		v4.close();
+
+		const db = await openLabDb(name);
+		expect(db.version).toBe(5);
+		expect([...db.objectStoreNames].sort()).toEqual(ALL_STORES);
+		const study = await db.get('studies', 's');
+		expect(study?.definition.notes).toBe('kept');
+		// Conclusions are optional fields: old studies simply have none.
+		expect(study?.conclusion).toBeUndefined();
+		expect((await db.getAllFromIndex('trials', 'by-study', 's')).map((t) => t.lastStep)).toEqual([10]);
+		expect(await db.get('datasets', 'csv:abc')).toMatchObject({ name: 'mine.csv' });
+		expect(await getBaseline(db)).toBeUndefined();
 		db.close();
 	});
 });

@@ -4,15 +4,16 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BackendReport } from '$lib/training/backend';
 import type { MetricBatch, TrialStatus, TrialSummary } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
-import type { Objective, Study } from '$lib/study/study';
+import type { FixedConfig, Objective, Study, Workload } from '$lib/study/study';
 import type { CheckpointMeta } from '$lib/math/checkpoint-retention';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import type { Sample } from '$lib/math/search-space';
 import type { CooldownShape } from '$lib/math/schedules';
 import type { UserDatasetFiles, UserDatasetRecord } from '$lib/datasets/user-dataset-info';
+import type { TrialThroughput } from '$lib/procedures/throughput';
 
 export const DB_NAME = 'tuning-lab';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 export interface TrialRecord {
 	id: string;
@@ -39,6 +40,13 @@ export interface TrialRecord {
 	checkpointPolicy?: CheckpointPolicy;
 	/** The checkpoints it holds now (latest + best), newest last. */
 	checkpoints?: CheckpointMeta[];
+	/**
+	 * Training speed of its last run, warm-up left out (set when a run ends; optional, so older records
+	 * need no upgrade step). Read by the throughput probe.
+	 */
+	throughput?: TrialThroughput;
+	/** The user's notes on this trial (optional, so older records need no upgrade step). */
+	notes?: string;
 }
 
 /** A cooldown branch: from a saved checkpoint of its parent, `length` more steps decaying the rate. */
@@ -83,6 +91,32 @@ export interface StudyRecord {
 	sourceHash?: string;
 	/** Hash of the definition a headless run started from, so a rerun with the same profile resumes it. */
 	runKey?: string;
+	/** What the study found, in the user's words (tuning log; optional, no upgrade step). */
+	conclusion?: string;
+	/** Whether the study's outcome changed the baseline ("launched") configuration. */
+	changedBaseline?: boolean;
+	/** When the conclusion was last saved, in milliseconds since the epoch. */
+	concludedAt?: number;
+}
+
+/** One configuration that was the baseline, and where it came from. */
+export interface BaselineEntry {
+	/** The trial's configuration keys that a study can fix (no workload or budget keys). */
+	config: FixedConfig;
+	workload: Workload;
+	fromStudyId?: string;
+	fromTrialIndex?: number;
+	/** Milliseconds since the epoch. */
+	setAt: number;
+}
+
+/**
+ * The project's current best ("launched") configuration, with the ones it replaced, oldest first
+ * (playbook: "The incremental tuning strategy"). The one record of the `project` store (schema v5).
+ */
+export interface BaselineRecord extends BaselineEntry {
+	id: 'baseline';
+	history: BaselineEntry[];
 }
 
 /** One batch of metric rows, as the trial loop published it. Key: [trialId, seq]. */
@@ -104,6 +138,8 @@ export interface LabSchema extends DBSchema {
 	datasets: { key: string; value: UserDatasetRecord };
 	/** Their files as imported, apart so that listing datasets never reads file bytes (schema v4). */
 	'dataset-files': { key: string; value: UserDatasetFiles };
+	/** Project-wide records: only the baseline so far (schema v5). */
+	project: { key: string; value: BaselineRecord };
 }
 
 export type LabDb = IDBPDatabase<LabSchema>;
@@ -131,6 +167,10 @@ export function openLabDb(name = DB_NAME): Promise<LabDb> {
 				// Users' own datasets, keyed by content hash ("csv:…", "text:…", "idx:…").
 				db.createObjectStore('datasets', { keyPath: 'id' });
 				db.createObjectStore('dataset-files', { keyPath: 'id' });
+			}
+			if (oldVersion < 5) {
+				// The project's baseline ("launched") configuration, one record keyed 'baseline'.
+				db.createObjectStore('project', { keyPath: 'id' });
 			}
 		},
 		blocked() {

@@ -44,6 +44,7 @@ describe('trial storage', () => {
 			'dataset-files',
 			'datasets',
 			'metrics',
+			'project',
 			'studies',
 			'trials'
 		]);

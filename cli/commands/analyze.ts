@@ -1,0 +1,109 @@
+// `tuning-lab analyze FILE`: the analysis page's checklist for a study file with results, as JSON. The
+// findings come from the same function the page runs in its worker (src/lib/analysis/checklist.ts), so
+// the two always agree.
+
+import { readFile } from 'node:fs/promises';
+import { EXIT_USAGE, parseCommandArgs, processIo, type CommandIo } from '../args';
+import { analyzeStudy, type Finding } from '../../src/lib/analysis/checklist';
+import { availableMetrics, defaultChoice, type ObjectiveChoice } from '../../src/lib/analysis/objective';
+import { parseStudyFile } from '../../src/lib/study/study-file';
+
+/** Exit code of a file that cannot be read or is not a valid study. */
+export const EXIT_BAD_FILE = 1;
+
+export const USAGE = `usage: tuning-lab analyze FILE [--metric NAME] [--reduce best|final]
+
+Runs the analysis checklist on the study file FILE (with results, as written by the lab's export or by
+"tuning-lab run") and prints its findings as a JSON array, most severe first. Each finding has a stable
+"id" (boundary, infeasible-fraction, overfitting, late-variance, still-improving, saturated,
+train-loss-increasing, instability, aggressive-clipping, best-step-early, best-step-late), a "severity"
+(problem, warning or info), a "title", a "message", the evidence "trials" (indices), the "parameter"
+(and for boundary the "edge") it concerns, the "plot" that shows it, the playbook "section" it rests on,
+and, when it calls for a follow-up study, "nextStudy": {"change"} (the draft itself is created from the
+analysis page). A study with nothing to flag prints [].
+
+Options:
+  --metric NAME     the objective: valLoss, valAccuracy, trainLoss or any evaluation metric the trials
+                    logged (default: the study's objective metric)
+  --reduce R        best (its best value over training, the default) or final (its last value)
+
+Exits with 0 after printing, 1 when FILE cannot be read or is not a valid study file, 2 for bad usage.
+`;
+
+/** The finding as printed: fixed key order, and the drafted study reduced to what it changes. */
+function printable(finding: Finding): Record<string, unknown> {
+	return {
+		id: finding.id,
+		severity: finding.severity,
+		title: finding.title,
+		message: finding.message,
+		trials: finding.trials,
+		...(finding.parameter === undefined ? {} : { parameter: finding.parameter }),
+		...(finding.edge === undefined ? {} : { edge: finding.edge }),
+		plot: finding.plot,
+		section: finding.section,
+		...(finding.nextStudy ? { nextStudy: { change: finding.nextStudy.change } } : {})
+	};
+}
+
+export async function run(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+	const usageError = (message: string): number => {
+		io.err(`analyze: ${message}\nRun "tuning-lab analyze --help" for usage.\n`);
+		return EXIT_USAGE;
+	};
+	const args = parseCommandArgs(argv, {
+		help: { type: 'boolean', short: 'h' },
+		metric: { type: 'string' },
+		reduce: { type: 'string' }
+	});
+	if (!args.ok) return usageError(args.error);
+	if (args.values.help === true) {
+		await io.out(USAGE);
+		return 0;
+	}
+	const [file, ...extra] = args.positionals;
+	if (file === undefined || extra.length > 0) {
+		return usageError(`expected exactly one study file, got ${args.positionals.length} arguments`);
+	}
+	const reduce = args.values.reduce;
+	if (reduce !== undefined && reduce !== 'best' && reduce !== 'final') {
+		return usageError(`--reduce: expected best or final, got ${JSON.stringify(reduce)}`);
+	}
+
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		const reason =
+			code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
+		io.err(`analyze: cannot read ${JSON.stringify(file)}: ${reason}\n`);
+		return EXIT_BAD_FILE;
+	}
+	const parsed = parseStudyFile(text);
+	if (!parsed.ok) {
+		io.err(
+			`analyze: ${JSON.stringify(file)} is not a valid study file:\n` +
+				parsed.errors.map(({ path, message }) => `${file}: ${path}: ${message}\n`).join('')
+		);
+		return EXIT_BAD_FILE;
+	}
+	const study = parsed.study;
+	const base = defaultChoice(study);
+	const metric = args.values.metric;
+	if (metric !== undefined) {
+		const known = availableMetrics(study.trials);
+		if (!known.includes(metric as string) && metric !== study.objective.metric) {
+			return usageError(
+				`--metric: ${JSON.stringify(metric)} is not logged by this study; it has ${known.join(', ')}`
+			);
+		}
+	}
+	const choice: ObjectiveChoice = {
+		metric: typeof metric === 'string' ? metric : base.metric,
+		reduce: reduce ?? base.reduce
+	};
+	const findings = analyzeStudy(study, choice).map(printable);
+	await io.out(`${JSON.stringify(findings, null, '\t')}\n`);
+	return 0;
+}

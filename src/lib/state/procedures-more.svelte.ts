@@ -1,0 +1,297 @@
+// Glue of the second set of procedures (maxTrainSteps sweep, early-instability check, warmup, round 1 →
+// round 2) between the Procedures page and the lab, on the pattern of procedures.svelte.ts: each builds
+// normal studies with a pure builder (src/lib/procedures/), checks them exactly as a study file is
+// checked, stores them through the lab, runs them on the lab's study runner, and reads results back from
+// the database. What they leave behind are ordinary studies.
+import { getStudy } from '$lib/storage/studies';
+import type { StudyRecord } from '$lib/storage/schema';
+import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
+import type { Objective, Study, TrialRecord } from '$lib/study/study';
+import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
+import { metricPoints } from '$lib/analysis/objective';
+import type { MetricBatch } from '$lib/study/metrics';
+import {
+	readTrainSteps,
+	trainStepsOptionProblems,
+	trainStepsStudy,
+	type TrainStepsOptions,
+	type TrainStepsReading
+} from '$lib/procedures/train-steps';
+import {
+	earlyInstabilityStudy,
+	earlyOptionProblems,
+	lossInstability,
+	type EarlyOptions,
+	type Instability,
+	type RawPoint
+} from '$lib/procedures/early-instability';
+import {
+	planWarmups,
+	readWarmups,
+	warmupStudy,
+	type WarmupOptions,
+	type WarmupReading,
+	type WarmupRun
+} from '$lib/procedures/warmup';
+import {
+	cooldownBranchStudy,
+	factorProblems,
+	pickBestTrial,
+	roundTwoStudy,
+	type RoundTwoSource
+} from '$lib/procedures/round-two';
+import { busyReason, type ProcedureRun } from './procedures.svelte';
+import type { LabState } from './lab.svelte';
+
+class InvalidStudy extends Error {
+	constructor(readonly problems: string[]) {
+		super(`the procedure's study is not valid: ${problems.join('; ')}`);
+	}
+}
+
+function fail(run: ProcedureRun, problems: string[]): never {
+	run.problems = problems;
+	throw new InvalidStudy(problems);
+}
+
+/** Checks the generated study exactly as a study file is checked, then stores it as a draft. */
+async function addValidated(lab: LabState, run: ProcedureRun, definition: Study): Promise<StudyRecord> {
+	const parsed = parseStudyFile(serializeStudy(definition));
+	if (!parsed.ok)
+		fail(
+			run,
+			parsed.errors.map((e) => `${e.path}: ${e.message}`)
+		);
+	return lab.addStudy(parsed.study, { imported: false });
+}
+
+function ensureIdle(lab: LabState): void {
+	const busy = busyReason(lab);
+	if (busy) throw new Error(busy);
+}
+
+/** A study with its trials' metrics (branches left out), or an error naming the id. */
+async function withResults(lab: LabState, studyId: string): Promise<{ record: StudyRecord; study: Study }> {
+	const record = await getStudy(lab.db, studyId);
+	if (!record) throw new Error(`there is no study with id “${studyId}” in this browser`);
+	return { record, study: await lab.studyWithResults(studyId) };
+}
+
+/** The best completed trial of a study by its own objective (best value over training). */
+export async function bestTrialOf(
+	lab: LabState,
+	studyId: string
+): Promise<{ record: StudyRecord; trial: TrialRecord } | null> {
+	const { record, study } = await withResults(lab, studyId);
+	const trial = pickBestTrial(study, study.trials);
+	return trial ? { record, trial } : null;
+}
+
+// ——— Picking maxTrainSteps ———
+
+export interface TrainStepsResult {
+	study: StudyRecord;
+	reading: TrainStepsReading;
+}
+
+export async function runTrainSteps(
+	lab: LabState,
+	config: TrialConfig,
+	options: TrainStepsOptions,
+	targetFraction: number,
+	run: ProcedureRun
+): Promise<TrainStepsResult | null> {
+	return run.track(async () => {
+		const problems = trainStepsOptionProblems(options);
+		if (problems.length > 0) fail(run, problems);
+		ensureIdle(lab);
+		const study = await addValidated(lab, run, trainStepsStudy(config, options));
+		run.studyId = study.id;
+		await lab.runStudy(study.id, { backend: options.backend });
+		return loadTrainSteps(lab, study.id, targetFraction);
+	});
+}
+
+export async function loadTrainSteps(
+	lab: LabState,
+	studyId: string,
+	targetFraction: number
+): Promise<TrainStepsResult> {
+	const { record, study } = await withResults(lab, studyId);
+	const trials = study.trials.map((t) => ({
+		index: t.index,
+		learningRate: t.config.learningRate,
+		status: t.status,
+		trainLoss: t.metrics ? metricPoints(t.metrics, 'trainLoss') : []
+	}));
+	return { study: record, reading: readTrainSteps(trials, targetFraction) };
+}
+
+// ——— Early instability ———
+
+export interface EarlyResult {
+	study: StudyRecord;
+	status: string;
+	valLoss: RawPoint[];
+	trainLoss: RawPoint[];
+	instability: Instability;
+}
+
+/** Validation loss of every evaluation and the training loss of every step, NaN and infinity kept as null. */
+function rawCurves(metrics: MetricBatch | undefined): { valLoss: RawPoint[]; trainLoss: RawPoint[] } {
+	if (!metrics) return { valLoss: [], trainLoss: [] };
+	const finite = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+	return {
+		valLoss: metrics.evals.map((row) => ({ step: row.step, value: finite(row.valLoss) })),
+		trainLoss: metrics.train.step.map((step, i) => ({ step, value: finite(metrics.train.loss[i]) }))
+	};
+}
+
+export async function runEarlyInstability(
+	lab: LabState,
+	sourceId: string,
+	options: EarlyOptions,
+	run: ProcedureRun
+): Promise<EarlyResult | null> {
+	return run.track(async () => {
+		ensureIdle(lab);
+		const best = await bestTrialOf(lab, sourceId);
+		if (!best) throw new Error('that study has no completed trial with a value of its objective');
+		const problems = earlyOptionProblems(options, best.trial);
+		if (problems.length > 0) fail(run, problems);
+		const definition = earlyInstabilityStudy(
+			{
+				studyName: best.record.definition.name,
+				index: best.trial.index,
+				config: best.trial.config,
+				objective: best.record.definition.objective
+			},
+			options
+		);
+		const study = await addValidated(lab, run, definition);
+		run.studyId = study.id;
+		await lab.runStudy(study.id, { backend: options.backend });
+		return loadEarly(lab, study.id);
+	});
+}
+
+export async function loadEarly(lab: LabState, studyId: string): Promise<EarlyResult> {
+	const { record, study } = await withResults(lab, studyId);
+	const trial = study.trials[0];
+	const curves = rawCurves(trial?.metrics);
+	const instability: Instability =
+		trial?.status === 'infeasible' && lossInstability(curves.valLoss).kind === 'stable'
+			? {
+					kind: 'diverged',
+					step: null,
+					before: null,
+					peak: null,
+					text: `The run was stopped as infeasible: ${trial.reason ?? 'the loss diverged'}.`
+				}
+			: lossInstability(curves.valLoss);
+	return { study: record, status: trial?.status ?? 'queued', ...curves, instability };
+}
+
+// ——— Warmup ———
+
+export interface WarmupResult {
+	studies: StudyRecord[];
+	reading: WarmupReading;
+}
+
+/**
+ * Runs the planned warmups shortest first, one study each, and stops at the first that trains stably:
+ * the longer ones could only confirm what is already known.
+ */
+export async function runWarmups(
+	lab: LabState,
+	config: TrialConfig,
+	options: WarmupOptions,
+	objective: Objective | undefined,
+	run: ProcedureRun
+): Promise<WarmupResult | null> {
+	return run.track(async () => {
+		const plan = planWarmups(options);
+		if (plan.problems.length > 0) fail(run, plan.problems);
+		ensureIdle(lab);
+		const studies: StudyRecord[] = [];
+		const runs: WarmupRun[] = [];
+		for (const planned of plan.runs) {
+			const study = await addValidated(
+				lab,
+				run,
+				warmupStudy(config, options, planned.warmupSteps, objective)
+			);
+			run.studyId = study.id;
+			studies.push(study);
+			await lab.runStudy(study.id, { backend: options.backend });
+			const result = await warmupRun(lab, study.id, planned.warmupSteps);
+			runs.push(result);
+			if (readWarmups([result], options.intendedMaxTrainSteps).shortest !== null) break;
+			if (result.status === 'queued' || result.status === 'running') break; // paused by the user
+		}
+		return { studies, reading: readWarmups(runs, options.intendedMaxTrainSteps) };
+	});
+}
+
+async function warmupRun(lab: LabState, studyId: string, warmupSteps: number): Promise<WarmupRun> {
+	const { study } = await withResults(lab, studyId);
+	const trial = study.trials[0];
+	const out: WarmupRun = {
+		warmupSteps,
+		status: trial?.status ?? 'queued',
+		valLoss: rawCurves(trial?.metrics).valLoss
+	};
+	if (trial?.reason) out.reason = trial.reason;
+	return out;
+}
+
+// ——— Round 1 → Round 2 ———
+
+export interface RoundTwoResult {
+	source: { study: StudyRecord; trial: TrialRecord };
+	studies: StudyRecord[];
+}
+
+/**
+ * Creates (does not run) the round-2 studies of the best trial of `sourceId`: one longer run per factor
+ * and, when `branches` is set, one constant-rate run of the largest factor with cooldown branches.
+ */
+export async function createRoundTwo(
+	lab: LabState,
+	sourceId: string,
+	factors: number[],
+	branches: boolean,
+	backend: BackendChoice | undefined,
+	run: ProcedureRun
+): Promise<RoundTwoResult | null> {
+	return run.track(async () => {
+		const problems =
+			factors.length === 0 ? ['give at least one length factor'] : factors.flatMap(factorProblems);
+		if (problems.length > 0) fail(run, problems);
+		const best = await bestTrialOf(lab, sourceId);
+		if (!best) throw new Error('that study has no completed trial with a value of its objective');
+		const source: RoundTwoSource = {
+			studyName: best.record.definition.name,
+			index: best.trial.index,
+			config: best.trial.config,
+			budget: best.record.definition.budget,
+			objective: best.record.definition.objective
+		};
+		const definitions = factors.map((f) => roundTwoStudy(source, f, backend));
+		if (branches) definitions.push(cooldownBranchStudy(source, Math.max(...factors), backend));
+		// Validate all before storing any, so a bad factor leaves nothing half made.
+		for (const d of definitions) {
+			const parsed = parseStudyFile(serializeStudy(d));
+			if (!parsed.ok)
+				fail(
+					run,
+					parsed.errors.map((e) => `${d.name}: ${e.path}: ${e.message}`)
+				);
+		}
+		const studies: StudyRecord[] = [];
+		for (const d of definitions) studies.push(await addValidated(lab, run, d));
+		run.studyId = studies[0]?.id ?? null;
+		return { source: { study: best.record, trial: best.trial }, studies };
+	});
+}

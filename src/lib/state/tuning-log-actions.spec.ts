@@ -1,0 +1,92 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { getBaseline } from '$lib/storage/project';
+import { openLabDb, type StudyRecord, type TrialRecord } from '$lib/storage/schema';
+import { createStudy } from '$lib/storage/studies';
+import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
+import { saveConclusion, saveTrialNotes, setBaselineFromTrial } from './tuning-log-actions';
+
+let dbCounter = 0;
+
+const study: StudyRecord = {
+	id: 's',
+	createdAt: 1,
+	updatedAt: 1,
+	status: 'finished',
+	imported: false,
+	runKey: 'run-key',
+	definition: {
+		name: 'lr study',
+		goal: 'find the learning rate',
+		workload: { dataset: 'digits', model: 'mlp' },
+		budget: { maxTrainSteps: 10, evalEvery: 5, checkpointEvery: 5, keepBestCheckpoints: 1 },
+		objective: { metric: 'valLoss', goal: 'minimize' },
+		fixed: {},
+		search: { algorithm: 'quasi-random', trials: 1, seed: 1 },
+		params: [],
+		trials: []
+	}
+};
+const trial: TrialRecord = {
+	id: 's-t0',
+	studyId: 's',
+	index: 3,
+	createdAt: 1,
+	updatedAt: 1,
+	config: { ...DEFAULT_TRIAL_CONFIG, learningRate: 0.02 },
+	status: 'completed',
+	lastStep: 10,
+	summary: null
+};
+
+async function seeded() {
+	const db = await openLabDb(`actions-test-${++dbCounter}`);
+	await createStudy(db, study, [trial]);
+	return db;
+}
+
+describe('tuning log actions', () => {
+	it('sets the baseline from a trial: its fixable keys, workload and origin', async () => {
+		const db = await seeded();
+		const record = await setBaselineFromTrial(db, study, trial, 42);
+		expect(record).toMatchObject({
+			workload: { dataset: DEFAULT_TRIAL_CONFIG.dataset, model: DEFAULT_TRIAL_CONFIG.model },
+			fromStudyId: 's',
+			fromTrialIndex: 3,
+			setAt: 42,
+			history: []
+		});
+		expect(record.config.learningRate).toBe(0.02);
+		expect(record.config).not.toHaveProperty('maxTrainSteps');
+		expect(await getBaseline(db)).toEqual(record);
+		db.close();
+	});
+
+	it('saves a conclusion without touching the rest of the study', async () => {
+		const db = await seeded();
+		const seen: StudyRecord[] = [];
+		const saved = await saveConclusion(
+			{ db, upsertStudy: (s) => seen.push(s) },
+			's',
+			'lr 0.02 wins',
+			true,
+			7
+		);
+		expect(saved).toMatchObject({ conclusion: 'lr 0.02 wins', changedBaseline: true, concludedAt: 7 });
+		expect(await db.get('studies', 's')).toEqual({ ...study, ...saved });
+		expect((await db.get('studies', 's'))?.runKey).toBe('run-key');
+		expect(seen).toEqual([saved]);
+		await expect(saveConclusion({ db, upsertStudy: () => undefined }, 'nope', '', false)).rejects.toThrow(
+			'not in the database'
+		);
+		db.close();
+	});
+
+	it('saves a trial note on the stored record', async () => {
+		const db = await seeded();
+		const updated = await saveTrialNotes(db, 's-t0', 'diverged early?');
+		expect(updated.notes).toBe('diverged early?');
+		expect(await db.get('trials', 's-t0')).toEqual({ ...trial, notes: 'diverged early?' });
+		db.close();
+	});
+});
