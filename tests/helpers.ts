@@ -42,6 +42,25 @@ export async function configureShortTrial(page: Page, backend: string, steps: nu
 	await page.getByTestId('eval-every').fill(String(evalEvery));
 }
 
+/**
+ * Presses Run on the trial form and waits until that run's own trial completes; returns its id. The
+ * row on top before the new one appears may be an earlier, finished trial, so the new row is waited
+ * for by count and then followed by id.
+ */
+export async function runTrialAndWait(page: Page, timeout: number): Promise<string> {
+	const rows = page.getByTestId('trial-row');
+	const before = await rows.count();
+	await page.getByTestId('run').click();
+	await expect(rows).toHaveCount(before + 1);
+	const id = await newestTrialId(page);
+	await expect(page.locator(`[data-testid="trial-row"][data-trial-id="${id}"]`)).toHaveAttribute(
+		'data-status',
+		'completed',
+		{ timeout }
+	);
+	return id;
+}
+
 export async function newestTrialId(page: Page): Promise<string> {
 	const id = await page.getByTestId('trial-row').first().getAttribute('data-trial-id');
 	if (!id) throw new Error('no trial row');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { importStudy, openLab, readStoredMetrics } from './helpers';
+import { importStudy, openLab, readStoredMetrics, runTrialAndWait } from './helpers';
 
 /** 30 rows: the class first, then two numeric features; the label is not the last column. */
 function speciesCsv(badCell?: { row: number; value: string }): string {
@@ -153,10 +153,8 @@ test('trial form trains an MLP on an imported CSV and a transformer on imported 
 		await page.getByTestId('dataset-picker').selectOption(dataset);
 		await page.getByTestId('backend-picker').selectOption('wasm');
 		for (const [testId, value] of Object.entries(fill)) await page.getByTestId(testId).fill(value);
-		await page.getByTestId('run').click();
-		const row = page.getByTestId('trial-row').first();
-		await expect(row).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
-		const { evals } = await readStoredMetrics(page, (await row.getAttribute('data-trial-id'))!);
+		const id = await runTrialAndWait(page, 120_000);
+		const { evals } = await readStoredMetrics(page, id);
 		expect(evals[evals.length - 1]!.valLoss).toBeLessThan(evals[0]!.valLoss * 0.8);
 	};
 	await trainOn(csvId!, { steps: '60', 'eval-every': '30', 'learning-rate': '0.03' });

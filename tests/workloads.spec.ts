@@ -1,12 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { newestTrialId, openLab, readStoredMetrics } from './helpers';
-
-async function runAndWait(page: Page, timeout: number): Promise<string> {
-	await page.getByTestId('run').click();
-	const row = page.getByTestId('trial-row').first();
-	await expect(row).toHaveAttribute('data-status', 'completed', { timeout });
-	return newestTrialId(page);
-}
+import { openLab, readStoredMetrics, runTrialAndWait } from './helpers';
 
 async function expectLossFell(page: Page, id: string, factor: number) {
 	const { evals } = await readStoredMetrics(page, id);
@@ -31,7 +24,7 @@ test('a tiny transformer trains on WebGPU (software adapter) and samples text fr
 	await page.getByTestId('steps').fill('20');
 	await page.getByTestId('eval-every').fill('20');
 	const started = Date.now();
-	const id = await runAndWait(page, 420_000);
+	const id = await runTrialAndWait(page, 420_000);
 	console.log(`transformer trial on webgpu: ${(Date.now() - started) / 1000} s`);
 	// The backend the worker actually trained on, not the one asked for.
 	await expect(page.getByTestId('trial-row').first()).toContainText('webgpu');
@@ -67,7 +60,7 @@ test('a CNN trains on Fashion-MNIST and a model/data mismatch cannot be picked',
 	await page.getByTestId('eval-every').fill('20');
 	await page.getByTestId('dropout').fill('0.2');
 	await page.getByTestId('label-smoothing').fill('0.1');
-	const id = await runAndWait(page, 150_000);
+	const id = await runTrialAndWait(page, 150_000);
 	await expectLossFell(page, id, 0.7);
 	// Tables offer only the MLP; switching to one moves the model back to it.
 	await page.getByTestId('dataset-picker').selectOption('iris');
