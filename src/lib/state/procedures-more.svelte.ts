@@ -40,29 +40,16 @@ import {
 	roundTwoStudy,
 	type RoundTwoSource
 } from '$lib/procedures/round-two';
-import { busyReason, type ProcedureRun } from './procedures.svelte';
+import { addValidated, busyReason, InvalidStudy, problemsOf, type ProcedureRun } from './procedures.svelte';
 import type { LabState } from './lab.svelte';
 
-class InvalidStudy extends Error {
-	constructor(readonly problems: string[]) {
-		super(`the procedure's study is not valid: ${problems.join('; ')}`);
-	}
-}
-
 function fail(run: ProcedureRun, problems: string[]): never {
-	run.problems = problems;
-	throw new InvalidStudy(problems);
+	return problemsOf(run, new InvalidStudy(problems));
 }
 
 /** Checks the generated study exactly as a study file is checked, then stores it as a draft. */
-async function addValidated(lab: LabState, run: ProcedureRun, definition: Study): Promise<StudyRecord> {
-	const parsed = parseStudyFile(serializeStudy(definition));
-	if (!parsed.ok)
-		fail(
-			run,
-			parsed.errors.map((e) => `${e.path}: ${e.message}`)
-		);
-	return lab.addStudy(parsed.study, { imported: false });
+function addChecked(lab: LabState, run: ProcedureRun, definition: Study): Promise<StudyRecord> {
+	return addValidated(lab, definition).catch((error: unknown) => problemsOf(run, error));
 }
 
 function ensureIdle(lab: LabState): void {
@@ -105,7 +92,7 @@ export async function runTrainSteps(
 		const problems = trainStepsOptionProblems(options);
 		if (problems.length > 0) fail(run, problems);
 		ensureIdle(lab);
-		const study = await addValidated(lab, run, trainStepsStudy(config, options));
+		const study = await addChecked(lab, run, trainStepsStudy(config, options));
 		run.studyId = study.id;
 		await lab.runStudy(study.id, { backend: options.backend });
 		return loadTrainSteps(lab, study.id, targetFraction);
@@ -168,7 +155,7 @@ export async function runEarlyInstability(
 			},
 			options
 		);
-		const study = await addValidated(lab, run, definition);
+		const study = await addChecked(lab, run, definition);
 		run.studyId = study.id;
 		await lab.runStudy(study.id, { backend: options.backend });
 		return loadEarly(lab, study.id);
@@ -217,11 +204,7 @@ export async function runWarmups(
 		const studies: StudyRecord[] = [];
 		const runs: WarmupRun[] = [];
 		for (const planned of plan.runs) {
-			const study = await addValidated(
-				lab,
-				run,
-				warmupStudy(config, options, planned.warmupSteps, objective)
-			);
+			const study = await addChecked(lab, run, warmupStudy(config, options, planned.warmupSteps, objective));
 			run.studyId = study.id;
 			studies.push(study);
 			await lab.runStudy(study.id, { backend: options.backend });
@@ -290,7 +273,7 @@ export async function createRoundTwo(
 				);
 		}
 		const studies: StudyRecord[] = [];
-		for (const d of definitions) studies.push(await addValidated(lab, run, d));
+		for (const d of definitions) studies.push(await addChecked(lab, run, d));
 		run.studyId = studies[0]?.id ?? null;
 		return { source: { study: best.record, trial: best.trial }, studies };
 	});

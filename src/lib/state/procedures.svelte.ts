@@ -64,20 +64,21 @@ export function busyReason(lab: LabState): string | null {
 	return null;
 }
 
-class InvalidStudy extends Error {
+export class InvalidStudy extends Error {
 	constructor(readonly problems: string[]) {
 		super(`the procedure's study is not valid: ${problems.join('; ')}`);
 	}
 }
 
 /** Checks the generated study exactly as a study file is checked, then stores it as a draft. */
-async function addValidated(lab: LabState, definition: Study): Promise<StudyRecord> {
+export async function addValidated(lab: LabState, definition: Study): Promise<StudyRecord> {
 	const parsed = parseStudyFile(serializeStudy(definition));
 	if (!parsed.ok) throw new InvalidStudy(parsed.errors.map((e) => `${e.path}: ${e.message}`));
 	return lab.addStudy(parsed.study, { imported: false });
 }
 
-function problemsOf(run: ProcedureRun, error: unknown): never {
+/** Shows a generated study's problems on the procedure's run, then rethrows. */
+export function problemsOf(run: ProcedureRun, error: unknown): never {
 	if (error instanceof InvalidStudy) run.problems = error.problems;
 	throw error;
 }
