@@ -8,6 +8,8 @@ const config = {
 		// A single-page app: everything runs in the browser, so the shell is the fallback for every route.
 		adapter: adapter({ fallback: 'index.html' }),
 		alias: { $workers: 'workers' },
+		// The page registers src/service-worker.ts itself (src/lib/state/sw-update.svelte.ts) to announce updates.
+		serviceWorker: { register: false },
 		typescript: {
 			// Typecheck the worker and the command line too, not only src/ and tests/.
 			config(tsconfig) {
@@ -15,6 +17,7 @@ const config = {
 					'../workers/**/*.ts',
 					'../cli/**/*.ts',
 					'../cli/**/*.mjs',
+					'../deploy/**/*.ts',
 					'../playwright.config.ts'
 				);
 				tsconfig.compilerOptions.allowImportingTsExtensions = true;

@@ -7,7 +7,13 @@ export default defineConfig({
 	server: { fs: { allow: ['workers'] } },
 	worker: { format: 'es' },
 	test: {
-		include: ['src/**/*.spec.ts', 'workers/**/*.spec.ts', 'cli/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+		include: [
+			'src/**/*.spec.ts',
+			'workers/**/*.spec.ts',
+			'cli/**/*.spec.ts',
+			'scripts/**/*.spec.ts',
+			'deploy/**/*.spec.ts'
+		],
 		environment: 'node',
 		expect: { requireAssertions: true },
 		testTimeout: 60_000

@@ -8,7 +8,7 @@
 //   each writes its results as a JSON array to `bench/results/<name>.json`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -32,6 +32,34 @@ function parseResults(text, source) {
 	}
 	return results;
 }
+
+const loadAtStart = loadavg();
+
+/**
+ * The PyTorch peer (bench/peer.bench.ts) needs Debian's python3-torch and an OpenBLAS. Installed here,
+ * only for `npm run bench` (never for `npm test`); when that is impossible the peer rows are skipped
+ * and the reason is printed.
+ */
+function ensureTorch() {
+	const python = '/usr/bin/python3';
+	const has = () => spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+	if (!existsSync(python)) return console.warn('bench: no /usr/bin/python3, so no PyTorch peer');
+	if (has()) return;
+	if (process.getuid?.() !== 0 || spawnSync('apt-get', ['--version']).status !== 0) {
+		return console.warn(
+			'bench: PyTorch peer skipped: python3-torch is missing and apt-get cannot run here (install it with `apt-get install -y python3-torch libopenblas0-pthread`)'
+		);
+	}
+	console.log('bench: installing python3-torch and libopenblas0-pthread for the PyTorch peer (apt-get)');
+	const install = spawnSync('apt-get', ['install', '-y', 'python3-torch', 'libopenblas0-pthread'], {
+		encoding: 'utf8',
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+	});
+	if (install.status !== 0 || !has()) {
+		console.warn(`bench: PyTorch peer skipped: apt-get failed (${install.stderr.trim().split('\n').pop()})`);
+	}
+}
+if (!only || 'peer.bench.ts'.includes(only)) ensureTorch();
 
 const groups = [];
 const nodeBenches = readdirSync(benchDir)
@@ -61,6 +89,12 @@ if (existsSync(browserConfig) && (!only || only === 'browser')) {
 	}
 }
 
+/** bench/NOTES.md: what the numbers mean (written by hand, kept beside the benchmarks). */
+function readNotes() {
+	const notes = join(benchDir, 'NOTES.md');
+	return existsSync(notes) ? readFileSync(notes, 'utf8').trimEnd().split('\n') : [];
+}
+
 const chromium = (() => {
 	try {
 		return execFileSync('chromium', ['--version'], { encoding: 'utf8' }).trim();
@@ -79,6 +113,11 @@ const lines = [
 	`- Command: \`npm run bench${only ? ` ${only}` : ''}\``,
 	`- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, no GPU`,
 	`- Node ${process.version}; ${chromium} headless with --enable-unsafe-webgpu (software WebGPU adapter)`,
+	`- Load average (1/5/15 min) at start ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}, at end ${loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' / ')}: on a busy machine compare the side-by-side ratios, not the absolute numbers`,
+	'',
+	...readNotes(),
 	''
 ];
 for (const group of groups) {

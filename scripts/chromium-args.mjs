@@ -16,5 +16,16 @@ export const CHROMIUM_ARGS = Object.freeze([
 	'--disable-sync',
 	'--no-first-run',
 	'--disable-quic',
-	'--enable-unsafe-webgpu'
+	'--enable-unsafe-webgpu',
+	...extraArgs(process.env.TUNING_LAB_CHROMIUM_ARGS)
 ]);
+
+/**
+ * More flags from TUNING_LAB_CHROMIUM_ARGS, separated by spaces: a GPU node may need some to reach its
+ * real adapter (for example `--enable-features=Vulkan --use-angle=vulkan`; see docs/scale-out.md).
+ * @param {string | undefined} text
+ * @returns {string[]}
+ */
+export function extraArgs(text) {
+	return (text ?? '').split(/\s+/).filter((arg) => arg !== '');
+}

@@ -116,6 +116,31 @@ test('the study curve chart: drawn, hover, highlight, keyboard, best k, and SVG/
 	await expect(hoverText).toContainText('trial 3');
 	await expect(hoverText).toContainText('learningRate = 0.008');
 	await expect(hoverText).toContainText('valLoss 0.7');
+	// The hovered line is drawn on the overlay canvas, through the pointer, and only there.
+	const hoverInk = () =>
+		page.getByTestId('curves-hover-canvas').evaluate((node, at) => {
+			const canvas = node as HTMLCanvasElement;
+			const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+			const box = canvas.getBoundingClientRect();
+			const scale = canvas.width / box.width;
+			const cx = Math.round((at.x - box.left) * scale);
+			const cy = Math.round((at.y - box.top) * scale);
+			let total = 0;
+			let near = 0;
+			for (let i = 3; i < data.length; i += 4) {
+				if (data[i]! === 0) continue;
+				total++;
+				const px = ((i - 3) / 4) % canvas.width;
+				const py = Math.floor((i - 3) / 4 / canvas.width);
+				if (Math.abs(px - cx) <= 6 * scale && Math.abs(py - cy) <= 6 * scale) near++;
+			}
+			return { total, near, width: canvas.width };
+		}, spot);
+	const ink = await hoverInk();
+	expect(ink.near).toBeGreaterThan(0);
+	// One line across the plot: about as many inked pixels as the canvas is wide, times the stroke.
+	expect(ink.total).toBeGreaterThan(ink.width * 0.5);
+	expect(ink.total).toBeLessThan(ink.width * 8);
 
 	// Click highlights it (others dimmed); clicking it again clears.
 	await page.mouse.click(spot.x, spot.y);

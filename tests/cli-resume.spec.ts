@@ -108,7 +108,10 @@ test('run killed with SIGKILL resumes with the same --profile and matches an uni
 		'--profile',
 		profile,
 		'--progress-every',
-		'0.5'
+		'0.5',
+		// One trial at a time (wasm's default is one per core), so each kill lands inside a known trial.
+		'--concurrency',
+		'1'
 	];
 
 	const straight = await test.step('the study straight through, in a profile of its own', async () => {

@@ -41,6 +41,47 @@ test('throughput probe: digits MLP on wasm, batch 8–64, table, suggestion and 
 	);
 });
 
+test('throughput probe: a batch that runs out of memory is reported, and the lab trains again afterwards', async ({
+	page
+}) => {
+	// A transformer over 512 characters with 16 heads: at batch 512 one attention-score tensor alone is
+	// 512·16·512·512 floats = 8.6 GB, far past the 4 GB a wasm module can address, so tfjs-wasm runs out of
+	// memory on the first step, a real failure, not a simulated one. After it the wasm instance answers
+	// every call with "memory access out of bounds", so the worker must be replaced for training to go on.
+	await openLab(page);
+	await page.getByTestId('dataset-picker').selectOption('moby-dick');
+	await page.getByTestId('model-picker').selectOption('transformer');
+	await page.getByTestId('context-length').fill('512');
+	await page.getByTestId('n-head').fill('16');
+	await page.getByRole('link', { name: 'Procedures' }).click();
+	const probe = page.getByTestId('throughput-probe');
+	await expect(probe.getByTestId('probe-workload')).toContainText('moby-dick · transformer');
+	await probe.getByTestId('probe-backend').selectOption('wasm');
+	await probe.getByTestId('probe-min-exponent').fill('9');
+	await probe.getByTestId('probe-max-exponent').fill('10');
+	await probe.getByTestId('probe-steps').fill('60');
+	await probe.getByTestId('run-probe').click();
+	await expect(probe.getByTestId('probe-failure')).toContainText(
+		'Batch 512 failed: out of memory on the wasm backend',
+		{ timeout: 90_000 }
+	);
+	const rows = probe.getByTestId('probe-row');
+	await expect(rows).toHaveCount(2);
+	await expect(rows.nth(0)).toHaveAttribute('data-status', 'failed');
+	await expect(rows.nth(1)).toHaveAttribute('data-status', 'cancelled');
+	await expect(rows.nth(1)).toContainText('the probe stops at the first batch size that fails (batch 512)');
+	console.log('failure:', await probe.getByTestId('probe-failure').textContent());
+
+	// The same study runner (and its worker slot) now trains an ordinary study to the end.
+	await page.getByRole('link', { name: 'Tuning Lab' }).click();
+	const budget = { maxTrainSteps: 40, evalEvery: 20, checkpointEvery: 40, keepBestCheckpoints: 1 };
+	await importStudy(page, twoTrialStudy('After the failure', budget));
+	await expect(page.getByTestId('study-name')).toHaveText('After the failure');
+	await runStudyOnWasm(page);
+	await expect(page.getByTestId('study-status')).toHaveText('finished', { timeout: 60_000 });
+	await expect(page.locator('[data-testid="study-trial-row"][data-status="completed"]')).toHaveCount(2);
+});
+
 test('trial variance: three seeds of a study trial give mean ± sd, a study, and an adopt reading', async ({
 	page
 }) => {

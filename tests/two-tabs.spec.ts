@@ -23,13 +23,33 @@ test('two tabs running the same study never train the same trial', async ({ cont
 	});
 	await expect(first.getByTestId('study-trial-row')).toHaveCount(6);
 	const url = first.url();
-	await first.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
-	await first.getByTestId('run-study').click();
-	await expect(first.locator('[data-testid="study-trial-row"][data-status="running"]')).toHaveCount(1);
 
+	// The second tab is open before the first starts: everything it shows next arrives live.
 	const second = await context.newPage();
 	await second.goto(url);
 	await expect(second.getByTestId('study-trial-row')).toHaveCount(6);
+	await second.getByTestId('study-trial-row').first().click();
+
+	await first.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
+	// One trial at a time in the first tab (the wasm default is one per core), so both tabs have work.
+	await first.getByTestId('concurrency').fill('1');
+	await first.getByTestId('run-study').click();
+	await expect(first.locator('[data-testid="study-trial-row"][data-status="running"]')).toHaveCount(1);
+
+	// Without a reload, the second tab sees the first's trial start, its progress and its curves.
+	const watched = second.locator('[data-testid="study-trial-row"][data-index="0"]');
+	await expect(watched).toHaveAttribute('data-status', /running|completed/);
+	await expect(watched).toContainText(/\b[1-9]\d*\/240\b/);
+	await expect(second.getByTestId('study-status')).toHaveText(/running|finished/);
+	// The selected trial's loss curve fills in from the metrics the first tab stores.
+	const lossPath = second
+		.getByRole('img', { name: /^Loss:/ })
+		.locator('path[data-series]')
+		.first();
+	await expect
+		.poll(async () => ((await lossPath.getAttribute('d')) ?? '').split('L').length)
+		.toBeGreaterThan(10);
+
 	await second.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
 	await second.getByTestId('run-study').click();
 

@@ -4,6 +4,8 @@ import type { BackendReport } from '$lib/training/backend';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import type { CooldownSpec, LoopProgress } from '$lib/training/trial-loop';
 import type { SampleOptions } from '$lib/training/sample-text';
+import type { ExportedWeights } from '$lib/training/export-model-readme';
+import type { EvalRow } from '$lib/study/metrics';
 import type { MetricBatch } from '$lib/study/metrics';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
 
@@ -11,6 +13,18 @@ export type { BackendReport, LoopProgress, MetricBatch, SampleOptions, TrialChec
 
 /** The parameters of a checkpoint, without its optimizer and data-order state. */
 export type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
+
+/** A trial's saved weights to download as a standard TensorFlow.js model (training/export-model.ts). */
+export interface ModelExportRequest {
+	config: TrialConfig;
+	/** The raw, EMA or SWA weights of one checkpoint, in the model's parameter order. */
+	weights: SavedWeights;
+	which: ExportedWeights;
+	step: number;
+	evalRow: EvalRow;
+	trialLabel: string;
+	studyName?: string;
+}
 
 export type TrialPhase = 'starting-backend' | 'loading-data' | 'training';
 
@@ -37,8 +51,12 @@ export type TrialResult =
 	| { status: 'failed'; error: string; backend: BackendReport | null };
 
 export interface TrialWorkerApi {
-	/** Initialises a backend (for `auto`, the first that works) and describes it, without training. */
-	probeBackend(choice: BackendChoice): Promise<BackendReport>;
+	/**
+	 * Initialises a backend and describes it, without training. For `auto` with a `workload`, the
+	 * backend measured fastest for that workload on this device (cached; `remeasure` probes again);
+	 * without one, the first that starts.
+	 */
+	probeBackend(choice: BackendChoice, workload?: TrialConfig, remeasure?: boolean): Promise<BackendReport>;
 	/** Trains one trial; `onEvent` is a comlink proxy called with progress and batched metrics. */
 	runTrial(
 		config: TrialConfig,
@@ -51,6 +69,8 @@ export interface TrialWorkerApi {
 	numTensors(): number;
 	/** Generates text from a language-model trial's saved weights (see training/sample-text.ts). */
 	sampleText(config: TrialConfig, weights: SavedWeights, options: SampleOptions): Promise<string>;
+	/** A ZIP holding model.json, weights.bin and README.md of the weights (MLP and CNN only). */
+	exportModel(request: ModelExportRequest): Promise<Uint8Array>;
 }
 
 // The data worker (workers/data-worker.ts): parses, validates, hashes and stores a user's dataset, so
@@ -82,4 +102,16 @@ export interface AnalysisWorkerApi {
 	analyze(study: Study, choice: ObjectiveChoice): Finding[];
 	/** Each searched parameter's share of the objective's variance (see analysis/importance.ts). */
 	importance(study: Study, choice: ObjectiveChoice): ParamImportance[];
+}
+
+// The Bayesian-optimisation worker (workers/bayes-worker.ts): fits the Gaussian process and the
+// feasibility model to a study's finished trials and suggests the next trial(s), off the page's thread.
+// Only `BayesClient` (src/lib/runner/bayes-client.ts) talks to it. Requests are plain data.
+import type { SuggestRequest, Suggestion } from '$lib/math/bayes/suggest';
+
+export type { SuggestRequest, Suggestion };
+
+export interface BayesWorkerApi {
+	/** suggestTrials (src/lib/math/bayes/suggest.ts): a pure function of the request. */
+	suggest(request: SuggestRequest): Suggestion[];
 }

@@ -9,19 +9,26 @@ import type { TrainingData } from '$lib/datasets/classification-data';
 import { fetchFromOrigin } from '$lib/datasets/image-dataset';
 import { loadDataset } from '$lib/datasets/load-dataset';
 import { initBackend, type BackendReport } from '$lib/training/backend';
+import { autoOrder } from '$lib/training/backend-choice';
+import { defaultProbeStore, probeFor } from '$lib/training/backend-probe';
 import { checkpointBuffers, checkpointBytes } from '$lib/training/checkpoint-data';
 import { runTrialLoop } from '$lib/training/trial-loop';
 import { restoreParams } from '$lib/training/checkpoint';
 import { contextLengthOf, createModel } from '$lib/training/create-model';
 import { sampleText } from '$lib/training/sample-text';
+import { exportLayersModel } from '$lib/training/export-model';
+import { modelReadme } from '$lib/training/export-model-readme';
+import { zipStored } from '$lib/training/export-model-zip';
+import { describeTrainingError } from '$lib/training/training-error';
 import {
 	isUserDatasetId,
 	type BackendChoice,
+	type TrialConfig,
 	type DatasetId,
 	type DatasetName
 } from '$lib/study/trial-config';
 import { loadUserDataset } from '$lib/datasets/load-user-dataset';
-import type { TrialEvent, TrialResult, TrialWorkerApi } from './protocol';
+import type { ModelExportRequest, TrialEvent, TrialResult, TrialWorkerApi } from './protocol';
 
 setWasmPaths({
 	'tfjs-backend-wasm.wasm': wasmPlain,
@@ -36,8 +43,32 @@ let stopRequested = false;
 // Backend switches must not overlap: tfjs keeps one global engine per worker.
 let backendQueue: Promise<unknown> = Promise.resolve();
 
-function switchBackend(choice: BackendChoice): Promise<BackendReport> {
-	const next = backendQueue.then(() => initBackend(choice));
+const probeStore = defaultProbeStore();
+
+/**
+ * `auto` with a workload runs on the backend measured fastest for it on this device (a short probe,
+ * cached; backend-probe.ts). Without a workload, or when the probe fails, it uses the fixed order.
+ */
+async function startBackend(choice: BackendChoice, workload?: TrialConfig, remeasure = false) {
+	if (choice !== 'auto' || !workload) return initBackend(choice);
+	const probe = await probeFor(workload, await dataset(workload.dataset), probeStore, remeasure).catch(
+		() => undefined
+	);
+	if (!probe) return initBackend('auto');
+	const report = await initBackend('auto', autoOrder(probe));
+	// Backends that could not train in the probe are listed with their reasons, like failed starts.
+	const failed = probe.speeds
+		.filter((s) => s.error !== undefined && !report.attempts.some((a) => a.backend === s.backend))
+		.map((s) => ({ backend: s.backend, ok: false, reason: s.error }));
+	return { ...report, attempts: [...failed, ...report.attempts], probe };
+}
+
+function switchBackend(
+	choice: BackendChoice,
+	workload?: TrialConfig,
+	remeasure = false
+): Promise<BackendReport> {
+	const next = backendQueue.then(() => startBackend(choice, workload, remeasure));
 	backendQueue = next.catch(() => undefined);
 	return next;
 }
@@ -57,14 +88,14 @@ function message(error: unknown): string {
 }
 
 const api: TrialWorkerApi = {
-	probeBackend: (choice) => switchBackend(choice),
+	probeBackend: (choice, workload, remeasure) => switchBackend(choice, workload, remeasure),
 
 	async runTrial(config, options, onEvent: (event: TrialEvent) => void): Promise<TrialResult> {
 		stopRequested = false;
 		let report: BackendReport | null = null;
 		try {
 			onEvent({ type: 'phase', phase: 'starting-backend' });
-			report = await switchBackend(config.backend);
+			report = await switchBackend(config.backend, config);
 			onEvent({ type: 'backend', report });
 			onEvent({ type: 'phase', phase: 'loading-data' });
 			const data = await dataset(config.dataset);
@@ -93,7 +124,11 @@ const api: TrialWorkerApi = {
 			);
 			return { ...outcome, backend: report };
 		} catch (error) {
-			return { status: 'failed', error: message(error), backend: report };
+			return {
+				status: 'failed',
+				error: describeTrainingError(message(error), report?.backend),
+				backend: report
+			};
 		}
 	},
 
@@ -115,6 +150,34 @@ const api: TrialWorkerApi = {
 		} finally {
 			model.dispose();
 		}
+	},
+
+	async exportModel(request: ModelExportRequest) {
+		// Building and saving a small Layers model is bookkeeping, not training: the cpu backend does it.
+		await switchBackend('cpu');
+		const data = await dataset(request.config.dataset);
+		if (data.kind !== 'classification')
+			throw new Error(`${request.config.dataset} is not a classification dataset`);
+		const input = { features: data.features, classes: data.classes, image: data.image };
+		const files = await exportLayersModel(request.config, input, request.weights);
+		const readme = modelReadme({
+			trialLabel: request.trialLabel,
+			studyName: request.studyName,
+			config: request.config,
+			step: request.step,
+			weights: request.which,
+			evalRow: request.evalRow,
+			inputShape: files.inputShape,
+			classes: data.classes,
+			exportedAt: new Date()
+		});
+		const encoder = new TextEncoder();
+		const zip = zipStored([
+			{ name: 'model.json', data: encoder.encode(files.modelJson) },
+			{ name: 'weights.bin', data: files.weights },
+			{ name: 'README.md', data: encoder.encode(readme) }
+		]);
+		return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
 	}
 };
 

@@ -24,7 +24,7 @@ import { formatShard, inShard, parseShard, selectShard, type Shard } from '../sh
 import { describeStatuses } from '../study-merge';
 import { BACKEND_CHOICES } from '../../src/lib/study/config-vocabulary';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
-import { planTrials, type PlannedTrial } from '../../src/lib/study/study-trials';
+import { BAYESIAN_SHARD_MESSAGE, planTrials, type PlannedTrial } from '../../src/lib/study/study-trials';
 import type { Study, TrialRecord } from '../../src/lib/study/study';
 import type { BackendChoice } from '../../src/lib/study/trial-config';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
@@ -375,6 +375,10 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 	if (!loaded.ok) return loaded.exitCode;
 	const { study } = loaded;
 	const { shard } = args.options;
+	if (shard !== undefined && study.search.algorithm === 'bayesian') {
+		io.err(`run: ${BAYESIAN_SHARD_MESSAGE}\n`);
+		return EXIT_INVALID;
+	}
 	let planned: PlannedTrial[];
 	try {
 		planned = selectShard(planTrials(study), shard);

@@ -9,7 +9,7 @@
 //   points as SVG paths would make files of tens of megabytes that editors choke on;
 // - the computed styles that matter for drawing written inline on each element, because the page's
 //   (scoped) stylesheets do not travel with the file;
-// - a white background, and anything marked `data-export-skip` (hover cursors) left out.
+// - a white background, and anything marked `data-export-skip` (hover cursors and the hover canvas) left out.
 // The PNG is that SVG drawn onto a canvas at devicePixelRatio (or a given scale) and encoded by
 // `canvas.toBlob`.
 
@@ -106,7 +106,7 @@ export function plotToSvg(target: Element): { text: string; width: number; heigh
 	background.setAttribute('height', '100%');
 	background.setAttribute('fill', 'white');
 	layers.push(background);
-	for (const canvas of target.querySelectorAll('canvas')) {
+	for (const canvas of target.querySelectorAll<HTMLCanvasElement>('canvas:not([data-export-skip])')) {
 		const rect = canvas.getBoundingClientRect();
 		if (rect.width === 0 || rect.height === 0 || canvas.width === 0) continue;
 		const image = document.createElementNS(SVG_NS, 'image');

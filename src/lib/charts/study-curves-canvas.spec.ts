@@ -3,6 +3,7 @@ import {
 	colorChannels,
 	DASHES,
 	drawCurves,
+	drawHoverCurve,
 	LINE_ALPHA,
 	lineStyle,
 	type LineStyle
@@ -22,6 +23,7 @@ function recorder() {
 		lineTo: (x: number, y: number) => calls.push(`L${x},${y}`),
 		stroke: () => calls.push(`stroke ${ctx.strokeStyle}`),
 		setLineDash: (d: number[]) => calls.push(`dash ${d.join(' ')}`),
+		clearRect: (...a: number[]) => calls.push(`clear ${a.join(',')}`),
 		createImageData: (width: number, height: number) => ({
 			data: new Uint8ClampedArray(width * height * 4),
 			width,
@@ -94,5 +96,32 @@ describe('drawCurves', () => {
 		expect(calls).toContain('M-2,-1');
 		expect(calls).toContain('L4,5');
 		expect(calls.filter((c) => c.startsWith('stroke'))).toHaveLength(1);
+	});
+});
+
+describe('drawHoverCurve', () => {
+	it('clears the overlay at device size, then strokes the curve in CSS pixels, lifting the pen at gaps', () => {
+		const { ctx, calls } = recorder();
+		const style = { color: 'blue', width: 2 };
+		drawHoverCurve(ctx, pc([0, 1, 2, 3, 4], [5, 6, NaN, 7, 8]), style, { width: 10.4, height: 20 }, 2);
+		expect(calls).toEqual([
+			'transform 1,0,0,1,0,0',
+			'clear 0,0,21,40',
+			'transform 2,0,0,2,0,0',
+			'dash ',
+			'begin',
+			'M0,5',
+			'L1,6',
+			'M3,7',
+			'L4,8',
+			'stroke blue'
+		]);
+		expect(ctx.lineWidth).toBe(2);
+	});
+
+	it('only clears when nothing is hovered', () => {
+		const { ctx, calls } = recorder();
+		drawHoverCurve(ctx, null, { color: 'blue', width: 2 }, { width: 10, height: 10 }, 1);
+		expect(calls).toEqual(['transform 1,0,0,1,0,0', 'clear 0,0,10,10']);
 	});
 });

@@ -117,3 +117,37 @@ export function drawCurves(
 	}
 	return { segments };
 }
+
+/**
+ * Draws one curve (the hovered one) over a cleared overlay canvas of `size` × `dpr` pixels, lifting the
+ * pen at NaN gaps; `curve` null only clears. Canvas path calls cost far less per hover than an SVG path
+ * string of thousands of points, which the browser must also parse and lay out.
+ */
+export function drawHoverCurve(
+	ctx: Context & Pick<CanvasRenderingContext2D, 'clearRect'>,
+	curve: PixelCurve | null,
+	style: { color: string; width: number },
+	size: { width: number; height: number },
+	dpr: number
+): void {
+	ctx.setTransform(1, 0, 0, 1, 0, 0);
+	ctx.clearRect(0, 0, Math.round(size.width * dpr), Math.round(size.height * dpr));
+	if (!curve) return;
+	ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+	ctx.setLineDash([]);
+	ctx.beginPath();
+	let pen = false;
+	for (let i = 0; i < curve.xs.length; i++) {
+		const y = curve.ys[i]!;
+		if (Number.isNaN(y)) {
+			pen = false;
+			continue;
+		}
+		if (pen) ctx.lineTo(curve.xs[i]!, y);
+		else ctx.moveTo(curve.xs[i]!, y);
+		pen = true;
+	}
+	ctx.strokeStyle = style.color;
+	ctx.lineWidth = style.width;
+	ctx.stroke();
+}

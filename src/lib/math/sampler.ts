@@ -482,11 +482,15 @@ export function sampleTrials(space: SearchSpace, options: SampleTrialsOptions): 
 	if (problems.length > 0) throw new Error(`The search space cannot be sampled:\n- ${problems.join('\n- ')}`);
 
 	if (algorithm === 'grid') return gridTrials(space, start, count, options.total ?? start + count);
-	if (algorithm !== 'quasi-random' && algorithm !== 'random') {
-		throw new Error(`Unknown sampler algorithm '${String(algorithm)}': use quasi-random, random or grid`);
+	if (algorithm !== 'quasi-random' && algorithm !== 'random' && algorithm !== 'bayesian') {
+		throw new Error(
+			`Unknown sampler algorithm '${String(algorithm)}': use quasi-random, random, grid or bayesian`
+		);
 	}
 	const plan = makePlan(space);
 	const trials: Sample[] = [];
-	for (let i = start; i < start + count; i++) trials.push(sampleOne(plan, algorithm, seed, i));
+	// A bayesian study's initial design is the quasi-random sequence of the same seed.
+	const drawn = algorithm === 'bayesian' ? 'quasi-random' : algorithm;
+	for (let i = start; i < start + count; i++) trials.push(sampleOne(plan, drawn, seed, i));
 	return trials;
 }

@@ -30,4 +30,8 @@ export interface SearchSpace {
 /** One trial's values, keyed by parameter name (only the parameters active for that trial). */
 export type Sample = Record<string, ParamValue>;
 
-export type SamplerAlgorithm = 'quasi-random' | 'random' | 'grid';
+/**
+ * `bayesian` searches adaptively (src/lib/math/bayes): the samplers only draw its quasi-random initial
+ * design; every later trial is suggested from the results so far.
+ */
+export type SamplerAlgorithm = 'quasi-random' | 'random' | 'grid' | 'bayesian';

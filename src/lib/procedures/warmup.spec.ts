@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseStudyFile, serializeStudy } from '../study/study-file';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '../study/trial-config';
-import { defaultWarmups, planWarmups, readWarmups, warmupStudy, type WarmupOptions } from './warmup';
+import {
+	defaultWarmups,
+	planWarmups,
+	readWarmups,
+	warmupRunGroups,
+	warmupStudy,
+	type WarmupOptions
+} from './warmup';
 
 const options: WarmupOptions = {
 	unstableLearningRate: 0.03,
@@ -101,5 +108,35 @@ describe('readWarmups', () => {
 		expect(reading.shortest).toBe(1000);
 		expect(reading.text).toContain('10.0% of 10000 steps');
 		expect(readWarmups([{ warmupSteps: 10, status: 'failed', valLoss: [] }], 100).shortest).toBeNull();
+	});
+});
+
+describe('warmupRunGroups', () => {
+	const options = { unstableLearningRate: 0.01, multiplier: 10, backend: 'wasm' as const };
+	const config: TrialConfig = { ...DEFAULT_TRIAL_CONFIG, dataset: 'digits', model: 'mlp' };
+	const made = (id: string, createdAt: number, warmup: number, opts = options, cfg = config) => ({
+		id,
+		createdAt,
+		definition: warmupStudy(cfg, opts, warmup)
+	});
+
+	it('groups the studies of one run, shortest first, and lists runs newest first', () => {
+		const other = { ...options, unstableLearningRate: 0.02 };
+		const studies = [
+			made('a1', 1, 10),
+			made('a2', 2, 100),
+			made('b1', 3, 10, other), // another target: its own run
+			made('c1', 4, 10), // same target again, but the warmup starts over: a new run
+			made('c2', 5, 100),
+			made('c3', 6, 1000),
+			{ id: 'x', createdAt: 7, definition: { ...made('x', 7, 10).definition, notes: 'mine' } }
+		];
+		expect(warmupRunGroups(studies)).toEqual([['c1', 'c2', 'c3'], ['b1'], ['a1', 'a2']]);
+	});
+
+	it('keeps runs on different workloads apart even when their studies interleave', () => {
+		const wine: TrialConfig = { ...config, dataset: 'wine' };
+		const studies = [made('d1', 1, 10), made('w1', 2, 10, options, wine), made('d2', 3, 100)];
+		expect(warmupRunGroups(studies)).toEqual([['w1'], ['d1', 'd2']]);
 	});
 });

@@ -183,3 +183,44 @@ export function readWarmups(runs: readonly WarmupRun[], intendedMaxTrainSteps: n
 	}
 	return { rows, shortest, text };
 }
+
+/** What grouping needs of a stored study. */
+export interface WarmupStudyInfo {
+	id: string;
+	createdAt: number;
+	definition: Pick<Study, 'name' | 'notes' | 'workload'>;
+}
+
+const WARMUP_NAME = /^Warmup (\d+) steps (to lr .+)$/;
+
+/**
+ * The earlier runs of the procedure, newest first, each as the ids of its studies (shortest warmup first).
+ * One run makes its studies shortest first with the same target ("to lr … (m× u)") and workload, so a
+ * study starts a new run when it has a different target or a warmup no longer than the one before.
+ */
+export function warmupRunGroups(studies: readonly WarmupStudyInfo[]): string[][] {
+	const made = studies
+		.map((s) => ({ s, match: WARMUP_NAME.exec(s.definition.name) }))
+		.filter(({ s, match }) => match && s.definition.notes?.startsWith('Made by the warmup procedure'))
+		.map(({ s, match }) => ({
+			id: s.id,
+			createdAt: s.createdAt,
+			warmup: Number(match![1]),
+			key: `${match![2]}|${s.definition.workload.dataset}|${s.definition.workload.model}`
+		}))
+		.sort((a, b) => a.createdAt - b.createdAt);
+	const groups: { key: string; last: number; ids: string[] }[] = [];
+	const open = new Map<string, { key: string; last: number; ids: string[] }>();
+	for (const study of made) {
+		const current = open.get(study.key);
+		if (current && study.warmup > current.last) {
+			current.ids.push(study.id);
+			current.last = study.warmup;
+		} else {
+			const group = { key: study.key, last: study.warmup, ids: [study.id] };
+			groups.push(group);
+			open.set(study.key, group);
+		}
+	}
+	return groups.map((g) => g.ids).reverse();
+}

@@ -2,13 +2,19 @@
 import type { BackendChoice } from '$lib/study/trial-config';
 
 /**
- * One trial per GPU-backed run (trials on one device share its queue, so more only adds contention);
- * on CPU backends each trial is single-threaded, so use half the logical cores (the other half keep
- * the page, the browser and the GPU process responsive), at least 1 and at most 8.
- * Issue 11's study-throughput benchmark is what should tune these numbers.
+ * One trial at a time on a GPU backend (trials on one device share its queue, so more only adds
+ * contention), and for `auto`, which may resolve to the GPU. On CPU backends each trial runs on one
+ * thread, so use every logical core, at most 8.
+ *
+ * Measured (bench/study-throughput.browser.ts, docs/BENCHMARKS.md): a 16-trial digits study on wasm on
+ * 2 cores completed 1.22–1.32× the trials per hour at concurrency 2 as at 1 (three bench runs, each
+ * the median of 2; e.g. ~8,200 → ~10,400 trials/h on a shared machine). The gain is below 2× because these 200-step trials spend a large share
+ * of their time in per-trial work on the page's thread (IndexedDB writes, checkpoints, the table),
+ * which the two workers share; longer trials scale closer to 2×. It is still a gain, so the old rule
+ * (half the cores, leaving the other half to the page) gave up a third of the throughput here.
  */
 export function defaultConcurrency(hardwareConcurrency: number | undefined, backend: BackendChoice): number {
 	if (backend === 'webgpu' || backend === 'webgl' || backend === 'auto') return 1;
 	const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;
-	return Math.max(1, Math.min(8, Math.floor(cores / 2)));
+	return Math.max(1, Math.min(8, cores));
 }

@@ -11,6 +11,12 @@ import { TrialClient } from './trial-client.svelte';
 import { withTrialLock } from './trial-lock';
 import { branchRecord } from '$lib/storage/study-transfer';
 import { branchLength, branchSteps } from '$lib/study/cooldown-branches';
+import { readMetrics } from '$lib/storage/trials';
+import { defaultChoice, trialValue } from '$lib/analysis/objective';
+import type { Study } from '$lib/study/study';
+import type { Sample } from '$lib/math/search-space';
+import { BAYESIAN_SHARD_MESSAGE } from '$lib/study/study-trials';
+import { BayesClient, suggestedTrialRecord, suggestionRequest, type TrialOutcome } from './bayes-client';
 
 export interface Shard {
 	index: number;
@@ -50,8 +56,16 @@ export class StudyRunner {
 	total = $state(0);
 	done = $state(0);
 	slots = $state.raw<TrialClient[]>([]);
+	/** Why a bayesian study stopped getting suggestions before its budget was spent (null while all is well). */
+	suggestionProblem = $state<string | null>(null);
+	/** Suggests the trials of bayesian studies; started on the first suggestion. */
+	readonly bayes = new BayesClient();
 
 	private queue: TrialRecord[] = [];
+	/** Set while a bayesian study runs: its later trials are suggested when a slot frees up. */
+	private adaptive: { studyId: string; definition: Study; exhausted: boolean } | null = null;
+	/** Suggestions are made one at a time, so each sees the ones before it as pending trials. */
+	private suggesting: Promise<unknown> = Promise.resolve();
 	private remainingSteps = 0;
 	private lastRunEnded: Promise<void> = Promise.resolve();
 
@@ -101,15 +115,25 @@ export class StudyRunner {
 		const study = await getStudy(this.db, studyId);
 		if (!study) throw new Error(`study ${studyId} is not in the database`);
 		if (study.imported) throw new Error('an imported study is read-only history: clone it to run it again');
+		const adaptive = study.definition.search.algorithm === 'bayesian';
+		if (adaptive && options.shard) throw new Error(BAYESIAN_SHARD_MESSAGE);
 		const trials = (await listStudyTrials(this.db, studyId)).filter((t) =>
 			inShard(t.index ?? 0, options.shard)
 		);
 		this.studyId = studyId;
 		this.state = 'running';
 		this.queue = trials.filter((t) => t.status === 'queued');
-		this.total = trials.length;
+		// A bayesian study's trials past its initial design do not exist yet: count them as to come.
+		const toSuggest = adaptive
+			? Math.max(0, study.definition.search.trials - trials.filter((t) => !t.branch).length)
+			: 0;
+		this.adaptive = adaptive ? { studyId, definition: study.definition, exhausted: false } : null;
+		this.suggestionProblem = null;
+		this.total = trials.length + toSuggest;
 		this.done = trials.filter((t) => TERMINAL.has(t.status)).length;
-		this.remainingSteps = this.queue.reduce((sum, t) => sum + t.config.maxTrainSteps, 0);
+		this.remainingSteps =
+			this.queue.reduce((sum, t) => sum + t.config.maxTrainSteps, 0) +
+			toSuggest * study.definition.budget.maxTrainSteps;
 		await this.setStudyStatus(studyId, 'running');
 
 		const backend = options.backend ?? trials[0]?.config.backend ?? 'auto';
@@ -127,7 +151,13 @@ export class StudyRunner {
 			const after = (await listStudyTrials(this.db, studyId)).filter((t) =>
 				inShard(t.index ?? 0, options.shard)
 			);
-			const allDone = after.every((t) => TERMINAL.has(t.status));
+			// A bayesian study is done when its budget of trials exists and ran, or suggestions ran out.
+			const budgetSpent =
+				!this.adaptive ||
+				this.adaptive.exhausted ||
+				after.filter((t) => !t.branch).length >= this.adaptive.definition.search.trials;
+			const allDone = budgetSpent && after.every((t) => TERMINAL.has(t.status));
+			this.adaptive = null;
 			// `state` changes while the trials run (pause, cancel), so read it afresh.
 			const endedAs = this.state as RunnerState;
 			// Trials still running belong to another tab, which will set the final status.
@@ -191,6 +221,54 @@ export class StudyRunner {
 	dispose(): void {
 		for (const slot of this.slots) slot.dispose();
 		this.slots = [];
+		this.bayes.dispose();
+	}
+
+	/** The next suggested trial of the running bayesian study, stored as queued; undefined when none is due. */
+	private nextSuggestion(): Promise<TrialRecord | undefined> {
+		if (!this.adaptive) return Promise.resolve(undefined);
+		const next = this.suggesting.then(() => this.suggestOne());
+		this.suggesting = next.catch(() => undefined);
+		return next;
+	}
+
+	private async suggestOne(): Promise<TrialRecord | undefined> {
+		const adaptive = this.adaptive;
+		if (!adaptive || adaptive.exhausted || this.state !== 'running') return undefined;
+		const { studyId, definition } = adaptive;
+		// One tab suggests at a time, so two tabs running the study never give one index two trials.
+		const outcome = await withTrialLock(`${studyId}-suggest`, async () => {
+			const stored = (await listStudyTrials(this.db, studyId)).filter((t) => !t.branch);
+			if (stored.length >= definition.search.trials) return undefined;
+			const index = stored.reduce((top, t) => Math.max(top, t.index ?? 0), -1) + 1;
+			const choice = defaultChoice(definition);
+			const outcomes: TrialOutcome[] = await Promise.all(
+				stored.map(async (t) => ({
+					index: t.index ?? 0,
+					status: t.status,
+					params: t.params ?? {},
+					value:
+						t.status === 'completed'
+							? (trialValue({ metrics: await readMetrics(this.db, t.id) }, choice)?.value ?? null)
+							: null
+				}))
+			);
+			let params: Sample;
+			try {
+				const [suggestion] = await this.bayes.suggest(suggestionRequest(definition, outcomes, index));
+				if (!suggestion) throw new Error('the optimiser returned no suggestion');
+				params = suggestion.params;
+			} catch (error) {
+				adaptive.exhausted = true;
+				this.suggestionProblem = `No further suggestion: ${error instanceof Error ? error.message : String(error)}`;
+				return undefined;
+			}
+			const record = suggestedTrialRecord(definition, studyId, index, params);
+			await putTrial(this.db, record);
+			this.hooks.onTrialChanged(record);
+			return record;
+		});
+		return outcome.ran ? outcome.value : undefined;
 	}
 
 	private ensureSlots(count: number): void {
@@ -208,7 +286,7 @@ export class StudyRunner {
 
 	private async slotLoop(slot: TrialClient, overrides: Partial<TrialConfig>): Promise<void> {
 		while (this.state === 'running') {
-			const trial = this.queue.shift();
+			const trial = this.queue.shift() ?? (await this.nextSuggestion());
 			if (!trial) return;
 			this.remainingSteps -= trial.config.maxTrainSteps;
 			slot.activeIndex = trial.index ?? null;

@@ -62,6 +62,9 @@ export class TrialClient {
 	private writes: Promise<unknown> = Promise.resolve();
 	/** Only the newest probe's answer is shown; earlier ones may finish later. */
 	private probeSeq = 0;
+	/** Calls waiting on the worker, told when it crashes (not reactive state). */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	private crashListeners = new Set<(message: string) => void>();
 
 	constructor(
 		private readonly db: LabDb,
@@ -86,17 +89,53 @@ export class TrialClient {
 				name: 'trial-worker'
 			});
 			this.api = Comlink.wrap<TrialWorkerApi>(this.worker);
+			const worker = this.worker;
+			// An error nothing in the worker caught (a crashed backend, a failed module load) leaves any
+			// pending call unanswered forever; fail the running trial instead and start afresh next time.
+			worker.addEventListener('error', (event) => {
+				event.preventDefault();
+				this.workerCrashed(worker, `the trial worker crashed: ${event.message || 'no message given'}`);
+			});
+			worker.addEventListener('messageerror', () =>
+				this.workerCrashed(worker, 'the trial worker sent a message that could not be read')
+			);
 		}
 		return this.api;
 	}
 
-	/** Starts the chosen backend in the worker and records what it reports (or why it failed). */
-	async probe(choice: BackendChoice): Promise<void> {
+	/** Drops a worker that failed and rejects the calls waiting on it. */
+	private workerCrashed(worker: Worker, message: string): void {
+		if (worker !== this.worker) return;
+		this.dispose();
+		for (const listener of this.crashListeners) listener(message);
+	}
+
+	/** `call` on the worker, rejected with the crash message if the worker fails before it answers. */
+	private async untilCrash<T>(call: Promise<T>): Promise<T> {
+		let listener: (message: string) => void = () => {};
+		const crashed = new Promise<never>((_, reject) => {
+			listener = (message) => reject(new Error(message));
+			this.crashListeners.add(listener);
+		});
+		try {
+			return await Promise.race([call, crashed]);
+		} finally {
+			this.crashListeners.delete(listener);
+		}
+	}
+
+	/**
+	 * Starts the chosen backend in the worker and records what it reports (or why it failed). With
+	 * `workload`, `auto` resolves to the backend measured fastest for it (`remeasure` probes again).
+	 */
+	async probe(choice: BackendChoice, workload?: TrialConfig, remeasure = false): Promise<void> {
 		const seq = ++this.probeSeq;
 		this.probing = true;
 		this.backendError = null;
 		try {
-			const report = await this.remote().probeBackend(choice);
+			const report = await this.untilCrash(
+				this.remote().probeBackend(choice, workload && $state.snapshot(workload), remeasure)
+			);
 			if (seq === this.probeSeq) this.backend = report;
 		} catch (error) {
 			if (seq === this.probeSeq) {
@@ -255,10 +294,8 @@ export class TrialClient {
 				}
 			};
 			const buffers = resumeFrom ? checkpointBuffers(resumeFrom) : [];
-			result = await this.remote().runTrial(
-				config,
-				Comlink.transfer(options, buffers),
-				Comlink.proxy(onEvent)
+			result = await this.untilCrash<TrialResult>(
+				this.remote().runTrial(config, Comlink.transfer(options, buffers), Comlink.proxy(onEvent))
 			);
 		} catch (error) {
 			result = {
@@ -267,6 +304,9 @@ export class TrialClient {
 				backend: null
 			};
 		}
+		// A failed trial may leave the backend unusable (tfjs-wasm after running out of memory answers
+		// every later call with "memory access out of bounds"), so the next trial gets a fresh worker.
+		if (result.status === 'failed') this.dispose();
 		this.phase = 'finishing';
 		const paused = this.pauseRequested;
 		this.pauseRequested = false;

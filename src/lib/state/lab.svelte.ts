@@ -8,24 +8,36 @@ import { openLabDb, type LabDb, type StudyRecord, type TrialRecord } from '$lib/
 import {
 	createStudy,
 	deleteStudy,
-	findStudyBySourceHash,
 	getStudy,
 	listStudies,
 	listStudyTrials,
 	putStudy
 } from '$lib/storage/studies';
-import { branchRecord, studyRows, toStudyWithResults } from '$lib/storage/study-transfer';
+import {
+	branchRecord,
+	importStudyFile,
+	sha256Hex,
+	studyRows,
+	toStudyWithResults
+} from '$lib/storage/study-transfer';
+import {
+	bestTrialCheckpoints,
+	importCheckpoints,
+	serializeCheckpoints,
+	type CheckpointsImport
+} from '$lib/storage/checkpoint-transfer';
 import { deleteTrial, listTrials, markInterruptedTrials, putTrial, readMetrics } from '$lib/storage/trials';
 import type { CooldownShape } from '$lib/math/schedules';
 import { decayStart, pickScheduleKeys } from '$lib/math/schedule-config';
 import { dropCheckpointsAfter } from '$lib/storage/checkpoints';
-import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
+import { serializeStudy } from '$lib/study/study-file';
 import type { Study } from '$lib/study/study';
 import type { MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, isUserDatasetId, type TrialConfig } from '$lib/study/trial-config';
 import { shortDatasetId } from '$lib/datasets/user-dataset-info';
 import { getUserDataset } from '$lib/storage/user-datasets';
 import { checkTrialConfig, cleanTrialConfig } from '$lib/study/trial-config-clean';
+import { LiveSync, type LiveMessage } from './live-sync';
 
 /** How long a deleted trial can still be brought back, in milliseconds. */
 export const UNDO_WINDOW_MS = 8000;
@@ -42,6 +54,8 @@ export class LabState {
 	persisted = $state(false);
 	readonly client: TrialClient;
 	readonly runner: StudyRunner;
+	/** Announces this tab's writes to the other open tabs and hears theirs. */
+	readonly live = new LiveSync();
 	private deleteTimer: ReturnType<typeof setTimeout> | null = null;
 	// Listener registries, not UI state: plain Sets on purpose.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -54,6 +68,7 @@ export class LabState {
 			// Keep showing the finished trial: what it logged is exactly what was stored.
 			if (this.selectedId === id) this.storedMetrics = metrics;
 			for (const listener of this.finishListeners) listener(id, metrics);
+			this.live.announce({ kind: 'trial-finished', trialId: id });
 		};
 		this.client = new TrialClient(db, {
 			onTrialChanged: (trial) => this.trialChanged(trial),
@@ -64,6 +79,23 @@ export class LabState {
 			onTrialFinished,
 			onStudyChanged: (study) => this.upsertStudy(study)
 		});
+		this.live.listen((message) => void this.heardFromOtherTab(message));
+	}
+
+	/**
+	 * Shows what another tab wrote in this tab's own lists. The onTrial/onTrialFinished listeners hear
+	 * only this tab's work (the automation API counts on that); views that follow other tabs too
+	 * listen to `live` themselves.
+	 */
+	private async heardFromOtherTab(message: LiveMessage): Promise<void> {
+		if (message.kind === 'trial') {
+			if (!message.trial.studyId && !message.trial.branch) this.upsert(message.trial);
+		} else if (message.kind === 'study') this.showStudy(message.study);
+		else if (message.kind === 'study-deleted')
+			this.studies = this.studies.filter((s) => s.id !== message.studyId);
+		else if (this.selectedId === message.trialId) {
+			this.storedMetrics = await readMetrics(this.db, message.trialId);
+		}
 	}
 
 	static async open(): Promise<LabState> {
@@ -101,9 +133,15 @@ export class LabState {
 	private trialChanged(trial: TrialRecord): void {
 		if (!trial.studyId && !trial.branch) this.upsert(trial);
 		for (const listener of this.trialListeners) listener(trial);
+		this.live.announce({ kind: 'trial', trial });
 	}
 
 	upsertStudy(study: StudyRecord): void {
+		this.showStudy(study);
+		this.live.announce({ kind: 'study', study });
+	}
+
+	private showStudy(study: StudyRecord): void {
 		const others = this.studies.filter((s) => s.id !== study.id);
 		this.studies = [study, ...others].sort((a, b) => b.createdAt - a.createdAt);
 	}
@@ -118,21 +156,11 @@ export class LabState {
 	): Promise<
 		{ ok: true; study: StudyRecord; existed: boolean; warning?: string } | { ok: false; errors: string[] }
 	> {
-		const parsed = parseStudyFile(text);
-		if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => `${e.path}: ${e.message}`) };
-		const warning = await this.missingDataWarning(parsed.study);
-		const hasResults = parsed.study.trials.length > 0;
-		const sourceHash = hasResults ? await sha256(serializeStudy(parsed.study)) : undefined;
-		if (sourceHash) {
-			const existing = await findStudyBySourceHash(this.db, sourceHash);
-			if (existing) return { ok: true, study: existing, existed: true, warning };
-		}
-		return {
-			ok: true,
-			study: await this.addStudy(parsed.study, { imported: hasResults, sourceHash }),
-			existed: false,
-			warning
-		};
+		const result = await importStudyFile(this.db, text);
+		if (!result.ok) return result;
+		if (!result.existed) this.upsertStudy(result.study);
+		const warning = await this.missingDataWarning(result.definition);
+		return { ok: true, study: result.study, existed: result.existed, warning };
 	}
 
 	/** Set when the study trains on a user's dataset this browser does not hold (its trials would fail). */
@@ -169,11 +197,36 @@ export class LabState {
 		if (this.runner.studyId === id && this.runner.busy) throw new Error('cancel the running study first');
 		await deleteStudy(this.db, id);
 		this.studies = this.studies.filter((s) => s.id !== id);
+		this.live.announce({ kind: 'study-deleted', studyId: id });
 	}
 
 	/** The study file with every trial's results (only the shard's trials when `only` is given). */
 	async exportStudyText(id: string, only: (index: number) => boolean = () => true): Promise<string> {
 		return serializeStudy(await this.studyWithResults(id, only));
+	}
+
+	/**
+	 * The study file and, beside it, the best checkpoint of each of its `count` best trials. Both come
+	 * from one reading of the database, so the checkpoints file names exactly this study file.
+	 */
+	async exportStudyWithCheckpoints(
+		id: string,
+		count: number
+	): Promise<{ study: string; checkpoints: string }> {
+		const record = await getStudy(this.db, id);
+		if (!record) throw new Error(`study ${id} is not in the database`);
+		const study = await this.exportStudyText(id);
+		const checkpoints = serializeCheckpoints({
+			studyHash: await sha256Hex(study),
+			studyName: record.definition.name,
+			checkpoints: await bestTrialCheckpoints(this.db, record, count)
+		});
+		return { study, checkpoints };
+	}
+
+	/** Attaches a checkpoints file to the study it was exported with (imported here before). */
+	importCheckpointsText(text: string): Promise<CheckpointsImport> {
+		return importCheckpoints(this.db, text);
 	}
 
 	/** The study with every trial's metrics and branches, as a study file holds it (for analysis too). */

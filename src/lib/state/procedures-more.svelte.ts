@@ -217,6 +217,23 @@ export async function runWarmups(
 	});
 }
 
+/** An earlier run of the procedure, from its studies (as `warmupRunGroups` found them), read again. */
+export async function loadWarmups(
+	lab: LabState,
+	studyIds: readonly string[],
+	intendedMaxTrainSteps: number
+): Promise<WarmupResult> {
+	const studies: StudyRecord[] = [];
+	const runs: WarmupRun[] = [];
+	for (const id of studyIds) {
+		const record = await getStudy(lab.db, id);
+		if (!record) throw new Error(`there is no study with id “${id}” in this browser`);
+		studies.push(record);
+		runs.push(await warmupRun(lab, id, record.definition.fixed.warmupSteps ?? 0));
+	}
+	return { studies, reading: readWarmups(runs, intendedMaxTrainSteps) };
+}
+
 async function warmupRun(lab: LabState, studyId: string, warmupSteps: number): Promise<WarmupRun> {
 	const { study } = await withResults(lab, studyId);
 	const trial = study.trials[0];

@@ -135,6 +135,19 @@ describe('form ⇄ study', () => {
 		expect(paths).toContain('$.params[1].min');
 	});
 
+	it('keeps a bayesian study’s quasi-random start, and drops it for other algorithms', () => {
+		const form = fromStudy({
+			...defaultStudy(),
+			search: { algorithm: 'bayesian', trials: 20, seed: 3, initialTrials: 7 }
+		});
+		expect(validStudy(form).search).toEqual({ algorithm: 'bayesian', trials: 20, seed: 3, initialTrials: 7 });
+		form.search.initialTrials = Number.NaN; // emptied in the form: the default start
+		expect(validStudy(form).search).toEqual({ algorithm: 'bayesian', trials: 20, seed: 3 });
+		form.search.initialTrials = 7;
+		form.search.algorithm = 'quasi-random';
+		expect(validStudy(form).search).toEqual({ algorithm: 'quasi-random', trials: 20, seed: 3 });
+	});
+
 	it('writes only the fields of the current type and omits empty notes', () => {
 		const form = fromStudy(defaultStudy());
 		form.notes = '';

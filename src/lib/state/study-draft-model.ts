@@ -73,7 +73,8 @@ export interface DraftForm {
 	budget: { maxTrainSteps: number; evalEvery: number; checkpointEvery: number; keepBestCheckpoints: number };
 	objective: { metric: ObjectiveMetric; goal: ObjectiveGoal };
 	fixed: FixedRow[];
-	search: { algorithm: SamplerAlgorithm; trials: number; seed: number };
+	/** `initialTrials`: bayesian only; absent or NaN = the default start. */
+	search: { algorithm: SamplerAlgorithm; trials: number; seed: number; initialTrials?: number };
 	params: ParamDraft[];
 }
 
@@ -196,7 +197,10 @@ export function toFileObject(form: DraftForm): JsonObject {
 		search: {
 			algorithm: form.search.algorithm,
 			trials: numberOrNull(form.search.trials),
-			seed: numberOrNull(form.search.seed)
+			seed: numberOrNull(form.search.seed),
+			...(form.search.algorithm === 'bayesian' && Number.isFinite(form.search.initialTrials)
+				? { initialTrials: form.search.initialTrials! }
+				: {})
 		},
 		params: form.params.map(paramObject),
 		trials: []

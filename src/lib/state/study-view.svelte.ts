@@ -7,6 +7,10 @@ import { checkpointBytesOf, pruneToBest } from '$lib/storage/checkpoints';
 import type { MetricBatch } from '$lib/study/metrics';
 import type { LabState } from './lab.svelte';
 import { queryRows, toRow, type TableQuery } from './trial-table';
+import { throttle } from './live-sync';
+
+/** How often a trial training in another tab has its stored curves re-read, at most, in milliseconds. */
+const REMOTE_METRICS_EVERY_MS = 1000;
 
 export class StudyView {
 	study = $state.raw<StudyRecord | null>(null);
@@ -33,15 +37,12 @@ export class StudyView {
 		this.study = study;
 		this.trials = await listStudyTrials(this.lab.db, this.studyId);
 		this.unsubscribe.push(
-			this.lab.onTrial((trial) => {
-				if (trial.branch && trial.branch.parentId === this.selectedId) {
-					const known = this.branches.some((b) => b.trial.id === trial.id);
-					this.branches = known
-						? this.branches.map((b) => (b.trial.id === trial.id ? { ...b, trial } : b))
-						: [...this.branches, { trial, metrics: null }];
-				}
-				if (trial.studyId !== this.studyId) return;
-				this.trials = this.trials.map((t) => (t.id === trial.id ? trial : t));
+			this.lab.onTrial((trial) => this.trialChanged(trial)),
+			// Other tabs' trials and study status arrive over the live channel (src/lib/state/live-sync.ts).
+			this.lab.live.listen((message) => {
+				if (message.kind === 'trial') this.trialChanged(message.trial);
+				else if (message.kind === 'study' && message.study.id === this.studyId) this.study = message.study;
+				else if (message.kind === 'trial-finished') void this.otherTabFinished(message.trialId);
 			}),
 			this.lab.onTrialFinished((id, metrics) => {
 				if (id === this.selectedId) this.storedMetrics = metrics;
@@ -49,6 +50,42 @@ export class StudyView {
 			})
 		);
 	}
+
+	private trialChanged(trial: TrialRecord): void {
+		if (trial.branch && trial.branch.parentId === this.selectedId) {
+			const known = this.branches.some((b) => b.trial.id === trial.id);
+			this.branches = known
+				? this.branches.map((b) => (b.trial.id === trial.id ? { ...b, trial } : b))
+				: [...this.branches, { trial, metrics: null }];
+		}
+		if (trial.studyId !== this.studyId) return;
+		const known = this.trials.some((t) => t.id === trial.id);
+		this.trials = known
+			? this.trials.map((t) => (t.id === trial.id ? trial : t))
+			: [...this.trials, trial].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+		// Trained in another tab: its curves reach this tab through the database.
+		if (trial.id === this.selectedId && !this.trainingHere(trial.id)) this.rereadSelected();
+	}
+
+	private async otherTabFinished(trialId: string): Promise<void> {
+		const watched = trialId === this.selectedId || this.branches.some((b) => b.trial.id === trialId);
+		if (!watched) return;
+		const metrics = await readMetrics(this.lab.db, trialId);
+		if (trialId === this.selectedId) this.storedMetrics = metrics;
+		this.branches = this.branches.map((b) => (b.trial.id === trialId ? { ...b, metrics } : b));
+	}
+
+	private trainingHere(trialId: string): boolean {
+		return [...this.lab.runner.slots, this.lab.client].some((c) => c.activeTrialId === trialId);
+	}
+
+	private readonly rereadSelected = throttle(() => {
+		const id = this.selectedId;
+		if (!id) return;
+		void readMetrics(this.lab.db, id).then((metrics) => {
+			if (this.selectedId === id) this.storedMetrics = metrics;
+		});
+	}, REMOTE_METRICS_EVERY_MS);
 
 	dispose(): void {
 		for (const off of this.unsubscribe) off();

@@ -8,7 +8,9 @@ import { branchSteps, type BranchResult } from '$lib/study/cooldown-branches';
 import type { CooldownShape } from '$lib/math/schedules';
 import { BACKEND_NAMES, type BackendChoice } from '$lib/study/trial-config';
 import type { BackendReport } from '$lib/training/backend';
-import type { MetricChunk, StudyRecord, TrialRecord } from './schema';
+import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
+import type { LabDb, MetricChunk, StudyRecord, TrialRecord } from './schema';
+import { createStudy, findStudyBySourceHash } from './studies';
 
 /** Retrospective selection: the step where the objective was best over training, and its value. */
 export function bestByObjective(metrics: MetricBatch, objective: Objective): TrialBest | undefined {
@@ -66,6 +68,8 @@ export function toFileTrial(
 	const best = bestByObjective(metrics, objective);
 	if (best) out.best = best;
 	if (branches.length > 0) out.branches = branches.map((b) => toBranchResult(b, objective));
+	if (trial.notes) out.notes = trial.notes;
+	if (trial.throughput) out.throughput = trial.throughput;
 	return out;
 }
 
@@ -78,7 +82,9 @@ export function toStudyWithResults(
 		...record.definition,
 		trials: trials.map(({ trial, metrics, branches }) =>
 			toFileTrial(trial, metrics, record.definition.objective, branches)
-		)
+		),
+		...(record.conclusion ? { conclusion: record.conclusion } : {}),
+		...(record.changedBaseline === undefined ? {} : { changedBaseline: record.changedBaseline })
 	};
 }
 
@@ -141,15 +147,19 @@ export function studyRows(
 ): StudyRows {
 	const now = options.now ?? Date.now();
 	const studyId = newId('study');
+	// The tuning log keeps a study's conclusion on its record, beside (not inside) the definition.
+	const { conclusion, changedBaseline, ...design } = definition;
 	const study: StudyRecord = {
 		id: studyId,
 		createdAt: now,
 		updatedAt: now,
-		definition: { ...definition, trials: [] },
+		definition: { ...design, trials: [] },
 		status: options.imported ? 'finished' : 'draft',
 		imported: options.imported,
 		sourceHash: options.sourceHash
 	};
+	if (conclusion !== undefined) study.conclusion = conclusion;
+	if (changedBaseline !== undefined) study.changedBaseline = changedBaseline;
 	const trials: TrialRecord[] = [];
 	const chunks: MetricChunk[] = [];
 	if (options.imported) {
@@ -171,7 +181,9 @@ export function studyRows(
 				studyId,
 				index: t.index,
 				params: t.params,
-				backend: importedBackend(t.backend, t.config.backend)
+				backend: importedBackend(t.backend, t.config.backend),
+				...(t.notes === undefined ? {} : { notes: t.notes }),
+				...(t.throughput === undefined ? {} : { throughput: t.throughput })
 			});
 			chunks.push({ trialId: id, seq: 0, ...metrics });
 			const parent = trials[trials.length - 1]!;
@@ -215,4 +227,72 @@ export function studyRows(
 		}
 	}
 	return { study, trials, chunks };
+}
+
+/**
+ * The largest study file the lab reads, in bytes, checked before any parsing (on the file's size, a
+ * response's length, or while a download streams in). Reading a file holds its text, our syntax scan
+ * walks it and JSON.parse builds the whole object tree, all on the page's thread and in its memory.
+ * A trial of 300 logged steps takes about 31 KB; 1,000 of them make a 30 MiB file that parsed in
+ * 1.3 s with 186 MB resident in Node on our 2-core test machine. 64 MiB thus holds about 2,000 such
+ * trials and parses in a few seconds; past that a tab stalls and may run out of memory, so the file
+ * is refused instead. Checkpoints travel in their own file (checkpoint-transfer.ts), with their own limit.
+ */
+export const MAX_STUDY_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The refusal for a study file of `bytes` bytes, or undefined when it is small enough to read. */
+export function studyFileSizeProblem(bytes: number, what = 'the file'): string | undefined {
+	if (bytes <= MAX_STUDY_FILE_BYTES) return undefined;
+	const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+	return (
+		`$: ${what} is ${mb(bytes)}, over the ${mb(MAX_STUDY_FILE_BYTES)} limit for study files ` +
+		"(larger files would need too much of the tab's memory to parse); nothing was read"
+	);
+}
+
+/** Lowercase hexadecimal SHA-256 of the UTF-8 bytes of `text`. */
+export async function sha256Hex(text: string): Promise<string> {
+	const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The hash that identifies a study file: SHA-256 of its canonical text (the file as the lab writes
+ * it), so the same study exported twice, or re-indented by hand, is recognised as the same.
+ */
+export function studySourceHash(study: Study): Promise<string> {
+	return sha256Hex(serializeStudy(study));
+}
+
+export type StudyImport =
+	{ ok: true; study: StudyRecord; existed: boolean; definition: Study } | { ok: false; errors: string[] };
+
+/**
+ * Imports the text of a study file. Everything is checked before anything is written, and the study,
+ * its trials and their metrics are then added in one transaction: a refused or failed import leaves
+ * the database as it was. A file with results becomes read-only history; importing the same file
+ * again returns the first copy. A file without results becomes a study to run; importing it again
+ * returns that copy while it has not started, and a new copy once it has.
+ */
+export async function importStudyFile(db: LabDb, text: string, now = Date.now()): Promise<StudyImport> {
+	// A string of n characters holds at least n bytes in UTF-8, so this check never lets a large file by.
+	const tooLarge = studyFileSizeProblem(text.length, 'the study text');
+	if (tooLarge) return { ok: false, errors: [tooLarge] };
+	const parsed = parseStudyFile(text);
+	if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => `${e.path}: ${e.message}`) };
+	const definition = parsed.study;
+	const sourceHash = await studySourceHash(definition);
+	const existing = await findStudyBySourceHash(db, sourceHash);
+	if (existing && (existing.imported || existing.status === 'draft')) {
+		return { ok: true, study: existing, existed: true, definition };
+	}
+	const imported = definition.trials.length > 0;
+	const rows = studyRows(definition, { imported, sourceHash, now });
+	try {
+		await createStudy(db, rows.study, rows.trials, rows.chunks);
+	} catch (error) {
+		const why = error instanceof Error ? error.message : String(error);
+		return { ok: false, errors: [`$: the browser refused to store the study (${why}); nothing was saved`] };
+	}
+	return { ok: true, study: rows.study, existed: false, definition };
 }

@@ -381,13 +381,110 @@ describe('docs/study.schema.json', () => {
 		file.fixed.learningrate = 0.1;
 		file.fixed.beta1 = 1;
 		(file.params[0] ?? {}).scale = 'log';
-		file.search.algorithm = 'bayesian';
+		file.search.algorithm = 'evolutionary';
 		expect(schemaProblems(schema, file)).toEqual([
 			'$.fixed.beta1: exclusiveMaximum',
 			'$.fixed.learningrate: additionalProperties',
 			'$.search.algorithm: enum',
 			'$.params[0]: oneOf (0 match)',
 			'$.extra: additionalProperties'
+		]);
+	});
+});
+
+describe('the tuning log in study files', () => {
+	const logged = (): Study => ({
+		...small,
+		conclusion: 'Nothing beat the baseline.',
+		changedBaseline: false,
+		trials: [
+			{
+				index: 0,
+				params: { learningRate: 0.1 },
+				config: {
+					dataset: 'digits',
+					model: 'mlp',
+					hiddenWidth: 64,
+					depth: 1,
+					batchSize: 64,
+					maxTrainSteps: 10,
+					evalEvery: 5,
+					seed: 7,
+					backend: 'cpu',
+					optimizer: 'sgd',
+					learningRate: 0.1,
+					schedule: 'constant'
+				},
+				seed: 7,
+				status: 'completed',
+				notes: 'Slow start.',
+				throughput: { stepsPerSecond: 88.5, measuredSteps: 40, warmupSteps: 20, includesEvaluation: true }
+			}
+		]
+	});
+
+	it('writes notes, throughput, conclusion and changedBaseline, and reads them back', () => {
+		const text = serializeStudy(logged());
+		const parsed = parseStudyFile(text);
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		expect(parsed.study.conclusion).toBe('Nothing beat the baseline.');
+		expect(parsed.study.changedBaseline).toBe(false);
+		expect(parsed.study.trials[0]?.notes).toBe('Slow start.');
+		expect(parsed.study.trials[0]?.throughput).toEqual({
+			stepsPerSecond: 88.5,
+			measuredSteps: 40,
+			warmupSteps: 20,
+			includesEvaluation: true
+		});
+		expect(serializeStudy(parsed.study)).toBe(text);
+		// The conclusion sits beside the name and notes at the top of the file.
+		expect(Object.keys(JSON.parse(text) as object).slice(0, 6)).toEqual([
+			'format',
+			'version',
+			'name',
+			'goal',
+			'conclusion',
+			'changedBaseline'
+		]);
+	});
+
+	it('is described by docs/study.schema.json, which refuses wrong types of the new keys', () => {
+		const file = JSON.parse(serializeStudy(logged())) as Record<string, unknown> & {
+			trials: Record<string, unknown>[];
+		};
+		expect(schemaProblems(schema, file)).toEqual([]);
+		file.changedBaseline = 'no';
+		file.trials[0]!.notes = 3;
+		file.trials[0]!.throughput = {
+			stepsPerSecond: 0,
+			measuredSteps: 40,
+			warmupSteps: 20,
+			includesEvaluation: 1
+		};
+		expect(schemaProblems(schema, file)).toEqual([
+			'$.changedBaseline: type',
+			'$.trials[0].notes: type',
+			'$.trials[0].throughput.stepsPerSecond: exclusiveMinimum',
+			'$.trials[0].throughput.includesEvaluation: type'
+		]);
+	});
+
+	it('refuses numbers that overflow to infinity in recorded metrics', () => {
+		const text = serializeStudy({
+			...logged(),
+			trials: [
+				{
+					...logged().trials[0]!,
+					metrics: {
+						train: { step: [0], loss: [1], lr: [0.1], gradNorm: [1], clipped: [0] },
+						evals: [{ step: 0, valLoss: 2, valAccuracy: 0.1 }]
+					}
+				}
+			]
+		}).replace('"loss": [\n\t\t\t\t\t\t1\n', '"loss": [\n\t\t\t\t\t\t1e999\n');
+		expect(errorLines(text)).toEqual([
+			'$.trials[0].metrics.train.loss[0]: a number too large for a double (it reads as infinity); write null instead'
 		]);
 	});
 });

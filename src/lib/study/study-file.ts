@@ -269,13 +269,19 @@ function paramForFile(param: StudyParam): StudyParam {
 }
 
 function trialForFile(trial: TrialRecord): TrialRecord {
-	const { index, params, config, seed, status, reason, backend, metrics, best, branches } = trial;
+	const { index, params, config, seed, status, reason, backend, metrics, best, branches, notes, throughput } =
+		trial;
 	const record: TrialRecord = { index, params, config, seed, status };
 	if (reason !== undefined) record.reason = reason;
 	if (backend !== undefined) record.backend = backend;
 	if (metrics !== undefined) record.metrics = metrics;
 	if (best !== undefined) record.best = best;
 	if (branches !== undefined && branches.length > 0) record.branches = branches;
+	if (notes !== undefined && notes !== '') record.notes = notes;
+	if (throughput !== undefined) {
+		const { stepsPerSecond, measuredSteps, warmupSteps, includesEvaluation } = throughput;
+		record.throughput = { stepsPerSecond, measuredSteps, warmupSteps, includesEvaluation };
+	}
 	return record;
 }
 
@@ -287,11 +293,18 @@ export function toStudyFile(study: Study): StudyFile {
 		name: study.name,
 		goal: study.goal,
 		...(study.notes === undefined ? {} : { notes: study.notes }),
+		...(study.conclusion === undefined ? {} : { conclusion: study.conclusion }),
+		...(study.changedBaseline === undefined ? {} : { changedBaseline: study.changedBaseline }),
 		workload: { dataset: study.workload.dataset, model: study.workload.model },
 		budget: { ...study.budget },
 		objective: { metric: study.objective.metric, goal: study.objective.goal },
 		fixed: { ...study.fixed },
-		search: { algorithm: study.search.algorithm, trials: study.search.trials, seed: study.search.seed },
+		search: {
+			algorithm: study.search.algorithm,
+			trials: study.search.trials,
+			seed: study.search.seed,
+			...(study.search.initialTrials === undefined ? {} : { initialTrials: study.search.initialTrials })
+		},
 		params: study.params.map(paramForFile),
 		...(study.cooldownBranches === undefined ? {} : { cooldownBranches: study.cooldownBranches }),
 		trials: study.trials.map(trialForFile)

@@ -83,12 +83,38 @@ export interface PlanOptions {
 }
 
 /**
+ * Quasi-random trials a bayesian study runs before its Gaussian process takes over: `search.initialTrials`,
+ * or by default one more than the number of parameters and at least 5 (a GP over d dimensions needs about
+ * d + 1 points before its length scales mean anything), never more than the budget.
+ */
+export function initialTrialCount(study: Pick<Study, 'search' | 'params'>): number {
+	const names = new Set(study.params.map((p) => p.name)).size;
+	return Math.min(study.search.trials, study.search.initialTrials ?? Math.max(5, names + 1));
+}
+
+/** Why `tuning-lab run --shard` and the study runner refuse to split a bayesian study. */
+export const BAYESIAN_SHARD_MESSAGE =
+	'a bayesian study cannot be split into shards: each suggestion depends on the results of the trials ' +
+	'before it, so the shards would not be independent. Run it whole, or shard a quasi-random study.';
+
+/**
+ * How many trials can be planned before any runs: all of them, except for bayesian search, whose later
+ * trials depend on the results (src/lib/math/bayes/suggest.ts) and are added by the runner one by one.
+ */
+export function plannableTrialCount(study: Pick<Study, 'search' | 'params'>): number {
+	return study.search.algorithm === 'bayesian' ? initialTrialCount(study) : study.search.trials;
+}
+
+/**
  * The trials a validated study runs, in index order. No training happens here. Grid search may give
- * fewer trials than search.trials when the budget does not fill a whole grid.
+ * fewer trials than search.trials when the budget does not fill a whole grid; bayesian search plans only
+ * its quasi-random start (plannableTrialCount).
  */
 export function planTrials(study: Study, options: PlanOptions = {}): PlannedTrial[] {
 	const start = options.start ?? 0;
-	const count = options.count ?? Math.max(0, study.search.trials - start);
+	const available = Math.max(0, plannableTrialCount(study) - start);
+	const requested = options.count ?? available;
+	const count = study.search.algorithm === 'bayesian' ? Math.min(requested, available) : requested;
 	const samples = sampleTrials(toSearchSpace(study.params), {
 		algorithm: study.search.algorithm,
 		seed: study.search.seed,

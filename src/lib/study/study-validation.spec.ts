@@ -165,7 +165,7 @@ describe('validateStudy: unknown keys and types', () => {
 		});
 		expect(errorsOf(file)).toEqual([
 			'$.extra: unknown key; valid keys are format, version, name, goal, notes, workload, budget, objective, ' +
-				'fixed, search, params, cooldownBranches, trials',
+				'fixed, search, params, cooldownBranches, trials, conclusion, changedBaseline',
 			'$.budget.steps: unknown key; valid keys are maxTrainSteps, evalEvery, checkpointEvery, keepBestCheckpoints',
 			`$.fixed.learningrate: unknown key (did you mean learningRate?); valid keys are ${VALID_CONFIG_KEYS}`,
 			'$.params[0].scale: not used by discrete parameters (only by float or int); valid keys are name, role, ' +
@@ -178,7 +178,7 @@ describe('validateStudy: unknown keys and types', () => {
 			f.name = 5;
 			f.workload = { dataset: 'digits', model: 'resnet' };
 			f.objective = { metric: 'valAccuracy', goal: 'minimize' };
-			f.search = { algorithm: 'bayesian', trials: 0, seed: -1 };
+			f.search = { algorithm: 'evolutionary', trials: 0, seed: -1 };
 			f.fixed.batchSize = '64';
 		});
 		expect(errorsOf(file)).toEqual([
@@ -186,7 +186,7 @@ describe('validateStudy: unknown keys and types', () => {
 			'$.workload.model: expected one of mlp, cnn, transformer, got "resnet"',
 			'$.objective.goal: a higher valAccuracy is better: expected maximize, got minimize',
 			'$.fixed.batchSize: expected an integer in [1, 4096], got "64"',
-			'$.search.algorithm: expected one of quasi-random, random, grid, got "bayesian"',
+			'$.search.algorithm: expected one of quasi-random, random, grid, bayesian, got "evolutionary"',
 			'$.search.trials: expected an integer in [1, 10000], got 0',
 			'$.search.seed: expected an integer in [0, 4294967295], got -1'
 		]);

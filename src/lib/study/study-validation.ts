@@ -49,6 +49,7 @@ import {
 	type FixedConfig,
 	type Objective,
 	type ParamType,
+	type RecordedThroughput,
 	type SearchSettings,
 	type Study,
 	type StudyParam,
@@ -92,12 +93,14 @@ export const TOP_LEVEL_KEYS = [
 	'search',
 	'params',
 	'cooldownBranches',
-	'trials'
+	'trials',
+	'conclusion',
+	'changedBaseline'
 ] as const;
 const WORKLOAD_KEYS = ['dataset', 'model'] as const;
 const BUDGET_KEYS = ['maxTrainSteps', 'evalEvery', 'checkpointEvery', 'keepBestCheckpoints'] as const;
 const OBJECTIVE_KEYS = ['metric', 'goal'] as const;
-const SEARCH_KEYS = ['algorithm', 'trials', 'seed'] as const;
+const SEARCH_KEYS = ['algorithm', 'trials', 'seed', 'initialTrials'] as const;
 const COMMON_PARAM_KEYS = ['name', 'role', 'type'] as const;
 const PARAM_KEYS: Record<ParamType, readonly string[]> = {
 	float: [...COMMON_PARAM_KEYS, 'min', 'max', 'scale', 'when'],
@@ -116,7 +119,9 @@ const TRIAL_KEYS = [
 	'backend',
 	'metrics',
 	'best',
-	'branches'
+	'branches',
+	'notes',
+	'throughput'
 ] as const;
 const METRICS_KEYS = ['train', 'evals'] as const;
 const TRAIN_COLUMNS = [
@@ -428,7 +433,19 @@ function checkSearch(problems: Problems, root: Record<string, unknown>): SearchS
 	const trials = readInteger(problems, record, 'trials', path, { kind: 'integer', min: 1, max: 10_000 });
 	const seed = readInteger(problems, record, 'seed', path, SEED_RULE);
 	if (algorithm === undefined || trials === undefined || seed === undefined) return undefined;
-	return { algorithm, trials, seed };
+	if (own(record, 'initialTrials') === undefined) return { algorithm, trials, seed };
+	// How many quasi-random trials a bayesian search starts with (study-trials.ts initialTrialCount).
+	const initialTrials = readInteger(problems, record, 'initialTrials', path, {
+		kind: 'integer',
+		min: 1,
+		max: trials
+	});
+	if (initialTrials === undefined) return undefined;
+	if (algorithm !== 'bayesian') {
+		problems.add(`${path}.initialTrials`, `initialTrials applies to bayesian search only, not ${algorithm}`);
+		return undefined;
+	}
+	return { algorithm, trials, seed, initialTrials };
 }
 
 function checkFixed(problems: Problems, root: Record<string, unknown>): FixedConfig | undefined {
@@ -1120,7 +1137,12 @@ function checkCnnDepth(problems: Problems, sources: Map<ConfigKey, KeySource>, w
 
 function checkNumberOrNull(problems: Problems, value: unknown, path: string): number | undefined {
 	if (value === null) return Number.NaN;
-	if (typeof value === 'number') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return value;
+	if (typeof value === 'number') {
+		// Only a literal like 1e999 parses to infinity; the lab writes null for non-finite values.
+		problems.add(path, 'a number too large for a double (it reads as infinity); write null instead');
+		return undefined;
+	}
 	problems.add(path, `expected a number or null, got ${describeValue(value)}`);
 	return undefined;
 }
@@ -1154,6 +1176,35 @@ function checkBest(problems: Problems, value: unknown, path: string): TrialBest 
 	return problems.count === before && step !== undefined && best !== undefined
 		? { step, value: best }
 		: undefined;
+}
+
+const THROUGHPUT_KEYS = ['stepsPerSecond', 'measuredSteps', 'warmupSteps', 'includesEvaluation'] as const;
+
+function checkThroughput(problems: Problems, value: unknown, path: string): RecordedThroughput | undefined {
+	if (!isPlainObject(value)) {
+		problems.add(path, `expected an object with ${THROUGHPUT_KEYS.join(', ')}, got ${describeValue(value)}`);
+		return undefined;
+	}
+	const before = problems.count;
+	checkKeys(problems, value, path, THROUGHPUT_KEYS);
+	const rate = own(value, 'stepsPerSecond');
+	if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0)
+		problems.add(`${path}.stepsPerSecond`, `expected a number > 0, got ${describeValue(rate)}`);
+	const measuredSteps = readInteger(problems, value, 'measuredSteps', path, { kind: 'integer', min: 1 });
+	const warmupSteps = readInteger(problems, value, 'warmupSteps', path, { kind: 'integer', min: 0 });
+	const includesEvaluation = own(value, 'includesEvaluation');
+	if (typeof includesEvaluation !== 'boolean')
+		problems.add(
+			`${path}.includesEvaluation`,
+			`expected true or false, got ${describeValue(includesEvaluation)}`
+		);
+	if (problems.count > before || measuredSteps === undefined || warmupSteps === undefined) return undefined;
+	return {
+		stepsPerSecond: rate as number,
+		measuredSteps,
+		warmupSteps,
+		includesEvaluation: includesEvaluation as boolean
+	};
 }
 
 function checkMetrics(problems: Problems, value: unknown, path: string): MetricBatch | undefined {
@@ -1269,6 +1320,12 @@ function checkTrial(problems: Problems, value: unknown, path: string): TrialReco
 			: checkTrialConfig(problems, configValue, `${path}.config`);
 	const reason = readText(problems, value, 'reason', path, { required: false, maxChars: MAX_TEXT_CHARS });
 	const backend = readText(problems, value, 'backend', path, { required: false, maxChars: MAX_TEXT_CHARS });
+	const notes = readText(problems, value, 'notes', path, { required: false, maxChars: MAX_NOTES_CHARS });
+	const throughputValue = own(value, 'throughput');
+	const throughput =
+		throughputValue === undefined
+			? undefined
+			: checkThroughput(problems, throughputValue, `${path}.throughput`);
 	const metricsValue = own(value, 'metrics');
 	const metrics =
 		metricsValue === undefined ? undefined : checkMetrics(problems, metricsValue, `${path}.metrics`);
@@ -1303,6 +1360,8 @@ function checkTrial(problems: Problems, value: unknown, path: string): TrialReco
 	if (metrics !== undefined) trial.metrics = metrics;
 	if (best !== undefined) trial.best = best;
 	if (branches !== undefined) trial.branches = branches;
+	if (notes !== undefined) trial.notes = notes;
+	if (throughput !== undefined) trial.throughput = throughput;
 	return trial;
 }
 
@@ -1384,6 +1443,13 @@ export function validateStudy(input: unknown): StudyValidation {
 	const name = readText(problems, input, 'name', '$', { required: true, maxChars: MAX_NAME_CHARS });
 	const goal = readText(problems, input, 'goal', '$', { required: true, maxChars: MAX_GOAL_CHARS });
 	const notes = readText(problems, input, 'notes', '$', { required: false, maxChars: MAX_NOTES_CHARS });
+	const conclusion = readText(problems, input, 'conclusion', '$', {
+		required: false,
+		maxChars: MAX_NOTES_CHARS
+	});
+	const changedBaseline = own(input, 'changedBaseline');
+	if (changedBaseline !== undefined && typeof changedBaseline !== 'boolean')
+		problems.add('$.changedBaseline', `expected true or false, got ${describeValue(changedBaseline)}`);
 	const workload = checkWorkload(problems, input);
 	const budget = checkBudget(problems, input);
 	const objective = checkObjective(problems, input);
@@ -1435,7 +1501,9 @@ export function validateStudy(input: unknown): StudyValidation {
 		search,
 		params,
 		...(cooldownBranches === undefined ? {} : { cooldownBranches }),
-		trials
+		trials,
+		...(conclusion === undefined ? {} : { conclusion }),
+		...(typeof changedBaseline === 'boolean' ? { changedBaseline } : {})
 	};
 	return { ok: true, study };
 }

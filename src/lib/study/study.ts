@@ -118,7 +118,8 @@ export type FixedConfig = Partial<Pick<TrialConfig, ConfigKey>>;
 export const SAMPLER_ALGORITHMS = [
 	'quasi-random',
 	'random',
-	'grid'
+	'grid',
+	'bayesian'
 ] as const satisfies readonly SamplerAlgorithm[];
 
 export interface SearchSettings {
@@ -127,6 +128,11 @@ export interface SearchSettings {
 	trials: number;
 	/** Seeds the sampler and, unless `seed` is fixed or searched, each trial's own seed. */
 	seed: number;
+	/**
+	 * Bayesian search only: how many quasi-random trials run before the Gaussian process takes over
+	 * (default: see initialTrialCount in study-trials.ts).
+	 */
+	initialTrials?: number;
 }
 
 export const PARAM_ROLES = ['scientific', 'nuisance'] as const;
@@ -185,6 +191,22 @@ export interface TrialRecord {
 	best?: TrialBest;
 	/** Cooldown branches trained from this trial's checkpoints. */
 	branches?: BranchResult[];
+	/** The user's notes on this trial (tuning log). */
+	notes?: string;
+	/** Training speed of its last run, warm-up left out (the throughput probe reads it). */
+	throughput?: RecordedThroughput;
+}
+
+/** A trial's measured speed, as `TrialThroughput` in src/lib/procedures/throughput.ts records it. */
+export interface RecordedThroughput {
+	/** Optimizer steps per second over the timed steps. */
+	stepsPerSecond: number;
+	/** How many steps were timed. */
+	measuredSteps: number;
+	/** Steps at the start of the run left out as warm-up. */
+	warmupSteps: number;
+	/** True when every timed group also held an evaluation. */
+	includesEvaluation: boolean;
 }
 
 export interface Study {
@@ -202,6 +224,10 @@ export interface Study {
 	cooldownBranches?: CooldownBranchesOption;
 	/** Results, filled in by the runner; empty for a study that has not run. */
 	trials: TrialRecord[];
+	/** What the study found, in the user's words (tuning log); files only, the database keeps it apart. */
+	conclusion?: string;
+	/** Whether the study's outcome changed the baseline ("launched") configuration. */
+	changedBaseline?: boolean;
 }
 
 /** The study as written to a file: the study plus the format tag and version. */

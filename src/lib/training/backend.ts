@@ -1,11 +1,13 @@
 // Choosing and initialising the tfjs backend, and describing it honestly to the user.
-// Order for `auto`: WebGPU first, then WebGL, wasm, cpu. Every failed attempt keeps its reason.
+// `auto` tries backends in the order its caller measured (backend-probe.ts: fastest first on this
+// device and workload), else WebGPU, WebGL, wasm, cpu. Every failed attempt keeps its reason.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendChoice, BackendName } from '$lib/study/trial-config';
+import { FALLBACK_ORDER, type BackendProbe } from './backend-choice';
 
-export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export const BACKEND_ORDER: BackendName[] = FALLBACK_ORDER;
 
 export interface AdapterInfo {
 	vendor: string;
@@ -29,6 +31,8 @@ export interface BackendReport {
 	adapter: AdapterInfo | null;
 	/** Why no WebGPU adapter could be described, when there is none. */
 	adapterProblem?: string;
+	/** For `auto`: the measured speeds it chose from (absent when it fell back to the fixed order). */
+	probe?: BackendProbe;
 }
 
 interface AdapterInfoLike {
@@ -115,10 +119,16 @@ async function precheck(name: BackendName, adapterProblem: string | undefined): 
 	return undefined;
 }
 
-/** Initialises the requested backend (or the first that works, for `auto`) and reports every attempt. */
-export async function initBackend(requested: BackendChoice): Promise<BackendReport> {
+/**
+ * Initialises the requested backend (for `auto`, the first of `autoOrder` that works) and reports
+ * every attempt.
+ */
+export async function initBackend(
+	requested: BackendChoice,
+	autoOrder: BackendName[] = BACKEND_ORDER
+): Promise<BackendReport> {
 	const { adapter, problem } = await describeWebGpuAdapter();
-	const candidates = requested === 'auto' ? BACKEND_ORDER : [requested];
+	const candidates = requested === 'auto' ? autoOrder : [requested];
 	const attempts: BackendAttempt[] = [];
 	for (const name of candidates) {
 		if (tf.getBackend() === name) {

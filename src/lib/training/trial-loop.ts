@@ -15,7 +15,8 @@ import { emptyTrainRows, type EvalRow, type MetricBatch } from '$lib/study/metri
 import type { TrialConfig } from '$lib/study/trial-config';
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { contextLengthOf, createModel } from './create-model';
-import { toDevice } from './device-data';
+import { toDevice, type DeviceData } from './device-data';
+import type { Model } from './model';
 import { evaluateSplit } from './evaluate';
 import { clipByGlobalNorm } from './grad-clip';
 import { crossEntropyPerExample } from './losses';
@@ -23,7 +24,9 @@ import {
 	createOptimizer,
 	disposeOptimizerState,
 	importOptimizerState,
-	pickOptimizerKeys
+	pickOptimizerKeys,
+	type Optimizer,
+	type OptimizerState
 } from './optimizers';
 import { captureCheckpoint, restoreParams } from './checkpoint';
 import type { TrialCheckpoint } from './checkpoint-data';
@@ -88,6 +91,46 @@ function createAveragers(config: TrialConfig): WeightAverager[] {
 	return averagers;
 }
 
+/** What one training step needs; the trial loop and the backend probe build the same parts. */
+export interface StepParts {
+	config: TrialConfig;
+	model: Model;
+	device: DeviceData;
+	optimizer: Optimizer;
+	optState: OptimizerState;
+	dropoutSeed: number;
+	smoothing: number;
+}
+
+/**
+ * One optimizer step on the batch `indices`: forward, loss, gradients, clipping, update. Returns the
+ * device scalars [loss, gradient norm, clipped] (caller disposes) without reading them back.
+ */
+export function trainStep(parts: StepParts, step: number, lr: number, indices: Int32Array): tf.Tensor1D {
+	const { config, model, device, optimizer, optState } = parts;
+	return tf.tidy(() => {
+		const { x, y } = device.batch(tf.tensor1d(indices, 'int32'));
+		const { value, grads } = tf.variableGrads(
+			() =>
+				tf.mean(
+					crossEntropyPerExample(
+						model.forward(x, true, parts.dropoutSeed + step),
+						y,
+						device.classes,
+						parts.smoothing
+					)
+				) as tf.Scalar,
+			model.params
+		);
+		const clip = clipByGlobalNorm(
+			model.params.map((p) => grads[p.name]!),
+			config.gradClipNorm
+		);
+		optimizer.apply(model.params, clip.grads, optState, lr);
+		return tf.stack([value, clip.norm, clip.clipped]) as tf.Tensor1D;
+	});
+}
+
 export async function runTrialLoop(
 	config: TrialConfig,
 	data: TrainingData,
@@ -122,6 +165,7 @@ export async function runTrialLoop(
 	const optState = resume
 		? importOptimizerState(resume.optimizer, model.params)
 		: optimizer.init(model.params);
+	const parts: StepParts = { config, model, device, optimizer, optState, dropoutSeed, smoothing };
 	const averagers = createAveragers(config).map((averager) => {
 		const saved = resume?.averagers.find((a) => a.kind === averager.kind);
 		return {
@@ -215,22 +259,7 @@ export async function runTrialLoop(
 		for (let step = startStep; step < config.maxTrainSteps; step++) {
 			const lr = schedule(step);
 			const indices = order.nextBatch(config.batchSize);
-			const scalars = tf.tidy(() => {
-				const { x, y } = device.batch(tf.tensor1d(indices, 'int32'));
-				const { value, grads } = tf.variableGrads(
-					() =>
-						tf.mean(
-							crossEntropyPerExample(model.forward(x, true, dropoutSeed + step), y, classes, smoothing)
-						) as tf.Scalar,
-					model.params
-				);
-				const clip = clipByGlobalNorm(
-					model.params.map((p) => grads[p.name]!),
-					config.gradClipNorm
-				);
-				optimizer.apply(model.params, clip.grads, optState, lr);
-				return tf.stack([value, clip.norm, clip.clipped]);
-			});
+			const scalars = trainStep(parts, step, lr, indices);
 			pending.push({ step, lr, scalars });
 			const done = step + 1;
 			for (const { averager, state } of averagers) averager.update(model.params, state, done);

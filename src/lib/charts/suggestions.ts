@@ -1,0 +1,119 @@
+// The sequence plot of an adaptive (bayesian) study: every trial's objective against its index, the
+// quasi-random start told apart from the model's suggestions, infeasible trials marked at the worse edge,
+// and the best-so-far curve (a step line: the best feasible value among trials 0…i). Pure: scales and
+// positions only; BayesSuggestions.svelte draws them.
+import { scaleLinear } from 'd3';
+
+export type SuggestionPhase = 'initial' | 'suggested';
+
+export interface SequenceTrial {
+	index: number;
+	/** The objective's value, or null for an infeasible trial (or one with no value). */
+	value: number | null;
+	infeasible: boolean;
+}
+
+export interface SequencePoint {
+	index: number;
+	value: number | null;
+	phase: SuggestionPhase;
+	infeasible: boolean;
+}
+
+export interface BestSoFar {
+	index: number;
+	value: number;
+}
+
+/** Each trial's phase, and the best-so-far value after each trial that has one before it. */
+export function suggestionSequence(
+	trials: readonly SequenceTrial[],
+	initialTrials: number,
+	goal: 'minimize' | 'maximize'
+): { points: SequencePoint[]; best: BestSoFar[] } {
+	const ordered = [...trials].sort((a, b) => a.index - b.index);
+	const points = ordered.map((t) => ({
+		index: t.index,
+		value: t.infeasible ? null : t.value,
+		phase: (t.index < initialTrials ? 'initial' : 'suggested') as SuggestionPhase,
+		infeasible: t.infeasible
+	}));
+	const best: BestSoFar[] = [];
+	let current: number | null = null;
+	for (const p of points) {
+		if (p.value !== null && Number.isFinite(p.value)) {
+			if (current === null || (goal === 'minimize' ? p.value < current : p.value > current))
+				current = p.value;
+		}
+		if (current !== null) best.push({ index: p.index, value: current });
+	}
+	return { points, best };
+}
+
+export interface SequenceLayout {
+	dots: { index: number; cx: number; cy: number; phase: SuggestionPhase; value: number }[];
+	/** Infeasible trials, drawn as × on the worse edge of the value axis. */
+	crosses: { index: number; cx: number; cy: number; phase: SuggestionPhase }[];
+	/** SVG path of the best-so-far step line ('' before the first value). */
+	bestPath: string;
+	xTicks: { x: number; label: string }[];
+	yTicks: { y: number; label: string }[];
+	/** x of the boundary between the quasi-random start and the suggestions, or null. */
+	switchX: number | null;
+}
+
+/** Pixel positions in a plot of `width` × `height` (origin top left). */
+export function layoutSequence(
+	sequence: { points: SequencePoint[]; best: BestSoFar[] },
+	size: { width: number; height: number },
+	goal: 'minimize' | 'maximize'
+): SequenceLayout {
+	const { points, best } = sequence;
+	const { width, height } = size;
+	const indices = points.map((p) => p.index);
+	const lastIndex = Math.max(1, ...indices);
+	const x = scaleLinear().domain([0, lastIndex]).range([0, width]);
+	const values = points.flatMap((p) => (p.value !== null && Number.isFinite(p.value) ? [p.value] : []));
+	const lo = values.length === 0 ? 0 : Math.min(...values);
+	const hi = values.length === 0 ? 1 : Math.max(...values);
+	const pad = hi > lo ? 0.05 * (hi - lo) : Math.abs(hi) * 0.05 || 1;
+	const y = scaleLinear()
+		.domain([lo - pad, hi + pad])
+		.range([height, 0]);
+	// The worse edge: the top for a minimised objective, the bottom for a maximised one.
+	const worseY = goal === 'minimize' ? 0 : height;
+	const dots = points.flatMap((p) =>
+		p.value !== null && Number.isFinite(p.value)
+			? [{ index: p.index, cx: x(p.index), cy: y(p.value), phase: p.phase, value: p.value }]
+			: []
+	);
+	const crosses = points
+		.filter((p) => p.infeasible)
+		.map((p) => ({ index: p.index, cx: x(p.index), cy: worseY, phase: p.phase }));
+	let bestPath = '';
+	best.forEach((b, k) => {
+		const px = x(b.index);
+		const py = y(b.value);
+		if (k === 0) bestPath = `M${px},${py}`;
+		else bestPath += `H${px}V${py}`;
+	});
+	if (best.length > 0) bestPath += `H${x(lastIndex)}`;
+	const firstSuggested = points.find((p) => p.phase === 'suggested');
+	const lastInitial = [...points].reverse().find((p) => p.phase === 'initial');
+	const switchX =
+		firstSuggested === undefined || lastInitial === undefined
+			? null
+			: (x(lastInitial.index) + x(firstSuggested.index)) / 2;
+	const format = y.tickFormat(5);
+	return {
+		dots,
+		crosses,
+		bestPath,
+		xTicks: x
+			.ticks(Math.min(8, lastIndex))
+			.filter(Number.isInteger)
+			.map((t) => ({ x: x(t), label: String(t) })),
+		yTicks: y.ticks(5).map((t) => ({ y: y(t), label: format(t) })),
+		switchX
+	};
+}

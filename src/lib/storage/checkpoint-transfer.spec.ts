@@ -1,0 +1,157 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
+import {
+	base64ToFloats,
+	bestTrialCheckpoints,
+	floatsToBase64,
+	importCheckpoints,
+	parseCheckpointsFile,
+	serializeCheckpoints
+} from './checkpoint-transfer';
+import { saveCheckpoint } from './checkpoints';
+import { openLabDb, type LabDb } from './schema';
+import { createStudy, getStudy, listStudyTrials, putStudy } from './studies';
+import { importStudyFile, sha256Hex, studyRows } from './study-transfer';
+import { exportedText, sharedStudy, snapshot } from './study-transfer-fixtures';
+import { appendMetrics, putTrial } from './trials';
+
+let counter = 0;
+const freshDb = () => openLabDb(`checkpoint-transfer-${++counter}`);
+
+function checkpoint(step: number, valLoss: number, seed: number): TrialCheckpoint {
+	const fill = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => seed + k + i / 8);
+	return {
+		step,
+		paramNames: ['dense/kernel', 'dense/bias'],
+		params: [fill(6, 0), fill(2, 1)],
+		optimizer: { step, slots: { m: [fill(6, 2), fill(2, 3)], v: [fill(6, 4), fill(2, 5)] } },
+		averagers: [{ kind: 'ema', state: { updates: step, average: [fill(6, 6), fill(2, 7)] } }],
+		batchOrder: { epochSeedState: 123 + seed, epoch: 1, position: 4 },
+		initialLoss: 2.3,
+		evalRow: { step, valLoss, valAccuracy: 0.5 }
+	};
+}
+
+/** A study that ran here: three trials, each with two checkpoints; trial 1 is best, then 2, then 0. */
+async function ranStudy(db: LabDb) {
+	const rows = studyRows({ ...sharedStudy(), trials: [] }, { imported: false });
+	await createStudy(db, rows.study, rows.trials);
+	const finals = [0.9, 0.3, 0.6];
+	for (const [k, trial] of rows.trials.entries()) {
+		await appendMetrics(
+			db,
+			trial.id,
+			0,
+			{
+				train: { step: [0], loss: [2], lr: [0.01], gradNorm: [1], clipped: [0] },
+				evals: [
+					{ step: 10, valLoss: finals[k]! + 0.1, valAccuracy: 0.4 },
+					{ step: 20, valLoss: finals[k]!, valAccuracy: 0.5 }
+				]
+			},
+			20
+		);
+		await saveCheckpoint(db, trial.id, checkpoint(10, finals[k]! + 0.1, k), 100);
+		await saveCheckpoint(db, trial.id, checkpoint(20, finals[k]!, k), 100);
+		const stored = (await listStudyTrials(db, rows.study.id))[k]!;
+		await putTrial(db, { ...stored, status: 'completed' });
+	}
+	await putStudy(db, { ...rows.study, status: 'finished' });
+	return rows.study;
+}
+
+/** The two files a person shares: the study with results, and the best `count` trials' checkpoints. */
+async function exportBoth(db: LabDb, studyId: string, count: number) {
+	const studyText = await exportedText(db, studyId);
+	const study = (await getStudy(db, studyId))!;
+	const checkpointsText = serializeCheckpoints({
+		studyHash: await sha256Hex(studyText),
+		studyName: study.definition.name,
+		checkpoints: await bestTrialCheckpoints(db, study, count)
+	});
+	return { studyText, checkpointsText };
+}
+
+describe('float32 arrays as base64', () => {
+	it('writes little-endian float32 bytes (reference from Python struct.pack("<3f", 1, -2, 0.5))', () => {
+		expect(floatsToBase64(Float32Array.from([1, -2, 0.5]))).toBe('AACAPwAAAMAAAAA/');
+		expect(base64ToFloats('AACAPwAAAMAAAAA/')).toEqual(Float32Array.from([1, -2, 0.5]));
+	});
+
+	it('says what is wrong with text that is not whole float32 values in base64', () => {
+		expect(base64ToFloats('AACAPw==')).toEqual(Float32Array.from([1]));
+		expect(base64ToFloats('AACA')).toBe('holds 3 bytes, not a whole number of float32 values');
+		expect(base64ToFloats('<img onerror=x>')).toMatch(/^expected base64 text/);
+	});
+});
+
+describe('sharing checkpoints', () => {
+	it('exports the best checkpoint of the best k trials, in rank order', async () => {
+		const db = await freshDb();
+		const study = await ranStudy(db);
+		const entries = await bestTrialCheckpoints(db, study, 2);
+		expect(entries.map((e) => [e.index, e.state.step, e.state.evalRow.valLoss])).toEqual([
+			[1, 20, 0.3],
+			[2, 20, 0.6]
+		]);
+	});
+
+	it('imports them onto the imported study, bit for bit, once however often it is imported', async () => {
+		const source = await freshDb();
+		const ran = await ranStudy(source);
+		const { studyText, checkpointsText } = await exportBoth(source, ran.id, 2);
+		const target = await freshDb();
+		const imported = await importStudyFile(target, studyText);
+		expect(imported.ok).toBe(true);
+		if (!imported.ok) return;
+		const first = await importCheckpoints(target, checkpointsText);
+		expect(first).toMatchObject({ ok: true, trials: 2 });
+		const afterFirst = await snapshot(target);
+		expect(afterFirst.checkpoints).toHaveLength(2);
+		expect(await importCheckpoints(target, checkpointsText)).toMatchObject({ ok: true, trials: 2 });
+		expect((await snapshot(target)).checkpoints).toHaveLength(2);
+		const trials = await listStudyTrials(target, imported.study.id);
+		expect(trials[1]!.checkpoints).toEqual([{ step: 20, value: 0.3, bytes: 4 * 8 * 4 }]);
+		expect(trials[0]!.checkpoints ?? []).toEqual([]);
+		const stored = await target.get('checkpoints', [trials[1]!.id, 20]);
+		expect(stored!.state).toEqual(checkpoint(20, 0.3, 1));
+	});
+
+	it('refuses checkpoints whose study is not here, and broken files, writing nothing', async () => {
+		const source = await freshDb();
+		const ran = await ranStudy(source);
+		const { studyText, checkpointsText } = await exportBoth(source, ran.id, 1);
+		const target = await freshDb();
+		const empty = await snapshot(target);
+		const orphan = await importCheckpoints(target, checkpointsText);
+		expect(orphan.ok).toBe(false);
+		if (!orphan.ok) expect(orphan.errors[0]).toMatch(/^\$\.study\.sha256: no study in this browser/);
+		expect(await snapshot(target)).toEqual(empty);
+
+		await importStudyFile(target, studyText);
+		const before = await snapshot(target);
+		const file = JSON.parse(checkpointsText) as {
+			version: number;
+			checkpoints: { params: string[]; optimizer: { slots: { m: string[] } }; index: number }[];
+		};
+		const broken = structuredClone(file);
+		broken.checkpoints[0]!.optimizer.slots.m[1] = floatsToBase64(new Float32Array(3));
+		const wrongSize = await importCheckpoints(target, JSON.stringify(broken));
+		expect(wrongSize).toEqual({
+			ok: false,
+			errors: ['$.checkpoints[0].optimizer.slots.m[1]: holds 3 values; parameter 1 has 2']
+		});
+		const noTrial = structuredClone(file);
+		noTrial.checkpoints[0]!.index = 7;
+		expect(await importCheckpoints(target, JSON.stringify(noTrial))).toEqual({
+			ok: false,
+			errors: ['$.checkpoints[0].index: the study has no trial 7']
+		});
+		const newer = { ...file, version: 2 };
+		const refused = await importCheckpoints(target, JSON.stringify(newer));
+		expect(refused.ok === false && refused.errors[0]).toMatch(/^\$\.version: this file comes from a newer/);
+		expect(parseCheckpointsFile(checkpointsText.slice(0, 200)).ok).toBe(false);
+		expect(await snapshot(target)).toEqual(before);
+	});
+});

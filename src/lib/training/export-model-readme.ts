@@ -1,0 +1,98 @@
+// The README.md that travels with an exported model: what it is, how it was trained, how it scored at
+// the saved step, and how to load it. Plain text building, no tfjs.
+import type { EvalRow } from '$lib/study/metrics';
+import type { TrialConfig } from '$lib/study/trial-config';
+
+export type ExportedWeights = 'raw' | 'ema' | 'swa';
+
+export interface ModelReadmeFacts {
+	trialLabel: string;
+	studyName?: string;
+	config: TrialConfig;
+	step: number;
+	weights: ExportedWeights;
+	evalRow: EvalRow;
+	inputShape: number[];
+	classes: number;
+	exportedAt: Date;
+}
+
+const WEIGHTS_TEXT: Record<ExportedWeights, string> = {
+	raw: 'the raw weights the optimizer left at this step',
+	ema: 'the exponential moving average (EMA) of the weights at this step',
+	swa: 'the stochastic weight average (SWA) of the weights at this step'
+};
+
+function metricLines(row: EvalRow, weights: ExportedWeights): string[] {
+	const value = (key: string) => (row as unknown as Record<string, number | undefined>)[key];
+	const [loss, accuracy] =
+		weights === 'raw'
+			? [value('valLoss'), value('valAccuracy')]
+			: [value(`${weights}ValLoss`), value(`${weights}ValAccuracy`)];
+	const lines: string[] = [];
+	if (typeof loss === 'number') lines.push(`- validation loss (cross-entropy, nats): ${loss}`);
+	if (typeof accuracy === 'number') lines.push(`- validation accuracy: ${accuracy}`);
+	return lines.length > 0 ? lines : ['- (no evaluation of these weights was stored)'];
+}
+
+function inputText(config: TrialConfig, inputShape: number[]): string {
+	if (config.model === 'cnn') {
+		return (
+			`a batch of images shaped [batch, ${inputShape.join(', ')}]: grey levels scaled to [0, 1] ` +
+			'(the row-major pixels the lab trains on, reshaped)'
+		);
+	}
+	return (
+		`a batch of rows shaped [batch, ${inputShape[0]}], prepared as the lab prepares them: image pixels ` +
+		'scaled to [0, 1], table columns standardised with the training split’s mean and standard deviation'
+	);
+}
+
+export function modelReadme(facts: ModelReadmeFacts): string {
+	const { config } = facts;
+	const title = facts.studyName ? `${facts.trialLabel} of “${facts.studyName}”` : facts.trialLabel;
+	return [
+		`# Tuning Lab model: ${title}`,
+		'',
+		`A ${config.model.toUpperCase()} trained on \`${config.dataset}\`, saved at step ${facts.step} of ` +
+			`${config.maxTrainSteps}, with ${WEIGHTS_TEXT[facts.weights]}. Exported ${facts.exportedAt.toISOString()}.`,
+		'',
+		'## Files',
+		'',
+		'- `model.json`: a TensorFlow.js Layers model (topology and weights manifest)',
+		'- `weights.bin`: the weights, float32',
+		'',
+		'## Input and output',
+		'',
+		`- Input: ${inputText(config, facts.inputShape)}.`,
+		`- Output: ${facts.classes} logits per example (unnormalised scores, one per class); ` +
+			'`tf.softmax` turns them into probabilities and `argMax(-1)` into the predicted class.',
+		'- Dropout is not part of the exported model (it only acts while training).',
+		'',
+		'## Metrics at this step',
+		'',
+		...metricLines(facts.evalRow, facts.weights),
+		'',
+		'## Loading it',
+		'',
+		'Serve the folder (any static server) and load `model.json` with `tf.loadLayersModel`:',
+		'',
+		'```js',
+		"import * as tf from '@tensorflow/tfjs';",
+		"const model = await tf.loadLayersModel('http://localhost:8080/model.json');",
+		`const logits = model.predict(tf.zeros([1, ${facts.inputShape.join(', ')}]));`,
+		'const probabilities = tf.softmax(logits);',
+		'```',
+		'',
+		'In a page without a server, `tf.io.browserFiles([jsonFile, weightsFile])` loads the two files ' +
+			'picked in an `<input type="file" multiple>`. This is a Layers model: `tf.loadGraphModel` does not ' +
+			'read it. See docs/model-export.md in the Tuning Lab repository.',
+		'',
+		'## Training configuration',
+		'',
+		'```json',
+		JSON.stringify(config, null, '\t'),
+		'```',
+		''
+	].join('\n');
+}
