@@ -16,9 +16,7 @@ import { runTrialLoop } from '$lib/training/trial-loop';
 import { restoreParams } from '$lib/training/checkpoint';
 import { contextLengthOf, createModel } from '$lib/training/create-model';
 import { sampleText } from '$lib/training/sample-text';
-import { exportLayersModel } from '$lib/training/export-model';
-import { modelReadme } from '$lib/training/export-model-readme';
-import { zipStored } from '$lib/training/export-model-zip';
+import { modelPackage } from '$lib/training/export-model-package';
 import { describeTrainingError } from '$lib/training/training-error';
 import {
 	isUserDatasetId,
@@ -153,30 +151,9 @@ const api: TrialWorkerApi = {
 	},
 
 	async exportModel(request: ModelExportRequest) {
-		// Building and saving a small Layers model is bookkeeping, not training: the cpu backend does it.
+		// Writing a model's files is bookkeeping, not training: the cpu backend does it.
 		await switchBackend('cpu');
-		const data = await dataset(request.config.dataset);
-		if (data.kind !== 'classification')
-			throw new Error(`${request.config.dataset} is not a classification dataset`);
-		const input = { features: data.features, classes: data.classes, image: data.image };
-		const files = await exportLayersModel(request.config, input, request.weights);
-		const readme = modelReadme({
-			trialLabel: request.trialLabel,
-			studyName: request.studyName,
-			config: request.config,
-			step: request.step,
-			weights: request.which,
-			evalRow: request.evalRow,
-			inputShape: files.inputShape,
-			classes: data.classes,
-			exportedAt: new Date()
-		});
-		const encoder = new TextEncoder();
-		const zip = zipStored([
-			{ name: 'model.json', data: encoder.encode(files.modelJson) },
-			{ name: 'weights.bin', data: files.weights },
-			{ name: 'README.md', data: encoder.encode(readme) }
-		]);
+		const zip = await modelPackage(request, await dataset(request.config.dataset));
 		return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
 	}
 };

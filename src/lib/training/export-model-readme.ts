@@ -48,15 +48,9 @@ function inputText(config: TrialConfig, inputShape: number[]): string {
 	);
 }
 
-export function modelReadme(facts: ModelReadmeFacts): string {
-	const { config } = facts;
-	const title = facts.studyName ? `${facts.trialLabel} of “${facts.studyName}”` : facts.trialLabel;
+/** What the files are, what goes in and out, and how to load them: a Layers model (MLP, CNN). */
+function layersSections(facts: ModelReadmeFacts): string[] {
 	return [
-		`# Tuning Lab model: ${title}`,
-		'',
-		`A ${config.model.toUpperCase()} trained on \`${config.dataset}\`, saved at step ${facts.step} of ` +
-			`${config.maxTrainSteps}, with ${WEIGHTS_TEXT[facts.weights]}. Exported ${facts.exportedAt.toISOString()}.`,
-		'',
 		'## Files',
 		'',
 		'- `model.json`: a TensorFlow.js Layers model (topology and weights manifest)',
@@ -64,15 +58,12 @@ export function modelReadme(facts: ModelReadmeFacts): string {
 		'',
 		'## Input and output',
 		'',
-		`- Input: ${inputText(config, facts.inputShape)}.`,
+		`- Input: ${inputText(facts.config, facts.inputShape)}.`,
 		`- Output: ${facts.classes} logits per example (unnormalised scores, one per class); ` +
 			'`tf.softmax` turns them into probabilities and `argMax(-1)` into the predicted class.',
 		'- Dropout is not part of the exported model (it only acts while training).',
 		'',
-		'## Metrics at this step',
-		'',
-		...metricLines(facts.evalRow, facts.weights),
-		'',
+		...metricSection(facts),
 		'## Loading it',
 		'',
 		'Serve the folder (any static server) and load `model.json` with `tf.loadLayersModel`:',
@@ -86,7 +77,62 @@ export function modelReadme(facts: ModelReadmeFacts): string {
 		'',
 		'In a page without a server, `tf.io.browserFiles([jsonFile, weightsFile])` loads the two files ' +
 			'picked in an `<input type="file" multiple>`. This is a Layers model: `tf.loadGraphModel` does not ' +
-			'read it. See docs/model-export.md in the Tuning Lab repository.',
+			'read it. See docs/model-export.md in the Tuning Lab repository.'
+	];
+}
+
+/** The same for the character transformer, a GraphModel (export-transformer.ts). */
+function graphSections(facts: ModelReadmeFacts): string[] {
+	const context = facts.inputShape[0]!;
+	return [
+		'## Files',
+		'',
+		'- `model.json`: a TensorFlow.js graph model (the inference graph and its weights manifest)',
+		'- `weights.bin`: the weights, float32 (plus a few int32 shape constants)',
+		`- \`vocabulary.json\`: the ${facts.classes} characters of the token ids, in id order`,
+		'',
+		'## Input and output',
+		'',
+		`- Input \`tokens\`: int32 token ids shaped [batch, length], 1 ≤ length ≤ ${context} (the context ` +
+			'length); id i is the character at index i of `vocabulary.json`.',
+		`- Output \`logits\`: float32 [batch, length, ${facts.classes}]; position t scores every character ` +
+			'as the one that follows position t (attention is causal: position t sees only positions ≤ t). ' +
+			'`tf.softmax` over the last axis gives probabilities.',
+		'- Dropout is not part of the exported model (it only acts while training).',
+		'',
+		...metricSection(facts),
+		'## Loading it',
+		'',
+		'Serve the folder (any static server) and load `model.json` with `tf.loadGraphModel`:',
+		'',
+		'```js',
+		"import * as tf from '@tensorflow/tfjs';",
+		"const model = await tf.loadGraphModel('http://localhost:8080/model.json');",
+		"const vocabulary = await (await fetch('http://localhost:8080/vocabulary.json')).json();",
+		"const ids = [...'Call me '].map((c) => vocabulary.indexOf(c));",
+		"const logits = model.execute({ tokens: tf.tensor2d([ids], undefined, 'int32') });",
+		'const next = vocabulary[logits.slice([0, ids.length - 1, 0], [1, 1, -1]).argMax(-1).dataSync()[0]];',
+		'```',
+		'',
+		'Characters outside the vocabulary have no id. This is a graph model: `tf.loadLayersModel` does not ' +
+			'read it. See docs/model-export.md in the Tuning Lab repository.'
+	];
+}
+
+function metricSection(facts: ModelReadmeFacts): string[] {
+	return ['## Metrics at this step', '', ...metricLines(facts.evalRow, facts.weights), ''];
+}
+
+export function modelReadme(facts: ModelReadmeFacts): string {
+	const { config } = facts;
+	const title = facts.studyName ? `${facts.trialLabel} of “${facts.studyName}”` : facts.trialLabel;
+	return [
+		`# Tuning Lab model: ${title}`,
+		'',
+		`A ${config.model.toUpperCase()} trained on \`${config.dataset}\`, saved at step ${facts.step} of ` +
+			`${config.maxTrainSteps}, with ${WEIGHTS_TEXT[facts.weights]}. Exported ${facts.exportedAt.toISOString()}.`,
+		'',
+		...(config.model === 'transformer' ? graphSections(facts) : layersSections(facts)),
 		'',
 		'## Training configuration',
 		'',

@@ -1,7 +1,6 @@
 // Picks the raw, EMA or SWA weights out of a stored checkpoint for export. Plain data, no tfjs, so
 // the page can call it before handing the weights to a worker.
 import type { TrialCheckpoint } from './checkpoint-data';
-import type { TrialConfig } from '$lib/study/trial-config';
 import type { ExportedWeights } from './export-model-readme';
 
 type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
@@ -18,16 +17,4 @@ export function weightsOf(checkpoint: TrialCheckpoint, which: ExportedWeights): 
 		throw new Error(`the checkpoint at step ${checkpoint.step} holds no ${which.toUpperCase()} weights`);
 	}
 	return { paramNames: checkpoint.paramNames, params: averager.state.average };
-}
-
-/** Why a trial's model cannot be exported as a standard Layers model, or null when it can. */
-export function unexportableReason(config: Pick<TrialConfig, 'model'>): string | null {
-	if (config.model === 'transformer') {
-		return (
-			'The character transformer has no stock tf.layers equivalent (its causal self-attention and ' +
-			'pre-norm blocks are custom code), so it cannot be saved as a standard model that ' +
-			'tf.loadLayersModel reads. Its checkpoints stay usable inside the lab (Sample text, branches).'
-		);
-	}
-	return null;
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
 import { createCnn } from './cnn';
-import { exportLayersModel, unexportableReason, type ExportInput } from './export-model';
+import { exportLayersModel, type ExportInput } from './export-model';
 import { modelReadme } from './export-model-readme';
 import { crc32, zipStored } from './export-model-zip';
 import { availableWeights, weightsOf } from './export-model-weights';
@@ -133,10 +133,15 @@ describe('exportLayersModel', () => {
 		);
 	});
 
-	it('says why the transformer cannot be exported', async () => {
-		expect(unexportableReason({ model: 'transformer' })).toMatch(/no stock tf\.layers equivalent/);
-		expect(unexportableReason({ model: 'mlp' })).toBeNull();
-		expect(unexportableReason({ model: 'cnn' })).toBeNull();
+	it('sends the transformer to the graph-model export', async () => {
+		const config: TrialConfig = { ...DEFAULT_TRIAL_CONFIG, model: 'transformer' };
+		await expect(
+			exportLayersModel(
+				config,
+				{ features: 2, classes: 2 },
+				saved(createMlp({ inputSize: 2, hiddenWidth: 2, depth: 0, classes: 2 }, 1))
+			)
+		).rejects.toThrow('the transformer has no Layers form');
 	});
 });
 

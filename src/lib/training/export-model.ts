@@ -4,15 +4,14 @@
 // in the same order: for every layer its kernel, then its bias. The CNN's im2col kernel is already
 // stored as [3, 3, in, out], the layout of `tf.layers.conv2d`, so it goes in unchanged. Dropout is
 // left out (it does nothing at inference). The model outputs logits: apply tf.softmax for probabilities.
+// The transformer has no stock layer for causal self-attention: export-transformer.ts writes it as a
+// GraphModel instead.
 import * as tf from '@tensorflow/tfjs';
 import type { TrialConfig } from '$lib/study/trial-config';
 import type { TrialCheckpoint } from './checkpoint-data';
 import { MODEL_KEY_DEFAULTS as MODEL_DEFAULTS } from '$lib/study/config-vocabulary';
-import { unexportableReason } from './export-model-weights';
 
 type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
-
-export { unexportableReason };
 
 /** What the exported model is fed, taken from the dataset the trial trained on. */
 export interface ExportInput {
@@ -51,8 +50,9 @@ export function buildLayersModel(
 	input: ExportInput,
 	weights: SavedWeights
 ): tf.LayersModel {
-	const reason = unexportableReason(config);
-	if (reason) throw new Error(reason);
+	if (config.model === 'transformer') {
+		throw new Error('the transformer has no Layers form; export-transformer.ts writes it as a graph model');
+	}
 	const model = tf.sequential({ name: `tuning_lab_${config.model}` });
 	const expected: { name: string; size: number; shape: number[] }[] = [];
 	if (config.model === 'cnn') {
