@@ -15,21 +15,22 @@ export function contextLengthOf(config: TrialConfig): number {
 	return config.contextLength ?? MODEL_DEFAULTS.contextLength;
 }
 
+/** The transformer's shape for a trial on a text of `vocab` distinct characters (dropout aside). */
+export function transformerShapeOf(config: TrialConfig, vocab: number) {
+	return {
+		vocab,
+		contextLength: contextLengthOf(config),
+		dModel: config.dModel ?? MODEL_DEFAULTS.dModel,
+		nHead: config.nHead ?? MODEL_DEFAULTS.nHead,
+		nLayer: config.nLayer ?? MODEL_DEFAULTS.nLayer
+	};
+}
+
 export function createModel(config: TrialConfig, data: TrainingData, seed: number): Model {
 	const dropout = config.dropout ?? 0;
 	if (config.model === 'transformer') {
 		if (data.kind !== 'text') throw new Error(`the transformer needs a text dataset, not ${config.dataset}`);
-		return createTransformer(
-			{
-				vocab: data.vocab.length,
-				contextLength: contextLengthOf(config),
-				dModel: config.dModel ?? MODEL_DEFAULTS.dModel,
-				nHead: config.nHead ?? MODEL_DEFAULTS.nHead,
-				nLayer: config.nLayer ?? MODEL_DEFAULTS.nLayer,
-				dropout
-			},
-			seed
-		);
+		return createTransformer({ ...transformerShapeOf(config, data.vocab.length), dropout }, seed);
 	}
 	if (data.kind !== 'classification') {
 		throw new Error(`the ${config.model} model needs a table or images, not the text ${config.dataset}`);

@@ -9,63 +9,17 @@
 // Input `tokens`: int32 [batch, length], 1 ≤ length ≤ contextLength, ids into the vocabulary.
 // Output `logits`: float32 [batch, length, vocab]; row t scores the token that follows position t.
 import type { TrialConfig } from '$lib/study/trial-config';
-import { MODEL_KEY_DEFAULTS as MODEL_DEFAULTS } from '$lib/study/config-vocabulary';
 import type { TrialCheckpoint } from './checkpoint-data';
 import { FLOAT, GraphDefBuilder } from './graph-def';
+import { causalMask, LAYER_NORM_EPSILON, transformerParams } from './transformer';
+import { transformerShapeOf } from './create-model';
 
 type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
-
-// Both must equal transformer.ts's: the export reproduces its forward pass.
-const MASKED = -1e9;
-const LAYER_NORM_EPSILON = 1e-5;
 
 export interface TransformerExport {
 	modelJson: string;
 	weights: Uint8Array;
 	contextLength: number;
-}
-
-export function transformerShapeOf(config: TrialConfig, vocab: number) {
-	return {
-		vocab,
-		contextLength: config.contextLength ?? MODEL_DEFAULTS.contextLength,
-		dModel: config.dModel ?? MODEL_DEFAULTS.dModel,
-		nHead: config.nHead ?? MODEL_DEFAULTS.nHead,
-		nLayer: config.nLayer ?? MODEL_DEFAULTS.nLayer
-	};
-}
-
-/** The parameters transformer.ts creates, in its order, with their shapes. */
-function expectedParams(shape: ReturnType<typeof transformerShapeOf>): { name: string; shape: number[] }[] {
-	const { vocab, contextLength: T, dModel: d, nLayer } = shape;
-	const list = [
-		{ name: 'embed/tokens', shape: [vocab, d] },
-		{ name: 'embed/positions', shape: [T, d] }
-	];
-	for (let l = 0; l < nLayer; l++) {
-		const b = `block${l}`;
-		list.push(
-			{ name: `${b}/norm1/gain`, shape: [d] },
-			{ name: `${b}/norm1/bias`, shape: [d] },
-			{ name: `${b}/attention/qkv/kernel`, shape: [d, 3 * d] },
-			{ name: `${b}/attention/qkv/bias`, shape: [3 * d] },
-			{ name: `${b}/attention/out/kernel`, shape: [d, d] },
-			{ name: `${b}/attention/out/bias`, shape: [d] },
-			{ name: `${b}/norm2/gain`, shape: [d] },
-			{ name: `${b}/norm2/bias`, shape: [d] },
-			{ name: `${b}/mlp/in/kernel`, shape: [d, 4 * d] },
-			{ name: `${b}/mlp/in/bias`, shape: [4 * d] },
-			{ name: `${b}/mlp/out/kernel`, shape: [4 * d, d] },
-			{ name: `${b}/mlp/out/bias`, shape: [d] }
-		);
-	}
-	list.push(
-		{ name: 'final-norm/gain', shape: [d] },
-		{ name: 'final-norm/bias', shape: [d] },
-		{ name: 'head/kernel', shape: [d, vocab] },
-		{ name: 'head/bias', shape: [vocab] }
-	);
-	return list;
 }
 
 export function exportTransformer(
@@ -77,7 +31,7 @@ export function exportTransformer(
 	const shape = transformerShapeOf(config, vocab);
 	const { contextLength: T, dModel: d, nHead, nLayer } = shape;
 	const headSize = d / nHead;
-	const expected = expectedParams(shape);
+	const expected = transformerParams(shape);
 	if (saved.paramNames.join() !== expected.map((e) => e.name).join()) {
 		throw new Error(
 			`the checkpoint holds parameters [${saved.paramNames.join(', ')}], ` +
@@ -128,10 +82,7 @@ export function exportTransformer(
 	const positions = g.op('embed/positions-used', 'Slice', [w('embed/positions'), zeroZero, positionsSize]);
 	let h = g.op('embed/sum', 'AddV2', [embedded, positions], FLOAT);
 
-	// 0 on and below the diagonal, MASKED above; a shorter window uses the top-left corner.
-	const maskValues = new Float32Array(T * T);
-	for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) maskValues[i * T + j] = MASKED;
-	const mask = g.constant('attention/causal-mask', maskValues, [T, T]);
+	const mask = g.constant('attention/causal-mask', causalMask(T), [T, T]);
 	const maskSize = concat('shape/mask', [lengthOnly, lengthOnly]);
 	const causal = g.op('attention/causal-mask-used', 'Slice', [mask, zeroZero, maskSize]);
 

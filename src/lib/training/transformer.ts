@@ -19,15 +19,61 @@ export interface TransformerShape {
 /** Init scale of every weight matrix (the GPT-2 choice); residual output projections are scaled down more. */
 const INIT_STD = 0.02;
 /** Added to the scores of future positions; large enough that softmax gives them exactly 0 in float32. */
-const MASKED = -1e9;
-const LAYER_NORM_EPSILON = 1e-5;
+export const MASKED = -1e9;
+export const LAYER_NORM_EPSILON = 1e-5;
 
-export function transformerParameterCount(shape: Omit<TransformerShape, 'dropout' | 'nHead'>): number {
-	const d = shape.dModel;
-	const block = 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + 2 * d + (d * 4 * d + 4 * d) + (4 * d * d + d);
-	return (
-		shape.vocab * d + shape.contextLength * d + shape.nLayer * block + 2 * d + d * shape.vocab + shape.vocab
+/** One parameter: its name, shape and initial value (a constant, or normal with this standard deviation). */
+export interface TransformerParam {
+	name: string;
+	shape: number[];
+	init: 'zeros' | 'ones' | number;
+}
+
+type ParamShape = Omit<TransformerShape, 'dropout' | 'nHead'>;
+
+/** Every parameter in creation order (the order checkpoints store them in; the export reads it too). */
+export function transformerParams(shape: ParamShape): TransformerParam[] {
+	const { vocab, contextLength: T, dModel: d, nLayer } = shape;
+	const residualStd = INIT_STD / Math.sqrt(2 * nLayer);
+	const list: TransformerParam[] = [
+		{ name: 'embed/tokens', shape: [vocab, d], init: INIT_STD },
+		{ name: 'embed/positions', shape: [T, d], init: INIT_STD }
+	];
+	for (let l = 0; l < nLayer; l++) {
+		const b = `block${l}`;
+		list.push(
+			{ name: `${b}/norm1/gain`, shape: [d], init: 'ones' },
+			{ name: `${b}/norm1/bias`, shape: [d], init: 'zeros' },
+			{ name: `${b}/attention/qkv/kernel`, shape: [d, 3 * d], init: INIT_STD },
+			{ name: `${b}/attention/qkv/bias`, shape: [3 * d], init: 'zeros' },
+			{ name: `${b}/attention/out/kernel`, shape: [d, d], init: residualStd },
+			{ name: `${b}/attention/out/bias`, shape: [d], init: 'zeros' },
+			{ name: `${b}/norm2/gain`, shape: [d], init: 'ones' },
+			{ name: `${b}/norm2/bias`, shape: [d], init: 'zeros' },
+			{ name: `${b}/mlp/in/kernel`, shape: [d, 4 * d], init: INIT_STD },
+			{ name: `${b}/mlp/in/bias`, shape: [4 * d], init: 'zeros' },
+			{ name: `${b}/mlp/out/kernel`, shape: [4 * d, d], init: residualStd },
+			{ name: `${b}/mlp/out/bias`, shape: [d], init: 'zeros' }
+		);
+	}
+	list.push(
+		{ name: 'final-norm/gain', shape: [d], init: 'ones' },
+		{ name: 'final-norm/bias', shape: [d], init: 'zeros' },
+		{ name: 'head/kernel', shape: [d, vocab], init: INIT_STD },
+		{ name: 'head/bias', shape: [vocab], init: 'zeros' }
 	);
+	return list;
+}
+
+/** [T, T] row-major: 0 on and below the diagonal, MASKED above it; a window shorter than T uses its top-left corner. */
+export function causalMask(T: number): Float32Array {
+	const values = new Float32Array(T * T);
+	for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) values[i * T + j] = MASKED;
+	return values;
+}
+
+export function transformerParameterCount(shape: ParamShape): number {
+	return transformerParams(shape).reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1), 0);
 }
 
 export function createTransformer(shape: TransformerShape, seed: number): Model {
@@ -48,33 +94,10 @@ export function createTransformer(shape: TransformerShape, seed: number): Model 
 		paramNames.push(name);
 		byName.set(name, variable);
 	};
-	const residualStd = INIT_STD / Math.sqrt(2 * nLayer);
-	add('embed/tokens', [vocab, d], INIT_STD);
-	add('embed/positions', [T, d], INIT_STD);
-	for (let l = 0; l < nLayer; l++) {
-		add(`block${l}/norm1/gain`, [d], 'ones');
-		add(`block${l}/norm1/bias`, [d], 'zeros');
-		add(`block${l}/attention/qkv/kernel`, [d, 3 * d], INIT_STD);
-		add(`block${l}/attention/qkv/bias`, [3 * d], 'zeros');
-		add(`block${l}/attention/out/kernel`, [d, d], residualStd);
-		add(`block${l}/attention/out/bias`, [d], 'zeros');
-		add(`block${l}/norm2/gain`, [d], 'ones');
-		add(`block${l}/norm2/bias`, [d], 'zeros');
-		add(`block${l}/mlp/in/kernel`, [d, 4 * d], INIT_STD);
-		add(`block${l}/mlp/in/bias`, [4 * d], 'zeros');
-		add(`block${l}/mlp/out/kernel`, [4 * d, d], residualStd);
-		add(`block${l}/mlp/out/bias`, [d], 'zeros');
-	}
-	add('final-norm/gain', [d], 'ones');
-	add('final-norm/bias', [d], 'zeros');
-	add('head/kernel', [d, vocab], INIT_STD);
-	add('head/bias', [vocab], 'zeros');
+	for (const param of transformerParams(shape)) add(param.name, param.shape, param.init);
 	const p = (name: string) => byName.get(name)!;
 
-	// 0 on and below the diagonal, MASKED above it; windows shorter than T use its top-left corner.
-	const maskValues = new Float32Array(T * T);
-	for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) maskValues[i * T + j] = MASKED;
-	const mask = tf.tensor2d(maskValues, [T, T]);
+	const mask = tf.tensor2d(causalMask(T), [T, T]);
 
 	const layerNorm = (x: tf.Tensor, prefix: string) => {
 		const { mean, variance } = tf.moments(x, -1, true);
