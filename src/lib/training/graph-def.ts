@@ -42,18 +42,12 @@ export class GraphDefBuilder {
 	private readonly nodes: GraphNode[] = [];
 	private readonly consts: ConstData[] = [];
 	private readonly names = new Set<string>();
-	private anonymous = 0;
 
 	private add(node: GraphNode): string {
 		if (this.names.has(node.name)) throw new Error(`the graph already has a node named ${node.name}`);
 		this.names.add(node.name);
 		this.nodes.push(node);
 		return node.name;
-	}
-
-	/** A fresh node name under `scope` (TensorFlow's "scope/Op_k" convention). */
-	name(scope: string, op: string): string {
-		return `${scope}/${op}_${this.anonymous++}`;
 	}
 
 	placeholder(name: string, dtype: 'float32' | 'int32', shape: readonly number[]): string {
