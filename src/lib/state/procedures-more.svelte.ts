@@ -3,9 +3,7 @@
 // normal studies with a pure builder (src/lib/procedures/), checks them exactly as a study file is
 // checked, stores them through the lab, runs them on the lab's study runner, and reads results back from
 // the database. What they leave behind are ordinary studies.
-import { getStudy } from '$lib/storage/studies';
 import type { StudyRecord } from '$lib/storage/schema';
-import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import type { Objective, Study, TrialRecord } from '$lib/study/study';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
 import { metricPoints } from '$lib/analysis/objective';
@@ -40,27 +38,20 @@ import {
 	roundTwoStudy,
 	type RoundTwoSource
 } from '$lib/procedures/round-two';
-import { addValidated, busyReason, InvalidStudy, problemsOf, type ProcedureRun } from './procedures.svelte';
+import {
+	addAndRun,
+	addChecked,
+	ensureIdle,
+	requireStudy,
+	stopOnProblems,
+	studyFileProblems,
+	type ProcedureRun
+} from './procedures.svelte';
 import type { LabState } from './lab.svelte';
-
-function fail(run: ProcedureRun, problems: string[]): never {
-	return problemsOf(run, new InvalidStudy(problems));
-}
-
-/** Checks the generated study exactly as a study file is checked, then stores it as a draft. */
-function addChecked(lab: LabState, run: ProcedureRun, definition: Study): Promise<StudyRecord> {
-	return addValidated(lab, definition).catch((error: unknown) => problemsOf(run, error));
-}
-
-function ensureIdle(lab: LabState): void {
-	const busy = busyReason(lab);
-	if (busy) throw new Error(busy);
-}
 
 /** A study with its trials' metrics (branches left out), or an error naming the id. */
 async function withResults(lab: LabState, studyId: string): Promise<{ record: StudyRecord; study: Study }> {
-	const record = await getStudy(lab.db, studyId);
-	if (!record) throw new Error(`there is no study with id “${studyId}” in this browser`);
+	const record = await requireStudy(lab, studyId);
 	return { record, study: await lab.studyWithResults(studyId) };
 }
 
@@ -72,6 +63,16 @@ export async function bestTrialOf(
 	const { record, study } = await withResults(lab, studyId);
 	const trial = pickBestTrial(study, study.trials);
 	return trial ? { record, trial } : null;
+}
+
+/** `bestTrialOf`, as an error when the study has no such trial. */
+export async function requireBestTrial(
+	lab: LabState,
+	studyId: string
+): Promise<{ record: StudyRecord; trial: TrialRecord }> {
+	const best = await bestTrialOf(lab, studyId);
+	if (!best) throw new Error('that study has no completed trial with a value of its objective');
+	return best;
 }
 
 // ——— Picking maxTrainSteps ———
@@ -89,12 +90,9 @@ export async function runTrainSteps(
 	run: ProcedureRun
 ): Promise<TrainStepsResult | null> {
 	return run.track(async () => {
-		const problems = trainStepsOptionProblems(options);
-		if (problems.length > 0) fail(run, problems);
+		stopOnProblems(run, trainStepsOptionProblems(options));
 		ensureIdle(lab);
-		const study = await addChecked(lab, run, trainStepsStudy(config, options));
-		run.studyId = study.id;
-		await lab.runStudy(study.id, { backend: options.backend });
+		const study = await addAndRun(lab, run, trainStepsStudy(config, options), { backend: options.backend });
 		return loadTrainSteps(lab, study.id, targetFraction);
 	});
 }
@@ -142,10 +140,8 @@ export async function runEarlyInstability(
 ): Promise<EarlyResult | null> {
 	return run.track(async () => {
 		ensureIdle(lab);
-		const best = await bestTrialOf(lab, sourceId);
-		if (!best) throw new Error('that study has no completed trial with a value of its objective');
-		const problems = earlyOptionProblems(options, best.trial);
-		if (problems.length > 0) fail(run, problems);
+		const best = await requireBestTrial(lab, sourceId);
+		stopOnProblems(run, earlyOptionProblems(options, best.trial));
 		const definition = earlyInstabilityStudy(
 			{
 				studyName: best.record.definition.name,
@@ -155,9 +151,7 @@ export async function runEarlyInstability(
 			},
 			options
 		);
-		const study = await addChecked(lab, run, definition);
-		run.studyId = study.id;
-		await lab.runStudy(study.id, { backend: options.backend });
+		const study = await addAndRun(lab, run, definition, { backend: options.backend });
 		return loadEarly(lab, study.id);
 	});
 }
@@ -199,15 +193,14 @@ export async function runWarmups(
 ): Promise<WarmupResult | null> {
 	return run.track(async () => {
 		const plan = planWarmups(options);
-		if (plan.problems.length > 0) fail(run, plan.problems);
+		stopOnProblems(run, plan.problems);
 		ensureIdle(lab);
 		const studies: StudyRecord[] = [];
 		const runs: WarmupRun[] = [];
 		for (const planned of plan.runs) {
-			const study = await addChecked(lab, run, warmupStudy(config, options, planned.warmupSteps, objective));
-			run.studyId = study.id;
+			const definition = warmupStudy(config, options, planned.warmupSteps, objective);
+			const study = await addAndRun(lab, run, definition, { backend: options.backend });
 			studies.push(study);
-			await lab.runStudy(study.id, { backend: options.backend });
 			const result = await warmupRun(lab, study.id, planned.warmupSteps);
 			runs.push(result);
 			if (readWarmups([result], options.intendedMaxTrainSteps).shortest !== null) break;
@@ -226,8 +219,7 @@ export async function loadWarmups(
 	const studies: StudyRecord[] = [];
 	const runs: WarmupRun[] = [];
 	for (const id of studyIds) {
-		const record = await getStudy(lab.db, id);
-		if (!record) throw new Error(`there is no study with id “${id}” in this browser`);
+		const record = await requireStudy(lab, id);
 		studies.push(record);
 		runs.push(await warmupRun(lab, id, record.definition.fixed.warmupSteps ?? 0));
 	}
@@ -266,11 +258,11 @@ export async function createRoundTwo(
 	run: ProcedureRun
 ): Promise<RoundTwoResult | null> {
 	return run.track(async () => {
-		const problems =
-			factors.length === 0 ? ['give at least one length factor'] : factors.flatMap(factorProblems);
-		if (problems.length > 0) fail(run, problems);
-		const best = await bestTrialOf(lab, sourceId);
-		if (!best) throw new Error('that study has no completed trial with a value of its objective');
+		stopOnProblems(
+			run,
+			factors.length === 0 ? ['give at least one length factor'] : factors.flatMap(factorProblems)
+		);
+		const best = await requireBestTrial(lab, sourceId);
 		const source: RoundTwoSource = {
 			studyName: best.record.definition.name,
 			index: best.trial.index,
@@ -281,14 +273,11 @@ export async function createRoundTwo(
 		const definitions = factors.map((f) => roundTwoStudy(source, f, backend));
 		if (branches) definitions.push(cooldownBranchStudy(source, Math.max(...factors), backend));
 		// Validate all before storing any, so a bad factor leaves nothing half made.
-		for (const d of definitions) {
-			const parsed = parseStudyFile(serializeStudy(d));
-			if (!parsed.ok)
-				fail(
-					run,
-					parsed.errors.map((e) => `${d.name}: ${e.path}: ${e.message}`)
-				);
-		}
+		for (const d of definitions)
+			stopOnProblems(
+				run,
+				studyFileProblems(d).map((problem) => `${d.name}: ${problem}`)
+			);
 		const studies: StudyRecord[] = [];
 		for (const d of definitions) studies.push(await addChecked(lab, run, d));
 		run.studyId = studies[0]?.id ?? null;

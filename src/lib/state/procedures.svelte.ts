@@ -25,6 +25,7 @@ import {
 	varianceStudy,
 	type SampleSummary
 } from '$lib/procedures/trial-variance';
+import type { RunOptions } from '$lib/runner/study-runner.svelte';
 import type { LabState } from './lab.svelte';
 
 export type ProcedurePhase = 'idle' | 'running' | 'done' | 'failed';
@@ -39,6 +40,11 @@ export class ProcedureRun {
 
 	get running(): boolean {
 		return this.phase === 'running';
+	}
+
+	/** Whether this run's study is the one the lab's study runner is running now. */
+	runningIn(lab: LabState): boolean {
+		return this.running && lab.runner.studyId === this.studyId;
 	}
 
 	/** Runs `work`, recording failures instead of throwing, so the page (and the lab) keep working. */
@@ -56,6 +62,15 @@ export class ProcedureRun {
 			return null;
 		}
 	}
+
+	/** Reads an earlier run's result back (`load`), then shows `studyId` as this run's study. */
+	async reopen<T>(studyId: string | null, load: () => Promise<T>): Promise<T | null> {
+		return this.track(async () => {
+			const value = await load();
+			this.studyId = studyId;
+			return value;
+		});
+	}
 }
 
 /** Why a procedure cannot start now, or null when it can. */
@@ -64,23 +79,67 @@ export function busyReason(lab: LabState): string | null {
 	return null;
 }
 
+/** Throws (so `run.track` records it) when the lab's study runner is taken. */
+export function ensureIdle(lab: LabState): void {
+	const busy = busyReason(lab);
+	if (busy) throw new Error(busy);
+}
+
 export class InvalidStudy extends Error {
 	constructor(readonly problems: string[]) {
 		super(`the procedure's study is not valid: ${problems.join('; ')}`);
 	}
 }
 
+/** What keeps a generated study from passing as a study file (each in words); empty when it passes. */
+export function studyFileProblems(definition: Study): string[] {
+	const parsed = parseStudyFile(serializeStudy(definition));
+	return parsed.ok ? [] : parsed.errors.map(inWords);
+}
+
 /** Checks the generated study exactly as a study file is checked, then stores it as a draft. */
 export async function addValidated(lab: LabState, definition: Study): Promise<StudyRecord> {
 	const parsed = parseStudyFile(serializeStudy(definition));
-	if (!parsed.ok) throw new InvalidStudy(parsed.errors.map((e) => `${e.path}: ${e.message}`));
+	if (!parsed.ok) throw new InvalidStudy(parsed.errors.map(inWords));
 	return lab.addStudy(parsed.study, { imported: false });
 }
+
+const inWords = (error: { path: string; message: string }) => `${error.path}: ${error.message}`;
 
 /** Shows a generated study's problems on the procedure's run, then rethrows. */
 export function problemsOf(run: ProcedureRun, error: unknown): never {
 	if (error instanceof InvalidStudy) run.problems = error.problems;
 	throw error;
+}
+
+/** Stops the procedure, listing `problems` on its run, when there are any. */
+export function stopOnProblems(run: ProcedureRun, problems: string[]): void {
+	if (problems.length > 0) problemsOf(run, new InvalidStudy(problems));
+}
+
+/** `addValidated`, with a rejected study's problems listed on the procedure's run. */
+export function addChecked(lab: LabState, run: ProcedureRun, definition: Study): Promise<StudyRecord> {
+	return addValidated(lab, definition).catch((error: unknown) => problemsOf(run, error));
+}
+
+/** Stores the generated study, makes it the run's study, and runs it on the lab's study runner. */
+export async function addAndRun(
+	lab: LabState,
+	run: ProcedureRun,
+	definition: Study,
+	options: RunOptions
+): Promise<StudyRecord> {
+	const study = await addChecked(lab, run, definition);
+	run.studyId = study.id;
+	await lab.runStudy(study.id, options);
+	return study;
+}
+
+/** The stored study with this id, or an error naming the id. */
+export async function requireStudy(lab: LabState, studyId: string): Promise<StudyRecord> {
+	const study = await getStudy(lab.db, studyId);
+	if (!study) throw new Error(`there is no study with id “${studyId}” in this browser`);
+	return study;
 }
 
 export interface ProbeResult {
@@ -102,11 +161,9 @@ export async function runThroughputProbe(
 	run: ProcedureRun
 ): Promise<ProbeResult | null> {
 	return run.track(async () => {
-		const problems = probeOptionProblems(options);
-		if (problems.length > 0) problemsOf(run, new InvalidStudy(problems));
-		const busy = busyReason(lab);
-		if (busy) throw new Error(busy);
-		const study = await addValidated(lab, probeStudy(config, options)).catch((e) => problemsOf(run, e));
+		stopOnProblems(run, probeOptionProblems(options));
+		ensureIdle(lab);
+		const study = await addChecked(lab, run, probeStudy(config, options));
 		run.studyId = study.id;
 		let failed: TrialRecord | null = null;
 		const off = lab.onTrial((trial) => {
@@ -146,9 +203,8 @@ async function closeAfterFailure(lab: LabState, studyId: string, failed: TrialRe
 
 /** The probe table of a stored study (a probe run now or earlier). */
 export async function loadProbe(lab: LabState, studyId: string): Promise<ProbeResult> {
-	const study = await getStudy(lab.db, studyId);
-	if (!study) throw new Error(`there is no study with id “${studyId}” in this browser`);
-	const trials = (await listStudyTrials(lab.db, studyId)).filter((t) => !t.branch);
+	const study = await requireStudy(lab, studyId);
+	const trials = await studyTrials(lab, studyId);
 	const rows = probeRows(
 		trials.map((t) => ({
 			batchSize: t.config.batchSize,
@@ -193,15 +249,10 @@ export async function runTrialVariance(
 ): Promise<VarianceResult | null> {
 	return run.track(async () => {
 		if (!Number.isInteger(n) || n < MIN_SEEDS || n > MAX_SEEDS)
-			problemsOf(
-				run,
-				new InvalidStudy([`the number of seeds must be a whole number from ${MIN_SEEDS} to ${MAX_SEEDS}`])
-			);
-		const busy = busyReason(lab);
-		if (busy) throw new Error(busy);
-		const source = await getStudy(lab.db, sourceId);
-		if (!source) throw new Error(`there is no study with id “${sourceId}” in this browser`);
-		const trial = (await listStudyTrials(lab.db, sourceId)).find((t) => !t.branch && t.index === index);
+			stopOnProblems(run, [`the number of seeds must be a whole number from ${MIN_SEEDS} to ${MAX_SEEDS}`]);
+		ensureIdle(lab);
+		const source = await requireStudy(lab, sourceId);
+		const trial = (await studyTrials(lab, sourceId)).find((t) => t.index === index);
 		if (!trial) throw new Error(`study “${source.definition.name}” has no trial ${index}`);
 		const definition = varianceStudy(
 			{
@@ -214,9 +265,7 @@ export async function runTrialVariance(
 			n,
 			backend
 		);
-		const study = await addValidated(lab, definition).catch((e) => problemsOf(run, e));
-		run.studyId = study.id;
-		await lab.runStudy(study.id, backend ? { backend } : {});
+		const study = await addAndRun(lab, run, definition, backend ? { backend } : {});
 		return loadVariance(lab, study.id);
 	});
 }
@@ -224,8 +273,7 @@ export async function runTrialVariance(
 /** Mean ± sd of a stored seeds study's objective (best over training, as the analysis page reads it). */
 export async function loadVariance(lab: LabState, studyId: string): Promise<VarianceResult> {
 	const withResults = await lab.studyWithResults(studyId);
-	const study = await getStudy(lab.db, studyId);
-	if (!study) throw new Error(`there is no study with id “${studyId}” in this browser`);
+	const study = await requireStudy(lab, studyId);
 	const choice = defaultChoice(withResults);
 	const seeds: SeedResult[] = withResults.trials.map((t) => {
 		const value = t.status === 'completed' ? trialValue(t, choice) : null;
