@@ -12,7 +12,7 @@ import {
 	constrainedBraninProblem,
 	hartmann6Problem,
 	type TestProblem
-} from '../src/lib/math/bayes/test-functions';
+} from '../src/lib/testing/bayes-test-functions';
 import { sampleTrials } from '../src/lib/math/sampler';
 
 const SEEDS = Number(process.env.BAYES_BENCH_SEEDS ?? 20);

@@ -4,7 +4,7 @@
 // {name, unit: 'ms', median, min, max, runs}. Target: a median under 1 s.
 import { performance } from 'node:perf_hooks';
 import { analyzeStudy } from '../src/lib/analysis/checklist';
-import { syntheticStudy, type SyntheticTrial } from '../src/lib/analysis/synthetic-study';
+import { syntheticStudy, type SyntheticTrial } from '../src/lib/testing/synthetic-study';
 
 const TRIALS = 500;
 const MAX_TRAIN_STEPS = 20_000;

@@ -8,7 +8,7 @@
 //   canvas. Writes bench/results/cold-start.json; asserts nothing about time.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { test, type Page } from '@playwright/test';
-import { syntheticStudy } from '../src/lib/analysis/synthetic-study';
+import { syntheticStudy } from '../src/lib/testing/synthetic-study';
 import { serializeStudy } from '../src/lib/study/study-file';
 import { stats, type BenchRow } from './bench-stats';
 

@@ -4,9 +4,9 @@
 // bench/curves.browser.ts. Prints one JSON result line per stage (scripts/bench.mjs reads them).
 // Run: npx tsx bench/curves.bench.ts
 import { performance } from 'node:perf_hooks';
-import { curvesBenchmarkStudy } from '../src/lib/charts/study-curves-fixture';
-import { chartScales, nearestCurve, projectCurves, studyCurves } from '../src/lib/charts/study-curves';
-import { LineRaster } from '../src/lib/charts/study-curves-raster';
+import { curvesBenchmarkStudy } from '../src/lib/testing/study-curves-fixture';
+import { chartScales, nearestCurve, projectCurves, studyCurves } from '../src/lib/charts/layout/study-curves';
+import { LineRaster } from '../src/lib/charts/layout/study-curves-raster';
 
 const RUNS = Number(process.env.CURVES_BENCH_RUNS ?? 7);
 const SIZE = { width: 880, height: 350 };

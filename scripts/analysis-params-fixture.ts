@@ -10,7 +10,7 @@
 //   the plots.
 import { writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
-import { syntheticStudy, type SyntheticTrial } from '../src/lib/analysis/synthetic-study';
+import { syntheticStudy, type SyntheticTrial } from '../src/lib/testing/synthetic-study';
 import { sampleTrials } from '../src/lib/math/sampler';
 import { parseStudyFile, serializeStudy } from '../src/lib/study/study-file';
 import type { StudyParam } from '../src/lib/study/study';

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { analyzeStudy } from '../src/lib/analysis/checklist';
-import { syntheticStudy, type SyntheticTrial } from '../src/lib/analysis/synthetic-study';
+import { syntheticStudy, type SyntheticTrial } from '../src/lib/testing/synthetic-study';
 import { serializeStudy } from '../src/lib/study/study-file';
 import type { Study } from '../src/lib/study/study';
 import { importStudy, openLab } from './helpers';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { syntheticStudy } from '../src/lib/analysis/synthetic-study';
+import { syntheticStudy } from '../src/lib/testing/synthetic-study';
 import { serializeStudy } from '../src/lib/study/study-file';
 import { importStudy, openLab } from './helpers';
 

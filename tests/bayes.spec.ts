@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { importStudy, openLab, runStudyOnWasm } from './helpers';
 import { analyzeStudy } from '../src/lib/analysis/checklist';
 import { openFindings } from '../src/lib/analysis/exploitation';
-import { syntheticStudy } from '../src/lib/analysis/synthetic-study';
+import { syntheticStudy } from '../src/lib/testing/synthetic-study';
 import { serializeStudy } from '../src/lib/study/study-file';
 import { planTrials } from '../src/lib/study/study-trials';
 import type { Study } from '../src/lib/study/study';

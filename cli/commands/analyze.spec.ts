@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandIo } from '../args';
 import { fixtureFolder, tuningLab } from '../cli-test-support';
 import { analyzeStudy } from '../../src/lib/analysis/checklist';
-import { syntheticStudy, type SyntheticTrial } from '../../src/lib/analysis/synthetic-study';
+import { syntheticStudy, type SyntheticTrial } from '../../src/lib/testing/synthetic-study';
 import { serializeStudy } from '../../src/lib/study/study-file';
 import { run } from './analyze';
 

@@ -3,13 +3,12 @@ import {
 	bootstrapBest,
 	bootstrapReading,
 	budgetsUpTo,
-	layoutBootstrap,
 	outcomePool,
 	plateauBudget,
 	quantile,
 	studyBootstrap
 } from './bootstrap';
-import { syntheticStudy } from './synthetic-study';
+import { syntheticStudy } from '../testing/synthetic-study';
 
 describe('budgetsUpTo', () => {
 	it('doubles up to the pool size and ends on it', () => {
@@ -106,20 +105,5 @@ describe('plateauBudget and bootstrapReading', () => {
 	it('says when the median was still improving at the study size', () => {
 		const stats = [row(1, 1), row(2, 0.8), row(4, 0.5)];
 		expect(bootstrapReading(stats, 4)).toMatch(/still improving/);
-	});
-});
-
-describe('layoutBootstrap', () => {
-	it('spaces budgets evenly and leaves budgets without a result unplaced', () => {
-		const stats = bootstrapBest([null, 1, 2, 3], 'minimize', { budgets: [1, 2, 4], resamples: 50 });
-		stats.push({ budget: 8, min: NaN, q1: NaN, median: NaN, q3: NaN, max: NaN, noResult: 1 });
-		const layout = layoutBootstrap(stats, { width: 400, height: 100 }, 'valLoss');
-		const cx = layout.boxes.map((b) => b.cx);
-		expect(cx[1]! - cx[0]!).toBeCloseTo(cx[2]! - cx[1]!, 6);
-		expect(layout.boxes[3]!.y).toBeNull();
-		const box = layout.boxes[0]!.y!;
-		// Lower loss is drawn lower: min (best) at or below the median, max at or above.
-		expect(box.min).toBeGreaterThanOrEqual(box.median);
-		expect(box.max).toBeLessThanOrEqual(box.median);
 	});
 });

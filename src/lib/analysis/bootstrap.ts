@@ -12,11 +12,9 @@
 // R and NumPy): q(p) = x[h] + (h − ⌊h⌋)(x[⌊h⌋ + 1] − x[⌊h⌋]) with h = (n − 1)p on the sorted draws.
 // Pure: no DOM, no tfjs.
 
-import { scaleBand } from 'd3';
 import { Random } from '../math/random';
 import type { ObjectiveGoal, Study } from '../study/study';
-import { hasOutcome, objectiveAxis, type ObjectiveAxis } from './axis-plot';
-import { isInfeasible, metricGoal, trialValue, type ObjectiveChoice } from './objective';
+import { hasOutcome, isInfeasible, metricGoal, trialValue, type ObjectiveChoice } from './objective';
 
 export interface BudgetStats {
 	/** Trials per resampled study. */
@@ -145,42 +143,4 @@ export function bootstrapReading(stats: readonly BudgetStats[], studySize: numbe
 		return `The median best was still improving at all ${studySize} trials: a larger budget would likely find better points.`;
 	}
 	return `The median best stops improving after about ${k} of the ${studySize} trials; more trials mostly narrow the spread (less luck), not the typical best.`;
-}
-
-export interface BoxLayout extends BudgetStats {
-	/** Centre of the box, pixels from the left. */
-	cx: number;
-	/** Pixel heights of the statistics (top = 0); null when the budget had no result at all. */
-	y: { min: number; q1: number; median: number; q3: number; max: number } | null;
-}
-
-/**
- * Lays out the box plots: budgets as equal bands across `width` (they double, so equal steps read
- * like a log axis) and the statistics on one objective axis whose worse end is up for a loss.
- */
-export function layoutBootstrap(
-	stats: readonly BudgetStats[],
-	size: { width: number; height: number },
-	metric: string
-): { y: ObjectiveAxis; bandwidth: number; boxes: BoxLayout[] } {
-	const band = scaleBand<number>()
-		.domain(stats.map((s) => s.budget))
-		.range([0, size.width])
-		.padding(0.35);
-	const values = stats.flatMap((s) => (Number.isFinite(s.median) ? [s.min, s.max] : []));
-	const y = objectiveAxis(values, size.height, metricGoal(metric));
-	const boxes = stats.map((s) => ({
-		...s,
-		cx: Math.round((band(s.budget)! + band.bandwidth() / 2) * 1000) / 1000,
-		y: Number.isFinite(s.median)
-			? {
-					min: y.position(s.min),
-					q1: y.position(s.q1),
-					median: y.position(s.median),
-					q3: y.position(s.q3),
-					max: y.position(s.max)
-				}
-			: null
-	}));
-	return { y, bandwidth: band.bandwidth(), boxes };
 }

@@ -3,7 +3,7 @@ import type { Study } from '../study/study';
 import { validateStudy } from '../study/study-validation';
 import { toStudyFile } from '../study/study-file';
 import { analyzeStudy, FINDING_IDS, SEVERITIES, type Finding, type FindingId } from './checklist';
-import { syntheticStudy, type SyntheticTrial } from './synthetic-study';
+import { syntheticStudy, type SyntheticTrial } from '../testing/synthetic-study';
 
 // Every study here has 12 trials of 300 steps (evaluations every 25), with learning rates spread evenly
 // over the log range [1e-4, 1e-1] and weight decays over [1e-4, 1] in a shuffled order. A trial's curves

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../math/random';
 import type { StudyParam } from '../study/study';
 import { computeImportance, fitTree, forestImportance, treeVariances, unitCoordinate } from './importance';
-import { syntheticStudy, type SyntheticTrial } from './synthetic-study';
+import { syntheticStudy, type SyntheticTrial } from '../testing/synthetic-study';
 
 const choice = { metric: 'valLoss', reduce: 'best' } as const;
 

@@ -22,7 +22,7 @@
 // the study; categories are treated as ordered bands (a tree can only split them in that order); with few
 // trials a tree also fits noise, which inflates unimportant parameters a little. Pure: no DOM, no tfjs.
 
-import { pairAxes, type PairAxis } from '../charts/pair-plot';
+import { pairAxes, type PairAxis } from '../math/param-axes';
 import { Random } from '../math/random';
 import type { ParamValue } from '../math/search-space';
 import type { Study } from '../study/study';

@@ -88,3 +88,12 @@ export function isBetter(metric: string, a: number, b: number): boolean {
 export function isInfeasible(trial: Pick<TrialRecord, 'status'>): boolean {
 	return trial.status === 'infeasible';
 }
+
+/**
+ * Whether a trial finished with a result to plot: completed (a value) or infeasible (a marker). Queued,
+ * running, failed and cancelled trials have no comparable value at the study's fixed budget.
+ */
+export function hasOutcome(trial: TrialRecord, choice: ObjectiveChoice): boolean {
+	if (isInfeasible(trial)) return true;
+	return trial.status === 'completed' && trialValue(trial, choice) !== null;
+}

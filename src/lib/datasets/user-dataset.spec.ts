@@ -9,7 +9,7 @@ import {
 	type UserDataSource
 } from './user-dataset';
 import { describeSummary, shortDatasetId } from './user-dataset-info';
-import { idxPair } from './user-test-fixtures';
+import { idxPair } from '../testing/user-test-fixtures';
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 const sha = (...parts: Uint8Array[]) => createHash('sha256').update(Buffer.concat(parts)).digest('hex');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseUserIdx } from './user-idx';
-import { idxPair } from './user-test-fixtures';
+import { idxPair } from '../testing/user-test-fixtures';
 
 const names = { images: 'img.idx', labels: 'lab.idx' };
 

@@ -5,7 +5,7 @@ import { listUserDatasets } from '$lib/storage/user-datasets';
 import { loadUserDataset } from './load-user-dataset';
 import { decodeUserData } from './user-dataset';
 import { importUserDataset, previewCsvFile, type ImportPhase } from './user-import';
-import { idxPair } from './user-test-fixtures';
+import { idxPair } from '../testing/user-test-fixtures';
 
 let counter = 0;
 const dbName = () => `user-import-${++counter}`;

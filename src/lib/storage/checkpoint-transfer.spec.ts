@@ -13,7 +13,7 @@ import { saveCheckpoint } from './checkpoints';
 import { openLabDb, type LabDb } from './schema';
 import { createStudy, getStudy, listStudyTrials, putStudy } from './studies';
 import { importStudyFile, sha256Hex, studyRows } from './study-transfer';
-import { exportedText, sharedStudy, snapshot } from './study-transfer-fixtures';
+import { exportedText, sharedStudy, snapshot } from '../testing/study-transfer-fixtures';
 import { appendMetrics, putTrial } from './trials';
 
 let counter = 0;

@@ -4,11 +4,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
-import { HOSTILE_MARKUP, MUTATION_KINDS, mutateStudyText, type MutationKind } from '$lib/study/study-fuzz';
+import { HOSTILE_MARKUP, MUTATION_KINDS, mutateStudyText, type MutationKind } from '$lib/testing/study-fuzz';
 import { openLabDb } from './schema';
 import { deleteStudy, getStudy } from './studies';
 import { MAX_STUDY_FILE_BYTES, importStudyFile, studyFileSizeProblem } from './study-transfer';
-import { asStored, exportedText, sharedStudy, snapshot } from './study-transfer-fixtures';
+import { asStored, exportedText, sharedStudy, snapshot } from '../testing/study-transfer-fixtures';
 
 const MUTATIONS = 360;
 const SEED = 20261122;

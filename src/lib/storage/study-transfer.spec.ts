@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { openLabDb } from './schema';
-import { exportedText, sharedStudy, snapshot } from './study-transfer-fixtures';
+import { exportedText, sharedStudy, snapshot } from '../testing/study-transfer-fixtures';
 import { createStudy, getStudy, listStudies, listStudyTrials, putStudy } from './studies';
 import {
 	MAX_STUDY_FILE_BYTES,

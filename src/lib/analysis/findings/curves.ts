@@ -1,7 +1,7 @@
 // Findings read from the training curves of the best trials (playbook: "Examining the training curves")
 // and from where their best checkpoints landed (playbook: "Deciding how long to train when training is
 // not compute-bound").
-import { EARLY_FRACTION, LATE_FRACTION, isEarly, isLate } from '../../math/best-step-report';
+import { EARLY_FRACTION, LATE_FRACTION, isEarly, isLate } from '../best-step';
 import { configKeySpec, isConfigKey } from '../../study/config-vocabulary';
 import type { TrialRecord } from '../../study/study';
 import { trialValue } from '../objective';
