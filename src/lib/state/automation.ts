@@ -2,7 +2,7 @@
 // code the pages use (import, runner, export), so a headless run is a UI run without the clicks.
 import { inShard, type RunOptions } from '$lib/runner/study-runner.svelte';
 import type { LabState } from './lab.svelte';
-import { toRow } from './trial-table';
+import { toRow } from '../analysis/trial-table';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { sha256 } from './lab.svelte';
 

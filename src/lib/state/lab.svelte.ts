@@ -4,7 +4,14 @@
 import { StudyRunner, type RunOptions } from '$lib/runner/study-runner.svelte';
 import { TrialClient } from '$lib/runner/trial-client.svelte';
 import { trialsHeldByAnyTab } from '$lib/runner/trial-lock';
-import { openLabDb, type LabDb, type StudyRecord, type TrialRecord } from '$lib/storage/schema';
+import {
+	openLabDb,
+	type BaselineRecord,
+	type LabDb,
+	type StudyRecord,
+	type TrialRecord
+} from '$lib/storage/schema';
+
 import {
 	createStudy,
 	deleteStudy,
@@ -29,7 +36,10 @@ import {
 import { deleteTrial, listTrials, markInterruptedTrials, putTrial, readMetrics } from '$lib/storage/trials';
 import type { CooldownShape } from '$lib/math/schedules';
 import { decayStart, pickScheduleKeys } from '$lib/math/schedule-config';
-import { dropCheckpointsAfter } from '$lib/storage/checkpoints';
+import { dropCheckpointsAfter, getCheckpoint } from '$lib/storage/checkpoints';
+import { getBaseline, setBaseline } from '$lib/storage/project';
+import { saveConclusion, saveTrialNotes } from '$lib/storage/tuning-log';
+import { baselineFromTrial } from '$lib/analysis/tuning-log';
 import { serializeStudy } from '$lib/study/study-file';
 import type { Study } from '$lib/study/study';
 import type { MetricBatch } from '$lib/study/metrics';
@@ -37,7 +47,10 @@ import { DEFAULT_TRIAL_CONFIG, isUserDatasetId, type TrialConfig } from '$lib/st
 import { shortDatasetId } from '$lib/datasets/user-dataset-info';
 import { getUserDataset } from '$lib/storage/user-datasets';
 import { checkTrialConfig, cleanTrialConfig } from '$lib/study/trial-config-clean';
-import { LiveSync, type LiveMessage } from './live-sync';
+import { LiveSync, type LiveMessage } from '../storage/live-sync';
+
+// The stored records, for the pages and components: they read and write them only through the state.
+export type { BaselineRecord, StudyRecord, TrialRecord } from '$lib/storage/schema';
 
 /** How long a deleted trial can still be brought back, in milliseconds. */
 export const UNDO_WINDOW_MS = 8000;
@@ -183,6 +196,48 @@ export class LabState {
 		await createStudy(this.db, rows.study, rows.trials, rows.chunks);
 		this.upsertStudy(rows.study);
 		return rows.study;
+	}
+
+	/** The stored study with this id, or undefined. */
+	getStudy(id: string): Promise<StudyRecord | undefined> {
+		return getStudy(this.db, id);
+	}
+
+	/** The stored trials of a study, in index order. */
+	studyTrials(studyId: string): Promise<TrialRecord[]> {
+		return listStudyTrials(this.db, studyId);
+	}
+
+	/** Every stored metric row of a trial. */
+	trialMetrics(trialId: string): Promise<MetricBatch> {
+		return readMetrics(this.db, trialId);
+	}
+
+	/** The checkpoint a trial saved at `step`, or undefined when it was not kept. */
+	readCheckpoint(trialId: string, step: number): ReturnType<typeof getCheckpoint> {
+		return getCheckpoint(this.db, trialId, step);
+	}
+
+	/** The project's baseline ("launched" configuration), or undefined before one is set. */
+	baseline(): Promise<BaselineRecord | undefined> {
+		return getBaseline(this.db);
+	}
+
+	/** Makes a trial's configuration the project's baseline. */
+	setBaselineFromTrial(study: StudyRecord, trial: TrialRecord): Promise<BaselineRecord> {
+		return setBaseline(this.db, baselineFromTrial(study, trial));
+	}
+
+	/** Stores what a study concluded and whether it moved the baseline, and shows it at once. */
+	async saveConclusion(studyId: string, conclusion: string, changedBaseline: boolean): Promise<StudyRecord> {
+		const updated = await saveConclusion(this.db, studyId, conclusion, changedBaseline);
+		this.upsertStudy(updated);
+		return updated;
+	}
+
+	/** Stores the user's notes on one trial. */
+	saveTrialNotes(trialId: string, notes: string): Promise<TrialRecord> {
+		return saveTrialNotes(this.db, trialId, notes);
 	}
 
 	/** A new draft with the same definition, to re-run an imported (read-only) study. */

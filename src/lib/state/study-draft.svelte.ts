@@ -27,7 +27,7 @@ import {
 	type DraftForm,
 	type TextOverride,
 	type TrialPreview
-} from './study-draft-model';
+} from '../designer/draft-model';
 
 /** How long the JSON text rests before it is read, in milliseconds. */
 export const TEXT_DEBOUNCE_MS = 300;

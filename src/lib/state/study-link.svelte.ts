@@ -7,7 +7,7 @@ import { studySourceHash } from '$lib/storage/study-transfer';
 import { parseStudyFile } from '$lib/study/study-file';
 import type { Study } from '$lib/study/study';
 import type { LabState } from './lab.svelte';
-import { fetchStudyText, resolveStudyLink } from './study-link';
+import { fetchStudyText, resolveStudyLink } from '../study/study-link';
 
 export interface StudyLinkPreview {
 	/** Where the file came from, in words: its path, or "this link". */

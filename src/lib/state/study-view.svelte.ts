@@ -6,8 +6,8 @@ import { readMetrics } from '$lib/storage/trials';
 import { checkpointBytesOf, pruneToBest } from '$lib/storage/checkpoints';
 import type { MetricBatch } from '$lib/study/metrics';
 import type { LabState } from './lab.svelte';
-import { queryRows, toRow, type TableQuery } from './trial-table';
-import { throttle } from './live-sync';
+import { queryRows, toRow, type TableQuery } from '../analysis/trial-table';
+import { throttle } from '../storage/live-sync';
 
 /** How often a trial training in another tab has its stored curves re-read, at most, in milliseconds. */
 const REMOTE_METRICS_EVERY_MS = 1000;
@@ -103,6 +103,11 @@ export class StudyView {
 	get paramNames(): string[] {
 		const names = this.study?.definition.params.map((p) => p.name) ?? [];
 		return names.filter((name, i) => names.indexOf(name) === i);
+	}
+
+	/** Bytes of checkpoints the study's trials keep. */
+	get checkpointBytes(): number {
+		return checkpointBytesOf(this.trials);
 	}
 
 	get counts(): Record<string, number> {

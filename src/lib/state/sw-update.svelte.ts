@@ -5,7 +5,7 @@
 import { dev } from '$app/environment';
 import { base } from '$app/paths';
 import { trialsHeldByAnyTab } from '$lib/runner/trial-lock';
-import { reloadDecision } from './sw-update-decision';
+import { reloadDecision } from '../pwa/update-decision';
 
 /** How often an open lab asks the server for a newer version, in milliseconds. */
 const CHECK_EVERY_MS = 30 * 60 * 1000;

@@ -13,19 +13,10 @@ import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import { checkpointBytes } from '$lib/training/checkpoint-data';
 import type { CheckpointRecord, LabDb, StudyRecord, TrialRecord } from './schema';
 import { findStudyBySourceHash, listStudyTrials } from './studies';
+import { MAX_CHECKPOINTS_FILE_BYTES } from '$lib/study/file-limits';
 
 export const CHECKPOINTS_FORMAT = 'tuning-lab.checkpoints';
 export const CHECKPOINTS_VERSION = 1;
-
-/**
- * The largest checkpoints file read, in bytes. Weights dominate: a 1M-parameter Adam trial with EMA
- * keeps 4 arrays of 4 MB, about 21 MB in base64 per checkpoint, so 256 MiB holds a dozen such models.
- * The limit also keeps the text well under the engine's longest string (2^29 − 24 characters in V8).
- */
-export const MAX_CHECKPOINTS_FILE_BYTES = 256 * 1024 * 1024;
-
-/** How many trials' checkpoints an export holds by default. */
-export const DEFAULT_CHECKPOINT_TRIALS = 3;
 
 const AVERAGER_KINDS = ['ema', 'swa'] as const;
 

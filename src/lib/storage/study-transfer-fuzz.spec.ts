@@ -7,8 +7,9 @@ import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { HOSTILE_MARKUP, MUTATION_KINDS, mutateStudyText, type MutationKind } from '$lib/testing/study-fuzz';
 import { openLabDb } from './schema';
 import { deleteStudy, getStudy } from './studies';
-import { MAX_STUDY_FILE_BYTES, importStudyFile, studyFileSizeProblem } from './study-transfer';
+import { importStudyFile } from './study-transfer';
 import { asStored, exportedText, sharedStudy, snapshot } from '../testing/study-transfer-fixtures';
+import { MAX_STUDY_FILE_BYTES, studyFileSizeProblem } from '$lib/study/file-limits';
 
 const MUTATIONS = 360;
 const SEED = 20261122;

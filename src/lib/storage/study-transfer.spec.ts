@@ -4,13 +4,8 @@ import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { openLabDb } from './schema';
 import { exportedText, sharedStudy, snapshot } from '../testing/study-transfer-fixtures';
 import { createStudy, getStudy, listStudies, listStudyTrials, putStudy } from './studies';
-import {
-	MAX_STUDY_FILE_BYTES,
-	importStudyFile,
-	sha256Hex,
-	studyFileSizeProblem,
-	studyRows
-} from './study-transfer';
+import { importStudyFile, sha256Hex, studyRows } from './study-transfer';
+import { MAX_STUDY_FILE_BYTES, studyFileSizeProblem } from '$lib/study/file-limits';
 
 let counter = 0;
 const freshDb = () => openLabDb(`transfer-${++counter}`);

@@ -31,7 +31,7 @@ import {
 	unusedKeys,
 	validateForm,
 	type DraftForm
-} from './study-draft-model';
+} from './draft-model';
 
 function defaultStudy(): Study {
 	const parsed = parseStudyFile(readFileSync('static/studies/default-digits.study.json', 'utf8'));

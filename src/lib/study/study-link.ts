@@ -3,10 +3,10 @@
 // link itself. Only same-origin addresses are fetched: a link is written by someone else, and it must
 // not be able to make the lab send requests to hosts the person never chose. Pure apart from the
 // fetch it is given, so it is tested without a browser.
-import { MAX_STUDY_FILE_BYTES, studyFileSizeProblem } from '$lib/storage/study-transfer';
 
 /** The query parameter of a study link. */
 export const STUDY_LINK_PARAM = 'study';
+import { MAX_STUDY_FILE_BYTES, studyFileSizeProblem } from './file-limits';
 
 export type StudyLinkTarget =
 	{ kind: 'url'; url: URL } | { kind: 'text'; text: string } | { kind: 'refused'; message: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reloadDecision } from './sw-update-decision';
+import { reloadDecision } from './update-decision';
 
 describe('reloadDecision', () => {
 	it('reloads without asking when nothing trains', () => {

@@ -1,39 +1,20 @@
-// What the tuning log writes: the baseline from a chosen trial, a study's conclusion, a trial's notes.
+// What the tuning log writes besides the baseline (project.ts): a study's conclusion, a trial's notes.
 // Each reads the newest stored record first, so a runner writing the same record meanwhile keeps its
 // fields (only the edited ones change).
-import { setBaseline } from '$lib/storage/project';
-import type { BaselineRecord, LabDb, StudyRecord, TrialRecord } from '$lib/storage/schema';
-import type { LabState } from './lab.svelte';
-import { fixedKeysOf } from './tuning-log';
+import type { LabDb, StudyRecord, TrialRecord } from './schema';
 
 /** Longest note or conclusion kept, in characters. */
 export const MAX_NOTE_LENGTH = 20_000;
 
-/** Makes the trial's configuration the project's baseline ("launched" configuration). */
-export function setBaselineFromTrial(
-	db: LabDb,
-	study: StudyRecord,
-	trial: TrialRecord,
-	now = Date.now()
-): Promise<BaselineRecord> {
-	return setBaseline(db, {
-		config: fixedKeysOf(trial.config),
-		workload: { dataset: trial.config.dataset, model: trial.config.model },
-		fromStudyId: study.id,
-		fromTrialIndex: trial.index ?? 0,
-		setAt: now
-	});
-}
-
 /** Stores what the study concluded and whether it changed the baseline. */
 export async function saveConclusion(
-	lab: Pick<LabState, 'db' | 'upsertStudy'>,
+	db: LabDb,
 	studyId: string,
 	conclusion: string,
 	changedBaseline: boolean,
 	now = Date.now()
 ): Promise<StudyRecord> {
-	const tx = lab.db.transaction('studies', 'readwrite');
+	const tx = db.transaction('studies', 'readwrite');
 	const study = await tx.store.get(studyId);
 	if (!study) throw new Error(`study ${studyId} is not in the database`);
 	const updated: StudyRecord = {
@@ -44,7 +25,6 @@ export async function saveConclusion(
 	};
 	await tx.store.put(updated);
 	await tx.done;
-	lab.upsertStudy(updated);
 	return updated;
 }
 

@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { getBaseline } from '$lib/storage/project';
+import { getBaseline, setBaseline } from '$lib/storage/project';
 import { openLabDb, type StudyRecord, type TrialRecord } from '$lib/storage/schema';
 import { createStudy } from '$lib/storage/studies';
 import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
-import { saveConclusion, saveTrialNotes, setBaselineFromTrial } from './tuning-log-actions';
+import { baselineFromTrial } from '$lib/analysis/tuning-log';
+import { saveConclusion, saveTrialNotes } from './tuning-log';
 
 let dbCounter = 0;
 
@@ -48,7 +49,7 @@ async function seeded() {
 describe('tuning log actions', () => {
 	it('sets the baseline from a trial: its fixable keys, workload and origin', async () => {
 		const db = await seeded();
-		const record = await setBaselineFromTrial(db, study, trial, 42);
+		const record = await setBaseline(db, baselineFromTrial(study, trial, 42));
 		expect(record).toMatchObject({
 			workload: { dataset: DEFAULT_TRIAL_CONFIG.dataset, model: DEFAULT_TRIAL_CONFIG.model },
 			fromStudyId: 's',
@@ -64,21 +65,11 @@ describe('tuning log actions', () => {
 
 	it('saves a conclusion without touching the rest of the study', async () => {
 		const db = await seeded();
-		const seen: StudyRecord[] = [];
-		const saved = await saveConclusion(
-			{ db, upsertStudy: (s) => seen.push(s) },
-			's',
-			'lr 0.02 wins',
-			true,
-			7
-		);
+		const saved = await saveConclusion(db, 's', 'lr 0.02 wins', true, 7);
 		expect(saved).toMatchObject({ conclusion: 'lr 0.02 wins', changedBaseline: true, concludedAt: 7 });
 		expect(await db.get('studies', 's')).toEqual({ ...study, ...saved });
 		expect((await db.get('studies', 's'))?.runKey).toBe('run-key');
-		expect(seen).toEqual([saved]);
-		await expect(saveConclusion({ db, upsertStudy: () => undefined }, 'nope', '', false)).rejects.toThrow(
-			'not in the database'
-		);
+		await expect(saveConclusion(db, 'nope', '', false)).rejects.toThrow('not in the database');
 		db.close();
 	});
 

@@ -3,7 +3,7 @@
 // columns follow the playbook's advice on tracking experiments (study name, a short description,
 // trials run, the best checkpoint's validation result, how to reproduce) — section "Setting up
 // experiment tracking". Pure: no DOM, no IndexedDB.
-import type { StudyRecord, StudyStatus, TrialRecord } from '$lib/storage/schema';
+import type { BaselineEntry, StudyRecord, StudyStatus, TrialRecord } from '$lib/storage/schema';
 import type { FixedConfig, ObjectiveGoal, ObjectiveMetric } from '$lib/study/study';
 import type { TrialConfig } from '$lib/study/trial-config';
 import { CONFIG_KEYS } from '$lib/study/config-vocabulary';
@@ -133,4 +133,15 @@ export function configChanges(before: FixedConfig, after: FixedConfig): ConfigCh
 		if (before[key] !== after[key]) changes.push({ key, before: before[key], after: after[key] });
 	}
 	return changes;
+}
+
+/** The baseline ("launched" configuration) entry that makes this trial's configuration the project's. */
+export function baselineFromTrial(study: StudyRecord, trial: TrialRecord, now = Date.now()): BaselineEntry {
+	return {
+		config: fixedKeysOf(trial.config),
+		workload: { dataset: trial.config.dataset, model: trial.config.model },
+		fromStudyId: study.id,
+		fromTrialIndex: trial.index ?? 0,
+		setAt: now
+	};
 }
