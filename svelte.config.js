@@ -18,6 +18,8 @@ const config = {
 					'../cli/**/*.ts',
 					'../cli/**/*.mjs',
 					'../deploy/**/*.ts',
+					'../bench/**/*.ts',
+					'../bench/**/*.svelte',
 					'../playwright.config.ts'
 				);
 				tsconfig.compilerOptions.allowImportingTsExtensions = true;

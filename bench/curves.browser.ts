@@ -1,8 +1,8 @@
 // Times the study curve chart in headless Chromium on the crafted 500-trial × 2,000-row study (the
-// /bench/curves page), at devicePixelRatio 1 and 2. The targets: the chart renders in under
+// /bench/curves.html page), at devicePixelRatio 1 and 2. The targets: the chart renders in under
 // 200 ms, and hover stays under 16 ms per frame. Reports median, min and max over the runs (the first,
 // cold run included); asserts nothing about time.
-// Run: npx vite build && npx playwright test -c bench/playwright.bench.config.ts
+// Run: npx vite build && npx vite build -c bench/vite.config.ts && npx playwright test -c bench/playwright.bench.config.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from '@playwright/test';
 
@@ -34,7 +34,7 @@ test('study curves: render and hover timing, 500 trials × 2,000 rows', async ({
 			deviceScaleFactor: dpr
 		});
 		const page = await context.newPage();
-		await page.goto('/bench/curves?trials=500&points=2000');
+		await page.goto('/bench/curves.html?trials=500&points=2000');
 		await page.waitForFunction(() => (window as BenchWindow).__curvesBench?.ready, null, {
 			timeout: 120_000
 		});

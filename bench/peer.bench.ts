@@ -35,7 +35,7 @@ function syntheticImages(rows: number, seed: number): { inputs: Float32Array; la
 const train = syntheticImages(ROWS, 1);
 const val = syntheticImages(256, 2);
 const val8 = { inputs: val.inputs.slice(0, 8 * 784), labels: val.labels.slice(0, 8) };
-const DATA: TrainingData = {
+const DATA: Extract<TrainingData, { kind: 'classification' }> = {
 	kind: 'classification',
 	image: { height: 28, width: 28 },
 	features: 784,

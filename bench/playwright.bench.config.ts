@@ -1,5 +1,5 @@
 // Browser benchmarks: Playwright specs named `bench/*.browser.ts`, run against the built app
-// (`npx vite build` first) with the same browser, flags and static server as the end-to-end tests.
+// (`npx vite build` and `npx vite build -c bench/vite.config.ts` first) with the same browser, flags and static server as the end-to-end tests.
 // `npx playwright test -c bench/playwright.bench.config.ts`; each spec writes bench/results/<name>.json.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';

@@ -78,8 +78,10 @@ const browserConfig = join(benchDir, 'playwright.bench.config.ts');
 if (existsSync(browserConfig) && (!only || only === 'browser')) {
 	rmSync(resultsDir, { recursive: true, force: true });
 	mkdirSync(resultsDir, { recursive: true });
-	console.log('bench: browser benchmarks (vite build, then Playwright)');
+	console.log('bench: browser benchmarks (vite build of the app and of bench/pages, then Playwright)');
 	execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+	// The benchmark pages are built apart from the app (never shipped): into build/bench/.
+	execFileSync('npx', ['vite', 'build', '-c', 'bench/vite.config.ts'], { cwd: root, stdio: 'inherit' });
 	execFileSync('npx', ['playwright', 'test', '-c', browserConfig], { cwd: root, stdio: 'inherit' });
 	for (const file of readdirSync(resultsDir)
 		.filter((f) => f.endsWith('.json'))

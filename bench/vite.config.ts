@@ -1,0 +1,28 @@
+// The benchmark pages (bench/pages/*.html): plain Svelte pages over the lab's own modules, built into
+// build/bench/ by `npm run bench` after the app, so the static server serves them beside the app at
+// /bench/<name>.html. They are never part of `npm run build`, so the shipped app and its service worker
+// precache hold none of them.
+import { fileURLToPath } from 'node:url';
+import { svelte, vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+
+const at = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+	root: at('./pages'),
+	base: '/bench/',
+	plugins: [svelte({ configFile: false, preprocess: vitePreprocess() })],
+	resolve: { alias: { $lib: at('../src/lib'), $workers: at('../workers') } },
+	worker: { format: 'es' },
+	build: {
+		outDir: at('../build/bench'),
+		emptyOutDir: true,
+		rollupOptions: {
+			input: {
+				curves: at('./pages/curves.html'),
+				storage: at('./pages/storage.html'),
+				training: at('./pages/training.html')
+			}
+		}
+	}
+});
