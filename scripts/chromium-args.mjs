@@ -1,4 +1,4 @@
-// How Tuning Lab launches Debian's Chromium (DESIGN.md §4), shared by the Playwright config and the
+// How Tuning Lab launches Debian's Chromium (docs/engineering-notes.md §1), shared by the Playwright config and the
 // `tuning-lab run` command so both drive the same browser the same way.
 
 /** The browser binary: Debian's Chromium unless TUNING_LAB_CHROMIUM names another. */

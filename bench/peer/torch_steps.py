@@ -3,7 +3,7 @@
 Same shapes, batch sizes and optimizer as the tfjs measurements: MLP 784-128-10 at batch 128 and the
 lab's default CNN (two blocks of 3x3 conv 'same' -> ReLU -> 2x2 max-pool, 16 then 32 filters, dense
 to 10 classes) at batch 64, Adam, softmax cross-entropy, the dataset resident in memory and each
-batch gathered by index. One thread per process (DESIGN.md section 4), so the comparison is one core
+batch gathered by index. One thread per process (docs/engineering-notes.md §1), so the comparison is one core
 against one core. Prints one JSON line per measurement: {"name", "unit", "median", "min", "max", "runs"}.
 Usage: python3 bench/peer/torch_steps.py [runs] [steps] [mlp|cnn|all]
 """

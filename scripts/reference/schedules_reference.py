@@ -1,6 +1,6 @@
 """Prints reference learning rates for src/lib/math/schedules.spec.ts.
 
-The formulas below are written from the definitions in DESIGN.md section 5 (big_vision style: absolute
+The formulas below are written from the definitions in docs/engineering-notes.md §3 (big_vision style: absolute
 optimizer steps, decay progress measured after the warmup, warmup ramp = step / warmup), independently
 of the TypeScript code. Run with /usr/bin/python3 and paste the printed rows into the spec as literals.
 """

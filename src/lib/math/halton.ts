@@ -1,4 +1,4 @@
-// Scrambled Halton points for quasi-random search (DESIGN.md §5). Coordinate j of point n is the radical
+// Scrambled Halton points for quasi-random search (docs/engineering-notes.md §3). Coordinate j of point n is the radical
 // inverse of n in the j-th prime base, with every digit position passed through its own random
 // permutation of 0..b−1 (the random digit permutation that SciPy's `qmc.Halton(scramble=True)` uses, after
 // Owen 2017). The whole state of a sequence is `(seed, index)`: any point is computed directly from its
@@ -7,7 +7,7 @@
 import { Random, streamSeed } from './random';
 
 /**
- * Sequence positions skipped before index 0 (DESIGN.md §5 asks for a burn-in). Unscrambled Halton has a
+ * Sequence positions skipped before index 0 (the design asks for a burn-in). Unscrambled Halton has a
  * degenerate start: position 0 is the origin, and for n < b every base-b coordinate reads the single
  * digit n, so the first points of the large-base dimensions march up a diagonal together; skipping points
  * was the classic remedy. The random digit permutations already remove that pattern, and we measured no

@@ -1,5 +1,5 @@
 // A float64 reference of the optimizer update rules in the Deep Learning Tuning Playbook
-// (shared/reference/tuning-playbook.txt, "What are the update rules for all the popular optimization
+// (its FAQ, "What are the update rules for all the popular optimization
 // algorithms?"), plus decoupled weight decay and clipping by global norm.
 //
 // It is deliberately slow and plain: no tfjs, no DOM, no shared code with the tfjs optimizers in

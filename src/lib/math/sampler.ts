@@ -49,7 +49,7 @@ function finiteValues(spec: FiniteSpec): ParamValue[] {
 }
 
 /**
- * Maps u ∈ [0, 1) to a value of `spec` (DESIGN.md §5, as Vizier's converter does):
+ * Maps u ∈ [0, 1) to a value of `spec` (docs/engineering-notes.md §3, as Vizier's converter does):
  *  - float: `lo + u(hi − lo)`, or `exp(ln lo + u(ln hi − ln lo))` on a log scale;
  *  - int: the same on bounds widened by half a step, then rounded, so every integer owns a bin of equal
  *    width in the scale's own units (linear: equal shares; log: shares shrinking like the log scale);
