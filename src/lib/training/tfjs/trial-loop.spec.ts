@@ -5,8 +5,11 @@ import { loadImageDataset, type ImageDataset } from '$lib/datasets/image-dataset
 import { IMAGE_DATASETS } from '$lib/datasets/registry';
 import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import type { TrialCheckpoint } from './checkpoint-data';
-import { READBACK_EVERY, runTrialLoop, type LoopOutcome } from './trial-loop';
+import type { TrialCheckpoint } from '../checkpoint-data';
+import { READBACK_EVERY, runTrialLoop, type LoopOutcome } from '../trial-loop';
+import { createTfjsEngine } from './engine';
+
+const engine = createTfjsEngine();
 
 let digits: ImageDataset;
 
@@ -34,7 +37,7 @@ async function train(
 ): Promise<{ metrics: MetricBatch; outcome: LoopOutcome; tensorCounts: number[] }> {
 	const metrics: MetricBatch = { train: emptyTrainRows(), evals: [] };
 	const tensorCounts: number[] = [];
-	const outcome = await runTrialLoop(c, digits, {
+	const outcome = await runTrialLoop(engine, c, digits, {
 		onMetrics: (batch) => {
 			appendBatch(metrics, batch);
 			tensorCounts.push(tf.memory().numTensors);
@@ -165,6 +168,7 @@ describe('checkpoints and resume (cpu backend)', () => {
 		const checkpoints: TrialCheckpoint[] = [];
 		const full: MetricBatch = { train: emptyTrainRows(), evals: [] };
 		const outcome = await runTrialLoop(
+			engine,
 			c,
 			digits,
 			{
@@ -186,6 +190,7 @@ describe('checkpoints and resume (cpu backend)', () => {
 		expect(at40.averagers.map((a) => a.kind)).toEqual(['ema', 'swa']);
 		const resumed: MetricBatch = { train: emptyTrainRows(), evals: [] };
 		await runTrialLoop(
+			engine,
 			c,
 			digits,
 			{ onMetrics: (batch) => appendBatch(resumed, batch), shouldStop: () => false },
@@ -203,6 +208,7 @@ describe('checkpoints and resume (cpu backend)', () => {
 		const small = { ...config, maxTrainSteps: 20, evalEvery: 20 };
 		let saved: TrialCheckpoint | undefined;
 		await runTrialLoop(
+			engine,
 			small,
 			digits,
 			{ onMetrics: () => undefined, shouldStop: () => false, onCheckpoint: (k) => void (saved = k) },
@@ -210,6 +216,7 @@ describe('checkpoints and resume (cpu backend)', () => {
 		);
 		await expect(
 			runTrialLoop(
+				engine,
 				{ ...small, hiddenWidth: 16, maxTrainSteps: 40 },
 				digits,
 				{ onMetrics: () => undefined, shouldStop: () => false },
@@ -224,6 +231,7 @@ describe('cooldown branches (cpu backend)', () => {
 		const main: TrialConfig = { ...config, maxTrainSteps: 100, evalEvery: 20, learningRate: 0.02 };
 		let at40: TrialCheckpoint | undefined;
 		await runTrialLoop(
+			engine,
 			main,
 			digits,
 			{
@@ -237,6 +245,7 @@ describe('cooldown branches (cpu backend)', () => {
 		);
 		const branch: MetricBatch = { train: emptyTrainRows(), evals: [] };
 		const outcome = await runTrialLoop(
+			engine,
 			{ ...main, maxTrainSteps: 60 },
 			digits,
 			{ onMetrics: (b) => appendBatch(branch, b), shouldStop: () => false },
