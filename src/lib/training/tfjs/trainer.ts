@@ -30,6 +30,7 @@ import {
 	exportAverageState,
 	importAverageState,
 	withAveragedWeights,
+	type AverageState,
 	type WeightAverager
 } from './weight-averaging';
 
@@ -97,10 +98,24 @@ export function createTfjsTrainer(config: TrialConfig, data: TrainingData, resum
 			throw error;
 		}
 	})();
-	if (resume) restoreParams(resume, model.paramNames, model.params);
-	const optState = resume
-		? importOptimizerState(resume.optimizer, model.params)
-		: optimizer.init(model.params);
+	const averagers: { averager: WeightAverager; state: AverageState }[] = [];
+	let optState: OptimizerState | undefined;
+	try {
+		if (resume) restoreParams(resume, model.paramNames, model.params);
+		optState = resume ? importOptimizerState(resume.optimizer, model.params) : optimizer.init(model.params);
+		for (const averager of createAveragers(config)) {
+			const saved = resume?.averagers.find((a) => a.kind === averager.kind);
+			const state = saved ? importAverageState(saved.state, model.params) : averager.init(model.params);
+			averagers.push({ averager, state });
+		}
+	} catch (error) {
+		// A checkpoint that does not fit the model, or bad averaging settings: free what was built.
+		if (optState) disposeOptimizerState(optState);
+		for (const { state } of averagers) disposeAverageState(state);
+		model.dispose();
+		device.dispose();
+		throw error;
+	}
 	const parts: StepParts = {
 		config,
 		model,
@@ -110,13 +125,6 @@ export function createTfjsTrainer(config: TrialConfig, data: TrainingData, resum
 		dropoutSeed: streamSeed(config.seed, 'dropout'),
 		smoothing: config.labelSmoothing ?? 0
 	};
-	const averagers = createAveragers(config).map((averager) => {
-		const saved = resume?.averagers.find((a) => a.kind === averager.kind);
-		return {
-			averager,
-			state: saved ? importAverageState(saved.state, model.params) : averager.init(model.params)
-		};
-	});
 	const forEval = (x: tf.Tensor2D) => model.forward(x, false);
 	/** [loss, gradient norm, clipped] of each step not read back yet. */
 	const pending: tf.Tensor[] = [];
@@ -162,7 +170,7 @@ export function createTfjsTrainer(config: TrialConfig, data: TrainingData, resum
 			return {
 				paramNames: [...model.paramNames],
 				params: await captureParams(model.params),
-				optimizer: await exportOptimizerState(optState),
+				optimizer: await exportOptimizerState(parts.optState),
 				averagers: await Promise.all(
 					averagers.map(async ({ averager, state }) => ({
 						kind: averager.kind,
@@ -175,7 +183,7 @@ export function createTfjsTrainer(config: TrialConfig, data: TrainingData, resum
 		dispose() {
 			tf.dispose(pending);
 			pending.length = 0;
-			disposeOptimizerState(optState);
+			disposeOptimizerState(parts.optState);
 			for (const { state } of averagers) disposeAverageState(state);
 			model.dispose();
 			device.dispose();
