@@ -1,7 +1,8 @@
 // What model a trial trains and its shape, from the trial configuration and the data: the same for
-// every engine. An engine builds its own parameters and forward pass from a ModelSpec; the parameter
-// names and shapes written here are what checkpoints store, so every engine must keep them. No engine
-// imports here.
+// every engine. An engine builds its own parameters and forward pass from a ModelSpec. Checkpoints
+// store parameters by name, so an engine that should read another's checkpoints keeps the same names
+// and shapes: the transformer's list is here (transformerParams), the MLP's and CNN's are in their tfjs
+// builders (tfjs/models/). No engine imports here.
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { MODEL_KEY_DEFAULTS } from '$lib/study/config-vocabulary';
 import type { TrialConfig } from '$lib/study/trial-config';
