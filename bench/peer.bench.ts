@@ -6,7 +6,7 @@
 // Measured side by side in one process so machine load affects every variant alike:
 // - "plain tfjs loop": the textbook loop (tf.train.adam, tf.matMul, tf.losses), as most tfjs code is
 //   written; its backward pass multiplies with transposed operands, tfjs-wasm's slow path.
-// - "lab trial loop": runTrialLoop itself (src/lib/training/trial-loop.ts) with the lab's model,
+// - "lab trial loop": runTrialLoop itself (src/lib/training/trial-loop.ts) on the tfjs engine with the lab's model,
 //   optimizer and grad-norm diagnostics, readbacks every 20 steps, dataset resident on the device.
 // The PyTorch numbers come from bench/peer/torch_steps.py run with Debian's /usr/bin/python3.
 import { spawnSync } from 'node:child_process';
@@ -16,9 +16,11 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { TrainingData } from '../src/lib/datasets/classification-data';
 import { runTrialLoop } from '../src/lib/training/trial-loop';
+import { createTfjsEngine } from '../src/lib/training/tfjs/engine';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '../src/lib/study/trial-config';
 import { median, stats, type BenchRow } from './bench-stats';
 
+const tfjs = createTfjsEngine();
 const RUNS = Number(process.env.PEER_BENCH_RUNS ?? 5);
 const STEPS = Number(process.env.PEER_BENCH_STEPS ?? 200);
 const ROWS = 4096;
@@ -64,7 +66,7 @@ async function labStepsPerSecond(config: TrialConfig, steps: number): Promise<nu
 	const marks = new Map<number, number>();
 	const total = steps + 20;
 	const data: TrainingData = { ...DATA, val: { ...val8, count: 8 } };
-	await runTrialLoop({ ...config, maxTrainSteps: total, evalEvery: total }, data, {
+	await runTrialLoop(tfjs, { ...config, maxTrainSteps: total, evalEvery: total }, data, {
 		onMetrics: (_batch, progress) => void marks.set(progress.step, performance.now()),
 		shouldStop: () => false
 	});
@@ -123,7 +125,7 @@ interface KernelRow {
 async function kernelProfile(config: TrialConfig, steps: number): Promise<KernelRow[]> {
 	const data: TrainingData = { ...DATA, val: { ...val8, count: 8 } };
 	const info = await tf.profile(() =>
-		runTrialLoop({ ...config, maxTrainSteps: steps, evalEvery: steps }, data, {
+		runTrialLoop(tfjs, { ...config, maxTrainSteps: steps, evalEvery: steps }, data, {
 			onMetrics: () => {},
 			shouldStop: () => false
 		}).then(() => tf.scalar(0))

@@ -1,30 +1,22 @@
 // The one typed protocol between the page and the trial worker. The worker exposes
 // `TrialWorkerApi` through comlink; only `TrialClient` (src/lib/runner) talks to it.
-import type { BackendReport } from '$lib/training/backend';
-import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
+import type { BackendReport } from '$lib/training/backend-report';
+import type { SavedWeights, TrialCheckpoint } from '$lib/training/checkpoint-data';
+import type { ModelExportRequest } from '$lib/training/engine';
 import type { CooldownSpec, LoopProgress } from '$lib/training/trial-loop';
-import type { SampleOptions } from '$lib/training/sample-text';
-import type { ExportedWeights } from '$lib/training/export-model-readme';
-import type { EvalRow } from '$lib/study/metrics';
+import type { SampleOptions } from '$lib/training/sampling';
 import type { MetricBatch } from '$lib/study/metrics';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
 
-export type { BackendReport, LoopProgress, MetricBatch, SampleOptions, TrialCheckpoint };
-
-/** The parameters of a checkpoint, without its optimizer and data-order state. */
-export type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
-
-/** A trial's saved weights to download as a standard TensorFlow.js model (training/export-model.ts). */
-export interface ModelExportRequest {
-	config: TrialConfig;
-	/** The raw, EMA or SWA weights of one checkpoint, in the model's parameter order. */
-	weights: SavedWeights;
-	which: ExportedWeights;
-	step: number;
-	evalRow: EvalRow;
-	trialLabel: string;
-	studyName?: string;
-}
+export type {
+	BackendReport,
+	LoopProgress,
+	MetricBatch,
+	ModelExportRequest,
+	SampleOptions,
+	SavedWeights,
+	TrialCheckpoint
+};
 
 export type TrialPhase = 'starting-backend' | 'loading-data' | 'training';
 
@@ -65,9 +57,9 @@ export interface TrialWorkerApi {
 	): Promise<TrialResult>;
 	/** Asks the running trial to stop at its next readback (within READBACK_EVERY steps). */
 	stop(): void;
-	/** Tensors alive in the worker's tfjs engine (for leak checks). */
+	/** Buffers alive in the worker's engine, tensors for tfjs (for leak checks). */
 	numTensors(): number;
-	/** Generates text from a language-model trial's saved weights (see training/sample-text.ts). */
+	/** Generates text from a language-model trial's saved weights (see training/sampling.ts). */
 	sampleText(config: TrialConfig, weights: SavedWeights, options: SampleOptions): Promise<string>;
 	/** A ZIP holding model.json, weights.bin and README.md of the weights (MLP and CNN only). */
 	exportModel(request: ModelExportRequest): Promise<Uint8Array>;

@@ -1,23 +1,14 @@
 // The dedicated module worker that trains trials. Exposes TrialWorkerApi (workers/protocol.ts).
 import * as Comlink from 'comlink';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { fetchFromOrigin } from '$lib/datasets/image-dataset';
 import { loadDataset } from '$lib/datasets/load-dataset';
-import { initBackend, type BackendReport } from '$lib/training/backend';
-import { autoOrder } from '$lib/training/backend-choice';
-import { defaultProbeStore, probeFor } from '$lib/training/backend-probe';
+import type { BackendReport } from '$lib/training/backend-report';
 import { checkpointBuffers, checkpointBytes } from '$lib/training/checkpoint-data';
+import type { BackendWorkload } from '$lib/training/engine';
 import { runTrialLoop } from '$lib/training/trial-loop';
-import { restoreParams } from '$lib/training/checkpoint';
-import { contextLengthOf, createModel } from '$lib/training/create-model';
-import { sampleText } from '$lib/training/sample-text';
-import { modelPackage } from '$lib/training/export-model-package';
 import { describeTrainingError } from '$lib/training/training-error';
+import { createBrowserTfjsEngine } from '$lib/training/tfjs/browser-engine';
 import {
 	isUserDatasetId,
 	type BackendChoice,
@@ -28,45 +19,26 @@ import {
 import { loadUserDataset } from '$lib/datasets/load-user-dataset';
 import type { ModelExportRequest, TrialEvent, TrialResult, TrialWorkerApi } from './protocol';
 
-setWasmPaths({
-	'tfjs-backend-wasm.wasm': wasmPlain,
-	'tfjs-backend-wasm-simd.wasm': wasmSimd,
-	'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded
-});
+const engine = createBrowserTfjsEngine();
 
 // Datasets are decoded once per worker and reused by later trials.
 const datasets = new Map<DatasetId, Promise<TrainingData>>();
 const fetchBytes = fetchFromOrigin(new URL('/', self.location.href).href);
 let stopRequested = false;
-// Backend switches must not overlap: tfjs keeps one global engine per worker.
+// Backend switches must not overlap: an engine keeps one global backend per worker.
 let backendQueue: Promise<unknown> = Promise.resolve();
-
-const probeStore = defaultProbeStore();
-
-/**
- * `auto` with a workload runs on the backend measured fastest for it on this device (a short probe,
- * cached; backend-probe.ts). Without a workload, or when the probe fails, it uses the fixed order.
- */
-async function startBackend(choice: BackendChoice, workload?: TrialConfig, remeasure = false) {
-	if (choice !== 'auto' || !workload) return initBackend(choice);
-	const probe = await probeFor(workload, await dataset(workload.dataset), probeStore, remeasure).catch(
-		() => undefined
-	);
-	if (!probe) return initBackend('auto');
-	const report = await initBackend('auto', autoOrder(probe));
-	// Backends that could not train in the probe are listed with their reasons, like failed starts.
-	const failed = probe.speeds
-		.filter((s) => s.error !== undefined && !report.attempts.some((a) => a.backend === s.backend))
-		.map((s) => ({ backend: s.backend, ok: false, reason: s.error }));
-	return { ...report, attempts: [...failed, ...report.attempts], probe };
-}
 
 function switchBackend(
 	choice: BackendChoice,
 	workload?: TrialConfig,
 	remeasure = false
 ): Promise<BackendReport> {
-	const next = backendQueue.then(() => startBackend(choice, workload, remeasure));
+	const measured: BackendWorkload | undefined = workload && {
+		config: workload,
+		data: () => dataset(workload.dataset),
+		remeasure
+	};
+	const next = backendQueue.then(() => engine.selectBackend(choice, measured));
 	backendQueue = next.catch(() => undefined);
 	return next;
 }
@@ -99,6 +71,7 @@ const api: TrialWorkerApi = {
 			const data = await dataset(config.dataset);
 			onEvent({ type: 'phase', phase: 'training' });
 			const outcome = await runTrialLoop(
+				engine,
 				config,
 				data,
 				{
@@ -134,26 +107,17 @@ const api: TrialWorkerApi = {
 		stopRequested = true;
 	},
 
-	numTensors: () => tf.memory().numTensors,
+	numTensors: () => engine.liveBuffers(),
 
 	async sampleText(config, weights, options) {
 		await switchBackend(config.backend);
-		const data = await dataset(config.dataset);
-		if (data.kind !== 'text')
-			throw new Error(`${config.dataset} is not a text dataset; only language models sample text`);
-		const model = createModel(config, data, 0);
-		try {
-			restoreParams(weights, model.paramNames, model.params);
-			return await sampleText(model, data.vocab, contextLengthOf(config), options);
-		} finally {
-			model.dispose();
-		}
+		return engine.sampleText(config, await dataset(config.dataset), weights, options);
 	},
 
 	async exportModel(request: ModelExportRequest) {
 		// Writing a model's files is bookkeeping, not training: the cpu backend does it.
 		await switchBackend('cpu');
-		const zip = await modelPackage(request, await dataset(request.config.dataset));
+		const zip = await engine.exportModel(request, await dataset(request.config.dataset));
 		return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
 	}
 };

@@ -15,11 +15,13 @@ import { BatchOrder } from '$lib/math/batch-order';
 import { streamSeed } from '$lib/math/random';
 import { steadyThroughput, type TimingMark } from '$lib/procedures/throughput';
 import type { DatasetName, TrialConfig } from '$lib/study/trial-config';
-import { initBackend } from '$lib/training/backend';
-import { contextLengthOf, createModel } from '$lib/training/create-model';
-import { toDevice } from '$lib/training/device-data';
-import { createOptimizer, disposeOptimizerState, pickOptimizerKeys } from '$lib/training/optimizers';
-import { READBACK_EVERY, trainStep } from '$lib/training/trial-loop';
+import { contextLengthOf } from '$lib/training/model-spec';
+import { READBACK_EVERY } from '$lib/training/trial-loop';
+import { initBackend } from '$lib/training/tfjs/backend';
+import { createModel } from '$lib/training/tfjs/models/create-model';
+import { toDevice } from '$lib/training/tfjs/device-data';
+import { createOptimizer, disposeOptimizerState, pickOptimizerKeys } from '$lib/training/tfjs/optimizers';
+import { trainStep } from '$lib/training/tfjs/trainer';
 
 setWasmPaths({
 	'tfjs-backend-wasm.wasm': wasmPlain,

@@ -1,7 +1,7 @@
 // The one IndexedDB schema of the lab. Each version adds an `if (oldVersion < N)` step; steps are
 // never edited once released, and each is tested by opening a database created at the older version.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BackendReport } from '$lib/training/backend';
+import type { BackendReport } from '$lib/training/backend-report';
 import type { MetricBatch, TrialStatus, TrialSummary } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
 import type { FixedConfig, Objective, Study, Workload } from '$lib/study/study';

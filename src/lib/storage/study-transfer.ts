@@ -7,7 +7,7 @@ import type { Objective } from '$lib/study/study';
 import { branchSteps, type BranchResult } from '$lib/study/cooldown-branches';
 import type { CooldownShape } from '$lib/math/schedules';
 import { BACKEND_NAMES, type BackendChoice } from '$lib/study/trial-config';
-import type { BackendReport } from '$lib/training/backend';
+import type { BackendReport } from '$lib/training/backend-report';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import type { LabDb, MetricChunk, StudyRecord, TrialRecord } from './schema';
 import { createStudy, findStudyBySourceHash } from './studies';

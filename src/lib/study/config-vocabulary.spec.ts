@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SCHEDULE_NAMES, validateScheduleConfig } from '../math/schedule-config';
-import { MODEL_DEFAULTS } from '$lib/training/create-model';
+import { MODEL_DEFAULTS } from '$lib/training/model-spec';
 import {
 	CONFIG_KEYS,
 	CONFIG_VOCABULARY,

@@ -110,7 +110,7 @@ const NON_NEGATIVE = { kind: 'number', min: 0 } as const;
 
 /**
  * What a trial uses for the optional model keys when a study neither fixes nor searches them. The
- * trainer's own table (MODEL_DEFAULTS in src/lib/training/create-model.ts) must agree.
+ * trainer's own table (MODEL_DEFAULTS in src/lib/training/model-spec.ts) must agree.
  */
 export const MODEL_KEY_DEFAULTS = {
 	cnnWidth: 16,

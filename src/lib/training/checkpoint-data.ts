@@ -1,10 +1,23 @@
 // Everything a trial needs to continue exactly where it stopped: weights, optimizer state, the step,
 // the data order, weight-averaging state, and the reference loss for divergence checks. Plain data
-// (typed arrays), so it crosses the worker boundary and goes into IndexedDB as is. No tfjs here.
+// (typed arrays), the same for every engine, so it crosses the worker boundary and goes into IndexedDB
+// as is. No engine here: an engine turns its own device state into these arrays and back.
 import type { BatchOrderState } from '$lib/math/batch-order';
 import type { EvalRow } from '$lib/study/metrics';
-import type { SerializedOptimizerState } from './optimizers';
-import type { AveragerKind, SerializedAverageState } from './weight-averaging';
+
+/** An optimizer's state as plain arrays: updates applied, and per slot one array per parameter. */
+export interface SerializedOptimizerState {
+	step: number;
+	slots: Record<string, Float32Array[]>;
+}
+
+export type AveragerKind = 'ema' | 'swa';
+
+/** A weight average as plain arrays: snapshots absorbed, and one array per parameter. */
+export interface SerializedAverageState {
+	updates: number;
+	average: Float32Array[];
+}
 
 export interface TrialCheckpoint {
 	/** Updates applied when the checkpoint was taken. */
@@ -19,6 +32,9 @@ export interface TrialCheckpoint {
 	/** The evaluation taken at this step (checkpoints are always taken at an evaluation). */
 	evalRow: EvalRow;
 }
+
+/** The parameters of a checkpoint, without its optimizer and data-order state. */
+export type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
 
 /** The buffers of a checkpoint, for zero-copy transfer to another thread. */
 export function checkpointBuffers(checkpoint: TrialCheckpoint): ArrayBuffer[] {

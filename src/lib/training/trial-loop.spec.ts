@@ -1,256 +1,125 @@
-import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadImageDataset, type ImageDataset } from '$lib/datasets/image-dataset';
-import { IMAGE_DATASETS } from '$lib/datasets/registry';
-import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
+// The engine-neutral loop against a recording Trainer: what it asks of any engine, in what order. The
+// loop on a real engine (tfjs) is tested in tfjs/trial-loop*.spec.ts.
+import { describe, expect, it } from 'vitest';
+import { encodeText } from '$lib/datasets/text-data';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import type { TrialCheckpoint } from './checkpoint-data';
-import { READBACK_EVERY, runTrialLoop, type LoopOutcome } from './trial-loop';
+import type { Engine, StepScalars, Trainer, TrainerState } from './engine';
+import { READBACK_EVERY, runTrialLoop } from './trial-loop';
 
-let digits: ImageDataset;
-
-beforeAll(async () => {
-	await tf.setBackend('cpu');
-	digits = await loadImageDataset(
-		IMAGE_DATASETS.digits,
-		async (p) => new Uint8Array(readFileSync(`static/${p}`))
-	);
-});
-
+const data = encodeText('abcdefgh'.repeat(200), 'test');
 const config: TrialConfig = {
 	...DEFAULT_TRIAL_CONFIG,
-	backend: 'cpu',
-	maxTrainSteps: 60,
+	dataset: 'moby-dick',
+	model: 'transformer',
+	contextLength: 8,
+	batchSize: 4,
+	maxTrainSteps: 45,
 	evalEvery: 30,
-	batchSize: 32,
-	hiddenWidth: 32,
-	learningRate: 0.01
+	learningRate: 0.1
 };
 
-async function train(
-	c: TrialConfig,
-	onBatch?: () => void
-): Promise<{ metrics: MetricBatch; outcome: LoopOutcome; tensorCounts: number[] }> {
-	const metrics: MetricBatch = { train: emptyTrainRows(), evals: [] };
-	const tensorCounts: number[] = [];
-	const outcome = await runTrialLoop(c, digits, {
-		onMetrics: (batch) => {
-			appendBatch(metrics, batch);
-			tensorCounts.push(tf.memory().numTensors);
-			onBatch?.();
+/** Records every call; each step's loss is 2 − step/100, evaluations score 1.5. */
+function recorder(options: { readbackShortBy?: number } = {}) {
+	const calls: string[] = [];
+	let queued: number[] = [];
+	const state: TrainerState = {
+		paramNames: ['w'],
+		params: [new Float32Array([1, 2])],
+		optimizer: { step: 0, slots: {} },
+		averagers: []
+	};
+	const trainer: Trainer = {
+		trainCount: 100,
+		step(step, learningRate, indices) {
+			expect(indices).toHaveLength(config.batchSize);
+			expect(learningRate).toBe(config.learningRate);
+			queued.push(step);
 		},
-		shouldStop: () => false
-	});
-	return { metrics, outcome, tensorCounts };
+		async readback(): Promise<StepScalars[]> {
+			calls.push(`readback ${queued.length}`);
+			const rows = queued.map((step) => ({ loss: 2 - step / 100, gradNorm: 1, clipped: 0 }));
+			queued = [];
+			return rows.slice(options.readbackShortBy ?? 0);
+		},
+		async evaluate(batchSize) {
+			calls.push(`evaluate ${batchSize}`);
+			return { loss: 1.5, accuracy: 0.5, averages: [{ kind: 'ema', loss: 1.25, accuracy: 0.75 }] };
+		},
+		async save() {
+			calls.push('save');
+			return state;
+		},
+		dispose() {
+			calls.push('dispose');
+		}
+	};
+	const engine: Pick<Engine, 'createTrainer'> = {
+		createTrainer(c, d, resume) {
+			expect(c).toBe(config);
+			expect(d).toBe(data);
+			calls.push(resume ? 'create (resumed)' : 'create');
+			return trainer;
+		}
+	};
+	return { engine, calls };
 }
 
-describe('runTrialLoop on digits (cpu backend)', () => {
-	it('trains: the loss falls, every step is logged once, evaluations land on schedule', async () => {
-		const { metrics, outcome } = await train(config);
-		expect(outcome).toEqual({ status: 'completed', steps: 60 });
-		expect(metrics.train.step).toEqual(Array.from({ length: 60 }, (_, i) => i));
-		expect(metrics.evals.map((e) => e.step)).toEqual([0, 30, 60]);
-		const [first, , last] = metrics.evals;
-		// ln(10) ≈ 2.30 is chance level for 10 classes.
-		expect(first!.valLoss).toBeGreaterThan(1.5);
-		expect(last!.valLoss).toBeLessThan(first!.valLoss * 0.6);
-		expect(last!.valAccuracy).toBeGreaterThan(0.7);
-		expect(metrics.train.lr.every((lr) => lr === 0.01)).toBe(true);
-		expect(metrics.train.gradNorm.every((g) => g > 0 && Number.isFinite(g))).toBe(true);
-	});
-
-	it('is deterministic: the same seed gives the same curve, another seed a different one', async () => {
-		const a = await train(config);
-		const b = await train(config);
-		const c = await train({ ...config, seed: 2 });
-		expect(b.metrics.train.loss).toEqual(a.metrics.train.loss);
-		expect(b.metrics.evals).toEqual(a.metrics.evals);
-		expect(c.metrics.train.loss).not.toEqual(a.metrics.train.loss);
-	});
-
-	it('leaks no tensors: the count is flat across steps and back to the start afterwards', async () => {
-		const before = tf.memory().numTensors;
-		const { tensorCounts } = await train({ ...config, maxTrainSteps: 5 * READBACK_EVERY, evalEvery: 1000 });
-		expect(tensorCounts.length).toBeGreaterThanOrEqual(5);
-		expect(new Set(tensorCounts).size).toBe(1);
-		expect(tf.memory().numTensors - before).toBe(0);
-	});
-
-	it('weights the partial last evaluation batch by its true size', async () => {
-		// 300 validation rows: eval batch 512 (one batch) and 1,024 must give the same mean.
-		const small = await train({ ...config, maxTrainSteps: 1, batchSize: 32 });
-		const large = await train({ ...config, maxTrainSteps: 1, batchSize: 1024 });
-		expect(small.metrics.evals[0]!.valLoss).toBeCloseTo(large.metrics.evals[0]!.valLoss, 5);
-	});
-
-	it('stops as infeasible when the loss becomes non-finite', async () => {
-		const { outcome, metrics } = await train({
-			...config,
-			optimizer: 'sgd',
-			learningRate: 1e38,
-			maxTrainSteps: 40
-		});
-		expect(outcome.status).toBe('infeasible');
-		expect(outcome.status === 'infeasible' && outcome.reason).toMatch(/non-finite \(NaN\) at step \d+/);
-		expect(metrics.train.loss.some((l) => !Number.isFinite(l))).toBe(true);
-	});
-
-	it('stops as infeasible when the loss explodes past 10× its initial value after warmup', async () => {
-		const { outcome, metrics } = await train({
-			...config,
-			optimizer: 'sgd',
-			learningRate: 50,
-			maxTrainSteps: 60
-		});
-		expect(outcome.status).toBe('infeasible');
-		expect(outcome.status === 'infeasible' && outcome.reason).toMatch(/over 10× its initial value/);
-		const initial = metrics.evals[0]!.valLoss;
-		expect(metrics.train.loss.some((l) => l > 10 * initial || !Number.isFinite(l))).toBe(true);
-		expect(outcome.steps).toBeLessThan(60);
-	});
-
-	it('logs the scheduled learning rate, the unclipped gradient norm and the clipped flag per step', async () => {
-		const { metrics } = await train({
-			...config,
-			maxTrainSteps: 40,
-			schedule: 'cosine',
-			warmupSteps: 10,
-			gradClipNorm: 1e-3
-		});
-		// Warmup: lr·step/10 (step 5 → half of 0.01); cosine over steps 10..40: halfway (step 25) is half.
-		expect(metrics.train.lr[0]).toBe(0);
-		expect(metrics.train.lr[5]).toBeCloseTo(0.005, 12);
-		expect(metrics.train.lr[10]).toBeCloseTo(0.01, 12);
-		expect(metrics.train.lr[25]).toBeCloseTo(0.005, 12);
-		// A 1e-3 threshold is far below any real gradient norm here: every step clips, and the
-		// logged norm is the one before clipping.
-		expect(metrics.train.clipped.every((c) => c === 1)).toBe(true);
-		expect(Math.min(...metrics.train.gradNorm)).toBeGreaterThan(1e-3);
-	});
-
-	it('evaluates EMA and SWA weights alongside the raw ones', async () => {
-		const { metrics } = await train({
-			...config,
-			maxTrainSteps: 40,
-			evalEvery: 20,
-			emaDecay: 0.9,
-			swaStart: 20,
-			swaEvery: 5
-		});
-		const [atStart, mid, end] = metrics.evals;
-		expect(atStart!.emaValLoss).toBeUndefined(); // nothing averaged before the first step
-		expect(mid!.emaValLoss).toBeGreaterThan(0);
-		expect(mid!.emaValLoss).not.toBe(mid!.valLoss);
-		expect(mid!.swaValLoss).toBeGreaterThan(0); // sampled once, at step 20: equals the raw weights
-		expect(mid!.swaValLoss).toBeCloseTo(mid!.valLoss, 5);
-		expect(end!.swaValLoss).not.toBeCloseTo(end!.valLoss, 5);
-		expect(end!.emaValAccuracy).toBeGreaterThan(0.1);
-	});
-});
-
-describe('checkpoints and resume (cpu backend)', () => {
-	it('a run resumed from its step-40 checkpoint logs exactly what the uninterrupted run logged', async () => {
-		const c: TrialConfig = {
-			...config,
-			maxTrainSteps: 100,
-			evalEvery: 20,
-			emaDecay: 0.9,
-			swaStart: 30,
-			swaEvery: 10,
-			gradClipNorm: 2,
-			schedule: 'cosine',
-			warmupSteps: 10
-		};
-		const checkpoints: TrialCheckpoint[] = [];
-		const full: MetricBatch = { train: emptyTrainRows(), evals: [] };
+describe('runTrialLoop against the Trainer interface', () => {
+	it('steps, reads back in groups, evaluates on schedule, checkpoints, and disposes once', async () => {
+		const { engine, calls } = recorder();
+		const evals: number[] = [];
+		const trainSteps: number[] = [];
+		const checkpoints: number[] = [];
 		const outcome = await runTrialLoop(
-			c,
-			digits,
+			engine,
+			config,
+			data,
 			{
-				onMetrics: (batch) => appendBatch(full, batch),
+				onMetrics: (batch) => {
+					trainSteps.push(...batch.train.step);
+					for (const row of batch.evals) {
+						evals.push(row.step);
+						expect(row.valBitsPerChar).toBeCloseTo(1.5 / Math.LN2, 12);
+						expect(row.emaValLoss).toBe(1.25);
+						expect(row.emaValAccuracy).toBe(0.75);
+					}
+				},
 				shouldStop: () => false,
-				onCheckpoint: (ckpt) => {
-					checkpoints.push(ckpt);
+				onCheckpoint: (checkpoint) => {
+					checkpoints.push(checkpoint.step);
+					expect(checkpoint.paramNames).toEqual(['w']);
+					expect(checkpoint.initialLoss).toBe(1.5);
+					expect(checkpoint.evalRow.step).toBe(checkpoint.step);
 				}
 			},
 			{ every: 40 }
 		);
-		expect(outcome.status).toBe('completed');
-		// Every 40 steps plus the last step; each at an evaluation.
-		expect(checkpoints.map((k) => k.step)).toEqual([40, 80, 100]);
-		expect(full.evals.map((e) => e.step)).toEqual([0, 20, 40, 60, 80, 100]);
-
-		const at40 = checkpoints[0]!;
-		expect(at40.optimizer.step).toBe(40);
-		expect(at40.averagers.map((a) => a.kind)).toEqual(['ema', 'swa']);
-		const resumed: MetricBatch = { train: emptyTrainRows(), evals: [] };
-		await runTrialLoop(
-			c,
-			digits,
-			{ onMetrics: (batch) => appendBatch(resumed, batch), shouldStop: () => false },
-			{ every: 40, resumeFrom: at40 }
-		);
-		// No duplicated or missing points, and bit-identical values on the cpu backend.
-		expect(resumed.train.step).toEqual(Array.from({ length: 60 }, (_, i) => 40 + i));
-		expect(resumed.train.loss).toEqual(full.train.loss.slice(40));
-		expect(resumed.train.gradNorm).toEqual(full.train.gradNorm.slice(40));
-		expect(resumed.train.lr).toEqual(full.train.lr.slice(40));
-		expect(resumed.evals).toEqual(full.evals.slice(3));
+		expect(outcome).toEqual({ status: 'completed', steps: 45 });
+		expect(trainSteps).toEqual(Array.from({ length: 45 }, (_, i) => i));
+		expect(evals).toEqual([0, 30, 40, 45]);
+		expect(checkpoints).toEqual([40, 45]);
+		// Text evaluations take whole windows: 4096 tokens / 8 per window = 512 rows.
+		expect(calls).toEqual([
+			'create',
+			'evaluate 512',
+			`readback ${READBACK_EVERY}`,
+			'readback 10',
+			'evaluate 512',
+			'readback 10',
+			'evaluate 512',
+			'save',
+			'readback 5',
+			'evaluate 512',
+			'save',
+			'dispose'
+		]);
 	});
 
-	it('refuses a checkpoint from a different model shape', async () => {
-		const small = { ...config, maxTrainSteps: 20, evalEvery: 20 };
-		let saved: TrialCheckpoint | undefined;
-		await runTrialLoop(
-			small,
-			digits,
-			{ onMetrics: () => undefined, shouldStop: () => false, onCheckpoint: (k) => void (saved = k) },
-			{ every: 20 }
-		);
+	it('refuses a trainer that reads back fewer steps than were queued, and still disposes it', async () => {
+		const { engine, calls } = recorder({ readbackShortBy: 1 });
 		await expect(
-			runTrialLoop(
-				{ ...small, hiddenWidth: 16, maxTrainSteps: 40 },
-				digits,
-				{ onMetrics: () => undefined, shouldStop: () => false },
-				{ resumeFrom: saved }
-			)
-		).rejects.toThrow(/has 2048 values, the model 1024|values, the model/);
-	});
-});
-
-describe('cooldown branches (cpu backend)', () => {
-	it('continues from a checkpoint with the rate decaying to zero over the branch', async () => {
-		const main: TrialConfig = { ...config, maxTrainSteps: 100, evalEvery: 20, learningRate: 0.02 };
-		let at40: TrialCheckpoint | undefined;
-		await runTrialLoop(
-			main,
-			digits,
-			{
-				onMetrics: () => undefined,
-				shouldStop: () => false,
-				onCheckpoint: (k) => {
-					if (k.step === 40) at40 = k;
-				}
-			},
-			{ every: 40 }
-		);
-		const branch: MetricBatch = { train: emptyTrainRows(), evals: [] };
-		const outcome = await runTrialLoop(
-			{ ...main, maxTrainSteps: 60 },
-			digits,
-			{ onMetrics: (b) => appendBatch(branch, b), shouldStop: () => false },
-			{
-				resumeFrom: at40,
-				cooldown: { fromStep: 40, length: 20, shape: 'linear', finalFraction: 0, baseTotalSteps: 100 }
-			}
-		);
-		expect(outcome).toEqual({ status: 'completed', steps: 60 });
-		expect(branch.train.step).toEqual(Array.from({ length: 20 }, (_, i) => 40 + i));
-		// Linear cooldown from 0.02 at step 40 to 0 at step 60: 0.01 halfway, 0.001 one step before the end.
-		expect(branch.train.lr[0]).toBeCloseTo(0.02, 12);
-		expect(branch.train.lr[10]).toBeCloseTo(0.01, 12);
-		expect(branch.train.lr[19]).toBeCloseTo(0.001, 12);
-		expect(branch.evals.map((e) => e.step)).toEqual([60]);
+			runTrialLoop(engine, config, data, { onMetrics: () => {}, shouldStop: () => false })
+		).rejects.toThrow(`the trainer read back ${READBACK_EVERY - 1} steps, ${READBACK_EVERY} were queued`);
+		expect(calls.at(-1)).toBe('dispose');
 	});
 });

@@ -5,8 +5,8 @@ import {
 	referenceStep,
 	type ReferenceHyperparameters,
 	type ReferenceState
-} from '../math/optimizer-reference';
-import { DEFAULT_TRIAL_CONFIG, type OptimizerName } from '../study/trial-config';
+} from '$lib/math/optimizer-reference';
+import { DEFAULT_TRIAL_CONFIG, type OptimizerName } from '$lib/study/trial-config';
 import {
 	createOptimizer,
 	disposeOptimizerState,

@@ -1,9 +1,8 @@
 // The README.md that travels with an exported model: what it is, how it was trained, how it scored at
-// the saved step, and how to load it. Plain text building, no tfjs.
+// the saved step, and how to load it with TensorFlow.js. Plain text building: no tfjs is loaded here.
 import type { EvalRow } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
-
-export type ExportedWeights = 'raw' | 'ema' | 'swa';
+import type { ExportedWeights } from '../../export/weights';
 
 export interface ModelReadmeFacts {
 	trialLabel: string;
@@ -81,7 +80,7 @@ function layersSections(facts: ModelReadmeFacts): string[] {
 	];
 }
 
-/** The same for the character transformer, a GraphModel (export-transformer.ts). */
+/** The same for the character transformer, a GraphModel (transformer-graph.ts). */
 function graphSections(facts: ModelReadmeFacts): string[] {
 	const context = facts.inputShape[0]!;
 	return [

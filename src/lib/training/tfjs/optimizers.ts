@@ -18,10 +18,12 @@ import {
 	OPTIMIZER_HYPERPARAMETERS,
 	OPTIMIZER_NAMES,
 	type OptimizerHyperparameter
-} from '../study/optimizer-table';
-import type { OptimizerName, TrialConfig } from '../study/trial-config';
+} from '$lib/study/optimizer-table';
+import type { OptimizerName, TrialConfig } from '$lib/study/trial-config';
+import type { SerializedOptimizerState } from '../checkpoint-data';
 
 export { OPTIMIZER_DEFAULTS, OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_NAMES, type OptimizerHyperparameter };
+export type { SerializedOptimizerState };
 
 /** A fully resolved optimizer configuration (defaults filled in). The learning rate comes per step. */
 export type OptimizerConfig =
@@ -35,11 +37,6 @@ export interface OptimizerState {
 	step: number;
 	/** Per-parameter buffers by slot name (v, m), each array parallel to the params. */
 	slots: Record<string, tf.Variable[]>;
-}
-
-export interface SerializedOptimizerState {
-	step: number;
-	slots: Record<string, Float32Array[]>;
 }
 
 export interface Optimizer {

@@ -1,4 +1,4 @@
-// The measurement behind `auto` (backend-choice.ts): a few training steps of the trial's own workload on
+// The measurement behind `auto` (../backend-choice.ts): a few training steps of the trial's own workload on
 // each backend that starts, timed after a warm-up (WebGPU compiles its shaders during the first steps).
 // Runs in the trial worker. Probes are cached in Cache Storage, which workers can reach (localStorage
 // they cannot), so a device measures each workload once.
@@ -16,12 +16,14 @@ import {
 	type BackendProbe,
 	type BackendSpeed,
 	type ProbeStore
-} from './backend-choice';
-import { describeWebGpuAdapter, initBackend, type AdapterInfo } from './backend';
-import { contextLengthOf, createModel } from './create-model';
+} from '../backend-choice';
+import { adapterText, describeWebGpuAdapter } from '../backend-report';
+import { contextLengthOf } from '../model-spec';
+import { initBackend } from './backend';
+import { createModel } from './models/create-model';
 import { toDevice } from './device-data';
 import { createOptimizer, disposeOptimizerState, pickOptimizerKeys } from './optimizers';
-import { trainStep } from './trial-loop';
+import { trainStep } from './trainer';
 
 /** Untimed first step: shader compilation, kernel caches, allocator growth. */
 export const PROBE_WARMUP_STEPS = 1;
@@ -38,12 +40,6 @@ export const PROBE_WARMUP_LIMIT_SECONDS = 20;
 
 /** The order backends are measured in: wasm first, so the others can be cut short against it. */
 export const PROBE_ORDER: BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
-
-export function adapterText(adapter: AdapterInfo | null): string {
-	if (!adapter) return '';
-	const text = [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean);
-	return `${text.join(' ')}${adapter.isFallback ? ' (fallback)' : ''}`;
-}
 
 /**
  * Steps per second of `config`'s training step on the current backend (the trial loop's own step),

@@ -6,19 +6,10 @@
 // one formulation keeps the arithmetic the same on every backend.
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '$lib/math/random';
+import type { CnnShape } from '../../model-spec';
 import type { Model } from './model';
 
-export interface CnnShape {
-	height: number;
-	width: number;
-	classes: number;
-	/** Filters of the first block. */
-	filters: number;
-	/** Conv blocks; each halves the image (rounding down). */
-	blocks: number;
-	/** Dropout rate before the dense layer while training (0 = off). */
-	dropout?: number;
-}
+export type { CnnShape };
 
 /** Height and width left after the conv blocks; an error when a block would get an empty image. */
 export function cnnOutputSize(shape: Pick<CnnShape, 'height' | 'width' | 'blocks'>): [number, number] {

@@ -1,9 +1,9 @@
-// Picks the raw, EMA or SWA weights out of a stored checkpoint for export. Plain data, no tfjs, so
+// Picks the raw, EMA or SWA weights out of a stored checkpoint for export. Plain data, no engine, so
 // the page can call it before handing the weights to a worker.
-import type { TrialCheckpoint } from './checkpoint-data';
-import type { ExportedWeights } from './export-model-readme';
+import type { SavedWeights, TrialCheckpoint } from '../checkpoint-data';
 
-type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
+/** Which weights of a checkpoint are exported: the optimizer's own, or one of their averages. */
+export type ExportedWeights = 'raw' | 'ema' | 'swa';
 
 /** Which weights a checkpoint can give: always the raw ones, and each average that has sampled once. */
 export function availableWeights(checkpoint: Pick<TrialCheckpoint, 'averagers'>): ExportedWeights[] {

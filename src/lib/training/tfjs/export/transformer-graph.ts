@@ -1,7 +1,7 @@
 // The character transformer as a TensorFlow.js GraphModel (model.json + weights.bin) that
 // `tf.loadGraphModel` reads. tf.layers has no causal self-attention layer, so instead of rebuilding
-// the model from layers (export-model.ts does that for the MLP and CNN), this writes the graph of
-// transformer.ts's inference forward pass op by op: the same pre-norm blocks, the same causal mask,
+// the model from layers (layers-model.ts does that for the MLP and CNN), this writes the graph of
+// models/transformer.ts's inference forward pass op by op: the same pre-norm blocks, the same causal mask,
 // the same tanh GELU, the checkpoint's weights as constants. Two deliberate differences, both exact:
 // the token embedding is a row lookup (GatherV2) instead of one-hot × table, and the logits come out
 // shaped [batch, length, vocab] instead of [batch·length, vocab].
@@ -9,12 +9,9 @@
 // Input `tokens`: int32 [batch, length], 1 ≤ length ≤ contextLength, ids into the vocabulary.
 // Output `logits`: float32 [batch, length, vocab]; row t scores the token that follows position t.
 import type { TrialConfig } from '$lib/study/trial-config';
-import type { TrialCheckpoint } from './checkpoint-data';
+import type { SavedWeights } from '../../checkpoint-data';
+import { causalMask, LAYER_NORM_EPSILON, transformerParams, transformerShapeOf } from '../../model-spec';
 import { FLOAT, GraphDefBuilder } from './graph-def';
-import { causalMask, LAYER_NORM_EPSILON, transformerParams } from './transformer';
-import { transformerShapeOf } from './create-model';
-
-type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
 
 export interface TransformerExport {
 	modelJson: string;
@@ -126,7 +123,7 @@ export function exportTransformer(
 	const one = g.scalar('const/one-float', 1);
 	const geluCubic = g.scalar('const/gelu-cubic', 0.044715);
 	const geluScale = g.scalar('const/gelu-scale', Math.sqrt(2 / Math.PI));
-	// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x·x·x))), in transformer.ts's order of operations.
+	// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x·x·x))), in models/transformer.ts's order of operations.
 	const gelu = (x: string, prefix: string) => {
 		const cube = g.op(`${prefix}/cube`, 'Mul', [g.op(`${prefix}/square`, 'Mul', [x, x], FLOAT), x], FLOAT);
 		const inner = g.op(
@@ -203,7 +200,7 @@ export function exportTransformer(
 	});
 	const json = {
 		format: 'graph-model',
-		generatedBy: 'Tuning Lab (src/lib/training/export-transformer.ts)',
+		generatedBy: 'Tuning Lab (src/lib/training/tfjs/export/transformer-graph.ts)',
 		convertedBy: null,
 		modelTopology: graph,
 		// Named inputs and outputs: model.execute({ tokens }) and model.outputs say "tokens" and "logits".

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sampleIndex, sampleText } from './sample-text';
-import { createTransformer } from './transformer';
+import { sampleIndex } from '../sampling';
+import { createTransformer } from './models/transformer';
+import { sampleText } from './sample-text';
 
 beforeAll(async () => {
 	await tf.setBackend('cpu');

@@ -4,77 +4,10 @@
 // Attention is causal: position t only sees positions ≤ t.
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '$lib/math/random';
+import { causalMask, LAYER_NORM_EPSILON, transformerParams, type TransformerShape } from '../../model-spec';
 import type { Model } from './model';
 
-export interface TransformerShape {
-	vocab: number;
-	contextLength: number;
-	dModel: number;
-	nHead: number;
-	nLayer: number;
-	/** Dropout on embeddings and on each residual branch's output while training (0 = off). */
-	dropout?: number;
-}
-
-/** Init scale of every weight matrix (the GPT-2 choice); residual output projections are scaled down more. */
-const INIT_STD = 0.02;
-/** Added to the scores of future positions; large enough that softmax gives them exactly 0 in float32. */
-export const MASKED = -1e9;
-export const LAYER_NORM_EPSILON = 1e-5;
-
-/** One parameter: its name, shape and initial value (a constant, or normal with this standard deviation). */
-export interface TransformerParam {
-	name: string;
-	shape: number[];
-	init: 'zeros' | 'ones' | number;
-}
-
-type ParamShape = Omit<TransformerShape, 'dropout' | 'nHead'>;
-
-/** Every parameter in creation order (the order checkpoints store them in; the export reads it too). */
-export function transformerParams(shape: ParamShape): TransformerParam[] {
-	const { vocab, contextLength: T, dModel: d, nLayer } = shape;
-	const residualStd = INIT_STD / Math.sqrt(2 * nLayer);
-	const list: TransformerParam[] = [
-		{ name: 'embed/tokens', shape: [vocab, d], init: INIT_STD },
-		{ name: 'embed/positions', shape: [T, d], init: INIT_STD }
-	];
-	for (let l = 0; l < nLayer; l++) {
-		const b = `block${l}`;
-		list.push(
-			{ name: `${b}/norm1/gain`, shape: [d], init: 'ones' },
-			{ name: `${b}/norm1/bias`, shape: [d], init: 'zeros' },
-			{ name: `${b}/attention/qkv/kernel`, shape: [d, 3 * d], init: INIT_STD },
-			{ name: `${b}/attention/qkv/bias`, shape: [3 * d], init: 'zeros' },
-			{ name: `${b}/attention/out/kernel`, shape: [d, d], init: residualStd },
-			{ name: `${b}/attention/out/bias`, shape: [d], init: 'zeros' },
-			{ name: `${b}/norm2/gain`, shape: [d], init: 'ones' },
-			{ name: `${b}/norm2/bias`, shape: [d], init: 'zeros' },
-			{ name: `${b}/mlp/in/kernel`, shape: [d, 4 * d], init: INIT_STD },
-			{ name: `${b}/mlp/in/bias`, shape: [4 * d], init: 'zeros' },
-			{ name: `${b}/mlp/out/kernel`, shape: [4 * d, d], init: residualStd },
-			{ name: `${b}/mlp/out/bias`, shape: [d], init: 'zeros' }
-		);
-	}
-	list.push(
-		{ name: 'final-norm/gain', shape: [d], init: 'ones' },
-		{ name: 'final-norm/bias', shape: [d], init: 'zeros' },
-		{ name: 'head/kernel', shape: [d, vocab], init: INIT_STD },
-		{ name: 'head/bias', shape: [vocab], init: 'zeros' }
-	);
-	return list;
-}
-
-/** [T, T] row-major: 0 on and below the diagonal, MASKED above it; a window shorter than T uses its top-left corner. */
-export function causalMask(T: number): Float32Array {
-	const values = new Float32Array(T * T);
-	for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) values[i * T + j] = MASKED;
-	return values;
-}
-
-export function transformerParameterCount(shape: ParamShape): number {
-	return transformerParams(shape).reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1), 0);
-}
+export type { TransformerShape };
 
 export function createTransformer(shape: TransformerShape, seed: number): Model {
 	const { vocab, contextLength: T, dModel: d, nHead, nLayer } = shape;

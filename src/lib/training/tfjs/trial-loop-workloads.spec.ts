@@ -5,7 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '$lib/datasets/load-dataset';
 import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import { runTrialLoop } from './trial-loop';
+import { runTrialLoop } from '../trial-loop';
+import { createTfjsEngine } from './engine';
+
+const engine = createTfjsEngine();
 
 // The wasm backend (as in the browser's worker): the plain-JS cpu backend needs minutes for a conv net.
 beforeAll(async () => {
@@ -18,7 +21,7 @@ async function train(config: TrialConfig): Promise<MetricBatch> {
 	const data = await loadDataset(config.dataset as 'digits', fromStatic);
 	const before = tf.memory().numTensors;
 	const metrics: MetricBatch = { train: emptyTrainRows(), evals: [] };
-	const outcome = await runTrialLoop(config, data, {
+	const outcome = await runTrialLoop(engine, config, data, {
 		onMetrics: (batch) => appendBatch(metrics, batch),
 		shouldStop: () => false
 	});
@@ -90,10 +93,10 @@ describe('runTrialLoop on each workload (wasm backend)', () => {
 		const data = await loadDataset('iris', fromStatic);
 		const hooks = { onMetrics: () => undefined, shouldStop: () => false };
 		const before = tf.memory().numTensors;
-		await expect(runTrialLoop({ ...lm, dataset: 'iris' }, data, hooks)).rejects.toThrow(
+		await expect(runTrialLoop(engine, { ...lm, dataset: 'iris' }, data, hooks)).rejects.toThrow(
 			/needs a text dataset/
 		);
-		await expect(runTrialLoop({ ...cnn, dataset: 'iris' }, data, hooks)).rejects.toThrow(
+		await expect(runTrialLoop(engine, { ...cnn, dataset: 'iris' }, data, hooks)).rejects.toThrow(
 			/cnn model needs images/
 		);
 		expect(tf.memory().numTensors).toBe(before);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTransformer, transformerParameterCount } from './transformer';
+import { transformerParameterCount } from '../../model-spec';
+import { createTransformer } from './transformer';
 
 beforeAll(async () => {
 	await tf.setBackend('cpu');

@@ -1,17 +1,15 @@
 // Turns a trial's saved weights into a standard TensorFlow.js Layers model (model.json + weights.bin)
-// that `tf.loadLayersModel` reads. The lab's models are written with explicit variables (mlp.ts,
-// cnn.ts); here the same architecture is rebuilt from stock `tf.layers` and the weights are copied in,
+// that `tf.loadLayersModel` reads. The lab's models are written with explicit variables (models/mlp.ts,
+// models/cnn.ts); here the same architecture is rebuilt from stock `tf.layers` and the weights are copied in,
 // in the same order: for every layer its kernel, then its bias. The CNN's im2col kernel is already
 // stored as [3, 3, in, out], the layout of `tf.layers.conv2d`, so it goes in unchanged. Dropout is
 // left out (it does nothing at inference). The model outputs logits: apply tf.softmax for probabilities.
-// The transformer has no stock layer for causal self-attention: export-transformer.ts writes it as a
+// The transformer has no stock layer for causal self-attention: transformer-graph.ts writes it as a
 // GraphModel instead.
 import * as tf from '@tensorflow/tfjs';
 import type { TrialConfig } from '$lib/study/trial-config';
-import type { TrialCheckpoint } from './checkpoint-data';
-import { MODEL_KEY_DEFAULTS as MODEL_DEFAULTS } from '$lib/study/config-vocabulary';
-
-type SavedWeights = Pick<TrialCheckpoint, 'paramNames' | 'params'>;
+import type { SavedWeights } from '../../checkpoint-data';
+import { MODEL_DEFAULTS } from '../../model-spec';
 
 /** What the exported model is fed, taken from the dataset the trial trained on. */
 export interface ExportInput {
@@ -51,7 +49,7 @@ export function buildLayersModel(
 	weights: SavedWeights
 ): tf.LayersModel {
 	if (config.model === 'transformer') {
-		throw new Error('the transformer has no Layers form; export-transformer.ts writes it as a graph model');
+		throw new Error('the transformer has no Layers form; transformer-graph.ts writes it as a graph model');
 	}
 	const model = tf.sequential({ name: `tuning_lab_${config.model}` });
 	const expected: { name: string; size: number; shape: number[] }[] = [];

@@ -6,8 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeText } from '$lib/datasets/text-data';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import { modelPackage } from './export-model-package';
-import { createTransformer } from './transformer';
+import { modelPackage } from './package';
+import { createTransformer } from '../models/transformer';
 
 beforeAll(async () => {
 	await tf.setBackend('cpu');

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import { exportTransformer } from './export-transformer';
-import { createTransformer } from './transformer';
-import type { Model } from './model';
+import { exportTransformer } from './transformer-graph';
+import { createTransformer } from '../models/transformer';
+import type { Model } from '../models/model';
 
 const SHAPE = { vocab: 7, contextLength: 8, dModel: 8, nHead: 2, nLayer: 2 };
 const CONFIG: TrialConfig = {

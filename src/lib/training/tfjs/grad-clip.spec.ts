@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { clipByGlobalNorm as referenceClip } from '../math/optimizer-reference';
+import { clipByGlobalNorm as referenceClip } from '$lib/math/optimizer-reference';
 import { clipByGlobalNorm, globalNorm } from './grad-clip';
 
 beforeAll(async () => {

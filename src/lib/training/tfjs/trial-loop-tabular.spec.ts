@@ -5,7 +5,10 @@ import { loadDataset } from '$lib/datasets/load-dataset';
 import { TABULAR_DATASETS, type TabularDatasetName } from '$lib/datasets/registry';
 import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import { runTrialLoop } from './trial-loop';
+import { runTrialLoop } from '../trial-loop';
+import { createTfjsEngine } from './engine';
+
+const engine = createTfjsEngine();
 
 beforeAll(async () => {
 	await tf.setBackend('cpu');
@@ -30,7 +33,7 @@ describe('runTrialLoop on the bundled tables (cpu backend)', () => {
 			const data = await loadDataset(name, fromStatic);
 			const before = tf.memory().numTensors;
 			const metrics: MetricBatch = { train: emptyTrainRows(), evals: [] };
-			const outcome = await runTrialLoop(config, data, {
+			const outcome = await runTrialLoop(engine, config, data, {
 				onMetrics: (batch) => appendBatch(metrics, batch),
 				shouldStop: () => false
 			});

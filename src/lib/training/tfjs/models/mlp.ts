@@ -2,17 +2,10 @@
 // across backends and parameters can be checkpointed by name.
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '$lib/math/random';
+import type { MlpShape } from '../../model-spec';
 import type { Model } from './model';
 
-export interface MlpShape {
-	inputSize: number;
-	hiddenWidth: number;
-	/** Number of hidden layers (0 = logistic regression). */
-	depth: number;
-	classes: number;
-	/** Dropout rate after each hidden ReLU while training (0 = off). */
-	dropout?: number;
-}
+export type { MlpShape };
 
 /** Logits for a batch: [batch, inputSize] → [batch, classes]. */
 export type Mlp = Model;

@@ -11,18 +11,15 @@
 
 import * as tf from '@tensorflow/tfjs';
 
-export type AveragerKind = 'ema' | 'swa';
+import type { AveragerKind, SerializedAverageState } from '../checkpoint-data';
+
+export type { AveragerKind, SerializedAverageState };
 
 export interface AverageState {
 	/** How many weight snapshots the average has absorbed. */
 	updates: number;
 	/** One variable per parameter, parallel to the params. */
 	average: tf.Variable[];
-}
-
-export interface SerializedAverageState {
-	updates: number;
-	average: Float32Array[];
 }
 
 export interface WeightAverager {

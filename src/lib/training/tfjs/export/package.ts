@@ -1,12 +1,12 @@
-// The downloaded model's ZIP: the files of a Layers model (MLP, CNN; export-model.ts) or of a graph
-// model (the transformer; export-transformer.ts), its README, and for text models the vocabulary
+// The downloaded model's ZIP: the files of a Layers model (MLP, CNN; layers-model.ts) or of a graph
+// model (the transformer; transformer-graph.ts), its README, and for text models the vocabulary
 // that maps characters to token ids. Runs in a worker (workers/trial-worker.ts).
 import type { TrainingData } from '$lib/datasets/classification-data';
-import type { ModelExportRequest } from '../../../workers/protocol';
-import { exportLayersModel } from './export-model';
-import { modelReadme } from './export-model-readme';
-import { exportTransformer } from './export-transformer';
-import { zipStored, type ZipEntry } from './export-model-zip';
+import type { ModelExportRequest } from '../../engine';
+import { zipStored, type ZipEntry } from '../../export/zip';
+import { exportLayersModel } from './layers-model';
+import { modelReadme } from './readme';
+import { exportTransformer } from './transformer-graph';
 
 export async function modelPackage(request: ModelExportRequest, data: TrainingData): Promise<Uint8Array> {
 	const { config } = request;

@@ -5,43 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendChoice, BackendName } from '$lib/study/trial-config';
-import { FALLBACK_ORDER, type BackendProbe } from './backend-choice';
+import { FALLBACK_ORDER } from '../backend-choice';
+import { describeWebGpuAdapter, type BackendAttempt, type BackendReport } from '../backend-report';
 
 export const BACKEND_ORDER: BackendName[] = FALLBACK_ORDER;
-
-export interface AdapterInfo {
-	vendor: string;
-	architecture: string;
-	device: string;
-	description: string;
-	/** True for a software adapter (e.g. SwiftShader): correct but far slower than a real GPU. */
-	isFallback: boolean;
-}
-
-export interface BackendAttempt {
-	backend: BackendName;
-	ok: boolean;
-	reason?: string;
-}
-
-export interface BackendReport {
-	requested: BackendChoice;
-	backend: BackendName;
-	attempts: BackendAttempt[];
-	adapter: AdapterInfo | null;
-	/** Why no WebGPU adapter could be described, when there is none. */
-	adapterProblem?: string;
-	/** For `auto`: the measured speeds it chose from (absent when it fell back to the fixed order). */
-	probe?: BackendProbe;
-}
-
-interface AdapterInfoLike {
-	vendor?: string;
-	architecture?: string;
-	device?: string;
-	description?: string;
-	isFallbackAdapter?: boolean;
-}
 
 export class BackendInitError extends Error {
 	constructor(
@@ -51,32 +18,6 @@ export class BackendInitError extends Error {
 		super(message);
 		this.name = 'BackendInitError';
 	}
-}
-
-export async function describeWebGpuAdapter(): Promise<{ adapter: AdapterInfo | null; problem?: string }> {
-	const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-	if (!gpu) {
-		return {
-			adapter: null,
-			problem:
-				'this browser exposes no navigator.gpu (WebGPU needs Chrome 113+ on a secure origin; headless Chromium needs --enable-unsafe-webgpu)'
-		};
-	}
-	const adapter = await gpu.requestAdapter();
-	if (!adapter) return { adapter: null, problem: 'navigator.gpu.requestAdapter() returned no adapter' };
-	const info = (adapter.info ?? {}) as AdapterInfoLike;
-	const legacyFallback = (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
-	const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-	return {
-		adapter: {
-			vendor: info.vendor ?? '',
-			architecture: info.architecture ?? '',
-			device: info.device ?? '',
-			description: info.description ?? '',
-			isFallback:
-				Boolean(info.isFallbackAdapter ?? legacyFallback) || /swiftshader|software|llvmpipe/i.test(text)
-		}
-	};
 }
 
 function webglProblem(): string | undefined {

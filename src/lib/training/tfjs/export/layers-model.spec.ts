@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import { createCnn } from './cnn';
-import { exportLayersModel, type ExportInput } from './export-model';
-import { modelReadme } from './export-model-readme';
-import { crc32, zipStored } from './export-model-zip';
-import { availableWeights, weightsOf } from './export-model-weights';
-import type { TrialCheckpoint } from './checkpoint-data';
-import { createMlp } from './mlp';
-import type { Model } from './model';
-import { createEma } from './weight-averaging';
+import { createCnn } from '../models/cnn';
+import { exportLayersModel, type ExportInput } from './layers-model';
+import { modelReadme } from './readme';
+import { crc32, zipStored } from '../../export/zip';
+import { availableWeights, weightsOf } from '../../export/weights';
+import type { TrialCheckpoint } from '../../checkpoint-data';
+import { createMlp } from '../models/mlp';
+import type { Model } from '../models/model';
+import { createEma } from '../weight-averaging';
 
 beforeAll(async () => {
 	await tf.setBackend('cpu');

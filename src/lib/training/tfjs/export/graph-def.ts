@@ -1,6 +1,6 @@
 // A small writer of TensorFlow GraphDef JSON, the topology inside a TensorFlow.js GraphModel's
 // model.json ("format": "graph-model"). TensorFlow.js's converter normally writes these files; the lab
-// writes one directly for models that tf.layers cannot express (export-transformer.ts). Nodes follow
+// writes one directly for models that tf.layers cannot express (transformer-graph.ts). Nodes follow
 // the GraphDef protobuf's JSON form: `op` is a TensorFlow op name, `input` names producer nodes
 // ("node" or "node:k" for a node's k-th output), `attr` holds typed values ({ b }, { i }, { type },
 // { shape }). Every constant is a Const node whose values live in the weights file, as the

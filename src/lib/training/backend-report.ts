@@ -1,0 +1,72 @@
+// What a trial ran on, as the page shows it: the backend that started, every attempt that did not
+// (with its reason), and the WebGPU adapter. The same for every engine; no engine imports here, only
+// the browser's navigator.gpu.
+import type { BackendChoice, BackendName } from '$lib/study/trial-config';
+import type { BackendProbe } from './backend-choice';
+
+export interface AdapterInfo {
+	vendor: string;
+	architecture: string;
+	device: string;
+	description: string;
+	/** True for a software adapter (e.g. SwiftShader): correct but far slower than a real GPU. */
+	isFallback: boolean;
+}
+
+export interface BackendAttempt {
+	backend: BackendName;
+	ok: boolean;
+	reason?: string;
+}
+
+export interface BackendReport {
+	requested: BackendChoice;
+	backend: BackendName;
+	attempts: BackendAttempt[];
+	adapter: AdapterInfo | null;
+	/** Why no WebGPU adapter could be described, when there is none. */
+	adapterProblem?: string;
+	/** For `auto`: the measured speeds it chose from (absent when it fell back to the fixed order). */
+	probe?: BackendProbe;
+}
+
+interface AdapterInfoLike {
+	vendor?: string;
+	architecture?: string;
+	device?: string;
+	description?: string;
+	isFallbackAdapter?: boolean;
+}
+
+export async function describeWebGpuAdapter(): Promise<{ adapter: AdapterInfo | null; problem?: string }> {
+	const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+	if (!gpu) {
+		return {
+			adapter: null,
+			problem:
+				'this browser exposes no navigator.gpu (WebGPU needs Chrome 113+ on a secure origin; headless Chromium needs --enable-unsafe-webgpu)'
+		};
+	}
+	const adapter = await gpu.requestAdapter();
+	if (!adapter) return { adapter: null, problem: 'navigator.gpu.requestAdapter() returned no adapter' };
+	const info = (adapter.info ?? {}) as AdapterInfoLike;
+	const legacyFallback = (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+	const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+	return {
+		adapter: {
+			vendor: info.vendor ?? '',
+			architecture: info.architecture ?? '',
+			device: info.device ?? '',
+			description: info.description ?? '',
+			isFallback:
+				Boolean(info.isFallbackAdapter ?? legacyFallback) || /swiftshader|software|llvmpipe/i.test(text)
+		}
+	};
+}
+
+/** The adapter in one line, as the probe cache keys it (empty without an adapter). */
+export function adapterText(adapter: AdapterInfo | null): string {
+	if (!adapter) return '';
+	const text = [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean);
+	return `${text.join(' ')}${adapter.isFallback ? ' (fallback)' : ''}`;
+}
