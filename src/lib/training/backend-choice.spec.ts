@@ -11,7 +11,8 @@ import {
 	type BackendProbe
 } from './backend-choice';
 
-// The speeds measured on this machine (DESIGN.md §4): wasm ≈ 90, webgl ≈ 35, cpu ≈ 17, SwiftShader ≈ 8.
+// Speeds shaped like a CPU-only machine's (docs/engineering-notes.md §1): wasm fastest, then webgl and
+// cpu, with the software WebGPU adapter slowest. The values are test inputs, not measurements.
 const cpuOnlyMachine = [
 	{ backend: 'webgpu' as const, stepsPerSecond: 8 },
 	{ backend: 'webgl' as const, stepsPerSecond: 35 },

@@ -3,7 +3,8 @@
 // beyond the small ProbeStore interface, so the choice itself is unit-tested.
 //
 // Why measure instead of a fixed order: on a machine without a GPU, Chromium's WebGPU is a software
-// adapter (SwiftShader) and trains the MLP ~10× slower than wasm (DESIGN.md §4), while on a real GPU
+// adapter (SwiftShader) and trains far slower than wasm (docs/engineering-notes.md §1; the measured
+// speeds are in docs/BENCHMARKS.md), while on a real GPU
 // WebGPU is the fast path. Only a measurement on this device tells which case it is.
 import type { BackendName, TrialConfig } from '$lib/study/trial-config';
 

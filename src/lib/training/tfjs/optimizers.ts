@@ -1,6 +1,6 @@
 // The six optimizers of the tuning playbook as small explicit state machines over tfjs variables.
 //
-// The update rules are the ones in shared/reference/tuning-playbook.txt ("What are the update rules
+// The update rules are the tuning playbook's (its FAQ "What are the update rules
 // for all the popular optimization algorithms?"), written out in src/lib/math/optimizer-reference.ts,
 // which the tests compare against. In short (η = the scheduled learning rate passed to `apply`):
 // - rmsprop keeps η inside its momentum buffer (m ← γ·m + η·g/√(v + ε), θ ← θ − m), ε inside the

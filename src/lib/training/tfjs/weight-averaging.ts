@@ -1,5 +1,5 @@
-// Averaged copies of the weights, evaluated beside the raw ones (DESIGN.md §5; "learning rates without
-// fortune telling" in shared/reference/).
+// Averaged copies of the weights, evaluated beside the raw ones (docs/engineering-notes.md §3; Hägele et
+// al. and "learning rates without fortune telling" in docs/references.md).
 //
 // - EMA (Polyak averaging): avg ← d·avg + (1 − d)·w after every step. The first update copies the
 //   weights (avg = w) rather than starting from zero, so no bias correction is needed and early

@@ -13,7 +13,8 @@ export type Mlp = Model;
 /**
  * The dense layer x·W + b with a hand-written gradient that keeps tfjs-wasm on its fast paths:
  * dx = dy·transpose(W), dW = transpose(x)·dy, db = ones[1, batch]·dy. tfjs's own gradients multiply with
- * transposed operands (about ten times slower than a plain product on tfjs-wasm, DESIGN.md §4) and
+ * transposed operands (an order of magnitude slower than a plain product on tfjs-wasm,
+ * docs/engineering-notes.md §1) and
  * sum the bias gradient over the batch axis (a transpose plus a reduction); an explicit transpose costs
  * one copy. The same products, so results differ from tf.matMul's only by float rounding.
  * `dataInput` marks a first layer fed by data: its dx is not needed, so it is zeros (no product).
