@@ -254,9 +254,8 @@ export class StudyRunner {
 				slot.activeIndex = unit.trial.index;
 				await slot.run(trial, backend ? { backend } : {});
 			} else {
+				// The slot stores it (as running) and reports it, as it does a trial.
 				trial = branchRecord(claim.trial, unit.spec);
-				await putTrial(this.db, trial);
-				this.hooks.onTrialChanged(trial);
 				await slot.run(trial);
 			}
 			const stored = await getTrial(this.db, trial.id);

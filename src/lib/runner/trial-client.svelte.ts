@@ -143,8 +143,15 @@ export class TrialClient {
 	}
 
 	stop(): void {
-		if (this.worker.started && this.running) void this.worker.api.stop();
+		if (!this.running) return;
+		if (this.handedOver && this.worker.started) void this.worker.api.stop();
+		else this.stopPending = true;
 	}
+
+	/** Whether the running trial was handed to the worker yet. */
+	private handedOver = false;
+	/** A stop asked for before the hand-over: the worker forgets stops that came before its trial began. */
+	private stopPending = false;
 
 	/** Stops the running trial and puts it back in the queue; it later resumes from its checkpoint. */
 	pause(): void {
@@ -242,9 +249,13 @@ export class TrialClient {
 				}
 			};
 			const buffers = resumeFrom ? checkpointBuffers(resumeFrom) : [];
-			result = await this.worker.call<TrialResult>((api) =>
+			const training = this.worker.call<TrialResult>((api) =>
 				api.runTrial(config, Comlink.transfer(options, buffers), Comlink.proxy(onEvent))
 			);
+			this.handedOver = true;
+			// The worker reads its messages in order, so this stop reaches it after the trial began.
+			if (this.stopPending) void this.worker.api.stop();
+			result = await training;
 		} catch (error) {
 			result = {
 				status: 'failed',
@@ -258,6 +269,8 @@ export class TrialClient {
 		this.phase = 'finishing';
 		const paused = this.pauseRequested;
 		this.pauseRequested = false;
+		this.handedOver = false;
+		this.stopPending = false;
 		this.enqueueWrite(async () => {
 			const stored = (await getTrial(this.db, trial.id)) ?? trial;
 			const finished: TrialRecord = {
