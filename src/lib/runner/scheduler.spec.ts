@@ -88,7 +88,7 @@ const ended = (slot: number, status: TrialStatus, checkpointSteps: number[] = []
 
 const claims = (commands: SchedulerCommand[]) =>
 	commands.flatMap((c) => (c.type === 'claim' ? [[c.slot, c.trial.id]] : []));
-const ends = (commands: SchedulerCommand[]) => commands.filter((c) => c.type === 'end');
+const ends = (commands: SchedulerCommand[]) => commands.filter((c): c is EndCommand => c.type === 'end');
 
 describe('queue order', () => {
 	it('claims the queued trials in index order, one per free slot, and skips those already final', () => {
@@ -128,11 +128,16 @@ describe('queue order', () => {
 		});
 		expect(claims(commands).map(([, id]) => id)).toEqual(['s-t1', 's-t3']);
 		expect(state.total).toBe(2);
+		// The shard is finished when its own trials are, whatever the other shards' trials are doing.
+		const end: EndCommand = { ...ends(start([]).commands)[0]!, shard: { index: 1, count: 2 } };
+		expect(statusAfterRun(end, [trial(0, 'queued'), trial(1, 'completed'), trial(3, 'infeasible')])).toBe(
+			'finished'
+		);
 	});
 
 	it('ends the run as soon as every slot is free and nothing is left, finished when all are final', () => {
 		const run = feed(start([trial(0)]).state, { type: 'claimed', slot: 0 }, ended(0, 'completed'));
-		const [end] = ends(run.commands) as EndCommand[];
+		const [end] = ends(run.commands);
 		expect(end).toMatchObject({ studyId: 's', cancelled: false, budget: null });
 		expect(run.state.ending).toBe(true);
 		expect(statusAfterRun(end!, [trial(0, 'completed')])).toBe('finished');
@@ -234,7 +239,7 @@ describe('Bayesian suggestions', () => {
 			run = feed(run.state, { type: 'suggested', trial: suggestion(index) }, { type: 'claimed', slot: 0 });
 			run = feed(run.state, ended(0, 'completed'));
 		}
-		const [end] = ends(run.commands) as EndCommand[];
+		const [end] = ends(run.commands);
 		expect(end).toMatchObject({ budget: 5, exhausted: false });
 		const stored = [0, 1, 2, 3, 4].map((i) => trial(i, 'completed'));
 		expect(statusAfterRun(end!, stored)).toBe('finished');
@@ -248,7 +253,7 @@ describe('Bayesian suggestions', () => {
 			problem: 'No further suggestion: singular matrix'
 		});
 		expect(run.state.suggestionProblem).toBe('No further suggestion: singular matrix');
-		const [end] = ends(run.commands) as EndCommand[];
+		const [end] = ends(run.commands);
 		expect(end).toMatchObject({ exhausted: true });
 		expect(statusAfterRun(end!, [trial(0, 'completed')])).toBe('finished');
 	});
@@ -280,7 +285,7 @@ describe('pause and resume', () => {
 		expect(run.commands).toEqual([]);
 		run = feed(run.state, ended(0, 'completed'));
 		expect(run.commands.map((c) => c.type)).toEqual(['release', 'end']);
-		const [end] = ends(run.commands) as EndCommand[];
+		const [end] = ends(run.commands);
 		expect(statusAfterRun(end!, [trial(0, 'completed'), trial(1)])).toBe('paused');
 	});
 
@@ -356,7 +361,7 @@ describe('cancel and retry', () => {
 		]);
 		run = feed(run.state, ended(0, 'cancelled'));
 		expect(run.state.done).toBe(4);
-		const [end] = ends(run.commands) as EndCommand[];
+		const [end] = ends(run.commands);
 		expect(end).toMatchObject({ cancelled: true });
 		expect(statusAfterRun(end!, [])).toBe('cancelled');
 	});
@@ -443,7 +448,7 @@ describe('a second tab', () => {
 			{ type: 'refused', slot: 0 },
 			{ type: 'refused', slot: 0 }
 		);
-		const [end] = ends(run.commands) as EndCommand[];
+		const [end] = ends(run.commands);
 		expect(statusAfterRun(end!, [trial(0, 'running'), trial(1, 'completed')])).toBe('running');
 		expect(statusAfterRun(end!, [trial(0, 'completed'), trial(1, 'completed')])).toBe('finished');
 	});
