@@ -7,8 +7,7 @@
 // (completed) or as infeasible, and the queued or running ones by their params alone. Failed and cancelled
 // trials say nothing about the objective and are left out. The same stored history therefore always gives
 // the same suggestion, in this tab, after a reload, or in a clone of an exported study.
-import * as Comlink from 'comlink';
-import type { BayesWorkerApi, SuggestRequest, Suggestion } from '$workers/protocol';
+import type { SuggestRequest, Suggestion } from '$workers/protocol';
 import type { Observation } from '$lib/math/bayes/suggest';
 import type { Sample } from '$lib/math/search-space';
 import type { TrialStatus } from '$lib/study/metrics';
@@ -16,6 +15,7 @@ import type { Study } from '$lib/study/study';
 import { resolveTrialConfig, toSearchSpace } from '$lib/study/study-trials';
 import { branchSteps } from '$lib/study/cooldown-branches';
 import type { TrialRecord } from '$lib/storage/schema';
+import { LazyWorker } from './spawn-worker';
 
 /** What the optimiser needs of one stored trial. */
 export interface TrialOutcome {
@@ -85,33 +85,19 @@ export function suggestedTrialRecord(
 }
 
 export class BayesClient {
-	private worker: Worker | null = null;
-	private api: Comlink.Remote<BayesWorkerApi> | null = null;
+	private readonly worker = new LazyWorker('bayes');
 	/** How many suggestions this client has answered (the end-to-end test reads it). */
 	suggestionsMade = 0;
 
-	private remote(): Comlink.Remote<BayesWorkerApi> {
-		if (!this.api) {
-			this.worker = new Worker(new URL('../../../workers/bayes-worker.ts', import.meta.url), {
-				type: 'module',
-				name: 'bayes-worker'
-			});
-			this.api = Comlink.wrap<BayesWorkerApi>(this.worker);
-		}
-		return this.api;
-	}
-
 	/** Suggestions computed in the worker (src/lib/math/bayes/suggest.ts). */
 	async suggest(request: SuggestRequest): Promise<Suggestion[]> {
-		const out = await this.remote().suggest(request);
+		const out = await this.worker.call((api) => api.suggest(request));
 		this.suggestionsMade += out.length;
 		return out;
 	}
 
 	/** Stops the worker (it starts again on the next call). */
 	dispose(): void {
-		this.worker?.terminate();
-		this.worker = null;
-		this.api = null;
+		this.worker.dispose();
 	}
 }

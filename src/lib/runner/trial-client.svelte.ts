@@ -1,5 +1,5 @@
-// The one owner of the trial worker in the page. It starts trials, stores their metrics in
-// IndexedDB in batches (one chunk per worker readback), and publishes live state for the UI.
+// One training slot: it trains trials on its trial worker (from trial-workers.ts), stores their metrics
+// in IndexedDB in batches (one chunk per worker readback), and publishes live state for the UI.
 // UI code never talks to the worker directly.
 import * as Comlink from 'comlink';
 import type {
@@ -8,8 +8,7 @@ import type {
 	RunTrialOptions,
 	TrialEvent,
 	TrialPhase,
-	TrialResult,
-	TrialWorkerApi
+	TrialResult
 } from '$workers/protocol';
 import { appendBatch, emptyTrainRows, summarize, type MetricBatch } from '$lib/study/metrics';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
@@ -18,6 +17,7 @@ import { getCheckpoint, latestCheckpoint, saveCheckpoint, trimMetricsAfter } fro
 import { checkpointBuffers } from '$lib/training/checkpoint-data';
 import type { LabDb, TrialRecord } from '$lib/storage/schema';
 import { steadyThroughput, type TimingMark } from '$lib/procedures/throughput';
+import { trialWorkers } from './trial-workers';
 
 export type ClientPhase = 'idle' | TrialPhase | 'finishing';
 
@@ -57,14 +57,11 @@ export class TrialClient {
 	/** Set when IndexedDB refused a write (e.g. quota exceeded); training results may be incomplete. */
 	storageError = $state<string | null>(null);
 
-	private worker: Worker | null = null;
-	private api: Comlink.Remote<TrialWorkerApi> | null = null;
+	/** This slot's worker, from the page's one owner of trial workers; kept across trials. */
+	private readonly worker = trialWorkers.forSlot();
 	private writes: Promise<unknown> = Promise.resolve();
 	/** Only the newest probe's answer is shown; earlier ones may finish later. */
 	private probeSeq = 0;
-	/** Calls waiting on the worker, told when it crashes (not reactive state). */
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
-	private crashListeners = new Set<(message: string) => void>();
 
 	constructor(
 		private readonly db: LabDb,
@@ -80,50 +77,6 @@ export class TrialClient {
 		return this.activeTrialId !== null;
 	}
 
-	private remote(): Comlink.Remote<TrialWorkerApi> {
-		if (!this.api) {
-			// A plain URL is what Vite needs to bundle the worker; it is not reactive state.
-			// eslint-disable-next-line svelte/prefer-svelte-reactivity
-			this.worker = new Worker(new URL('../../../workers/trial-worker.ts', import.meta.url), {
-				type: 'module',
-				name: 'trial-worker'
-			});
-			this.api = Comlink.wrap<TrialWorkerApi>(this.worker);
-			const worker = this.worker;
-			// An error nothing in the worker caught (a crashed backend, a failed module load) leaves any
-			// pending call unanswered forever; fail the running trial instead and start afresh next time.
-			worker.addEventListener('error', (event) => {
-				event.preventDefault();
-				this.workerCrashed(worker, `the trial worker crashed: ${event.message || 'no message given'}`);
-			});
-			worker.addEventListener('messageerror', () =>
-				this.workerCrashed(worker, 'the trial worker sent a message that could not be read')
-			);
-		}
-		return this.api;
-	}
-
-	/** Drops a worker that failed and rejects the calls waiting on it. */
-	private workerCrashed(worker: Worker, message: string): void {
-		if (worker !== this.worker) return;
-		this.dispose();
-		for (const listener of this.crashListeners) listener(message);
-	}
-
-	/** `call` on the worker, rejected with the crash message if the worker fails before it answers. */
-	private async untilCrash<T>(call: Promise<T>): Promise<T> {
-		let listener: (message: string) => void = () => {};
-		const crashed = new Promise<never>((_, reject) => {
-			listener = (message) => reject(new Error(message));
-			this.crashListeners.add(listener);
-		});
-		try {
-			return await Promise.race([call, crashed]);
-		} finally {
-			this.crashListeners.delete(listener);
-		}
-	}
-
 	/**
 	 * Starts the chosen backend in the worker and records what it reports (or why it failed). With
 	 * `workload`, `auto` resolves to the backend measured fastest for it (`remeasure` probes again).
@@ -133,9 +86,8 @@ export class TrialClient {
 		this.probing = true;
 		this.backendError = null;
 		try {
-			const report = await this.untilCrash(
-				this.remote().probeBackend(choice, workload && $state.snapshot(workload), remeasure)
-			);
+			const config = workload && $state.snapshot(workload);
+			const report = await this.worker.call((api) => api.probeBackend(choice, config, remeasure));
 			if (seq === this.probeSeq) this.backend = report;
 		} catch (error) {
 			if (seq === this.probeSeq) {
@@ -191,8 +143,15 @@ export class TrialClient {
 	}
 
 	stop(): void {
-		if (this.api && this.running) void this.api.stop();
+		if (!this.running) return;
+		if (this.handedOver && this.worker.started) void this.worker.api.stop();
+		else this.stopPending = true;
 	}
+
+	/** Whether the running trial was handed to the worker yet. */
+	private handedOver = false;
+	/** A stop asked for before the hand-over: the worker forgets stops that came before its trial began. */
+	private stopPending = false;
 
 	/** Stops the running trial and puts it back in the queue; it later resumes from its checkpoint. */
 	pause(): void {
@@ -202,10 +161,6 @@ export class TrialClient {
 	}
 
 	private pauseRequested = false;
-
-	numTensorsInWorker(): Promise<number> {
-		return this.remote().numTensors();
-	}
 
 	private async train(started: TrialRecord, config: TrialConfig): Promise<TrialResult> {
 		let trial = started;
@@ -294,9 +249,13 @@ export class TrialClient {
 				}
 			};
 			const buffers = resumeFrom ? checkpointBuffers(resumeFrom) : [];
-			result = await this.untilCrash<TrialResult>(
-				this.remote().runTrial(config, Comlink.transfer(options, buffers), Comlink.proxy(onEvent))
+			const training = this.worker.call<TrialResult>((api) =>
+				api.runTrial(config, Comlink.transfer(options, buffers), Comlink.proxy(onEvent))
 			);
+			this.handedOver = true;
+			// The worker reads its messages in order, so this stop reaches it after the trial began.
+			if (this.stopPending) void this.worker.api.stop();
+			result = await training;
 		} catch (error) {
 			result = {
 				status: 'failed',
@@ -310,6 +269,8 @@ export class TrialClient {
 		this.phase = 'finishing';
 		const paused = this.pauseRequested;
 		this.pauseRequested = false;
+		this.handedOver = false;
+		this.stopPending = false;
 		this.enqueueWrite(async () => {
 			const stored = (await getTrial(this.db, trial.id)) ?? trial;
 			const finished: TrialRecord = {
@@ -369,8 +330,6 @@ export class TrialClient {
 	stoppedForStorage = false;
 
 	dispose(): void {
-		this.worker?.terminate();
-		this.worker = null;
-		this.api = null;
+		this.worker.dispose();
 	}
 }

@@ -19,6 +19,29 @@ export async function withTrialLock<T>(
 	);
 }
 
+/** A trial's lock, held until `release` (or until the tab closes). */
+export interface TrialLock {
+	release(): void;
+}
+
+/** Takes the trial's lock if no tab holds it; null when another tab does. */
+export function claimTrialLock(trialId: string): Promise<TrialLock | null> {
+	const manager = locks();
+	if (!manager) return Promise.resolve({ release: () => undefined });
+	return new Promise<TrialLock | null>((resolve, reject) => {
+		manager
+			.request(`${PREFIX}${trialId}`, { ifAvailable: true }, (lock) => {
+				if (!lock) {
+					resolve(null);
+					return undefined;
+				}
+				// The lock is held until the promise returned here settles.
+				return new Promise<void>((release) => resolve({ release: () => release() }));
+			})
+			.catch(reject);
+	});
+}
+
 /** Trials some tab (this one included) is training right now. */
 export async function trialsHeldByAnyTab(): Promise<Set<string>> {
 	const manager = locks();

@@ -1,0 +1,475 @@
+import { describe, expect, it } from 'vitest';
+import type { StudyRecord, TrialRecord } from '$lib/storage/schema';
+import type { TrialStatus } from '$lib/study/metrics';
+import type { Study } from '$lib/study/study';
+import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
+import { BAYESIAN_SHARD_MESSAGE } from '$lib/study/study-trials';
+import {
+	etaSeconds,
+	idleScheduler,
+	pendingSteps,
+	slotCount,
+	startRun,
+	statusAfterRun,
+	step,
+	type EndCommand,
+	type RunOptions,
+	type SchedulerCommand,
+	type SchedulerEvent,
+	type SchedulerState,
+	type Step
+} from './scheduler';
+
+const definition: Study = {
+	name: 'Scheduler',
+	goal: 'Exercise the scheduler',
+	workload: { dataset: 'digits', model: 'mlp' },
+	budget: { maxTrainSteps: 100, evalEvery: 50, checkpointEvery: 50, keepBestCheckpoints: 1 },
+	objective: { metric: 'valLoss', goal: 'minimize' },
+	fixed: { optimizer: 'adam', schedule: 'constant' },
+	search: { algorithm: 'quasi-random', trials: 4, seed: 1 },
+	params: [{ name: 'learningRate', role: 'nuisance', type: 'float', min: 1e-4, max: 1e-1, scale: 'log' }],
+	trials: []
+};
+
+const bayesian: Study = {
+	...definition,
+	search: { algorithm: 'bayesian', trials: 5, seed: 1, initialTrials: 2 }
+};
+
+function trial(index: number, status: TrialStatus = 'queued', extra: Partial<TrialRecord> = {}): TrialRecord {
+	return {
+		id: `s-t${index}`,
+		createdAt: 0,
+		updatedAt: 0,
+		config: { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, backend: 'wasm' },
+		status,
+		lastStep: 0,
+		summary: null,
+		studyId: 's',
+		index,
+		...extra
+	};
+}
+
+function study(
+	def: Study = definition,
+	imported = false
+): Pick<StudyRecord, 'id' | 'imported' | 'definition'> {
+	return { id: 's', imported, definition: def };
+}
+
+function start(
+	trials: TrialRecord[],
+	options: RunOptions = { concurrency: 1 },
+	def: Study = definition
+): Step {
+	return startRun(idleScheduler(), { study: study(def), trials, options, hardwareConcurrency: 4 });
+}
+
+/** Feeds the events one after another; returns the last state and every command given on the way. */
+function feed(state: SchedulerState, ...events: SchedulerEvent[]): Step {
+	const commands: SchedulerCommand[] = [];
+	for (const event of events) {
+		const next = step(state, event);
+		state = next.state;
+		commands.push(...next.commands);
+	}
+	return { state, commands };
+}
+
+const ended = (slot: number, status: TrialStatus, checkpointSteps: number[] = []): SchedulerEvent => ({
+	type: 'unit-ended',
+	slot,
+	status,
+	storageFull: false,
+	checkpointSteps
+});
+
+const claims = (commands: SchedulerCommand[]) =>
+	commands.flatMap((c) => (c.type === 'claim' ? [[c.slot, c.trial.id]] : []));
+const ends = (commands: SchedulerCommand[]) => commands.filter((c): c is EndCommand => c.type === 'end');
+
+describe('queue order', () => {
+	it('claims the queued trials in index order, one per free slot, and skips those already final', () => {
+		const { state, commands } = start(
+			[trial(0, 'completed'), trial(1), trial(2, 'failed'), trial(3), trial(4)],
+			{ concurrency: 2 }
+		);
+		expect(claims(commands)).toEqual([
+			[0, 's-t1'],
+			[1, 's-t3']
+		]);
+		expect(state.queue.map((t) => t.id)).toEqual(['s-t4']);
+		expect(state).toMatchObject({ phase: 'running', total: 5, done: 2 });
+	});
+
+	it('runs a claimed trial with the run’s forced backend, and the next trial when it ends', () => {
+		const first = start([trial(0), trial(1)], { concurrency: 1, backend: 'cpu' });
+		const claimed = feed(first.state, { type: 'claimed', slot: 0 });
+		expect(claimed.commands).toEqual([
+			{
+				type: 'run',
+				slot: 0,
+				unit: { kind: 'trial', trial: { id: 's-t0', index: 0, steps: 100 } },
+				backend: 'cpu'
+			}
+		]);
+		const next = feed(claimed.state, ended(0, 'completed'));
+		expect(next.commands.map((c) => c.type)).toEqual(['release', 'claim']);
+		expect(claims(next.commands)).toEqual([[0, 's-t1']]);
+		expect(next.state.done).toBe(1);
+	});
+
+	it('takes only the shard’s trials', () => {
+		const { state, commands } = start([trial(0), trial(1), trial(2), trial(3)], {
+			concurrency: 4,
+			shard: { index: 1, count: 2 }
+		});
+		expect(claims(commands).map(([, id]) => id)).toEqual(['s-t1', 's-t3']);
+		expect(state.total).toBe(2);
+		// The shard is finished when its own trials are, whatever the other shards' trials are doing.
+		const end: EndCommand = { ...ends(start([]).commands)[0]!, shard: { index: 1, count: 2 } };
+		expect(statusAfterRun(end, [trial(0, 'queued'), trial(1, 'completed'), trial(3, 'infeasible')])).toBe(
+			'finished'
+		);
+	});
+
+	it('ends the run as soon as every slot is free and nothing is left, finished when all are final', () => {
+		const run = feed(start([trial(0)]).state, { type: 'claimed', slot: 0 }, ended(0, 'completed'));
+		const [end] = ends(run.commands);
+		expect(end).toMatchObject({ studyId: 's', cancelled: false, budget: null });
+		expect(run.state.ending).toBe(true);
+		expect(statusAfterRun(end!, [trial(0, 'completed')])).toBe('finished');
+		expect(feed(run.state, { type: 'closed' }).state.phase).toBe('idle');
+	});
+
+	it('ends at once when nothing is queued', () => {
+		const { state, commands } = start([trial(0, 'completed')]);
+		expect(commands.map((c) => c.type)).toEqual(['end']);
+		expect(state.ending).toBe(true);
+	});
+});
+
+describe('concurrency', () => {
+	it('uses the asked number of slots, at least one', () => {
+		expect(slotCount({ concurrency: 3 }, [trial(0)], 8)).toBe(3);
+		expect(slotCount({ concurrency: 0 }, [trial(0)], 8)).toBe(1);
+	});
+	it('defaults to one slot per core on CPU backends and one on GPU or auto (the forced backend first)', () => {
+		expect(slotCount({}, [trial(0)], 4)).toBe(4); // the trials' own backend is wasm
+		expect(slotCount({ backend: 'webgpu' }, [trial(0)], 4)).toBe(1);
+		expect(slotCount({}, [], 4)).toBe(1); // no trial: auto
+		expect(start([trial(0), trial(1)], {}).state.slots).toHaveLength(4);
+	});
+	it('refuses a second run in the same tab, and an imported study', () => {
+		const running = start([trial(0)]).state;
+		const input = { study: study(), trials: [trial(0)], options: {}, hardwareConcurrency: 2 };
+		expect(() => startRun(running, input)).toThrow('a study is already running in this tab');
+		expect(() => startRun(idleScheduler(), { ...input, study: study(definition, true) })).toThrow(
+			/read-only history/
+		);
+	});
+});
+
+describe('cooldown branches', () => {
+	const withBranches: Study = {
+		...definition,
+		cooldownBranches: { at: [0.3, 0.5, 1], length: 0.25, shape: 'linear', finalFraction: 0.1 }
+	};
+	const begun = () =>
+		feed(start([trial(0), trial(1)], { concurrency: 1 }, withBranches).state, { type: 'claimed', slot: 0 });
+
+	it('runs each branch whose checkpoint is stored, one after another on the slot, then releases it', () => {
+		// Branch points at steps 30, 50 and 100; no checkpoint was kept at 50.
+		let run = feed(begun().state, ended(0, 'completed', [30, 100]));
+		expect(run.commands).toEqual([
+			{
+				type: 'run',
+				slot: 0,
+				unit: {
+					kind: 'branch',
+					parentId: 's-t0',
+					spec: { fromStep: 30, length: 25, shape: 'linear', finalFraction: 0.1 }
+				},
+				backend: null
+			}
+		]);
+		run = feed(run.state, ended(0, 'completed'));
+		expect(run.commands).toMatchObject([{ type: 'run', unit: { kind: 'branch', spec: { fromStep: 100 } } }]);
+		// Branches are not trials of the study: they leave the count alone.
+		expect(run.state.done).toBe(1);
+		run = feed(run.state, ended(0, 'failed'));
+		expect(run.commands.map((c) => c.type)).toEqual(['release', 'claim']);
+		expect(run.state.done).toBe(1);
+	});
+
+	it('branches only completed trials, and none once the run is paused', () => {
+		for (const status of ['infeasible', 'failed', 'cancelled', 'queued'] as const) {
+			const run = feed(begun().state, ended(0, status, [30, 50, 100]));
+			expect(run.commands.some((c) => c.type === 'run')).toBe(false);
+		}
+		const paused = feed(begun().state, ended(0, 'completed', [30, 50, 100]), { type: 'pause' });
+		expect(feed(paused.state, ended(0, 'completed')).commands.map((c) => c.type)).toEqual(['release', 'end']);
+	});
+});
+
+describe('Bayesian suggestions', () => {
+	const initial = () => [trial(0), trial(1)];
+	const suggestion = (index: number) => ({ id: `s-t${index}`, index, steps: 100 });
+
+	it('counts the trials still to be suggested and asks for one at a time when the queue is empty', () => {
+		let run = start(initial(), { concurrency: 2 }, bayesian);
+		expect(run.state).toMatchObject({ total: 5, suggestions: { toCome: 3, open: true } });
+		run = feed(run.state, { type: 'claimed', slot: 0 }, { type: 'claimed', slot: 1 }, ended(0, 'completed'));
+		expect(run.commands.filter((c) => c.type === 'suggest')).toHaveLength(1);
+		// The second free slot waits for the suggestion in flight.
+		run = feed(run.state, ended(1, 'completed'));
+		expect(run.commands).toEqual([{ type: 'release', slot: 1 }]);
+		run = feed(run.state, { type: 'suggested', trial: suggestion(2) });
+		expect(claims(run.commands)).toEqual([[0, 's-t2']]);
+		expect(run.commands.filter((c) => c.type === 'suggest')).toHaveLength(1);
+		expect(run.state.suggestions).toMatchObject({ toCome: 2, asking: true });
+	});
+
+	it('stops asking once the budget is suggested, and ends with it spent', () => {
+		let run = start([trial(0, 'completed'), trial(1, 'completed')], { concurrency: 1 }, bayesian);
+		for (const index of [2, 3, 4]) {
+			expect(run.commands.filter((c) => c.type === 'suggest')).toHaveLength(1);
+			run = feed(run.state, { type: 'suggested', trial: suggestion(index) }, { type: 'claimed', slot: 0 });
+			run = feed(run.state, ended(0, 'completed'));
+		}
+		const [end] = ends(run.commands);
+		expect(end).toMatchObject({ budget: 5, exhausted: false });
+		const stored = [0, 1, 2, 3, 4].map((i) => trial(i, 'completed'));
+		expect(statusAfterRun(end!, stored)).toBe('finished');
+		expect(statusAfterRun(end!, stored.slice(0, 4))).toBe('paused');
+	});
+
+	it('ends exhausted, with the optimiser’s problem, when a suggestion fails', () => {
+		const run = feed(start([trial(0, 'completed')], { concurrency: 1 }, bayesian).state, {
+			type: 'suggested',
+			trial: null,
+			problem: 'No further suggestion: singular matrix'
+		});
+		expect(run.state.suggestionProblem).toBe('No further suggestion: singular matrix');
+		const [end] = ends(run.commands);
+		expect(end).toMatchObject({ exhausted: true });
+		expect(statusAfterRun(end!, [trial(0, 'completed')])).toBe('finished');
+	});
+
+	it('queues a suggestion that arrives after a pause, and cancels one that arrives after a cancel', () => {
+		const asking = start([trial(0, 'completed'), trial(1, 'completed')], { concurrency: 1 }, bayesian);
+		const paused = feed(asking.state, { type: 'pause' }, { type: 'suggested', trial: suggestion(2) });
+		expect(paused.state.queue.map((t) => t.id)).toEqual(['s-t2']);
+		expect(paused.commands.map((c) => c.type)).toEqual(['end']);
+		const cancelled = feed(asking.state, { type: 'cancel' }, { type: 'suggested', trial: suggestion(2) });
+		expect(cancelled.commands).toMatchObject([
+			{ type: 'cancel-unstarted', trialId: 's-t2', reason: 'cancelled with the study' },
+			{ type: 'end', cancelled: true }
+		]);
+	});
+
+	it('refuses a shard: suggestions need the whole study', () => {
+		expect(() => start(initial(), { shard: { index: 0, count: 2 } }, bayesian)).toThrow(
+			BAYESIAN_SHARD_MESSAGE
+		);
+	});
+});
+
+describe('pause and resume', () => {
+	it('starts nothing new while pausing, lets the running trial finish, and ends paused', () => {
+		let run = feed(start([trial(0), trial(1)]).state, { type: 'claimed', slot: 0 });
+		run = feed(run.state, { type: 'pause' });
+		expect(run.state.phase).toBe('pausing');
+		expect(run.commands).toEqual([]);
+		run = feed(run.state, ended(0, 'completed'));
+		expect(run.commands.map((c) => c.type)).toEqual(['release', 'end']);
+		const [end] = ends(run.commands);
+		expect(statusAfterRun(end!, [trial(0, 'completed'), trial(1)])).toBe('paused');
+	});
+
+	it('does not start a trial whose lock came after the pause: it goes back to the queue', () => {
+		const run = feed(start([trial(0), trial(1)]).state, { type: 'pause' }, { type: 'claimed', slot: 0 });
+		expect(run.commands.map((c) => c.type)).toEqual(['release', 'end']);
+		expect(run.state.queue.map((t) => t.id)).toEqual(['s-t0', 's-t1']);
+	});
+
+	it('resumes with a new run of the trials still queued', () => {
+		const stored = [trial(0, 'completed'), trial(1)];
+		const paused = feed(
+			start(stored).state,
+			{ type: 'pause' },
+			{ type: 'claimed', slot: 0 },
+			{ type: 'closed' }
+		);
+		const resumed = startRun(paused.state, {
+			study: study(),
+			trials: stored,
+			options: {},
+			hardwareConcurrency: 1
+		});
+		expect(claims(resumed.commands)).toEqual([[0, 's-t1']]);
+		expect(resumed.state).toMatchObject({ done: 1, total: 2, error: null });
+	});
+
+	it('pauses one running trial: it returns to the queue (not done) and the run goes on without it', () => {
+		let run = feed(start([trial(0), trial(1)], { concurrency: 2 }).state, { type: 'claimed', slot: 0 });
+		run = feed(run.state, { type: 'pause-trial', trialId: 's-t0' });
+		expect(run.commands).toEqual([{ type: 'stop', slot: 0, pause: true }]);
+		run = feed(run.state, ended(0, 'queued'));
+		expect(run.state.done).toBe(0);
+		expect(run.state.queue).toEqual([]);
+		expect(run.commands.map((c) => c.type)).toEqual(['release']);
+		// A trial that is not running here cannot be paused.
+		expect(feed(run.state, { type: 'pause-trial', trialId: 's-t9' }).commands).toEqual([]);
+	});
+
+	it('pauses the whole study when the disk is full', () => {
+		const claimed = feed(start([trial(0), trial(1)]).state, { type: 'claimed', slot: 0 });
+		const full: SchedulerEvent = {
+			type: 'unit-ended',
+			slot: 0,
+			status: 'queued',
+			storageFull: true,
+			checkpointSteps: []
+		};
+		const run = feed(claimed.state, full);
+		expect(run.state.phase).toBe('pausing');
+		expect(run.commands.map((c) => c.type)).toEqual(['release', 'end']);
+	});
+});
+
+describe('cancel and retry', () => {
+	it('cancels the queue, stops the running trials, and ends cancelled once they stopped', () => {
+		let run = feed(start([trial(0), trial(1), trial(2), trial(3)], { concurrency: 2 }).state, {
+			type: 'claimed',
+			slot: 0
+		});
+		run = feed(run.state, { type: 'cancel' });
+		expect(run.commands).toEqual([
+			{ type: 'cancel-unstarted', trialId: 's-t2', reason: 'cancelled with the study' },
+			{ type: 'cancel-unstarted', trialId: 's-t3', reason: 'cancelled with the study' },
+			{ type: 'stop', slot: 0, pause: false }
+		]);
+		expect(run.state.done).toBe(2);
+		// Slot 1 got its lock after the cancel: its trial is cancelled unstarted.
+		run = feed(run.state, { type: 'claimed', slot: 1 });
+		expect(run.commands).toEqual([
+			{ type: 'release', slot: 1 },
+			{ type: 'cancel-unstarted', trialId: 's-t1', reason: 'cancelled with the study' }
+		]);
+		run = feed(run.state, ended(0, 'cancelled'));
+		expect(run.state.done).toBe(4);
+		const [end] = ends(run.commands);
+		expect(end).toMatchObject({ cancelled: true });
+		expect(statusAfterRun(end!, [])).toBe('cancelled');
+	});
+
+	it('cancels one trial: stops it where it runs, or takes it out of the queue', () => {
+		let run = feed(start([trial(0), trial(1)]).state, { type: 'claimed', slot: 0 });
+		expect(feed(run.state, { type: 'cancel-trial', trialId: 's-t0' }).commands).toEqual([
+			{ type: 'stop', slot: 0, pause: false }
+		]);
+		run = feed(run.state, { type: 'cancel-trial', trialId: 's-t1' });
+		expect(run.commands).toEqual([
+			{ type: 'cancel-unstarted', trialId: 's-t1', reason: 'cancelled by the user before it started' }
+		]);
+		expect(run.state).toMatchObject({ queue: [], done: 1 });
+	});
+
+	it('queues a retried trial again and uncounts it; a free slot takes it', () => {
+		const run = feed(start([trial(0, 'failed'), trial(1)], { concurrency: 2 }).state, {
+			type: 'retry',
+			studyId: 's',
+			trial: { id: 's-t0', index: 0, steps: 100 }
+		});
+		expect(claims(run.commands)).toEqual([[1, 's-t0']]);
+		expect(run.state.done).toBe(0);
+		const other = step(run.state, {
+			type: 'retry',
+			studyId: 'other',
+			trial: { id: 'x', index: 0, steps: 1 }
+		});
+		expect(other).toEqual({ state: run.state, commands: [] });
+		expect(
+			step(idleScheduler(), { type: 'retry', studyId: 's', trial: { id: 'x', index: 0, steps: 1 } }).commands
+		).toEqual([]);
+	});
+});
+
+describe('failed and crashed workers, divergence', () => {
+	it('counts a failed trial (a crashed worker fails its trial too) and gives the slot the next trial', () => {
+		const run = feed(start([trial(0), trial(1)]).state, { type: 'claimed', slot: 0 }, ended(0, 'failed'));
+		expect(run.state.done).toBe(1);
+		expect(claims(run.commands)).toEqual([[0, 's-t1']]);
+		expect(run.state.phase).toBe('running');
+	});
+
+	it('counts a diverged (infeasible) trial as done, branches nothing, and runs on', () => {
+		const withBranches: Study = {
+			...definition,
+			cooldownBranches: { at: [1], length: 0.5, shape: 'linear' }
+		};
+		const claimed = feed(start([trial(0), trial(1)], { concurrency: 1 }, withBranches).state, {
+			type: 'claimed',
+			slot: 0
+		});
+		const run = feed(claimed.state, ended(0, 'infeasible', [100]));
+		expect(run.commands.map((c) => c.type)).toEqual(['release', 'claim']);
+		expect(run.state.done).toBe(1);
+	});
+
+	it('pauses the run when an action of the adapter fails, frees the slot, and keeps the first error', () => {
+		const run = feed(
+			start([trial(0), trial(1), trial(2)], { concurrency: 2 }).state,
+			{ type: 'claimed', slot: 0 },
+			{ type: 'failed', slot: 0, message: 'IndexedDB closed' },
+			{ type: 'failed', message: 'later' }
+		);
+		expect(run.commands).toContainEqual({ type: 'release', slot: 0 });
+		expect(run.state).toMatchObject({ phase: 'pausing', error: 'IndexedDB closed' });
+		expect(run.state.slots[0]).toEqual({ state: 'idle' });
+		expect(ends(run.commands)).toHaveLength(0); // slot 1 is still taking its lock
+		expect(ends(feed(run.state, { type: 'refused', slot: 1 }).commands)).toHaveLength(1);
+	});
+});
+
+describe('a second tab', () => {
+	it('skips a trial whose lock another tab holds (or that it already ran), without counting it', () => {
+		const run = feed(start([trial(0), trial(1)]).state, { type: 'refused', slot: 0 });
+		expect(claims(run.commands)).toEqual([[0, 's-t1']]);
+		expect(run.state.done).toBe(0);
+	});
+
+	it('leaves the study running when trials still run in another tab', () => {
+		const run = feed(
+			start([trial(0), trial(1)]).state,
+			{ type: 'refused', slot: 0 },
+			{ type: 'refused', slot: 0 }
+		);
+		const [end] = ends(run.commands);
+		expect(statusAfterRun(end!, [trial(0, 'running'), trial(1, 'completed')])).toBe('running');
+		expect(statusAfterRun(end!, [trial(0, 'completed'), trial(1, 'completed')])).toBe('finished');
+	});
+});
+
+describe('ETA', () => {
+	it('is the steps left (queued, suggestions to come, the running trials’ rest) over the running speed', () => {
+		const run = feed(start([trial(0), trial(1), trial(2, 'completed')], { concurrency: 1 }, bayesian).state, {
+			type: 'claimed',
+			slot: 0
+		});
+		// Trial 1 queued (100 steps) and 2 suggestions to come (100 each).
+		expect(pendingSteps(run.state)).toBe(300);
+		const running = [{ step: 40, maxTrainSteps: 100, stepsPerSecond: 20 }];
+		expect(etaSeconds(run.state, running)).toBe((300 + 60) / 20);
+		expect(etaSeconds(run.state, [{ step: 0, maxTrainSteps: 100, stepsPerSecond: 0 }])).toBeNull();
+		expect(etaSeconds(run.state, [])).toBeNull();
+	});
+
+	it('counts nothing still to come after a cancel', () => {
+		const run = feed(start([trial(0), trial(1)], { concurrency: 1 }, bayesian).state, { type: 'cancel' });
+		expect(pendingSteps(run.state)).toBe(0);
+	});
+});

@@ -1,0 +1,481 @@
+// The study scheduler's decisions, as a pure state machine: what each slot runs next, when suggestions
+// are asked for, what pause, cancel and retry do, when the run ends and with which study status, and the
+// ETA. Events come in (`step`), commands go out; the Svelte runner (study-runner.svelte.ts) owns the
+// workers, the database and the Web Locks, carries the commands out and reports back as events.
+//
+// A slot runs one unit of work at a time. It first claims a queued trial (the adapter takes the trial's
+// Web Lock if no other tab holds it, and checks the trial is still queued), then runs the trial and,
+// when it completes, the study's automatic cooldown branches of it, one after another, still holding the
+// claim; then it releases the claim and takes the next trial.
+import type { StudyRecord, StudyStatus, TrialRecord } from '$lib/storage/schema';
+import type { TrialStatus } from '$lib/study/metrics';
+import type { BackendChoice } from '$lib/study/trial-config';
+import type { CooldownShape } from '$lib/math/schedules';
+import { branchLength, branchSteps, type CooldownBranchesOption } from '$lib/study/cooldown-branches';
+import { BAYESIAN_SHARD_MESSAGE } from '$lib/study/study-trials';
+import { defaultConcurrency } from './concurrency';
+
+export interface Shard {
+	index: number;
+	count: number;
+}
+
+export interface RunOptions {
+	concurrency?: number;
+	/** Overrides every trial's backend for this run (the trial's stored config is unchanged). */
+	backend?: BackendChoice;
+	/** Run only the trials whose index ≡ shard.index (mod shard.count). */
+	shard?: Shard;
+}
+
+export function inShard(index: number, shard: Shard | undefined): boolean {
+	return !shard || index % shard.count === shard.index;
+}
+
+/** `idle` between runs; `pausing` starts nothing new and lets the running units finish. */
+export type RunPhase = 'idle' | 'running' | 'pausing' | 'cancelling';
+
+const TERMINAL: ReadonlySet<TrialStatus> = new Set(['completed', 'infeasible', 'failed', 'cancelled']);
+
+/** A queued trial as the scheduler sees it; `steps` is its maxTrainSteps. */
+export interface QueuedTrial {
+	id: string;
+	index: number;
+	steps: number;
+}
+
+/** One automatic cooldown branch of a trial, from its checkpoint at `fromStep`. */
+export interface BranchPoint {
+	fromStep: number;
+	length: number;
+	shape: CooldownShape;
+	finalFraction: number;
+}
+
+/** What a slot runs: its claimed trial, or a branch of it. */
+export type WorkUnit =
+	{ kind: 'trial'; trial: QueuedTrial } | { kind: 'branch'; parentId: string; spec: BranchPoint };
+
+export type SlotState =
+	| { state: 'idle' }
+	/** Waiting for the trial's lock and a fresh read of its status. */
+	| { state: 'claiming'; trial: QueuedTrial }
+	/** Holds the trial's claim and runs `unit`; `branches` run after it on this slot while the run goes on. */
+	| { state: 'busy'; trial: QueuedTrial; unit: WorkUnit; branches: BranchPoint[] };
+
+/** A bayesian study's trials past its initial design, suggested one at a time when a slot is free. */
+export interface Suggestions {
+	/** Whether to ask for more (false once the budget is reached or the optimiser has no answer). */
+	open: boolean;
+	/** A suggestion is being made; others wait for it, so each sees the ones before as pending. */
+	asking: boolean;
+	/** Trials still to be suggested, as this tab counts them (for the ETA). */
+	toCome: number;
+	/** maxTrainSteps of a suggested trial. */
+	stepsEach: number;
+	/** The trials the study's budget allows (its initial design included). */
+	budget: number;
+	/** The optimiser failed: the study ends without its full budget. */
+	exhausted: boolean;
+}
+
+export interface SchedulerState {
+	phase: RunPhase;
+	/** The study of the current (or last) run. */
+	studyId: string | null;
+	shard: Shard | null;
+	/** Queued trials not yet claimed, in the order they are taken. */
+	queue: QueuedTrial[];
+	slots: SlotState[];
+	/** Trials of this run (its shard, suggestions to come included) and how many reached a final status. */
+	total: number;
+	done: number;
+	/** Backend forced on every trial of this run, or null to use each trial's own. */
+	backend: BackendChoice | null;
+	/** null for studies that are not bayesian. */
+	suggestions: Suggestions | null;
+	cooldownBranches: CooldownBranchesOption | null;
+	/** Why a bayesian study stopped getting suggestions before its budget was spent. */
+	suggestionProblem: string | null;
+	/** The first adapter action that failed unexpectedly; the run pauses and reports it at the end. */
+	error: string | null;
+	/** The run is over and its final study status is being stored. */
+	ending: boolean;
+}
+
+export type SchedulerEvent =
+	| { type: 'pause' }
+	| { type: 'cancel' }
+	| { type: 'pause-trial'; trialId: string }
+	| { type: 'cancel-trial'; trialId: string }
+	/** A failed or cancelled trial was reset to queued in the database. */
+	| { type: 'retry'; studyId: string | undefined; trial: QueuedTrial }
+	/** The slot holds its trial's lock and the trial is still queued. */
+	| { type: 'claimed'; slot: number }
+	/** Another tab holds the trial, or already ran it: this tab skips it. */
+	| { type: 'refused'; slot: number }
+	/** The slot's unit ended with the stored `status`; `checkpointSteps` are those stored of a trial unit. */
+	| { type: 'unit-ended'; slot: number; status: TrialStatus; storageFull: boolean; checkpointSteps: number[] }
+	/** The suggested trial, stored as queued; null when none came (`problem` says why, if it failed). */
+	| { type: 'suggested'; trial: QueuedTrial | null; problem?: string }
+	/** An action of the adapter threw (a database error): the run pauses and reports it at the end. */
+	| { type: 'failed'; slot?: number; message: string }
+	/** The final study status is stored. */
+	| { type: 'closed' };
+
+export type SchedulerCommand =
+	/** Take the trial's lock if no tab holds it and check it is still queued; answer claimed or refused. */
+	| { type: 'claim'; slot: number; trial: QueuedTrial }
+	/** Train the unit on the slot (a branch from the claimed trial's stored record); answer unit-ended. */
+	| { type: 'run'; slot: number; unit: WorkUnit; backend: BackendChoice | null }
+	/** Let go of the slot's claim (its lock). */
+	| { type: 'release'; slot: number }
+	/** Stop the slot's running unit: paused (back to the queue, resumed from its checkpoint) or cancelled. */
+	| { type: 'stop'; slot: number; pause: boolean }
+	/** Store the trial, never started, as cancelled with `reason`. */
+	| { type: 'cancel-unstarted'; trialId: string; reason: string }
+	/** Make the next suggestion; answer suggested. */
+	| { type: 'suggest' }
+	/** The run is over: store `statusAfterRun(command, the study's trials)` and answer closed. */
+	| EndCommand;
+
+export interface EndCommand {
+	type: 'end';
+	studyId: string;
+	cancelled: boolean;
+	shard: Shard | null;
+	/** A bayesian study's budget of trials; null when every trial was planned up front. */
+	budget: number | null;
+	exhausted: boolean;
+}
+
+export interface Step {
+	state: SchedulerState;
+	commands: SchedulerCommand[];
+}
+
+export function idleScheduler(): SchedulerState {
+	return {
+		phase: 'idle',
+		studyId: null,
+		shard: null,
+		queue: [],
+		slots: [],
+		total: 0,
+		done: 0,
+		backend: null,
+		suggestions: null,
+		cooldownBranches: null,
+		suggestionProblem: null,
+		error: null,
+		ending: false
+	};
+}
+
+export function queuedTrial(trial: TrialRecord): QueuedTrial {
+	return { id: trial.id, index: trial.index ?? 0, steps: trial.config.maxTrainSteps };
+}
+
+/**
+ * How many slots run at once: as asked, or the default for the backend (forced, or else the first
+ * trial's): one on a GPU or `auto`, one per core on CPU backends (concurrency.ts).
+ */
+export function slotCount(
+	options: RunOptions,
+	trials: readonly TrialRecord[],
+	hardwareConcurrency: number | undefined
+): number {
+	const backend = options.backend ?? trials[0]?.config.backend ?? 'auto';
+	return Math.max(1, options.concurrency ?? defaultConcurrency(hardwareConcurrency, backend));
+}
+
+/** Starts a run of the study's queued trials; throws when the study cannot run. */
+export function startRun(
+	previous: SchedulerState,
+	input: {
+		study: Pick<StudyRecord, 'id' | 'imported' | 'definition'>;
+		/** Every stored trial of the study. */
+		trials: readonly TrialRecord[];
+		options: RunOptions;
+		hardwareConcurrency: number | undefined;
+	}
+): Step {
+	if (previous.phase !== 'idle') throw new Error('a study is already running in this tab');
+	const { study, options } = input;
+	if (study.imported) throw new Error('an imported study is read-only history: clone it to run it again');
+	const { definition } = study;
+	const adaptive = definition.search.algorithm === 'bayesian';
+	if (adaptive && options.shard) throw new Error(BAYESIAN_SHARD_MESSAGE);
+	const trials = input.trials.filter((t) => inShard(t.index ?? 0, options.shard));
+	// A bayesian study's trials past its initial design do not exist yet: count them as to come.
+	const toCome = adaptive
+		? Math.max(0, definition.search.trials - trials.filter((t) => !t.branch).length)
+		: 0;
+	const state: SchedulerState = {
+		...idleScheduler(),
+		phase: 'running',
+		studyId: study.id,
+		shard: options.shard ?? null,
+		queue: trials.filter((t) => t.status === 'queued').map(queuedTrial),
+		slots: Array.from({ length: slotCount(options, trials, input.hardwareConcurrency) }, () => ({
+			state: 'idle'
+		})),
+		total: trials.length + toCome,
+		done: trials.filter((t) => TERMINAL.has(t.status)).length,
+		backend: options.backend ?? null,
+		suggestions: adaptive
+			? {
+					open: toCome > 0,
+					asking: false,
+					toCome,
+					stepsEach: definition.budget.maxTrainSteps,
+					budget: definition.search.trials,
+					exhausted: false
+				}
+			: null,
+		cooldownBranches: definition.cooldownBranches ?? null
+	};
+	return dispatch(state, []);
+}
+
+/** The scheduler's answer to one event. */
+export function step(state: SchedulerState, event: SchedulerEvent): Step {
+	const commands: SchedulerCommand[] = [];
+	switch (event.type) {
+		case 'pause':
+			if (state.phase !== 'running') return { state, commands };
+			return dispatch({ ...state, phase: 'pausing' }, commands);
+		case 'cancel':
+			return cancel(state);
+		case 'pause-trial':
+		case 'cancel-trial':
+			return stopTrial(state, event.trialId, event.type === 'pause-trial');
+		case 'retry':
+			// Counted when it ended; it runs again if this tab runs its study (and this run has not ended).
+			if (state.phase === 'idle' || state.ending || event.studyId !== state.studyId)
+				return { state, commands };
+			return dispatch({ ...state, queue: [...state.queue, event.trial], done: state.done - 1 }, commands);
+		case 'claimed':
+			return claimed(state, event.slot);
+		case 'refused': {
+			// Another tab trains it (or did): that tab counts it.
+			if (state.slots[event.slot]?.state !== 'claiming') return { state, commands };
+			return dispatch({ ...state, slots: withSlot(state.slots, event.slot, { state: 'idle' }) }, commands);
+		}
+		case 'unit-ended':
+			return unitEnded(state, event);
+		case 'suggested':
+			return suggested(state, event.trial, event.problem);
+		case 'failed': {
+			let next: SchedulerState = {
+				...state,
+				error: state.error ?? event.message,
+				phase: state.phase === 'running' ? 'pausing' : state.phase
+			};
+			if (event.slot !== undefined && next.slots[event.slot]?.state !== 'idle') {
+				next = { ...next, slots: withSlot(next.slots, event.slot, { state: 'idle' }) };
+				commands.push({ type: 'release', slot: event.slot });
+			}
+			return dispatch(next, commands);
+		}
+		case 'closed':
+			return { state: { ...state, phase: 'idle', ending: false }, commands };
+	}
+}
+
+/** Steps of work not started yet: the queue and the suggestions still to come. */
+export function pendingSteps(state: SchedulerState): number {
+	const queued = state.queue.reduce((sum, t) => sum + t.steps, 0);
+	const suggestions = state.suggestions;
+	return queued + (suggestions?.open ? suggestions.toCome * suggestions.stepsEach : 0);
+}
+
+/** What the ETA needs of a running trial: where it is and how fast it goes (steps per second). */
+export interface RunningProgress {
+	step: number;
+	maxTrainSteps: number;
+	stepsPerSecond: number;
+}
+
+/** Seconds until the run's trials are done, at the running trials' current speed; null before any speed. */
+export function etaSeconds(state: SchedulerState, running: readonly RunningProgress[]): number | null {
+	const rate = running.reduce((sum, r) => sum + r.stepsPerSecond, 0);
+	if (rate <= 0) return null;
+	const left =
+		pendingSteps(state) + running.reduce((sum, r) => sum + Math.max(0, r.maxTrainSteps - r.step), 0);
+	return left / rate;
+}
+
+/** The study's status once a run ended, from its trials as stored then (all of them, or the shard's). */
+export function statusAfterRun(end: EndCommand, stored: readonly TrialRecord[]): StudyStatus {
+	if (end.cancelled) return 'cancelled';
+	const trials = stored.filter((t) => inShard(t.index ?? 0, end.shard ?? undefined));
+	// A bayesian study is done when its budget of trials exists and ran, or suggestions ran out.
+	const budgetSpent =
+		end.budget === null || end.exhausted || trials.filter((t) => !t.branch).length >= end.budget;
+	if (budgetSpent && trials.every((t) => TERMINAL.has(t.status))) return 'finished';
+	// Trials still running belong to another tab, which will set the final status.
+	return trials.some((t) => t.status === 'running') ? 'running' : 'paused';
+}
+
+function withSlot(slots: readonly SlotState[], index: number, slot: SlotState): SlotState[] {
+	return slots.map((s, i) => (i === index ? slot : s));
+}
+
+/** Gives idle slots work while the run goes on, and ends the run when nothing is left to do. */
+function dispatch(state: SchedulerState, commands: SchedulerCommand[]): Step {
+	if (state.phase === 'idle' || state.ending) return { state, commands };
+	let next = state;
+	if (next.phase === 'running') {
+		for (const [index, slot] of next.slots.entries()) {
+			if (slot.state !== 'idle') continue;
+			const [trial, ...rest] = next.queue;
+			if (trial) {
+				next = { ...next, queue: rest, slots: withSlot(next.slots, index, { state: 'claiming', trial }) };
+				commands.push({ type: 'claim', slot: index, trial });
+			} else if (next.suggestions?.open && !next.suggestions.asking) {
+				// One suggestion at a time: the other free slots wait for it (it becomes the queue's next trial).
+				next = { ...next, suggestions: { ...next.suggestions, asking: true } };
+				commands.push({ type: 'suggest' });
+			}
+		}
+	}
+	const working = next.slots.some((s) => s.state !== 'idle') || next.suggestions?.asking === true;
+	const more = next.phase === 'running' && (next.queue.length > 0 || next.suggestions?.open === true);
+	if (working || more) return { state: next, commands };
+	commands.push({
+		type: 'end',
+		studyId: next.studyId ?? '',
+		cancelled: next.phase === 'cancelling',
+		shard: next.shard,
+		budget: next.suggestions?.budget ?? null,
+		exhausted: next.suggestions?.exhausted ?? false
+	});
+	return { state: { ...next, ending: true }, commands };
+}
+
+function cancel(state: SchedulerState): Step {
+	if (state.phase === 'idle' || state.ending) return { state, commands: [] };
+	const commands: SchedulerCommand[] = state.queue.map((t) => ({
+		type: 'cancel-unstarted',
+		trialId: t.id,
+		reason: 'cancelled with the study'
+	}));
+	state.slots.forEach((slot, index) => {
+		if (slot.state === 'busy') commands.push({ type: 'stop', slot: index, pause: false });
+	});
+	const next: SchedulerState = {
+		...state,
+		phase: 'cancelling',
+		queue: [],
+		done: state.done + state.queue.length,
+		suggestions: state.suggestions && { ...state.suggestions, open: false, toCome: 0 }
+	};
+	return dispatch(next, commands);
+}
+
+/** Pauses or cancels one trial: stops it where it runs here, or (cancel) takes it out of the queue. */
+function stopTrial(state: SchedulerState, trialId: string, pause: boolean): Step {
+	const running = state.slots.findIndex(
+		(s) => s.state === 'busy' && s.unit.kind === 'trial' && s.unit.trial.id === trialId
+	);
+	if (running >= 0) return { state, commands: [{ type: 'stop', slot: running, pause }] };
+	const queued = state.queue.findIndex((t) => t.id === trialId);
+	if (pause || queued < 0) return { state, commands: [] };
+	const next: SchedulerState = {
+		...state,
+		queue: state.queue.filter((_, i) => i !== queued),
+		done: state.done + 1
+	};
+	const reason = 'cancelled by the user before it started';
+	return dispatch(next, [{ type: 'cancel-unstarted', trialId, reason }]);
+}
+
+function claimed(state: SchedulerState, index: number): Step {
+	const slot = state.slots[index];
+	if (slot?.state !== 'claiming') return { state, commands: [] };
+	const { trial } = slot;
+	if (state.phase === 'running') {
+		const unit: WorkUnit = { kind: 'trial', trial };
+		const next = {
+			...state,
+			slots: withSlot(state.slots, index, { state: 'busy', trial, unit, branches: [] })
+		};
+		return { state: next, commands: [{ type: 'run', slot: index, unit, backend: state.backend }] };
+	}
+	// Paused or cancelled while the lock was being taken: the trial does not start.
+	const commands: SchedulerCommand[] = [{ type: 'release', slot: index }];
+	let next: SchedulerState = { ...state, slots: withSlot(state.slots, index, { state: 'idle' }) };
+	if (state.phase === 'cancelling') {
+		commands.push({ type: 'cancel-unstarted', trialId: trial.id, reason: 'cancelled with the study' });
+		next = { ...next, done: next.done + 1 };
+	} else {
+		next = { ...next, queue: [trial, ...next.queue] };
+	}
+	return dispatch(next, commands);
+}
+
+function unitEnded(state: SchedulerState, event: Extract<SchedulerEvent, { type: 'unit-ended' }>): Step {
+	const slot = state.slots[event.slot];
+	if (slot?.state !== 'busy') return { state, commands: [] };
+	let next = state;
+	let branches = slot.branches;
+	if (slot.unit.kind === 'trial') {
+		// Paused trials (back to queued) are not done; completed, infeasible (diverged), failed (a crashed
+		// worker too) and cancelled ones are.
+		if (TERMINAL.has(event.status)) next = { ...next, done: next.done + 1 };
+		const option = next.cooldownBranches;
+		if (event.status === 'completed' && !event.storageFull && option) {
+			const steps = slot.trial.steps;
+			branches = branchSteps(option, steps)
+				.filter((fromStep) => event.checkpointSteps.includes(fromStep))
+				.map((fromStep) => ({
+					fromStep,
+					length: branchLength(option, steps),
+					shape: option.shape,
+					finalFraction: option.finalFraction ?? 0
+				}));
+		}
+	}
+	// A full disk pauses the whole study: every other trial would hit it too.
+	if (event.storageFull && next.phase === 'running') next = { ...next, phase: 'pausing' };
+	const [branch, ...later] = branches;
+	if (branch && next.phase === 'running') {
+		const unit: WorkUnit = { kind: 'branch', parentId: slot.trial.id, spec: branch };
+		const busy: SlotState = { state: 'busy', trial: slot.trial, unit, branches: later };
+		return {
+			state: { ...next, slots: withSlot(next.slots, event.slot, busy) },
+			commands: [{ type: 'run', slot: event.slot, unit, backend: null }]
+		};
+	}
+	next = { ...next, slots: withSlot(next.slots, event.slot, { state: 'idle' }) };
+	return dispatch(next, [{ type: 'release', slot: event.slot }]);
+}
+
+function suggested(state: SchedulerState, trial: QueuedTrial | null, problem: string | undefined): Step {
+	const suggestions = state.suggestions;
+	if (!suggestions?.asking) return { state, commands: [] };
+	if (!trial) {
+		const closed = {
+			...suggestions,
+			asking: false,
+			open: false,
+			toCome: 0,
+			exhausted: problem !== undefined
+		};
+		return dispatch({ ...state, suggestions: closed, suggestionProblem: problem ?? null }, []);
+	}
+	const toCome = Math.max(0, suggestions.toCome - 1);
+	const next: SchedulerState = {
+		...state,
+		suggestions: { ...suggestions, asking: false, toCome, open: suggestions.open && toCome > 0 }
+	};
+	if (state.phase === 'cancelling') {
+		const reason = 'cancelled with the study';
+		return dispatch({ ...next, done: next.done + 1 }, [
+			{ type: 'cancel-unstarted', trialId: trial.id, reason }
+		]);
+	}
+	// Paused meanwhile: it waits in the queue like the others.
+	return dispatch({ ...next, queue: [...next.queue, trial] }, []);
+}
