@@ -77,6 +77,17 @@ const ABOVE_PURE = [
 ];
 const DOM_AND_ENGINE = [...ENGINE_PACKAGES, 'idb', 'svelte', 'svelte/*', '$app/*'];
 
+const WORKER_SPAWNING = [
+	{
+		selector: "NewExpression[callee.name='Worker']",
+		message: 'start workers through spawnWorker or LazyWorker (src/lib/runner/spawn-worker.ts)'
+	},
+	{
+		selector: "CallExpression[callee.object.name='Comlink'][callee.property.name='wrap']",
+		message: 'wrap workers through spawnWorker or LazyWorker (src/lib/runner/spawn-worker.ts)'
+	}
+];
+
 export const boundaries = [
 	layer('src/lib/math', {
 		folders: [...ABOVE_PURE, 'study', 'datasets', 'analysis', 'designer', 'procedures'],
@@ -149,5 +160,32 @@ export const boundaries = [
 		folders: ['routes', 'ui', 'state', 'charts', 'runner'],
 		packages: ['svelte', 'svelte/*', '$app/*'],
 		why: 'the command line drives the built app and uses the pure folders directly, never pages'
-	})
+	}),
+	// One place starts workers and wraps them with comlink (runner/spawn-worker.ts), and one owns the
+	// trial worker (runner/trial-workers.ts).
+	{
+		files: ['src/**/*.ts', 'src/**/*.svelte', 'workers/**/*.ts'],
+		ignores: ['src/lib/runner/spawn-worker.ts', '**/*.spec.ts'],
+		rules: {
+			'no-restricted-syntax': ['error', ...WORKER_SPAWNING]
+		}
+	},
+	{
+		files: ['src/**/*.ts', 'src/**/*.svelte'],
+		ignores: ['src/lib/runner/trial-workers.ts', 'src/lib/runner/spawn-worker.ts', '**/*.spec.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "NewExpression[callee.name='LazyWorker'] > Literal[value='trial']",
+					message: 'trial workers come from trialWorkers (src/lib/runner/trial-workers.ts), their one owner'
+				},
+				{
+					selector: "CallExpression[callee.name='spawnWorker'] > Literal[value='trial']",
+					message: 'trial workers come from trialWorkers (src/lib/runner/trial-workers.ts), their one owner'
+				},
+				...WORKER_SPAWNING
+			]
+		}
+	}
 ];
