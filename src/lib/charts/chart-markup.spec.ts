@@ -1,9 +1,12 @@
-// Frame and Axis rendered on the server: the markup they draw for given sizes and ticks.
+// Charts rendered on the server: the markup Frame and Axis draw for given sizes and ticks, and the
+// test ids and positions the extracted panel charts keep.
 import { createRawSnippet } from 'svelte';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import Axis, { type AxisTick } from './Axis.svelte';
+import BestStepHistogram from './BestStepHistogram.svelte';
 import Frame from './Frame.svelte';
+import ImportanceBars from './ImportanceBars.svelte';
 
 /** Server-rendered markup without Svelte's comments and scoping classes. */
 function clean(body: string): string {
@@ -130,5 +133,47 @@ describe('Frame', () => {
 		const html = frameMarkup({ boxed: true, title: 'Loss', desc: 'Training loss of trial 3' });
 		expect(html).toContain('<rect class="frame" width="240" height="160"></rect><circle r="2"></circle>');
 		expect(html).toContain('<title>Loss</title><desc>Training loss of trial 3</desc>');
+	});
+});
+
+describe('BestStepHistogram', () => {
+	it('draws one bar per bin with its count, shaded bands and the axes, named by the summary', () => {
+		const bins = [0, 0.25, 0.5, 0.75].map((lo, k) => ({
+			lo,
+			hi: lo + 0.25,
+			count: [0, 1, 0, 3][k]!,
+			indices: []
+		}));
+		const html = clean(
+			render(BestStepHistogram, { props: { bins, summary: 'Best steps of 4 trials' } }).body
+		);
+		expect(html).toContain('aria-label="Best steps of 4 trials" data-testid="best-step-histogram"');
+		expect([...html.matchAll(/class="bar"[^>]*data-count="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([
+			0, 1, 0, 3
+		]);
+		// Measured width before layout: 480 px, less the 40 + 14 px margins, so the plot is 426 px wide.
+		expect(html).toContain('<line class="axis" y1="132" x2="426" y2="132"></line>');
+		expect(html).toContain('class="band early"');
+		expect(html).toContain('>best step ÷ maxTrainSteps</text>');
+	});
+});
+
+describe('ImportanceBars', () => {
+	it('draws a row per parameter: name, bar to scale on its track, and the share in percent', () => {
+		const rows = [
+			{ name: 'learningRate', importance: 0.5 },
+			{ name: 'weightDecay', importance: -0.02 }
+		];
+		const html = clean(render(ImportanceBars, { props: { rows, width: 200 } }).body);
+		// 130 px of names, 200 px of bar, 48 px of percentages; 22 px a row and 4 px above and below.
+		expect(html).toMatch(/^<svg width="378" height="52"/);
+		expect(html).toContain('aria-label="Importance: learningRate 50%, weightDecay -2%"');
+		expect(html).toContain(
+			'<g transform="translate(0,22)" data-testid="importance-bar" data-param="weightDecay">'
+		);
+		expect(html).toContain('<rect class="bar" width="100" height="16"></rect>');
+		// A negative share (noise) draws no bar.
+		expect(html).toContain('<rect class="bar" width="0" height="16"></rect>');
+		expect(html).toContain('<text class="value" x="206" y="11" dy="0.32em">50%</text>');
 	});
 });
