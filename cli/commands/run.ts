@@ -45,12 +45,14 @@ Options:
   --profile DIR      keep the browser profile (and the app's stored studies) in DIR instead of a
                      temporary profile that is deleted afterwards; running the same FILE again with
                      the same DIR resumes a run that was cut off, from its latest checkpoints
-  --progress-every S print the progress summary every S seconds (default 10) when standard output
-                     is not a terminal; on a terminal it is redrawn in place twice a second
+  --progress-every S print the progress summary every S seconds (default 10; at most ten a second)
+                     when standard output is not a terminal; on a terminal it is redrawn in place
+                     twice a second
 
-Prints one line per finished trial and a progress summary. Exits with 0 when every trial ran to the
-end (completed, or infeasible because it diverged), 1 when a trial failed or the run could not be
-done (also when another browser uses DIR), 2 for bad usage, and 130 when interrupted.
+Prints one line per finished trial, one per trial that continues from a stored checkpoint, and a
+progress summary. Exits with 0 when every trial ran to the end (completed, or infeasible because it
+diverged), 1 when a trial failed or the run could not be done (also when another browser uses DIR),
+2 for bad usage, and 130 when interrupted.
 `;
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -58,8 +60,10 @@ export const EXIT_INTERRUPTED = 130;
 
 /** How long the page may take to define window.tuningLab. */
 const API_TIMEOUT_MS = 60_000;
-/** How often progress is read from the page. */
+/** How often progress is read from the page on a terminal, and at most between summaries otherwise. */
 const POLL_MS = 500;
+/** The shortest time between two readings of the page's progress, in milliseconds. */
+const MIN_POLL_MS = 100;
 /** How often a summary line is printed when stdout is not a terminal (and something changed), by default. */
 const SUMMARY_EVERY_S = 10;
 /** Statuses of a trial that ran to its end; any other status makes the run exit with 1. */
@@ -94,11 +98,19 @@ export interface ProgressSnapshot {
 	finished: FinishedTrial[];
 }
 
+/** A trial of this run that started from a stored checkpoint instead of step 0, and that step. */
+interface ContinuedTrial {
+	index: number;
+	fromStep: number;
+}
+
 interface TuningLabAutomation {
 	runStudy(fileText: string, options: RunStudyOptions): Promise<string>;
 	progress(): ProgressSnapshot | null;
 	/** Whether the last runStudy continued an unfinished run of the same study found in the profile. */
 	resumed(): boolean;
+	/** Every trial the last runStudy started from a stored checkpoint so far, in order. */
+	continued(): ContinuedTrial[];
 }
 
 type AutomationWindow = Window & { tuningLab?: TuningLabAutomation };
@@ -120,18 +132,31 @@ export function formatDuration(seconds: number): string {
 	return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-/** `[run] 3/6 trials done · trial 4 step 120/300 (saved 100) · ETA 40 s` */
+/**
+ * How often progress is read from the page, in milliseconds: twice a second on a terminal; otherwise
+ * as often as summaries are due, up to twice a second (a summary can only show what a reading saw),
+ * and never more often than every MIN_POLL_MS.
+ */
+export function pollEveryMs(tty: boolean, summaryEveryMs: number): number {
+	return tty ? POLL_MS : Math.max(MIN_POLL_MS, Math.min(POLL_MS, summaryEveryMs));
+}
+
+/**
+ * `[run] 3/6 trials done · trial 4 step 120/300 (saved 100) · ETA 40 s`. A trial that has not
+ * reported a step yet is `starting`, with the checkpoint it continues from when it has one.
+ */
 export function summaryLine(snapshot: ProgressSnapshot): string {
 	const parts = [`${snapshot.done}/${snapshot.total} trials done`];
 	if (snapshot.running.length > 0) {
 		parts.push(
 			[...snapshot.running]
 				.sort((a, b) => a.index - b.index)
-				.map(({ index, step, maxTrainSteps, saved }) =>
-					maxTrainSteps > 0
-						? `trial ${index} step ${step}/${maxTrainSteps}${saved != null ? ` (saved ${saved})` : ''}`
-						: `trial ${index} starting`
-				)
+				.map(({ index, step, maxTrainSteps, saved }) => {
+					const stored = saved != null ? ` (saved ${saved})` : '';
+					return maxTrainSteps > 0
+						? `trial ${index} step ${step}/${maxTrainSteps}${stored}`
+						: `trial ${index} starting${stored}`;
+				})
 				.join(', ')
 		);
 	}
@@ -155,8 +180,14 @@ function formatParams(params: PlannedTrial['params']): string {
  * Turns progress snapshots into terminal output: one line per finished trial, and a summary that is
  * redrawn in place on a terminal and printed every `summaryEveryMs` otherwise.
  */
+/** `[run] trial 1 continues from its checkpoint at step 900` */
+export function continuedLine({ index, fromStep }: ContinuedTrial): string {
+	return `[run] trial ${index} continues from its checkpoint at step ${fromStep}`;
+}
+
 class ProgressPrinter {
 	private readonly reported = new Set<number>();
+	private readonly continuedReported = new Set<number>();
 	private lastSummary = '';
 	private lastSummaryAt = 0;
 	private statusShown = false;
@@ -187,6 +218,16 @@ class ProgressPrinter {
 			`[run] resuming the unfinished run of this study found in ${where}: finished trials are kept, ` +
 				`interrupted ones continue from their latest checkpoint\n`
 		);
+	}
+
+	/** Says once per trial that it continues from a stored checkpoint rather than from step 0. */
+	async continued(trials: readonly ContinuedTrial[]): Promise<void> {
+		for (const trial of trials) {
+			if (this.continuedReported.has(trial.index)) continue;
+			this.continuedReported.add(trial.index);
+			await this.clearStatus();
+			await this.io.out(`${continuedLine(trial)}\n`);
+		}
 	}
 
 	/** `[run] trial 3 completed · best valLoss 0.4123 · hiddenWidth=64 learningRate=0.01` */
@@ -236,10 +277,15 @@ class ProgressPrinter {
 }
 
 /**
- * Reads the study's progress from the page every POLL_MS until `stop` resolves. Progress appears once
- * the page has chosen between resuming and starting the study, so the first snapshot also tells that.
+ * Reads the study's progress from the page every `everyMs` until `stop` resolves. Progress appears
+ * once the page has chosen between resuming and starting the study, so the first snapshot also tells that.
  */
-async function pollProgress(page: Page, printer: ProgressPrinter, stop: Promise<unknown>): Promise<void> {
+async function pollProgress(
+	page: Page,
+	printer: ProgressPrinter,
+	stop: Promise<unknown>,
+	everyMs: number
+): Promise<void> {
 	let stopped = false;
 	// Only the end matters here; whoever awaits `stop` sees how it ended.
 	const ended = stop.then(
@@ -247,13 +293,17 @@ async function pollProgress(page: Page, printer: ProgressPrinter, stop: Promise<
 		() => (stopped = true)
 	);
 	while (!stopped) {
-		await Promise.race([new Promise((wake) => setTimeout(wake, POLL_MS)), ended]);
+		await Promise.race([new Promise((wake) => setTimeout(wake, everyMs)), ended]);
 		if (stopped) return;
-		let polled: { snapshot: ProgressSnapshot | null; resumed: boolean };
+		let polled: { snapshot: ProgressSnapshot | null; resumed: boolean; continued: ContinuedTrial[] };
 		try {
 			polled = await page.evaluate(() => {
 				const lab = (window as AutomationWindow).tuningLab;
-				return { snapshot: lab?.progress() ?? null, resumed: lab?.resumed() ?? false };
+				return {
+					snapshot: lab?.progress() ?? null,
+					resumed: lab?.resumed() ?? false,
+					continued: lab?.continued() ?? []
+				};
 			});
 		} catch {
 			// The page is closing (the study ended or the run was interrupted); the result decides what follows.
@@ -261,6 +311,7 @@ async function pollProgress(page: Page, printer: ProgressPrinter, stop: Promise<
 		}
 		if (polled.snapshot === null) continue;
 		if (polled.resumed) await printer.resumed();
+		await printer.continued(polled.continued);
 		await printer.update(polled.snapshot);
 	}
 }
@@ -438,9 +489,10 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 			`[run] ${study.name}: ${planned.length} trial${planned.length === 1 ? '' : 's'}${scope}${backend}\n`
 		);
 
+		const tty = io === processIo && process.stdout.isTTY === true;
 		const printer = new ProgressPrinter(
 			io,
-			io === processIo && process.stdout.isTTY === true,
+			tty,
 			args.summaryEveryMs,
 			study,
 			new Map(planned.map((plan) => [plan.index, plan])),
@@ -452,7 +504,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 				if (lab === undefined) return { ok: false as const, message: 'window.tuningLab disappeared' };
 				try {
 					const exported = await lab.runStudy(text, options);
-					return { ok: true as const, text: exported, resumed: lab.resumed() };
+					return { ok: true as const, text: exported, resumed: lab.resumed(), continued: lab.continued() };
 				} catch (error) {
 					return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
 				}
@@ -461,7 +513,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		);
 		// Awaited below; this only keeps an early failure from counting as an unhandled rejection.
 		result.catch(() => undefined);
-		await pollProgress(page, printer, result);
+		await pollProgress(page, printer, result, pollEveryMs(tty, args.summaryEveryMs));
 		const outcome = await result;
 		if (!outcome.ok) {
 			io.err(`run: the app could not run the study:\n${outcome.message}\n`);
@@ -469,6 +521,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		}
 		// A run short enough to end before the first progress poll is reported here.
 		if (outcome.resumed) await printer.resumed();
+		await printer.continued(outcome.continued);
 		await writeFile(args.out, outcome.text);
 		const exported = parseStudyFile(outcome.text);
 		if (!exported.ok) {

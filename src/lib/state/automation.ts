@@ -2,6 +2,7 @@
 // code the pages use (import, runner, export), so a headless run is a UI run without the clicks.
 import { inShard, type RunOptions } from '$lib/runner/study-runner.svelte';
 import type { LabState } from './lab.svelte';
+import type { TrialRecord } from '$lib/storage/schema';
 import { toRow } from '../analysis/trial-table';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { sha256 } from './lab.svelte';
@@ -22,6 +23,22 @@ export interface AutomationProgress {
 	finished: { index: number; status: string; reason?: string; best?: number }[];
 }
 
+/** A trial of this run that started from a stored checkpoint instead of step 0, and that step. */
+export interface ContinuedTrial {
+	index: number;
+	fromStep: number;
+}
+
+/**
+ * The step a trial that is starting to train continues from: its latest stored checkpoint, as
+ * TrialClient resumes it (the trial's list of checkpoints and the checkpoints themselves change in
+ * one transaction, so the list says exactly which one that is); null when it starts from step 0.
+ */
+export function continuedFromStep(trial: TrialRecord): number | null {
+	const steps = trial.checkpointPolicy ? (trial.checkpoints ?? []).map((c) => c.step) : [];
+	return steps.length === 0 ? null : Math.max(...steps);
+}
+
 export interface TuningLabAutomation {
 	runStudy(fileText: string, options?: RunOptions): Promise<string>;
 	progress(): AutomationProgress | null;
@@ -29,6 +46,11 @@ export interface TuningLabAutomation {
 	trainedHere(): string[];
 	/** Whether the last runStudy continued an unfinished run of the same study in this profile. */
 	resumed(): boolean;
+	/**
+	 * The trials the last (or running) runStudy started from a stored checkpoint, in the order they
+	 * started. Kept for the whole run, so a poller sees each one even if it trained between two polls.
+	 */
+	continued(): ContinuedTrial[];
 }
 
 declare global {
@@ -43,12 +65,21 @@ export function installAutomation(lab: LabState): void {
 	let objective: 'valLoss' | 'valAccuracy' | 'trainLoss' = 'valLoss';
 	const trained: string[] = [];
 	let resumedStudy = false;
+	let continued: ContinuedTrial[] = [];
+	/** Trials of the current runStudy seen turning `running`: only their first such change tells where they start. */
+	let started = new Set<number>();
 	lab.onTrial((trial) => {
 		// Only this tab's own clients report here, so a trial turning `running` was started by this tab.
 		if (trial.status === 'running' && !trained.includes(trial.id)) trained.push(trial.id);
 	});
 	lab.onTrial((trial) => {
 		if (!active || trial.studyId !== lab.runner.studyId || trial.index === undefined) return;
+		if (trial.status === 'running' && !started.has(trial.index)) {
+			// The first change of a run is the record the trial client is about to train, checkpoints as stored.
+			started.add(trial.index);
+			const fromStep = continuedFromStep(trial);
+			if (fromStep !== null) continued = [...continued, { index: trial.index, fromStep }];
+		}
 		if (trial.status === 'queued' || trial.status === 'running') return;
 		finished = [
 			...finished.filter((f) => f.index !== trial.index),
@@ -80,6 +111,8 @@ export function installAutomation(lab: LabState): void {
 			}
 			resumedStudy = unfinished !== undefined;
 			finished = [];
+			continued = [];
+			started = new Set();
 			objective = study.definition.objective.metric;
 			active = true;
 			try {
@@ -91,6 +124,7 @@ export function installAutomation(lab: LabState): void {
 		},
 		trainedHere: () => [...trained],
 		resumed: () => resumedStudy,
+		continued: () => [...continued],
 		progress() {
 			const runner = lab.runner;
 			if (!active) return null;
