@@ -74,7 +74,8 @@ export function installAutomation(lab: LabState): void {
 	});
 	lab.onTrial((trial) => {
 		if (!active || trial.studyId !== lab.runner.studyId || trial.index === undefined) return;
-		if (trial.status === 'running' && !started.has(trial.index)) {
+		// A cooldown branch carries its parent's index and starts from the parent's checkpoint: not counted.
+		if (trial.status === 'running' && !trial.branch && !started.has(trial.index)) {
 			// The first change of a run is the record the trial client is about to train, checkpoints as stored.
 			started.add(trial.index);
 			const fromStep = continuedFromStep(trial);
