@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { continuedLine, pollEveryMs, summaryLine, type ProgressSnapshot } from './run';
+import type { AutomationProgress } from '../../src/lib/automation/protocol';
+import { continuedLine, pollEveryMs, summaryLine } from './run';
 
-const snapshot = (running: ProgressSnapshot['running']): ProgressSnapshot => ({
+const snapshot = (running: AutomationProgress['running']): AutomationProgress => ({
 	total: 2,
 	done: 1,
 	running,

@@ -20,13 +20,19 @@ import {
 	openAppSession,
 	waitForGlobal
 } from '../browser-session';
-import { formatShard, inShard, parseShard, selectShard, type Shard } from '../shard';
+import {
+	AUTOMATION_GLOBAL,
+	type AutomationProgress,
+	type ContinuedTrial,
+	type FinishedTrial,
+	type RunStudyOptions
+} from '../../src/lib/automation/protocol';
+import { formatShard, inShard, parseShard, selectShard, type Shard } from '../../src/lib/study/shard';
 import { describeStatuses } from '../study-merge';
 import { BACKEND_CHOICES } from '../../src/lib/study/config-vocabulary';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
 import { BAYESIAN_SHARD_MESSAGE, planTrials, type PlannedTrial } from '../../src/lib/study/study-trials';
 import type { Study, TrialRecord } from '../../src/lib/study/study';
-import type { BackendChoice } from '../../src/lib/study/trial-config';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
 
 export const USAGE = `usage: tuning-lab run FILE --out OUT [--backend B] [--concurrency K] [--shard I/N] [--profile DIR]
@@ -69,52 +75,6 @@ const SUMMARY_EVERY_S = 10;
 /** Statuses of a trial that ran to its end; any other status makes the run exit with 1. */
 const RAN_TO_END: readonly string[] = ['completed', 'infeasible'];
 
-// The automation API the app defines on window once its database is open.
-interface RunStudyOptions {
-	backend?: BackendChoice;
-	concurrency?: number;
-	shard?: Shard;
-}
-
-interface FinishedTrial {
-	index: number;
-	status: string;
-	reason?: string;
-	best?: number;
-}
-
-export interface ProgressSnapshot {
-	total: number;
-	done: number;
-	/** `saved`: the step of the trial's latest checkpoint that is safely stored, or null. */
-	running: {
-		index: number;
-		step: number;
-		maxTrainSteps: number;
-		stepsPerSecond: number;
-		saved?: number | null;
-	}[];
-	etaSeconds: number | null;
-	finished: FinishedTrial[];
-}
-
-/** A trial of this run that started from a stored checkpoint instead of step 0, and that step. */
-interface ContinuedTrial {
-	index: number;
-	fromStep: number;
-}
-
-interface TuningLabAutomation {
-	runStudy(fileText: string, options: RunStudyOptions): Promise<string>;
-	progress(): ProgressSnapshot | null;
-	/** Whether the last runStudy continued an unfinished run of the same study found in the profile. */
-	resumed(): boolean;
-	/** Every trial the last runStudy started from a stored checkpoint so far, in order. */
-	continued(): ContinuedTrial[];
-}
-
-type AutomationWindow = Window & { tuningLab?: TuningLabAutomation };
-
 function usageError(io: CommandIo, message: string): number {
 	io.err(`run: ${message}\nRun "tuning-lab run --help" for usage.\n`);
 	return EXIT_USAGE;
@@ -145,7 +105,7 @@ export function pollEveryMs(tty: boolean, summaryEveryMs: number): number {
  * `[run] 3/6 trials done · trial 4 step 120/300 (saved 100) · ETA 40 s`. A trial that has not
  * reported a step yet is `starting`, with the checkpoint it continues from when it has one.
  */
-export function summaryLine(snapshot: ProgressSnapshot): string {
+export function summaryLine(snapshot: AutomationProgress): string {
 	const parts = [`${snapshot.done}/${snapshot.total} trials done`];
 	if (snapshot.running.length > 0) {
 		parts.push(
@@ -244,7 +204,7 @@ class ProgressPrinter {
 		await this.io.out(`${parts.join(' · ')}${reason}\n`);
 	}
 
-	async update(snapshot: ProgressSnapshot): Promise<void> {
+	async update(snapshot: AutomationProgress): Promise<void> {
 		for (const trial of snapshot.finished) await this.trialFinished(trial);
 		const line = summaryLine(snapshot);
 		if (this.tty) {
@@ -295,10 +255,10 @@ async function pollProgress(
 	while (!stopped) {
 		await Promise.race([new Promise((wake) => setTimeout(wake, everyMs)), ended]);
 		if (stopped) return;
-		let polled: { snapshot: ProgressSnapshot | null; resumed: boolean; continued: ContinuedTrial[] };
+		let polled: { snapshot: AutomationProgress | null; resumed: boolean; continued: ContinuedTrial[] };
 		try {
 			polled = await page.evaluate(() => {
-				const lab = (window as AutomationWindow).tuningLab;
+				const lab = window.tuningLab;
 				return {
 					snapshot: lab?.progress() ?? null,
 					resumed: lab?.resumed() ?? false,
@@ -475,7 +435,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		if (interrupted) return EXIT_INTERRUPTED;
 		const { page, url } = session;
 		try {
-			await waitForGlobal(page, 'tuningLab', API_TIMEOUT_MS);
+			await waitForGlobal(page, AUTOMATION_GLOBAL, API_TIMEOUT_MS);
 		} catch (error) {
 			throw new Error(
 				`${errorMessage(error)} at ${url}: the app in ${BUILD_DIR}/ has no automation API ` +
@@ -500,7 +460,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		);
 		const result = page.evaluate(
 			async ({ text, options }) => {
-				const lab = (window as AutomationWindow).tuningLab;
+				const lab = window.tuningLab;
 				if (lab === undefined) return { ok: false as const, message: 'window.tuningLab disappeared' };
 				try {
 					const exported = await lab.runStudy(text, options);

@@ -1,66 +1,20 @@
-// window.tuningLab: the small API `tuning-lab run` drives in headless Chromium. It calls the same
-// code the pages use (import, runner, export), so a headless run is a UI run without the clicks.
-import { inShard, type RunOptions } from '$lib/runner/study-runner.svelte';
+// window.tuningLab: the page's side of the automation protocol (src/lib/automation/protocol.ts) that
+// `tuning-lab run` drives in headless Chromium. It calls the same code the pages use (import, runner,
+// export), so a headless run is a UI run without the clicks.
+import {
+	AUTOMATION_GLOBAL,
+	continuedFromStep,
+	type ContinuedTrial,
+	type FinishedTrial
+} from '$lib/automation/protocol';
+import { inShard } from '$lib/study/shard';
 import type { LabState } from './lab.svelte';
-import type { TrialRecord } from '$lib/storage/schema';
 import { toRow } from '../analysis/trial-table';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { sha256 } from './lab.svelte';
 
-export interface AutomationProgress {
-	total: number;
-	done: number;
-	/** `saved`: step of the trial's latest checkpoint that is safely stored (null before the first). */
-	running: {
-		index: number;
-		step: number;
-		maxTrainSteps: number;
-		stepsPerSecond: number;
-		saved: number | null;
-	}[];
-	etaSeconds: number | null;
-	/** `best` is the study objective's best value (absent for a trainLoss objective, kept per step only). */
-	finished: { index: number; status: string; reason?: string; best?: number }[];
-}
-
-/** A trial of this run that started from a stored checkpoint instead of step 0, and that step. */
-export interface ContinuedTrial {
-	index: number;
-	fromStep: number;
-}
-
-/**
- * The step a trial that is starting to train continues from: its latest stored checkpoint, as
- * TrialClient resumes it (the trial's list of checkpoints and the checkpoints themselves change in
- * one transaction, so the list says exactly which one that is); null when it starts from step 0.
- */
-export function continuedFromStep(trial: TrialRecord): number | null {
-	const steps = trial.checkpointPolicy ? (trial.checkpoints ?? []).map((c) => c.step) : [];
-	return steps.length === 0 ? null : Math.max(...steps);
-}
-
-export interface TuningLabAutomation {
-	runStudy(fileText: string, options?: RunOptions): Promise<string>;
-	progress(): AutomationProgress | null;
-	/** Ids of the trials this tab has started training since it loaded (other tabs' trials excluded). */
-	trainedHere(): string[];
-	/** Whether the last runStudy continued an unfinished run of the same study in this profile. */
-	resumed(): boolean;
-	/**
-	 * The trials the last (or running) runStudy started from a stored checkpoint, in the order they
-	 * started. Kept for the whole run, so a poller sees each one even if it trained between two polls.
-	 */
-	continued(): ContinuedTrial[];
-}
-
-declare global {
-	interface Window {
-		tuningLab?: TuningLabAutomation;
-	}
-}
-
 export function installAutomation(lab: LabState): void {
-	let finished: AutomationProgress['finished'] = [];
+	let finished: FinishedTrial[] = [];
 	let active = false;
 	let objective: 'valLoss' | 'valAccuracy' | 'trainLoss' = 'valLoss';
 	const trained: string[] = [];
@@ -88,7 +42,7 @@ export function installAutomation(lab: LabState): void {
 		];
 	});
 
-	window.tuningLab = {
+	window[AUTOMATION_GLOBAL] = {
 		async runStudy(fileText, options = {}) {
 			const parsed = parseStudyFile(fileText);
 			if (!parsed.ok) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialRecord } from '$lib/storage/schema';
-import { continuedFromStep } from './automation';
+import { continuedFromStep } from './protocol';
 
 const trial = (fields: Partial<TrialRecord>): TrialRecord =>
 	({
