@@ -156,6 +156,12 @@ export const boundaries = [
 		packages: [...ENGINE_PACKAGES, 'idb'],
 		why: 'pages reach training through the runner and the database through the state classes'
 	}),
+	layer('src/lib/automation', {
+		folders: ['training', 'runner', 'state', 'ui', 'charts', 'routes', 'testing'],
+		typesFrom: ['storage'],
+		packages: DOM_AND_ENGINE,
+		why: 'the page and the command line both import the protocol: it holds types and pure rules only'
+	}),
 	layer('cli', {
 		folders: ['routes', 'ui', 'state', 'charts', 'runner'],
 		packages: ['svelte', 'svelte/*', '$app/*'],

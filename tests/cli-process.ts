@@ -30,6 +30,34 @@ export function start(...args: string[]) {
 	return { child, output, exited };
 }
 
+export type Started = ReturnType<typeof start>;
+
+/**
+ * Resolves as soon as what `run` printed to stdout satisfies `done`. It is checked on every chunk, as
+ * it arrives, so a caller that acts right after the await acts before the command runs on. Rejects,
+ * with everything printed, when the command ends first: what it waited for can then never come.
+ */
+export function untilStdout(run: Started, done: (stdout: string) => boolean, what: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const check = () => {
+			if (!done(run.output.stdout)) return;
+			run.child.stdout.off('data', check);
+			resolve();
+		};
+		// Registered after start()'s own listener, so run.output already holds the chunk.
+		run.child.stdout.on('data', check);
+		void run.exited.then(({ status, signal, stdout, stderr }) => {
+			run.child.stdout.off('data', check);
+			reject(
+				new Error(
+					`the command ended (status ${status}, signal ${signal}) before ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`
+				)
+			);
+		});
+		check();
+	});
+}
+
 /** Runs the command to its end (killing it if the test gives up first). */
 export async function tuningLab(...args: string[]): Promise<Finished> {
 	const run = start(...args);

@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
-import { readStudy, results, start, tuningLab } from './cli-process';
+import { readStudy, results, start, tuningLab, untilStdout } from './cli-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-args.mjs';
 
 // `tuning-lab run --profile DIR` killed outright (SIGKILL: no handler runs, nothing is closed) and run
@@ -21,13 +21,19 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-args.mjs';
 // exactly the trials of a run that was never interrupted. Like tests/cli-run.spec.ts, these tests
 // drive the real command, which launches its own Chromium; Playwright's browser is used only to hold
 // a profile in the last test.
+//
+// The trials are short (about a second each on wasm, less on a fast machine), so the test does not
+// count on seeing any step of them in the summaries, which sample the run ten times a second. It acts
+// on a summary as soon as it is printed, freezing the browser first (SIGSTOP) so that nothing trains
+// after the line it acted on, and it reads where each trial continued from the lines the command prints
+// once per trial, never from the steps a summary happened to show.
 
 const folder = mkdtempSync(join(tmpdir(), 'tuning-lab-cli-resume-'));
 test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const STEPS = 1500;
 
-/** Two 1500-step trials on digits, with a checkpoint every 300 steps: a few seconds each on wasm. */
+/** Two 1500-step trials on digits, with a checkpoint every 300 steps: about a second each on wasm. */
 function writeFixture(): string {
 	const study = JSON.parse(readFileSync('tests/fixtures/cli-run-digits.study.json', 'utf8'));
 	study.name = 'CLI resume after SIGKILL';
@@ -72,13 +78,44 @@ function latestStep(stdout: string, trial: number): number {
 	return Math.max(-1, ...stepsShown(stdout, trial));
 }
 
+/** The checkpoint step `trial` continued from, as the command says once per such trial; null if none. */
+function continuedFrom(stdout: string, trial: number): number | null {
+	const found = [
+		...stdout.matchAll(
+			new RegExp(`^\\[run\\] trial ${trial} continues from its checkpoint at step (\\d+)$`, 'gm')
+		)
+	];
+	expect(found.length, `one line saying where trial ${trial} continues from:\n${stdout}`).toBeLessThanOrEqual(
+		1
+	);
+	return found[0] === undefined ? null : Number(found[0][1]);
+}
+
+/** The arguments of process `pid` (read from /proc), or null once it has ended. */
+function commandOf(pid: number): string[] | null {
+	try {
+		return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+	} catch {
+		return null;
+	}
+}
+
 /**
- * Whether `trial` continued from a checkpoint (the first is at step 300) rather than from step 0: a
- * trial starting over is first shown at a step well below 300, one step report arriving every 0.5 s.
+ * The process group of the Chromium browser using `profile`: the browser process leads a group of its
+ * own (Playwright starts it so), which its helper processes (renderers, GPU, utilities) share.
  */
-function continuedFromCheckpoint(stdout: string, trial: number): boolean {
-	const [first] = stepsShown(stdout, trial);
-	return first !== undefined && first >= 300;
+function browserGroup(profile: string): number {
+	const browsers = processesMentioning(profile).filter((pid) => {
+		const args = commandOf(pid) ?? [];
+		return args.includes(`--user-data-dir=${profile}`) && !args.some((arg) => arg.startsWith('--type='));
+	});
+	expect(browsers, `one browser process on ${profile}`).toHaveLength(1);
+	const pid = browsers[0]!;
+	// /proc/PID/stat: "pid (name) state ppid pgrp …"; the name may hold spaces and parentheses.
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+	expect(group, `Chromium ${pid} leads its process group`).toBe(pid);
+	return group;
 }
 
 /** The process id in the SingletonLock Chromium keeps in a profile folder ("HOST-PID"), or null. */
@@ -97,7 +134,8 @@ test('run killed with SIGKILL resumes with the same --profile and matches an uni
 	const outB = join(folder, 'resumed.json');
 	const profile = join(folder, 'profile');
 	const resuming = `[run] resuming the unfinished run of this study found in ${profile}`;
-	// Summary lines twice a second, so the output shows where each trial is when the kill comes.
+	// Summary lines ten times a second (as often as the command reads the page), so one shows a stored
+	// checkpoint of a trial well before that trial ends.
 	const command = [
 		'run',
 		fixture,
@@ -108,7 +146,7 @@ test('run killed with SIGKILL resumes with the same --profile and matches an uni
 		'--profile',
 		profile,
 		'--progress-every',
-		'0.5',
+		'0.1',
 		// One trial at a time (wasm's default is one per core), so each kill lands inside a known trial.
 		'--concurrency',
 		'1'
@@ -134,40 +172,43 @@ test('run killed with SIGKILL resumes with the same --profile and matches an uni
 		return study;
 	});
 
+	let savedFirst = -1;
 	await test.step('SIGKILL in the middle of trial 0: the browser goes too, the profile is left as it was', async () => {
 		const run = start(...command);
+		let frozen: number | null = null;
 		try {
-			await expect
-				.poll(() => savedStep(run.output.stdout, 0), { timeout: 90_000, intervals: [100] })
-				.toBeGreaterThanOrEqual(300);
+			await untilStdout(run, (stdout) => savedStep(stdout, 0) >= 300, 'trial 0 showed a stored checkpoint');
+			frozen = browserGroup(profile);
+			process.kill(-frozen, 'SIGSTOP');
 			run.child.kill('SIGKILL');
+			// A browser left to exit by itself trains on until it notices (a moment, longer on a busy
+			// machine), possibly to the end of trial 0; its page dies with the command instead, so the
+			// profile holds exactly what the line acted on showed, or a checkpoint stored since.
+			for (const pid of processesMentioning(profile)) {
+				if (commandOf(pid)?.includes('--type=renderer')) process.kill(pid, 'SIGKILL');
+			}
 		} finally {
 			if (run.child.exitCode === null) run.child.kill('SIGKILL');
+			if (frozen !== null) process.kill(-frozen, 'SIGCONT');
 		}
 		const killed = await run.exited;
 		expect(killed.signal).toBe('SIGKILL');
 		expect(killed.stdout).not.toMatch(/trial 0 completed/);
 		expect(latestStep(killed.stdout, 0)).toBeLessThan(STEPS);
 		expect(existsSync(outB)).toBe(false);
-		// Nothing closed Chromium, but it exits by itself once the command's end of its pipe is gone.
+		savedFirst = savedStep(killed.stdout, 0);
+		// Nothing closed the browser process, but it exits by itself once the command's end of its pipe is gone.
 		await expect.poll(() => processesMentioning(profile), { timeout: 15_000 }).toEqual([]);
 	});
 
+	let savedSecond = -1;
 	await test.step('the same command resumes; SIGKILL of it and its browser in the middle of trial 1', async () => {
 		const run = start(...command);
 		try {
-			await expect
-				.poll(() => savedStep(run.output.stdout, 1), { timeout: 90_000, intervals: [100] })
-				.toBeGreaterThanOrEqual(300);
-			// The browser is killed too, first (as by the out-of-memory killer), so it cannot remove its
-			// profile lock on the way out.
-			for (const pid of processesMentioning(profile).filter((pid) => pid !== run.child.pid)) {
-				try {
-					process.kill(pid, 'SIGKILL');
-				} catch {
-					// It ended on its own since the list was read.
-				}
-			}
+			await untilStdout(run, (stdout) => savedStep(stdout, 1) >= 300, 'trial 1 showed a stored checkpoint');
+			// The browser is killed too, first and all its processes at once (as by the out-of-memory
+			// killer), so it cannot remove its profile lock on the way out, nor store anything more.
+			process.kill(-browserGroup(profile), 'SIGKILL');
 			run.child.kill('SIGKILL');
 		} finally {
 			if (run.child.exitCode === null) run.child.kill('SIGKILL');
@@ -175,9 +216,14 @@ test('run killed with SIGKILL resumes with the same --profile and matches an uni
 		const killed = await run.exited;
 		expect(killed.signal).toBe('SIGKILL');
 		expect(killed.stdout).toContain(resuming);
-		expect(continuedFromCheckpoint(killed.stdout, 0), killed.stdout).toBe(true);
+		// Trial 0 continues from the checkpoint the first run showed stored, or a later one.
+		const from = continuedFrom(killed.stdout, 0);
+		expect(from, killed.stdout).not.toBeNull();
+		expect(from).toBeGreaterThanOrEqual(savedFirst);
+		expect(continuedFrom(killed.stdout, 1), killed.stdout).toBeNull();
 		expect(killed.stdout).toMatch(/^\[run\] trial 0 completed/m);
 		expect(killed.stdout).not.toMatch(/trial 1 completed/);
+		savedSecond = savedStep(killed.stdout, 1);
 		await expect.poll(() => processesMentioning(profile), { timeout: 15_000 }).toEqual([]);
 		expect(lstatSync(join(profile, 'SingletonLock')).isSymbolicLink()).toBe(true);
 	});
@@ -190,9 +236,12 @@ test('run killed with SIGKILL resumes with the same --profile and matches an uni
 			`[run] removed the stale Chromium lock of pid ${stalePid}, which no longer runs, from ${profile}\n`
 		);
 		expect(run.stdout).toContain(resuming);
-		// Trial 0 is not trained again; trial 1 continues from its checkpoint.
+		// Trial 0 is not trained again; trial 1 continues from the checkpoint shown stored, or a later one.
 		expect(stepsShown(run.stdout, 0)).toEqual([]);
-		expect(continuedFromCheckpoint(run.stdout, 1), run.stdout).toBe(true);
+		expect(continuedFrom(run.stdout, 0)).toBeNull();
+		const from = continuedFrom(run.stdout, 1);
+		expect(from, run.stdout).not.toBeNull();
+		expect(from).toBeGreaterThanOrEqual(savedSecond);
 		expect(run.stdout).toMatch(/^\[run\] trial 0 completed/m);
 		expect(run.stdout).toContain(`[run] wrote ${outB}: 2 trials: 2 completed\n`);
 	});

@@ -20,13 +20,19 @@ import {
 	openAppSession,
 	waitForGlobal
 } from '../browser-session';
-import { formatShard, inShard, parseShard, selectShard, type Shard } from '../shard';
+import {
+	AUTOMATION_GLOBAL,
+	type AutomationProgress,
+	type ContinuedTrial,
+	type FinishedTrial,
+	type RunStudyOptions
+} from '../../src/lib/automation/protocol';
+import { formatShard, inShard, parseShard, selectShard, type Shard } from '../../src/lib/study/shard';
 import { describeStatuses } from '../study-merge';
 import { BACKEND_CHOICES } from '../../src/lib/study/config-vocabulary';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
 import { BAYESIAN_SHARD_MESSAGE, planTrials, type PlannedTrial } from '../../src/lib/study/study-trials';
 import type { Study, TrialRecord } from '../../src/lib/study/study';
-import type { BackendChoice } from '../../src/lib/study/trial-config';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
 
 export const USAGE = `usage: tuning-lab run FILE --out OUT [--backend B] [--concurrency K] [--shard I/N] [--profile DIR]
@@ -45,12 +51,14 @@ Options:
   --profile DIR      keep the browser profile (and the app's stored studies) in DIR instead of a
                      temporary profile that is deleted afterwards; running the same FILE again with
                      the same DIR resumes a run that was cut off, from its latest checkpoints
-  --progress-every S print the progress summary every S seconds (default 10) when standard output
-                     is not a terminal; on a terminal it is redrawn in place twice a second
+  --progress-every S print the progress summary every S seconds (default 10; at most ten a second)
+                     when standard output is not a terminal; on a terminal it is redrawn in place
+                     twice a second
 
-Prints one line per finished trial and a progress summary. Exits with 0 when every trial ran to the
-end (completed, or infeasible because it diverged), 1 when a trial failed or the run could not be
-done (also when another browser uses DIR), 2 for bad usage, and 130 when interrupted.
+Prints one line per finished trial, one per trial that continues from a stored checkpoint, and a
+progress summary. Exits with 0 when every trial ran to the end (completed, or infeasible because it
+diverged), 1 when a trial failed or the run could not be done (also when another browser uses DIR),
+2 for bad usage, and 130 when interrupted.
 `;
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -58,50 +66,14 @@ export const EXIT_INTERRUPTED = 130;
 
 /** How long the page may take to define window.tuningLab. */
 const API_TIMEOUT_MS = 60_000;
-/** How often progress is read from the page. */
+/** How often progress is read from the page on a terminal, and at most between summaries otherwise. */
 const POLL_MS = 500;
+/** The shortest time between two readings of the page's progress, in milliseconds. */
+const MIN_POLL_MS = 100;
 /** How often a summary line is printed when stdout is not a terminal (and something changed), by default. */
 const SUMMARY_EVERY_S = 10;
 /** Statuses of a trial that ran to its end; any other status makes the run exit with 1. */
 const RAN_TO_END: readonly string[] = ['completed', 'infeasible'];
-
-// The automation API the app defines on window once its database is open.
-interface RunStudyOptions {
-	backend?: BackendChoice;
-	concurrency?: number;
-	shard?: Shard;
-}
-
-interface FinishedTrial {
-	index: number;
-	status: string;
-	reason?: string;
-	best?: number;
-}
-
-export interface ProgressSnapshot {
-	total: number;
-	done: number;
-	/** `saved`: the step of the trial's latest checkpoint that is safely stored, or null. */
-	running: {
-		index: number;
-		step: number;
-		maxTrainSteps: number;
-		stepsPerSecond: number;
-		saved?: number | null;
-	}[];
-	etaSeconds: number | null;
-	finished: FinishedTrial[];
-}
-
-interface TuningLabAutomation {
-	runStudy(fileText: string, options: RunStudyOptions): Promise<string>;
-	progress(): ProgressSnapshot | null;
-	/** Whether the last runStudy continued an unfinished run of the same study found in the profile. */
-	resumed(): boolean;
-}
-
-type AutomationWindow = Window & { tuningLab?: TuningLabAutomation };
 
 function usageError(io: CommandIo, message: string): number {
 	io.err(`run: ${message}\nRun "tuning-lab run --help" for usage.\n`);
@@ -120,18 +92,31 @@ export function formatDuration(seconds: number): string {
 	return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-/** `[run] 3/6 trials done · trial 4 step 120/300 (saved 100) · ETA 40 s` */
-export function summaryLine(snapshot: ProgressSnapshot): string {
+/**
+ * How often progress is read from the page, in milliseconds: twice a second on a terminal; otherwise
+ * as often as summaries are due, up to twice a second (a summary can only show what a reading saw),
+ * and never more often than every MIN_POLL_MS.
+ */
+export function pollEveryMs(tty: boolean, summaryEveryMs: number): number {
+	return tty ? POLL_MS : Math.max(MIN_POLL_MS, Math.min(POLL_MS, summaryEveryMs));
+}
+
+/**
+ * `[run] 3/6 trials done · trial 4 step 120/300 (saved 100) · ETA 40 s`. A trial that has not
+ * reported a step yet is `starting`, with the checkpoint it continues from when it has one.
+ */
+export function summaryLine(snapshot: AutomationProgress): string {
 	const parts = [`${snapshot.done}/${snapshot.total} trials done`];
 	if (snapshot.running.length > 0) {
 		parts.push(
 			[...snapshot.running]
 				.sort((a, b) => a.index - b.index)
-				.map(({ index, step, maxTrainSteps, saved }) =>
-					maxTrainSteps > 0
-						? `trial ${index} step ${step}/${maxTrainSteps}${saved != null ? ` (saved ${saved})` : ''}`
-						: `trial ${index} starting`
-				)
+				.map(({ index, step, maxTrainSteps, saved }) => {
+					const stored = saved != null ? ` (saved ${saved})` : '';
+					return maxTrainSteps > 0
+						? `trial ${index} step ${step}/${maxTrainSteps}${stored}`
+						: `trial ${index} starting${stored}`;
+				})
 				.join(', ')
 		);
 	}
@@ -155,8 +140,14 @@ function formatParams(params: PlannedTrial['params']): string {
  * Turns progress snapshots into terminal output: one line per finished trial, and a summary that is
  * redrawn in place on a terminal and printed every `summaryEveryMs` otherwise.
  */
+/** `[run] trial 1 continues from its checkpoint at step 900` */
+export function continuedLine({ index, fromStep }: ContinuedTrial): string {
+	return `[run] trial ${index} continues from its checkpoint at step ${fromStep}`;
+}
+
 class ProgressPrinter {
 	private readonly reported = new Set<number>();
+	private readonly continuedReported = new Set<number>();
 	private lastSummary = '';
 	private lastSummaryAt = 0;
 	private statusShown = false;
@@ -189,6 +180,16 @@ class ProgressPrinter {
 		);
 	}
 
+	/** Says once per trial that it continues from a stored checkpoint rather than from step 0. */
+	async continued(trials: readonly ContinuedTrial[]): Promise<void> {
+		for (const trial of trials) {
+			if (this.continuedReported.has(trial.index)) continue;
+			this.continuedReported.add(trial.index);
+			await this.clearStatus();
+			await this.io.out(`${continuedLine(trial)}\n`);
+		}
+	}
+
 	/** `[run] trial 3 completed · best valLoss 0.4123 · hiddenWidth=64 learningRate=0.01` */
 	async trialFinished(trial: FinishedTrial): Promise<void> {
 		if (this.reported.has(trial.index)) return;
@@ -203,7 +204,7 @@ class ProgressPrinter {
 		await this.io.out(`${parts.join(' · ')}${reason}\n`);
 	}
 
-	async update(snapshot: ProgressSnapshot): Promise<void> {
+	async update(snapshot: AutomationProgress): Promise<void> {
 		for (const trial of snapshot.finished) await this.trialFinished(trial);
 		const line = summaryLine(snapshot);
 		if (this.tty) {
@@ -236,10 +237,15 @@ class ProgressPrinter {
 }
 
 /**
- * Reads the study's progress from the page every POLL_MS until `stop` resolves. Progress appears once
- * the page has chosen between resuming and starting the study, so the first snapshot also tells that.
+ * Reads the study's progress from the page every `everyMs` until `stop` resolves. Progress appears
+ * once the page has chosen between resuming and starting the study, so the first snapshot also tells that.
  */
-async function pollProgress(page: Page, printer: ProgressPrinter, stop: Promise<unknown>): Promise<void> {
+async function pollProgress(
+	page: Page,
+	printer: ProgressPrinter,
+	stop: Promise<unknown>,
+	everyMs: number
+): Promise<void> {
 	let stopped = false;
 	// Only the end matters here; whoever awaits `stop` sees how it ended.
 	const ended = stop.then(
@@ -247,13 +253,17 @@ async function pollProgress(page: Page, printer: ProgressPrinter, stop: Promise<
 		() => (stopped = true)
 	);
 	while (!stopped) {
-		await Promise.race([new Promise((wake) => setTimeout(wake, POLL_MS)), ended]);
+		await Promise.race([new Promise((wake) => setTimeout(wake, everyMs)), ended]);
 		if (stopped) return;
-		let polled: { snapshot: ProgressSnapshot | null; resumed: boolean };
+		let polled: { snapshot: AutomationProgress | null; resumed: boolean; continued: ContinuedTrial[] };
 		try {
 			polled = await page.evaluate(() => {
-				const lab = (window as AutomationWindow).tuningLab;
-				return { snapshot: lab?.progress() ?? null, resumed: lab?.resumed() ?? false };
+				const lab = window.tuningLab;
+				return {
+					snapshot: lab?.progress() ?? null,
+					resumed: lab?.resumed() ?? false,
+					continued: lab?.continued() ?? []
+				};
 			});
 		} catch {
 			// The page is closing (the study ended or the run was interrupted); the result decides what follows.
@@ -261,6 +271,7 @@ async function pollProgress(page: Page, printer: ProgressPrinter, stop: Promise<
 		}
 		if (polled.snapshot === null) continue;
 		if (polled.resumed) await printer.resumed();
+		await printer.continued(polled.continued);
 		await printer.update(polled.snapshot);
 	}
 }
@@ -424,7 +435,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		if (interrupted) return EXIT_INTERRUPTED;
 		const { page, url } = session;
 		try {
-			await waitForGlobal(page, 'tuningLab', API_TIMEOUT_MS);
+			await waitForGlobal(page, AUTOMATION_GLOBAL, API_TIMEOUT_MS);
 		} catch (error) {
 			throw new Error(
 				`${errorMessage(error)} at ${url}: the app in ${BUILD_DIR}/ has no automation API ` +
@@ -438,9 +449,10 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 			`[run] ${study.name}: ${planned.length} trial${planned.length === 1 ? '' : 's'}${scope}${backend}\n`
 		);
 
+		const tty = io === processIo && process.stdout.isTTY === true;
 		const printer = new ProgressPrinter(
 			io,
-			io === processIo && process.stdout.isTTY === true,
+			tty,
 			args.summaryEveryMs,
 			study,
 			new Map(planned.map((plan) => [plan.index, plan])),
@@ -448,11 +460,11 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		);
 		const result = page.evaluate(
 			async ({ text, options }) => {
-				const lab = (window as AutomationWindow).tuningLab;
+				const lab = window.tuningLab;
 				if (lab === undefined) return { ok: false as const, message: 'window.tuningLab disappeared' };
 				try {
 					const exported = await lab.runStudy(text, options);
-					return { ok: true as const, text: exported, resumed: lab.resumed() };
+					return { ok: true as const, text: exported, resumed: lab.resumed(), continued: lab.continued() };
 				} catch (error) {
 					return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
 				}
@@ -461,7 +473,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		);
 		// Awaited below; this only keeps an early failure from counting as an unhandled rejection.
 		result.catch(() => undefined);
-		await pollProgress(page, printer, result);
+		await pollProgress(page, printer, result, pollEveryMs(tty, args.summaryEveryMs));
 		const outcome = await result;
 		if (!outcome.ok) {
 			io.err(`run: the app could not run the study:\n${outcome.message}\n`);
@@ -469,6 +481,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		}
 		// A run short enough to end before the first progress poll is reported here.
 		if (outcome.resumed) await printer.resumed();
+		await printer.continued(outcome.continued);
 		await writeFile(args.out, outcome.text);
 		const exported = parseStudyFile(outcome.text);
 		if (!exported.ok) {

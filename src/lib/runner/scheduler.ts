@@ -13,12 +13,8 @@ import type { BackendChoice } from '$lib/study/trial-config';
 import type { CooldownShape } from '$lib/math/schedules';
 import { branchLength, branchSteps, type CooldownBranchesOption } from '$lib/study/cooldown-branches';
 import { BAYESIAN_SHARD_MESSAGE } from '$lib/study/study-trials';
+import { inShard, type Shard } from '$lib/study/shard';
 import { defaultConcurrency } from './concurrency';
-
-export interface Shard {
-	index: number;
-	count: number;
-}
 
 export interface RunOptions {
 	concurrency?: number;
@@ -26,10 +22,6 @@ export interface RunOptions {
 	backend?: BackendChoice;
 	/** Run only the trials whose index ≡ shard.index (mod shard.count). */
 	shard?: Shard;
-}
-
-export function inShard(index: number, shard: Shard | undefined): boolean {
-	return !shard || index % shard.count === shard.index;
 }
 
 /** `idle` between runs; `pausing` starts nothing new and lets the running units finish. */

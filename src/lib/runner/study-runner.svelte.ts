@@ -30,7 +30,7 @@ import {
 	type WorkUnit
 } from './scheduler';
 
-export { inShard, type RunOptions, type Shard } from './scheduler';
+export { type RunOptions } from './scheduler';
 
 export interface RunningTrialView {
 	trialId: string;

@@ -1,54 +1,40 @@
-// window.tuningLab: the small API `tuning-lab run` drives in headless Chromium. It calls the same
-// code the pages use (import, runner, export), so a headless run is a UI run without the clicks.
-import { inShard, type RunOptions } from '$lib/runner/study-runner.svelte';
+// window.tuningLab: the page's side of the automation protocol (src/lib/automation/protocol.ts) that
+// `tuning-lab run` drives in headless Chromium. It calls the same code the pages use (import, runner,
+// export), so a headless run is a UI run without the clicks.
+import {
+	AUTOMATION_GLOBAL,
+	continuedFromStep,
+	type ContinuedTrial,
+	type FinishedTrial
+} from '$lib/automation/protocol';
+import { inShard } from '$lib/study/shard';
 import type { LabState } from './lab.svelte';
 import { toRow } from '../analysis/trial-table';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { sha256 } from './lab.svelte';
 
-export interface AutomationProgress {
-	total: number;
-	done: number;
-	/** `saved`: step of the trial's latest checkpoint that is safely stored (null before the first). */
-	running: {
-		index: number;
-		step: number;
-		maxTrainSteps: number;
-		stepsPerSecond: number;
-		saved: number | null;
-	}[];
-	etaSeconds: number | null;
-	/** `best` is the study objective's best value (absent for a trainLoss objective, kept per step only). */
-	finished: { index: number; status: string; reason?: string; best?: number }[];
-}
-
-export interface TuningLabAutomation {
-	runStudy(fileText: string, options?: RunOptions): Promise<string>;
-	progress(): AutomationProgress | null;
-	/** Ids of the trials this tab has started training since it loaded (other tabs' trials excluded). */
-	trainedHere(): string[];
-	/** Whether the last runStudy continued an unfinished run of the same study in this profile. */
-	resumed(): boolean;
-}
-
-declare global {
-	interface Window {
-		tuningLab?: TuningLabAutomation;
-	}
-}
-
 export function installAutomation(lab: LabState): void {
-	let finished: AutomationProgress['finished'] = [];
+	let finished: FinishedTrial[] = [];
 	let active = false;
 	let objective: 'valLoss' | 'valAccuracy' | 'trainLoss' = 'valLoss';
 	const trained: string[] = [];
 	let resumedStudy = false;
+	let continued: ContinuedTrial[] = [];
+	/** Trials of the current runStudy seen turning `running`: only their first such change tells where they start. */
+	let started = new Set<number>();
 	lab.onTrial((trial) => {
 		// Only this tab's own clients report here, so a trial turning `running` was started by this tab.
 		if (trial.status === 'running' && !trained.includes(trial.id)) trained.push(trial.id);
 	});
 	lab.onTrial((trial) => {
 		if (!active || trial.studyId !== lab.runner.studyId || trial.index === undefined) return;
+		// A cooldown branch carries its parent's index and starts from the parent's checkpoint: not counted.
+		if (trial.status === 'running' && !trial.branch && !started.has(trial.index)) {
+			// The first change of a run is the record the trial client is about to train, checkpoints as stored.
+			started.add(trial.index);
+			const fromStep = continuedFromStep(trial);
+			if (fromStep !== null) continued = [...continued, { index: trial.index, fromStep }];
+		}
 		if (trial.status === 'queued' || trial.status === 'running') return;
 		finished = [
 			...finished.filter((f) => f.index !== trial.index),
@@ -56,7 +42,7 @@ export function installAutomation(lab: LabState): void {
 		];
 	});
 
-	window.tuningLab = {
+	window[AUTOMATION_GLOBAL] = {
 		async runStudy(fileText, options = {}) {
 			const parsed = parseStudyFile(fileText);
 			if (!parsed.ok) {
@@ -80,6 +66,8 @@ export function installAutomation(lab: LabState): void {
 			}
 			resumedStudy = unfinished !== undefined;
 			finished = [];
+			continued = [];
+			started = new Set();
 			objective = study.definition.objective.metric;
 			active = true;
 			try {
@@ -91,6 +79,7 @@ export function installAutomation(lab: LabState): void {
 		},
 		trainedHere: () => [...trained],
 		resumed: () => resumedStudy,
+		continued: () => [...continued],
 		progress() {
 			const runner = lab.runner;
 			if (!active) return null;

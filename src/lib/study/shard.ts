@@ -1,7 +1,8 @@
 // Sharding a study across machines or processes: shard I/N runs the trials whose index leaves the
 // remainder I when divided by N. Shards 0/N … (N-1)/N together cover every trial exactly once, each
 // shard gets every N-th trial (so early and late trials, cheap and costly ones, spread evenly), and
-// the shard of a trial never depends on how many trials the study has.
+// the shard of a trial never depends on how many trials the study has. The study runner in the page
+// and `tuning-lab run` / `merge` on the command line both split by this rule.
 
 export interface Shard {
 	/** Which shard, 0 ≤ index < count. */
