@@ -4,100 +4,122 @@
 import {
 	AUTOMATION_GLOBAL,
 	continuedFromStep,
+	type AutomationProgress,
 	type ContinuedTrial,
-	type FinishedTrial
+	type FinishedTrial,
+	type RunStudyOptions
 } from '$lib/automation/protocol';
 import { inShard } from '$lib/study/shard';
-import type { LabState } from './lab.svelte';
+import type { LabState, TrialRecord } from './lab.svelte';
 import { toRow } from '../analysis/trial-table';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { sha256 } from './lab.svelte';
 
-export function installAutomation(lab: LabState): void {
-	let finished: FinishedTrial[] = [];
-	let active = false;
-	let objective: 'valLoss' | 'valAccuracy' | 'trainLoss' = 'valLoss';
-	const trained: string[] = [];
-	let resumedStudy = false;
-	let continued: ContinuedTrial[] = [];
+/** The page's side of `window.tuningLab`: what this tab's runs started, continued and finished. */
+export class PageAutomation {
+	private finished: FinishedTrial[] = [];
+	private active = false;
+	private objective: 'valLoss' | 'valAccuracy' | 'trainLoss' = 'valLoss';
+	private readonly trained: string[] = [];
+	private resumedStudy = false;
+	private continued: ContinuedTrial[] = [];
 	/** Trials of the current runStudy seen turning `running`: only their first such change tells where they start. */
-	let started = new Set<number>();
-	lab.onTrial((trial) => {
-		// Only this tab's own clients report here, so a trial turning `running` was started by this tab.
-		if (trial.status === 'running' && !trained.includes(trial.id)) trained.push(trial.id);
-	});
-	lab.onTrial((trial) => {
-		if (!active || trial.studyId !== lab.runner.studyId || trial.index === undefined) return;
+	private started = new Set<number>();
+
+	constructor(private readonly lab: LabState) {
+		lab.onTrial((trial) => {
+			// Only this tab's own clients report here, so a trial turning `running` was started by this tab.
+			if (trial.status === 'running' && !this.trained.includes(trial.id)) this.trained.push(trial.id);
+		});
+		lab.onTrial((trial) => this.observe(trial));
+	}
+
+	private observe(trial: TrialRecord): void {
+		if (!this.active || trial.studyId !== this.lab.runner.studyId || trial.index === undefined) return;
 		// A cooldown branch carries its parent's index and starts from the parent's checkpoint: not counted.
-		if (trial.status === 'running' && !trial.branch && !started.has(trial.index)) {
+		if (trial.status === 'running' && !trial.branch && !this.started.has(trial.index)) {
 			// The first change of a run is the record the trial client is about to train, checkpoints as stored.
-			started.add(trial.index);
+			this.started.add(trial.index);
 			const fromStep = continuedFromStep(trial);
-			if (fromStep !== null) continued = [...continued, { index: trial.index, fromStep }];
+			if (fromStep !== null) this.continued = [...this.continued, { index: trial.index, fromStep }];
 		}
 		if (trial.status === 'queued' || trial.status === 'running') return;
-		finished = [
-			...finished.filter((f) => f.index !== trial.index),
-			{ index: trial.index, status: trial.status, reason: trial.reason, best: toRow(trial, objective).best }
+		this.finished = [
+			...this.finished.filter((f) => f.index !== trial.index),
+			{
+				index: trial.index,
+				status: trial.status,
+				reason: trial.reason,
+				best: toRow(trial, this.objective).best
+			}
 		];
-	});
+	}
 
-	window[AUTOMATION_GLOBAL] = {
-		async runStudy(fileText, options = {}) {
-			const parsed = parseStudyFile(fileText);
-			if (!parsed.ok) {
-				throw new Error(
-					`the study file is invalid:\n${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`
-				);
-			}
-			// The same definition run again in the same profile (after a crash or a kill) continues the
-			// unfinished study instead of starting over.
-			const runKey = await sha256(serializeStudy({ ...parsed.study, trials: [] }));
-			const unfinished = lab.studies.find(
-				(s) => s.runKey === runKey && s.status !== 'finished' && s.status !== 'cancelled'
+	/** Runs a study file to its end (or continues its unfinished run) and returns the export of its results. */
+	async runStudy(fileText: string, options: RunStudyOptions = {}): Promise<string> {
+		const lab = this.lab;
+		const parsed = parseStudyFile(fileText);
+		if (!parsed.ok) {
+			throw new Error(
+				`the study file is invalid:\n${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`
 			);
-			let study = unfinished;
-			if (!study) {
-				const imported = await lab.importStudyText(fileText);
-				if (!imported.ok) throw new Error(`the study file is invalid:\n${imported.errors.join('\n')}`);
-				// A file with results is history; running it means running a fresh copy.
-				const fresh = imported.study.imported ? await lab.cloneStudy(imported.study.id) : imported.study;
-				study = await lab.setRunKey(fresh.id, runKey);
-			}
-			resumedStudy = unfinished !== undefined;
-			finished = [];
-			continued = [];
-			started = new Set();
-			objective = study.definition.objective.metric;
-			active = true;
-			try {
-				await lab.runStudy(study.id, options);
-			} finally {
-				active = false;
-			}
-			return lab.exportStudyText(study.id, (index) => inShard(index, options.shard));
-		},
-		trainedHere: () => [...trained],
-		resumed: () => resumedStudy,
-		continued: () => [...continued],
-		progress() {
-			const runner = lab.runner;
-			if (!active) return null;
-			return {
-				total: runner.total,
-				done: runner.done,
-				running: runner.runningTrials.map(
-					({ index, step, maxTrainSteps, stepsPerSecond, savedCheckpointStep }) => ({
-						index,
-						step,
-						maxTrainSteps,
-						stepsPerSecond,
-						saved: savedCheckpointStep
-					})
-				),
-				etaSeconds: runner.etaSeconds,
-				finished: [...finished].sort((a, b) => a.index - b.index)
-			};
 		}
-	};
+		// The same definition run again in the same profile (after a crash or a kill) continues the
+		// unfinished study instead of starting over.
+		const runKey = await sha256(serializeStudy({ ...parsed.study, trials: [] }));
+		const unfinished = lab.studies.find(
+			(s) => s.runKey === runKey && s.status !== 'finished' && s.status !== 'cancelled'
+		);
+		let study = unfinished;
+		if (!study) {
+			const imported = await lab.importStudyText(fileText);
+			if (!imported.ok) throw new Error(`the study file is invalid:\n${imported.errors.join('\n')}`);
+			// A file with results is history; running it means running a fresh copy.
+			const fresh = imported.study.imported ? await lab.cloneStudy(imported.study.id) : imported.study;
+			study = await lab.setRunKey(fresh.id, runKey);
+		}
+		this.resumedStudy = unfinished !== undefined;
+		this.finished = [];
+		this.continued = [];
+		this.started = new Set();
+		this.objective = study.definition.objective.metric;
+		this.active = true;
+		try {
+			await lab.runStudy(study.id, options);
+		} finally {
+			this.active = false;
+		}
+		return lab.exportStudyText(study.id, (index) => inShard(index, options.shard));
+	}
+
+	progress(): AutomationProgress | null {
+		const runner = this.lab.runner;
+		if (!this.active) return null;
+		return {
+			total: runner.total,
+			done: runner.done,
+			running: runner.runningTrials.map(
+				({ index, step, maxTrainSteps, stepsPerSecond, savedCheckpointStep }) => ({
+					index,
+					step,
+					maxTrainSteps,
+					stepsPerSecond,
+					saved: savedCheckpointStep
+				})
+			),
+			etaSeconds: runner.etaSeconds,
+			finished: [...this.finished].sort((a, b) => a.index - b.index)
+		};
+	}
+
+	/** Installs `window.tuningLab`, the API `tuning-lab run` drives. */
+	install(): void {
+		window[AUTOMATION_GLOBAL] = {
+			runStudy: (fileText, options = {}) => this.runStudy(fileText, options),
+			trainedHere: () => [...this.trained],
+			resumed: () => this.resumedStudy,
+			continued: () => [...this.continued],
+			progress: () => this.progress()
+		};
+	}
 }
