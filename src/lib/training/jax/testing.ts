@@ -1,0 +1,34 @@
+// Small fixtures for the compiled engine's tests and benchmarks: deterministic batches and a one-call
+// jax-js start-up (wasm only: in Node 20, init() with no arguments touches `navigator` and throws).
+import { init, numpy as np } from '@jax-js/jax';
+import { Random } from '$lib/math/random';
+
+let ready: Promise<unknown> | null = null;
+
+export function initJax(): Promise<unknown> {
+	ready ??= init('wasm');
+	return ready;
+}
+
+/** `count` values from a seeded standard normal. */
+export function normals(count: number, seed: number): Float32Array {
+	const random = new Random(seed);
+	return Float32Array.from({ length: count }, () => random.normal());
+}
+
+/** `count` integer labels in [0, classes). */
+export function labels(count: number, classes: number, seed: number): Int32Array {
+	const random = new Random(seed);
+	return Int32Array.from({ length: count }, () => random.int(classes));
+}
+
+/** Host batch → device arrays: x float32 [rows, ...shape] (or int32 tokens), y int32. */
+export function deviceBatch(
+	x: Float32Array | Int32Array,
+	xShape: number[],
+	y: Int32Array
+): { x: np.Array; y: np.Array } {
+	const xArray =
+		x instanceof Int32Array ? np.array(x, { dtype: np.int32 }).reshape(xShape) : np.array(x).reshape(xShape);
+	return { x: xArray, y: np.array(y, { dtype: np.int32 }) };
+}
