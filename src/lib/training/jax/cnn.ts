@@ -1,7 +1,8 @@
 // The convolutional classifier as a pure function of its named parameters: `blocks` of conv 3×3
 // ('same') → ReLU → 2×2 max-pool, the first with `filters` filters and each later one with twice the
 // previous, then flatten → dropout → one dense layer. Same names, shapes and init as the TF.js model.
-import { nn, numpy as np } from '@jax-js/jax';
+import { numpy as np } from '@jax-js/jax';
+import { relu } from './activations';
 import { conv3x3Same, maxPool2x2, type ConvFormulation } from './conv';
 import { maybeDrop, type Dropout } from './dropout';
 import { byName, type ParamSpec } from './params';
@@ -63,7 +64,7 @@ export function cnnForward(
 	let y = x.reshape([-1, shape.height, shape.width, 1]);
 	for (let b = 0; b < shape.blocks; b++) {
 		const conv = conv3x3Same(y, p(`conv${b}/kernel`), formulation);
-		y = maxPool2x2(nn.relu(conv.add(p(`conv${b}/bias`))));
+		y = maxPool2x2(relu(conv.add(p(`conv${b}/bias`))));
 	}
 	const flat = specs[specs.length - 2]!.shape[0]!;
 	const features = maybeDrop(dropout, y.reshape([-1, flat]));

@@ -35,11 +35,22 @@ export function conv3x3Same(x: np.Array, kernel: np.Array, formulation: ConvForm
 	return np.matmul(patches, kernel.reshape([9 * c, out])).reshape([n, h, w, out]);
 }
 
-/** 2×2 max-pool with stride 2 on [n, h, w, c] (consumed); an odd last row or column is dropped. */
+/**
+ * 2×2 max-pool with stride 2 on [n, h, w, c] (consumed); an odd last row or column is dropped.
+ * The gradient is the TF.js one: every element equal to its window's maximum receives the full
+ * incoming gradient. jax-js (like JAX) splits it evenly among tied elements instead, and ties are
+ * common here: a blank image region gives four equal ReLU(bias) values per window. The value is the
+ * plain maximum; the extra term is zero forward and carries that gradient backward.
+ */
 export function maxPool2x2(x: np.Array): np.Array {
 	const [n, h, w, c] = x.shape as [number, number, number, number];
 	const h2 = Math.floor(h / 2);
 	const w2 = Math.floor(w / 2);
 	const even = h === 2 * h2 && w === 2 * w2 ? x : x.slice([], [0, 2 * h2], [0, 2 * w2], []);
-	return even.reshape([n, h2, 2, w2, 2, c]).max([2, 4]);
+	const windows = even.reshape([n, h2, 2, w2, 2, c]);
+	const top = lax.stopGradient(windows.ref.max([2, 4], { keepdims: true }));
+	const atMax = windows.ref.equal(top.ref);
+	const zero = windows.ref.sub(lax.stopGradient(windows));
+	const routed = np.where(atMax, zero, 0).sum([2, 4]);
+	return top.reshape([n, h2, w2, c]).add(routed);
 }

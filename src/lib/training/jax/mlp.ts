@@ -1,6 +1,7 @@
 // The multilayer perceptron as a pure function of its named parameters: the same names, shapes and
 // init as the TF.js model (hidden ReLU layers, then a linear output layer giving logits).
-import { nn, numpy as np } from '@jax-js/jax';
+import { numpy as np } from '@jax-js/jax';
+import { relu } from './activations';
 import { maybeDrop, type Dropout } from './dropout';
 import { byName, type ParamSpec } from './params';
 
@@ -50,7 +51,7 @@ export function mlpForward(
 	for (let layer = 0; layer <= shape.depth; layer++) {
 		const name = layer === shape.depth ? 'output' : `hidden${layer}`;
 		const z = np.matmul(h, p(`${name}/kernel`)).add(p(`${name}/bias`));
-		h = layer === shape.depth ? z : maybeDrop(dropout, nn.relu(z));
+		h = layer === shape.depth ? z : maybeDrop(dropout, relu(z));
 	}
 	return h;
 }

@@ -101,3 +101,27 @@ export function jaxRule(config: OptimizerConfig): JaxRule {
 		}
 	}
 }
+
+/**
+ * One update of every parameter: θ ← θ − delta (− η·λ·θ when `decay` is given, the scalar η·λ).
+ * Consumes `params`, `slots` (one list per slot name, in `slotInitialValues` order) and `grads`.
+ */
+export function applyRule(
+	rule: JaxRule,
+	params: np.Array[],
+	slots: np.Array[][],
+	grads: np.Array[],
+	c: Coefficient,
+	decay: (() => np.Array) | null
+): { params: np.Array[]; slots: np.Array[][] } {
+	const slotNames = Object.keys(rule.slotInitialValues);
+	const nextSlots: np.Array[][] = slotNames.map(() => []);
+	const nextParams = params.map((theta, i) => {
+		const current = Object.fromEntries(slotNames.map((name, s) => [name, slots[s]![i]!]));
+		const update = rule.update(grads[i]!, current, c);
+		slotNames.forEach((name, s) => nextSlots[s]!.push(update.slots[name]!));
+		const next = theta.ref.sub(update.delta);
+		return decay ? next.sub(decay().mul(theta)) : (theta.dispose(), next);
+	});
+	return { params: nextParams, slots: nextSlots };
+}

@@ -11,7 +11,7 @@ import { clipByGlobalNorm } from './clip';
 import { Dropout } from './dropout';
 import { meanCrossEntropy } from './losses';
 import type { JaxModel } from './models';
-import { jaxRule, type Coefficient, type JaxRule, type OptimizerConfig } from './optimizers';
+import { applyRule, jaxRule, type Coefficient, type JaxRule, type OptimizerConfig } from './optimizers';
 
 export interface StepOptions {
 	optimizer: OptimizerConfig;
@@ -102,7 +102,6 @@ export type CompiledStep = OwnedFunction<
 
 export function compileStep(model: JaxModel, options: StepOptions): CompiledStep {
 	const layout = stepLayout(options);
-	const slotNames = Object.keys(layout.rule.slotInitialValues);
 	const averagers = options.averagers ?? [];
 
 	const loss = (params: np.Array[], x: np.Array, y: np.Array, coefficients: np.Array, key: np.Array) => {
@@ -128,17 +127,14 @@ export function compileStep(model: JaxModel, options: StepOptions): CompiledStep
 		const at = (i: number) => coefficients.ref.slice(i);
 		const ruleC: Coefficient = (i) => at(layout.ruleStart + i);
 		const clip = clipByGlobalNorm(grads, layout.clip !== undefined ? at(layout.clip) : null);
-		const params: np.Array[] = [];
-		const slots: np.Array[][] = slotNames.map(() => []);
-		state.params.forEach((theta, i) => {
-			const current = Object.fromEntries(slotNames.map((name, s) => [name, state.slots[s]![i]!]));
-			const update = layout.rule.update(clip.grads[i]!, current, ruleC);
-			let next = theta.ref.sub(update.delta);
-			if (layout.weightDecay) next = next.sub(at(0).mul(theta.ref));
-			theta.dispose();
-			slotNames.forEach((name, s) => slots[s]!.push(update.slots[name]!));
-			params.push(next);
-		});
+		const { params, slots } = applyRule(
+			layout.rule,
+			state.params,
+			state.slots,
+			clip.grads,
+			ruleC,
+			layout.weightDecay ? () => at(0) : null
+		);
 		const averages = averagers.map((config, a) => {
 			const c: Coefficient = (i) => at(layout.averagers[a]! + i);
 			return state.averages[a]!.map((avg, i) => updateAverage(config.kind, avg, params[i]!.ref, c));

@@ -49,16 +49,22 @@ export class JaxTrainer {
 	/** Updates applied so far. */
 	#step: number;
 
-	/** Starts from `initial` (named Float32Arrays) or, when absent, from the models' seeded init. */
-	constructor(options: TrainerOptions, initial: TrainerState | { seed: number }) {
+	/**
+	 * Continues from a saved state, or starts fresh (step 0, new optimizer slots) from given initial
+	 * weights or from the models' seeded init.
+	 */
+	constructor(
+		options: TrainerOptions,
+		initial: TrainerState | { weights: Float32Array[] } | { seed: number }
+	) {
 		this.model = jaxModel(options.model);
 		this.#options = options;
 		for (const a of options.averagers ?? []) checkAverager(a);
 		this.#layout = stepLayout(options);
 		const specs = this.model.params;
 		const slotInit = Object.entries(this.#layout.rule.slotInitialValues);
-		if ('seed' in initial) {
-			const values = initialValues(specs, initial.seed);
+		if (!('optimizer' in initial)) {
+			const values = 'seed' in initial ? initialValues(specs, initial.seed) : initial.weights;
 			this.#params = toArrays(specs, values);
 			this.#slots = slotInit.map(([, v]) => specs.map((s) => np.full(s.shape, v)));
 			this.#averages = (options.averagers ?? []).map(() => toArrays(specs, values));
