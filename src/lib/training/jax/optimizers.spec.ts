@@ -83,7 +83,7 @@ describe('compiled optimizers against the float64 reference', () => {
 						10 + i
 					)
 				);
-				let refParams = start.map((p) => Float64Array.from(p));
+				let refParams: Float64Array[] = start.map((p) => Float64Array.from(p));
 				let refState = referenceInit(kind, refParams);
 				let params = SHAPES.map((s, i) => np.array(start[i]!).reshape(s));
 				let slots = slotNames.map((name) =>

@@ -11,22 +11,22 @@ export function initJax(): Promise<unknown> {
 }
 
 /** `count` values from a seeded standard normal. */
-export function normals(count: number, seed: number): Float32Array {
+export function normals(count: number, seed: number): Float32Array<ArrayBuffer> {
 	const random = new Random(seed);
 	return Float32Array.from({ length: count }, () => random.normal());
 }
 
 /** `count` integer labels in [0, classes). */
-export function labels(count: number, classes: number, seed: number): Int32Array {
+export function labels(count: number, classes: number, seed: number): Int32Array<ArrayBuffer> {
 	const random = new Random(seed);
 	return Int32Array.from({ length: count }, () => random.int(classes));
 }
 
 /** Host batch → device arrays: x float32 [rows, ...shape] (or int32 tokens), y int32. */
 export function deviceBatch(
-	x: Float32Array | Int32Array,
+	x: Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>,
 	xShape: number[],
-	y: Int32Array
+	y: Int32Array<ArrayBuffer>
 ): { x: np.Array; y: np.Array } {
 	const xArray =
 		x instanceof Int32Array ? np.array(x, { dtype: np.int32 }).reshape(xShape) : np.array(x).reshape(xShape);

@@ -5,7 +5,7 @@
 // scheduled learning rate, Adam's bias correction, averaging flags) arrives in the float32 vector
 // `coefficients`, laid out by `stepLayout`, so the function is traced and compiled once per trial.
 // Every array argument is consumed (jax-js ownership); the caller keeps the returned state.
-import { jit, numpy as np, tree, valueAndGrad, type OwnedFunction } from '@jax-js/jax';
+import { jit, numpy as np, tree, valueAndGrad } from '@jax-js/jax';
 import { AVERAGER_COEFFICIENTS, updateAverage, type AveragerConfig } from './averaging';
 import { clipByGlobalNorm } from './clip';
 import { Dropout } from './dropout';
@@ -69,7 +69,7 @@ export function stepCoefficients(
 	learningRate: number,
 	t: number,
 	averagerValues: number[][]
-): Float32Array {
+): Float32Array<ArrayBuffer> {
 	const values = new Float32Array(layout.size);
 	values[0] = learningRate * options.optimizer.weightDecay;
 	values.set(layout.rule.coefficients(learningRate, t), layout.ruleStart);
@@ -83,24 +83,20 @@ export function stepCoefficients(
 	return values;
 }
 
-export interface StepState {
+export type StepState = {
 	params: np.Array[];
 	/** One list per slot name of the rule, in `slotInitialValues` order, parallel to the params. */
 	slots: np.Array[][];
 	/** One list per averager, parallel to the params. */
 	averages: np.Array[][];
-}
+};
 
-export interface StepOutput extends StepState {
-	/** [loss, unclipped global gradient norm, clipped 0/1]. */
-	stats: np.Array;
-}
+/** The new state and [loss, unclipped global gradient norm, clipped 0/1]. */
+export type StepOutput = StepState & { stats: np.Array };
 
-export type CompiledStep = OwnedFunction<
-	(state: StepState, x: np.Array, y: np.Array, coefficients: np.Array, key: np.Array) => StepOutput
->;
+export type CompiledStep = ReturnType<typeof compileStep>;
 
-export function compileStep(model: JaxModel, options: StepOptions): CompiledStep {
+export function compileStep(model: JaxModel, options: StepOptions) {
 	const layout = stepLayout(options);
 	const averagers = options.averagers ?? [];
 

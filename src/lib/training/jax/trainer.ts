@@ -3,7 +3,8 @@
 // `step` returns the step's device scalars without reading them back; `readStats` reads a group of
 // steps back in one sync. State goes in and out as named Float32Arrays in the layout checkpoints use,
 // so a trial saved by either engine continues on the other.
-import { numpy as np, random } from '@jax-js/jax';
+import { jit, numpy as np, random } from '@jax-js/jax';
+import { batchLossAndCorrect, type CompiledEval } from './evaluate';
 import { averagerCoefficients, checkAverager, type AveragerKind } from './averaging';
 import { jaxModel, type JaxModel, type ModelSpec } from './models';
 import { initialValues, toArrays, toHost } from './params';
@@ -48,6 +49,7 @@ export class JaxTrainer {
 	#updates: number[];
 	/** Updates applied so far. */
 	#step: number;
+	#evaluate: CompiledEval | null = null;
 
 	/**
 	 * Continues from a saved state, or starts fresh (step 0, new optimizer slots) from given initial
@@ -130,12 +132,20 @@ export class JaxTrainer {
 		return out.stats;
 	}
 
-	/** Logits of `x` (consumed) with the current weights, no dropout (evaluation). */
-	forward(x: np.Array): np.Array {
-		return this.model.forward(
-			this.#params.map((p) => p.ref),
+	/**
+	 * Evaluation of one batch (x, y consumed) without dropout or smoothing, with the raw weights or an
+	 * average (`averager` = its index in the options): the device vector [summed loss, correct count].
+	 */
+	evaluate(x: np.Array, y: np.Array, averager?: number): np.Array {
+		this.#evaluate ??= jit((params: np.Array[], xs: np.Array, ys: np.Array) =>
+			batchLossAndCorrect(this.model, params, xs, ys)
+		);
+		const weights = averager === undefined ? this.#params : this.#averages[averager];
+		if (!weights) throw new Error(`no averager ${averager}`);
+		return this.#evaluate(
+			weights.map((p) => p.ref),
 			x,
-			null
+			y
 		);
 	}
 
@@ -173,5 +183,6 @@ export class JaxTrainer {
 	dispose(): void {
 		for (const a of [this.#params, ...this.#slots, ...this.#averages].flat()) a.dispose();
 		this.#compiled.dispose();
+		this.#evaluate?.dispose();
 	}
 }
