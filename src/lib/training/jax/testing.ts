@@ -1,6 +1,7 @@
 // Small fixtures for the compiled engine's tests and benchmarks: deterministic batches and a one-call
 // jax-js start-up (wasm only: in Node 20, init() with no arguments touches `navigator` and throws).
 import { init, numpy as np } from '@jax-js/jax';
+import type { TrainingData } from '$lib/datasets/classification-data';
 import { Random } from '$lib/math/random';
 
 let ready: Promise<unknown> | null = null;
@@ -31,4 +32,35 @@ export function deviceBatch(
 	const xArray =
 		x instanceof Int32Array ? np.array(x, { dtype: np.int32 }).reshape(xShape) : np.array(x).reshape(xShape);
 	return { x: xArray, y: np.array(y, { dtype: np.int32 }) };
+}
+
+/** Training examples a batch order draws from (text: every window start whose targets fit). */
+export function trainCount(data: TrainingData, contextLength: number): number {
+	return data.kind === 'text' ? data.train.length - contextLength : data.train.count;
+}
+
+/** The batch the TF.js engine gathers for `indices` (device-data.ts), built on the host. */
+export function hostBatch(
+	data: TrainingData,
+	indices: Int32Array,
+	contextLength: number
+): { x: np.Array; y: np.Array } {
+	if (data.kind === 'text') {
+		const T = contextLength;
+		const x = new Int32Array(indices.length * T);
+		const y = new Int32Array(indices.length * T);
+		indices.forEach((start, r) => {
+			x.set(data.train.subarray(start, start + T), r * T);
+			y.set(data.train.subarray(start + 1, start + T + 1), r * T);
+		});
+		return deviceBatch(x, [indices.length, T], y);
+	}
+	const f = data.features;
+	const x = new Float32Array(indices.length * f);
+	indices.forEach((row, r) => x.set(data.train.inputs.subarray(row * f, row * f + f), r * f));
+	return deviceBatch(
+		x,
+		[indices.length, f],
+		Int32Array.from(indices, (row) => data.train.labels[row]!)
+	);
 }

@@ -5,18 +5,17 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TrainingData } from '$lib/datasets/classification-data';
 import { loadDataset } from '$lib/datasets/load-dataset';
 import { BatchOrder } from '$lib/math/batch-order';
 import { streamSeed } from '$lib/math/random';
 import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import { contextLengthOf, createModel, MODEL_DEFAULTS, transformerShapeOf } from '../create-model';
+import { contextLengthOf, createModel } from '../create-model';
 import { runTrialLoop } from '../trial-loop';
-import type { ModelSpec } from './models';
+import { modelSpecOf } from './model-spec';
 import { jaxModel } from './models';
 import { initialValues } from './params';
-import { deviceBatch, initJax } from './testing';
+import { hostBatch, initJax, trainCount } from './testing';
 import { JaxTrainer } from './trainer';
 
 const fromStatic = async (path: string) => new Uint8Array(readFileSync(`static/${path}`));
@@ -25,50 +24,6 @@ beforeAll(async () => {
 	expect(await tf.setBackend('wasm')).toBe(true);
 	await initJax();
 });
-
-/** The compiled engine's model for a trial config on `data` (what the integration will build). */
-function specOf(config: TrialConfig, data: TrainingData): ModelSpec {
-	if (data.kind === 'text') return { kind: 'transformer', ...transformerShapeOf(config, data.vocab.length) };
-	if (config.model === 'cnn') {
-		return {
-			kind: 'cnn',
-			height: data.image!.height,
-			width: data.image!.width,
-			classes: data.classes,
-			filters: config.cnnWidth ?? MODEL_DEFAULTS.cnnWidth,
-			blocks: config.cnnDepth ?? MODEL_DEFAULTS.cnnDepth
-		};
-	}
-	return {
-		kind: 'mlp',
-		inputSize: data.features,
-		hiddenWidth: config.hiddenWidth,
-		depth: config.depth,
-		classes: data.classes
-	};
-}
-
-/** The batch the TF.js loop gathers for `indices` (device-data.ts), on the host. */
-function hostBatch(data: TrainingData, indices: Int32Array, config: TrialConfig) {
-	if (data.kind === 'text') {
-		const T = contextLengthOf(config);
-		const x = new Int32Array(indices.length * T);
-		const y = new Int32Array(indices.length * T);
-		indices.forEach((start, r) => {
-			x.set(data.train.subarray(start, start + T), r * T);
-			y.set(data.train.subarray(start + 1, start + T + 1), r * T);
-		});
-		return deviceBatch(x, [indices.length, T], y);
-	}
-	const f = data.features;
-	const x = new Float32Array(indices.length * f);
-	indices.forEach((row, r) => x.set(data.train.inputs.subarray(row * f, row * f + f), r * f));
-	return deviceBatch(
-		x,
-		[indices.length, f],
-		Int32Array.from(indices, (row) => data.train.labels[row]!)
-	);
-}
 
 const STEPS = 10;
 /** float32 on two engines that order sums differently (measured worst: 2e-6 MLP and CNN, 9e-6 transformer), in nats. */
@@ -121,7 +76,7 @@ describe('the compiled engine matches the TF.js engine', () => {
 			const data = await loadDataset(config.dataset as 'digits', fromStatic);
 			const seed = streamSeed(config.seed, 'init');
 			const model = createModel(config, data, seed);
-			const specs = jaxModel(specOf(config, data)).params;
+			const specs = jaxModel(modelSpecOf(config, data)).params;
 			expect(specs.map((s) => s.name)).toEqual(model.paramNames);
 			expect(specs.map((s) => s.shape)).toEqual(model.params.map((p) => p.shape));
 			const values = initialValues(specs, seed);
@@ -136,7 +91,7 @@ describe('the compiled engine matches the TF.js engine', () => {
 				onMetrics: (b) => appendBatch(metrics, b),
 				shouldStop: () => false
 			});
-			const spec = specOf(config, data);
+			const spec = modelSpecOf(config, data);
 			const specs = jaxModel(spec).params;
 			const trainer = new JaxTrainer(
 				{
@@ -154,12 +109,11 @@ describe('the compiled engine matches the TF.js engine', () => {
 				},
 				{ weights: initialValues(specs, streamSeed(config.seed, 'init')) }
 			);
-			const trainCount =
-				data.kind === 'text' ? data.train.length - contextLengthOf(config) : data.train.count;
-			const order = new BatchOrder(trainCount, streamSeed(config.seed, 'data-order'));
+			const examples = trainCount(data, contextLengthOf(config));
+			const order = new BatchOrder(examples, streamSeed(config.seed, 'data-order'));
 			const pending: ReturnType<JaxTrainer['trainStep']>[] = [];
 			for (let step = 0; step < STEPS; step++) {
-				const { x, y } = hostBatch(data, order.nextBatch(config.batchSize), config);
+				const { x, y } = hostBatch(data, order.nextBatch(config.batchSize), contextLengthOf(config));
 				pending.push(trainer.trainStep(x, y, metrics.train.lr[step]!));
 			}
 			const stats = await JaxTrainer.readStats(pending);
