@@ -1,0 +1,72 @@
+// The convolutional classifier as a pure function of its named parameters: `blocks` of conv 3×3
+// ('same') → ReLU → 2×2 max-pool, the first with `filters` filters and each later one with twice the
+// previous, then flatten → dropout → one dense layer. Same names, shapes and init as the TF.js model.
+import { numpy as np } from '@jax-js/jax';
+import { relu } from './activations';
+import { conv3x3Same, maxPool2x2, type ConvFormulation } from './conv';
+import { maybeDrop, type Dropout } from './dropout';
+import { byName, type ParamSpec } from './params';
+
+export interface CnnShape {
+	height: number;
+	width: number;
+	classes: number;
+	/** Filters of the first block. */
+	filters: number;
+	/** Conv blocks; each halves the image (rounding down). */
+	blocks: number;
+}
+
+/** The formulation measured fastest on wasm (im2col; see conv.ts and bench/jax-steps.bench.ts). */
+export const DEFAULT_CONV: ConvFormulation = 'im2col';
+
+function outputSize(shape: CnnShape): [number, number, number] {
+	let [h, w] = [shape.height, shape.width];
+	for (let b = 0; b < shape.blocks; b++) [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
+	if (h < 1 || w < 1)
+		throw new Error(`${shape.blocks} conv blocks pool a ${shape.height}×${shape.width} image away`);
+	return [h, w, shape.filters * 2 ** (shape.blocks - 1)];
+}
+
+/** He-normal kernels (fan-in 9·input channels), √(1/fan-in) for the dense layer, zero biases. */
+export function cnnParams(shape: CnnShape): ParamSpec[] {
+	const specs: ParamSpec[] = [];
+	let channels = 1;
+	for (let b = 0; b < shape.blocks; b++) {
+		const out = shape.filters * 2 ** b;
+		specs.push(
+			{ name: `conv${b}/kernel`, shape: [3, 3, channels, out], init: { std: Math.sqrt(2 / (9 * channels)) } },
+			{ name: `conv${b}/bias`, shape: [out], init: 'zeros' }
+		);
+		channels = out;
+	}
+	const flat = shape.blocks === 0 ? shape.height * shape.width : outputSize(shape).reduce((a, b) => a * b);
+	specs.push(
+		{ name: 'output/kernel', shape: [flat, shape.classes], init: { std: Math.sqrt(1 / flat) } },
+		{ name: 'output/bias', shape: [shape.classes], init: 'zeros' }
+	);
+	return specs;
+}
+
+/** Dropout sites: one, before the dense layer. */
+export const CNN_DROPOUT_SITES = 1;
+
+/** Logits [batch, classes] from flat images [batch, height·width]; consumes `params` and `x`. */
+export function cnnForward(
+	shape: CnnShape,
+	params: np.Array[],
+	x: np.Array,
+	dropout: Dropout | null,
+	formulation: ConvFormulation = DEFAULT_CONV
+): np.Array {
+	const specs = cnnParams(shape);
+	const p = byName(specs, params);
+	let y = x.reshape([-1, shape.height, shape.width, 1]);
+	for (let b = 0; b < shape.blocks; b++) {
+		const conv = conv3x3Same(y, p(`conv${b}/kernel`), formulation);
+		y = maxPool2x2(relu(conv.add(p(`conv${b}/bias`))));
+	}
+	const flat = specs[specs.length - 2]!.shape[0]!;
+	const features = maybeDrop(dropout, y.reshape([-1, flat]));
+	return np.matmul(features, p('output/kernel')).add(p('output/bias'));
+}

@@ -1,0 +1,127 @@
+// The six optimizers of the tuning playbook for the compiled engine, as explicit state machines over
+// named parameters. The rules are those of src/lib/math/optimizer-reference.ts (the float64 reference
+// the tests compare against) and of the TF.js optimizers, with the same split of work: per-step scalars
+// (the learning rate, Adam's bias correction…) are computed on the host in float64 and enter the
+// compiled step as one float32 vector, so one compiled step serves every step and every schedule.
+// - rmsprop keeps η inside its momentum buffer (m ← γ·m + η·g/√(v + ε), θ ← θ − m), ε inside the
+//   root, and starts v at 1;
+// - adam/nadam: ε outside the root, the whole step (ε included) scaled by b = √(1 − β₂ᵗ)/(1 − β₁ᵗ);
+// - weight decay λ is decoupled: θ ← θ − update − η·λ·θ, with θ before this update.
+import { numpy as np } from '@jax-js/jax';
+
+export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'nadam';
+
+/** A resolved optimizer configuration (the shape the TF.js engine takes too). */
+export type OptimizerConfig =
+	| { kind: 'sgd'; weightDecay: number }
+	| { kind: 'momentum' | 'nesterov'; momentum: number; weightDecay: number }
+	| { kind: 'rmsprop'; rho: number; momentum: number; epsilon: number; weightDecay: number }
+	| { kind: 'adam' | 'nadam'; beta1: number; beta2: number; epsilon: number; weightDecay: number };
+
+/** Coefficient `i` of this step as a fresh scalar (the caller consumes it). */
+export type Coefficient = (i: number) => np.Array;
+
+export interface JaxRule {
+	/** Slot name → the value every element starts from, in a fixed order. */
+	slotInitialValues: Record<string, number>;
+	/** Per-step scalars for `update`, in float64; `t` is the 1-based update index. */
+	coefficients(learningRate: number, t: number): number[];
+	/** The amount to subtract from θ (before weight decay) and the new slots; consumes `grad` and `slots`. */
+	update(
+		grad: np.Array,
+		slots: Record<string, np.Array>,
+		c: Coefficient
+	): { delta: np.Array; slots: Record<string, np.Array> };
+}
+
+function slot(slots: Record<string, np.Array>, name: string): np.Array {
+	const value = slots[name];
+	if (!value) throw new Error(`missing optimizer slot ${name}`);
+	return value;
+}
+
+export function jaxRule(config: OptimizerConfig): JaxRule {
+	switch (config.kind) {
+		case 'sgd':
+			return {
+				slotInitialValues: {},
+				coefficients: (lr) => [lr],
+				update: (g, _slots, c) => ({ delta: c(0).mul(g), slots: {} })
+			};
+		case 'momentum':
+		case 'nesterov': {
+			const nesterov = config.kind === 'nesterov';
+			return {
+				slotInitialValues: { v: 0 },
+				coefficients: (lr) => [lr, config.momentum],
+				update: (g, slots, c) => {
+					const v = c(1).mul(slot(slots, 'v')).add(g.ref);
+					const direction = nesterov ? c(1).mul(v.ref).add(g) : (g.dispose(), v.ref);
+					return { delta: c(0).mul(direction), slots: { v } };
+				}
+			};
+		}
+		case 'rmsprop':
+			return {
+				slotInitialValues: { v: 1, m: 0 },
+				coefficients: (lr) => [lr, config.rho, 1 - config.rho, config.momentum, config.epsilon],
+				update: (g, slots, c) => {
+					const v = c(1)
+						.mul(slot(slots, 'v'))
+						.add(c(2).mul(np.square(g.ref)));
+					const scaled = c(0)
+						.mul(g)
+						.div(np.sqrt(v.ref.add(c(4))));
+					const m = c(3).mul(slot(slots, 'm')).add(scaled);
+					return { delta: m.ref, slots: { v, m } };
+				}
+			};
+		case 'adam':
+		case 'nadam': {
+			const nesterov = config.kind === 'nadam';
+			const { beta1, beta2, epsilon } = config;
+			return {
+				slotInitialValues: { m: 0, v: 0 },
+				coefficients: (lr, t) => {
+					const bias = Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
+					return [lr * bias, beta1, 1 - beta1, beta2, 1 - beta2, epsilon];
+				},
+				update: (g, slots, c) => {
+					const m = c(1).mul(slot(slots, 'm')).add(c(2).mul(g.ref));
+					const v = c(3)
+						.mul(slot(slots, 'v'))
+						.add(c(4).mul(np.square(g.ref)));
+					const numerator = nesterov ? c(1).mul(m.ref).add(c(2).mul(g)) : (g.dispose(), m.ref);
+					const delta = c(0)
+						.mul(numerator)
+						.div(np.sqrt(v.ref).add(c(5)));
+					return { delta, slots: { m, v } };
+				}
+			};
+		}
+	}
+}
+
+/**
+ * One update of every parameter: θ ← θ − delta (− η·λ·θ when `decay` is given, the scalar η·λ).
+ * Consumes `params`, `slots` (one list per slot name, in `slotInitialValues` order) and `grads`.
+ */
+export function applyRule(
+	rule: JaxRule,
+	params: np.Array[],
+	slots: np.Array[][],
+	grads: np.Array[],
+	c: Coefficient,
+	decay: (() => np.Array) | null
+): { params: np.Array[]; slots: np.Array[][] } {
+	const slotNames = Object.keys(rule.slotInitialValues);
+	const nextSlots: np.Array[][] = slotNames.map(() => []);
+	const nextParams = params.map((theta, i) => {
+		const current = Object.fromEntries(slotNames.map((name, s) => [name, slots[s]![i]!]));
+		const update = rule.update(grads[i]!, current, c);
+		slotNames.forEach((name, s) => nextSlots[s]!.push(update.slots[name]!));
+		const next = theta.ref.sub(update.delta);
+		return decay ? next.sub(decay().mul(theta)) : (theta.dispose(), next);
+	});
+	return { params: nextParams, slots: nextSlots };
+}
