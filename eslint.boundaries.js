@@ -12,6 +12,7 @@ const FOLDERS = {
 	datasets: 'datasets',
 	training: 'training',
 	tfjs: 'training/tfjs',
+	jax: 'training/jax',
 	storage: 'storage',
 	analysis: 'analysis',
 	charts: 'charts',
@@ -42,7 +43,7 @@ const ENGINE_PACKAGES = ['@tensorflow/*', '@jax-js/*'];
  * One rule block: files under `path` may not import the listed folders or packages. `typesFrom`
  * folders may still be imported with `import type` (their record types describe shared data).
  */
-function layer(path, { folders = [], packages = [], typesFrom = [], why }) {
+function layer(path, { folders = [], packages = [], typesFrom = [], except = [], why }) {
 	const patterns = [
 		...folders.map((f) => ({
 			group: folderGroup(FOLDERS[f]),
@@ -59,7 +60,7 @@ function layer(path, { folders = [], packages = [], typesFrom = [], why }) {
 	];
 	return {
 		files: [`${path}/**/*.ts`, `${path}/**/*.svelte`, `${path}/**/*.mjs`],
-		ignores: ['**/*.spec.ts'],
+		ignores: ['**/*.spec.ts', ...except.map((folder) => `${folder}/**`)],
 		rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] }
 	};
 }
@@ -87,6 +88,9 @@ const WORKER_SPAWNING = [
 		message: 'wrap workers through spawnWorker or LazyWorker (src/lib/runner/spawn-worker.ts)'
 	}
 ];
+
+const TRAINING_NEVER = ['storage', 'runner', 'state', 'ui', 'charts', 'routes', 'automation', 'testing'];
+const NOT_IN_WORKERS = ['idb', 'svelte', 'svelte/*', '$app/*'];
 
 export const boundaries = [
 	layer('src/lib/math', {
@@ -127,14 +131,25 @@ export const boundaries = [
 		why: 'storage keeps engine-neutral records'
 	}),
 	layer('src/lib/training', {
-		folders: ['storage', 'runner', 'state', 'ui', 'charts', 'routes', 'automation', 'testing'],
-		packages: ['idb', 'svelte', 'svelte/*', '$app/*'],
-		why: 'training runs in the worker'
+		folders: TRAINING_NEVER,
+		packages: [...ENGINE_PACKAGES, ...NOT_IN_WORKERS],
+		except: ['src/lib/training/tfjs', 'src/lib/training/jax'],
+		why: 'training runs in the worker, and only its engine folders use an engine'
+	}),
+	layer('src/lib/training/tfjs', {
+		folders: [...TRAINING_NEVER, 'jax'],
+		packages: ['@jax-js/*', ...NOT_IN_WORKERS],
+		why: 'the TensorFlow.js engine is the only code that imports TensorFlow.js'
+	}),
+	layer('src/lib/training/jax', {
+		folders: [...TRAINING_NEVER, 'tfjs'],
+		packages: ['@tensorflow/*', ...NOT_IN_WORKERS],
+		why: 'the compiled engine is the only code that imports jax-js'
 	}),
 	layer('workers', {
 		folders: ['runner', 'state', 'ui', 'charts', 'routes', 'automation', 'testing'],
-		packages: ['svelte', 'svelte/*', '$app/*'],
-		why: 'workers serve the runner; they know nothing of the pages'
+		packages: [...ENGINE_PACKAGES, 'svelte', 'svelte/*', '$app/*'],
+		why: 'workers serve the runner through an engine; they know nothing of the pages'
 	}),
 	layer('src/lib/runner', {
 		folders: ['tfjs', 'state', 'ui', 'charts', 'routes', 'testing'],

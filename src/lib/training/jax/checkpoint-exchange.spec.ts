@@ -13,6 +13,7 @@ import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metric
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
 import type { TrialCheckpoint } from '../checkpoint-data';
 import { runTrialLoop } from '../trial-loop';
+import { createTfjsEngine } from '../tfjs/engine';
 import { modelSpecOf } from './model-spec';
 import { hostBatch, initJax, trainCount } from './testing';
 import { JaxTrainer, type TrainerOptions } from './trainer';
@@ -61,6 +62,7 @@ async function tfjsRun(resumeFrom?: TrialCheckpoint) {
 	const metrics: MetricBatch = { train: emptyTrainRows(), evals: [] };
 	const checkpoints: TrialCheckpoint[] = [];
 	await runTrialLoop(
+		createTfjsEngine(),
 		config,
 		data,
 		{

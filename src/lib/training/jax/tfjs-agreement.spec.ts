@@ -10,8 +10,10 @@ import { BatchOrder } from '$lib/math/batch-order';
 import { streamSeed } from '$lib/math/random';
 import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import { contextLengthOf, createModel } from '../create-model';
+import { contextLengthOf } from '../model-spec';
+import { createModel } from '../tfjs/models/create-model';
 import { runTrialLoop } from '../trial-loop';
+import { createTfjsEngine } from '../tfjs/engine';
 import { modelSpecOf } from './model-spec';
 import { jaxModel } from './models';
 import { initialValues } from './params';
@@ -87,7 +89,7 @@ describe('the compiled engine matches the TF.js engine', () => {
 		it(`${config.model} on ${config.dataset}: training losses over ${STEPS} steps within ${LOSS_TOLERANCE}`, async () => {
 			const data = await loadDataset(config.dataset as 'digits', fromStatic);
 			const metrics: MetricBatch = { train: emptyTrainRows(), evals: [] };
-			await runTrialLoop(config, data, {
+			await runTrialLoop(createTfjsEngine(), config, data, {
 				onMetrics: (b) => appendBatch(metrics, b),
 				shouldStop: () => false
 			});
