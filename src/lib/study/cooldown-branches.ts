@@ -1,6 +1,7 @@
 // Cooldown branches in the study file: the study option that runs them automatically, and the
 // branches each trial carries in an export. Checked here so study-validation.ts only wires them in.
 import { COOLDOWN_SHAPES, type CooldownShape } from '../math/schedules';
+import type { BranchResult, CooldownBranchesOption } from './study-schema';
 import { describeValue, isPlainObject } from './json-path';
 import type { MetricBatch, TrialStatus } from './metrics';
 import type { TrialBest } from './study';
@@ -9,28 +10,9 @@ import type { TrialBest } from './study';
  * Branch every trial automatically at these fractions of maxTrainSteps, each branch decaying the
  * learning rate over `length` × maxTrainSteps steps: one long run then gives a whole curve of
  * "loss if training stopped here" (Hägele et al.; "Learning rates without fortune telling").
+ * A branch as exported with its trial is a `BranchResult`. Both types come from study-schema.ts.
  */
-export interface CooldownBranchesOption {
-	/** Fractions of maxTrainSteps in (0, 1], increasing. */
-	at: number[];
-	/** Branch length as a fraction of maxTrainSteps, in (0, 1]. */
-	length: number;
-	shape: CooldownShape;
-	/** Final learning rate as a fraction of the rate at the branch point, in [0, 1] (default 0). */
-	finalFraction?: number;
-}
-
-/** A branch as exported with its trial. */
-export interface BranchResult {
-	fromStep: number;
-	length: number;
-	shape: CooldownShape;
-	finalFraction: number;
-	status: TrialStatus;
-	reason?: string;
-	metrics?: MetricBatch;
-	best?: TrialBest;
-}
+export type { BranchResult, CooldownBranchesOption } from './study-schema';
 
 type Add = (path: string, message: string) => void;
 
