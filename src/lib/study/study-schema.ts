@@ -129,21 +129,43 @@ interface ObjectMessages {
 }
 
 function objectMessage(entries: v.ObjectEntries, messages: ObjectMessages): Message {
-	const valid = Object.keys(entries);
 	return (issue) => {
 		const at = keyOf(issue);
 		if (at === undefined) return got(messages.what)(issue);
-		if (issue.expected === 'never')
-			return (messages.unknown ?? ((key) => unknownKeyMessage(key, valid)))(at.key);
 		const child = entries[at.key];
 		const expectation = child === undefined ? undefined : EXPECTATIONS.get(child);
 		return expectation?.required(at.parent) ?? 'required';
 	};
 }
 
-/** An object with exactly these keys (optional ones wrapped in `v.optional`). */
+/**
+ * Messages for unknown keys, by issue. The schema that refuses an unknown key does not see the key
+ * (it is added to the issue's path afterwards), so it leaves here how to word the message once the
+ * key is known; `issueMessage` reads it.
+ */
+const UNKNOWN_KEY_MESSAGES = new WeakMap<Issue, (key: string) => string>();
+
+/** The message of an issue from these schemas, unknown keys named. */
+export function issueMessage(issue: Issue): string {
+	const unknown = UNKNOWN_KEY_MESSAGES.get(issue);
+	const at = keyOf(issue);
+	return unknown && at ? unknown(at.key) : issue.message;
+}
+
+/**
+ * An object with exactly these keys (optional ones wrapped in `v.optional`). Every unknown key is
+ * reported (valibot's strictObject stops at the first), with the valid keys.
+ */
 function strict<const E extends v.ObjectEntries>(entries: E, messages: ObjectMessages) {
-	return expecting(v.strictObject(entries, objectMessage(entries, messages)), messages.what);
+	const valid = Object.keys(entries);
+	const unknown = messages.unknown ?? ((key: string) => unknownKeyMessage(key, valid));
+	const rest = v.never((issue) => {
+		UNKNOWN_KEY_MESSAGES.set(issue, unknown);
+		return 'unknown key';
+	});
+	const schema = v.objectWithRest(entries, rest, objectMessage(entries, messages));
+	// Typed as the strict object it is: the `never` rest would add an index signature to the output.
+	return expecting(schema, messages.what) as unknown as v.StrictObjectSchema<E, undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,12 +483,12 @@ const param = expecting(
 // Recorded trials: results, checked for types; the runner writes them.
 
 const INFINITY = 'a number too large for a double (it reads as infinity); write null instead';
-/** A metric value: a finite number, or null for one that was not (read back as NaN). */
+/**
+ * A metric value: a finite number, or null for one that was not. validateStudy reads null back as NaN
+ * (a transform here would cost more than the whole check of a large export).
+ */
 const metricValue = expecting(
-	v.pipe(
-		v.nullable(v.pipe(v.number(got('a number or null')), v.finite(INFINITY))),
-		v.transform((value) => value ?? Number.NaN)
-	),
+	v.nullable(v.pipe(v.number(got('a number or null')), v.finite(INFINITY))),
 	'a number or null',
 	'required; expected a number'
 );
@@ -649,7 +671,7 @@ export const STUDY_SECTIONS = {
 		'a list',
 		'required; expected a list (empty when nothing is searched)'
 	),
-	trials: v.optional(expecting(v.array(trial, got('a list of trials')), 'a list of trials'), []),
+	trials: v.optional(expecting(v.array(trial, got('a list of trials')), 'a list of trials'), () => []),
 	cooldownBranches: v.optional(cooldownBranches)
 };
 
@@ -672,13 +694,10 @@ export const TOP_LEVEL_KEYS = [
 	'changedBaseline'
 ] as const satisfies readonly (keyof typeof STUDY_SECTIONS)[];
 
-export const StudyFileSchema = v.strictObject(
-	STUDY_SECTIONS,
-	objectMessage(STUDY_SECTIONS, {
-		what: 'a study object',
-		unknown: (key) => unknownKeyMessage(key, TOP_LEVEL_KEYS)
-	})
-);
+export const StudyFileSchema = strict(STUDY_SECTIONS, {
+	what: 'a study object',
+	unknown: (key) => unknownKeyMessage(key, TOP_LEVEL_KEYS)
+});
 
 /** The pieces the published JSON Schema names in its `$defs`. */
 export const SCHEMA_DEFINITIONS = {
@@ -710,17 +729,23 @@ export type Objective = Output<typeof objective>;
 export type SearchSettings = Output<typeof search>;
 export type StudyParam = Output<typeof param>;
 export type TrainRows = { [K in (typeof TRAIN_COLUMNS)[number]]: number[] };
-export type EvalRow = Output<typeof evalRow>;
+/** Non-finite values are NaN in memory, null in files. */
+type Read<T> = { [K in keyof T]: Exclude<T[K], null> };
+export type EvalRow = Read<Output<typeof evalRow>>;
 export interface MetricBatch {
 	train: TrainRows;
 	evals: EvalRow[];
 }
-export type TrialBest = Output<typeof best>;
+export type TrialBest = Read<Output<typeof best>>;
 export type RecordedThroughput = Output<typeof throughput>;
-export type BranchResult = Omit<Output<typeof branch>, 'metrics'> & { metrics?: MetricBatch };
-export type CooldownBranchesOption = Output<typeof cooldownBranches>;
-export type TrialRecord = Omit<Output<typeof trial>, 'metrics' | 'branches'> & {
+export type BranchResult = Omit<Output<typeof branch>, 'metrics' | 'best'> & {
 	metrics?: MetricBatch;
+	best?: TrialBest;
+};
+export type CooldownBranchesOption = Output<typeof cooldownBranches>;
+export type TrialRecord = Omit<Output<typeof trial>, 'metrics' | 'branches' | 'best'> & {
+	metrics?: MetricBatch;
+	best?: TrialBest;
 	branches?: BranchResult[];
 };
 type FileOutput = Output<typeof StudyFileSchema>;
