@@ -11,21 +11,6 @@ import { SCHEMA_DEFINITIONS, STUDY_VERSION, StudyFileSchema } from './study-sche
 
 export const STUDY_SCHEMA_PATH = 'docs/study.schema.json';
 
-/**
- * The schema with `"additionalProperties": false` where the conversion wrote `{ "not": {} }` (the
- * study schema refuses unknown keys one by one, so that each is reported).
- */
-function closed(node: unknown): unknown {
-	if (Array.isArray(node)) return node.map(closed);
-	if (typeof node !== 'object' || node === null) return node;
-	return Object.fromEntries(
-		Object.entries(node).map(([key, value]) => [
-			key,
-			key === 'additionalProperties' && JSON.stringify(value) === '{"not":{}}' ? false : closed(value)
-		])
-	);
-}
-
 export function studyJsonSchema(): JsonSchema {
 	const schema = toJsonSchema(StudyFileSchema, {
 		target: 'draft-2020-12',
@@ -36,7 +21,7 @@ export function studyJsonSchema(): JsonSchema {
 		definitions: SCHEMA_DEFINITIONS,
 		errorMode: 'throw'
 	});
-	const { $schema, ...rest } = closed(schema) as JsonSchema;
+	const { $schema, ...rest } = schema;
 	return {
 		$schema,
 		title: `Tuning Lab study file, format version ${STUDY_VERSION}`,

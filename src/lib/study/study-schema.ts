@@ -18,7 +18,7 @@ import {
 	type ValueRule,
 	type VocabularyEntry
 } from './config-vocabulary';
-import { describeValue, quote } from './json-path';
+import { describeValue, isPlainObject, quote } from './json-path';
 import {
 	DATASET_NAMES,
 	MODEL_NAMES,
@@ -126,6 +126,10 @@ interface ObjectMessages {
 	what: string;
 	/** The message for an unknown key; by default it lists the valid keys. */
 	unknown?: (key: string) => string;
+	/** The message for a missing key that expects `what`; by default `required; expected <what>`. */
+	required?: (what: string) => string;
+	/** Report unknown keys after the others rather than first. */
+	unknownLast?: boolean;
 }
 
 function objectMessage(entries: v.ObjectEntries, messages: ObjectMessages): Message {
@@ -134,37 +138,67 @@ function objectMessage(entries: v.ObjectEntries, messages: ObjectMessages): Mess
 		if (at === undefined) return got(messages.what)(issue);
 		const child = entries[at.key];
 		const expectation = child === undefined ? undefined : EXPECTATIONS.get(child);
+		if (expectation && messages.required) return messages.required(expectation.what);
 		return expectation?.required(at.parent) ?? 'required';
 	};
 }
 
-/**
- * Messages for unknown keys, by issue. The schema that refuses an unknown key does not see the key
- * (it is added to the issue's path afterwards), so it leaves here how to word the message once the
- * key is known; `issueMessage` reads it.
- */
-const UNKNOWN_KEY_MESSAGES = new WeakMap<Issue, (key: string) => string>();
-
-/** The message of an issue from these schemas, unknown keys named. */
-export function issueMessage(issue: Issue): string {
-	const unknown = UNKNOWN_KEY_MESSAGES.get(issue);
-	const at = keyOf(issue);
-	return unknown && at ? unknown(at.key) : issue.message;
+/** The schema, refusing arrays (valibot's object, record and variant schemas take any object). */
+function noArrays<S extends AnySchema>(schema: S): S {
+	const wrapped: S = {
+		...schema,
+		'~run'(dataset, config) {
+			if (!Array.isArray(dataset.value)) return schema['~run'](dataset, config);
+			v._addIssue(wrapped as never, 'type', dataset, config);
+			return dataset as never;
+		}
+	};
+	const expectation = EXPECTATIONS.get(schema);
+	if (expectation) EXPECTATIONS.set(wrapped, expectation);
+	return wrapped;
 }
 
 /**
- * An object with exactly these keys (optional ones wrapped in `v.optional`). Every unknown key is
- * reported (valibot's strictObject stops at the first), with the valid keys.
+ * An object with exactly these keys (optional ones wrapped in `v.optional`). Unknown keys are
+ * reported first, every one of them (valibot's strictObject reports only the first), with the valid
+ * keys; the published schema has `"additionalProperties": false` for them.
  */
 function strict<const E extends v.ObjectEntries>(entries: E, messages: ObjectMessages) {
 	const valid = Object.keys(entries);
 	const unknown = messages.unknown ?? ((key: string) => unknownKeyMessage(key, valid));
-	const rest = v.never((issue) => {
-		UNKNOWN_KEY_MESSAGES.set(issue, unknown);
-		return 'unknown key';
-	});
-	const schema = v.objectWithRest(entries, rest, objectMessage(entries, messages));
-	// Typed as the strict object it is: the `never` rest would add an index signature to the output.
+	const base = v.object(entries, objectMessage(entries, messages));
+	const schema: typeof base = {
+		...base,
+		// The type the JSON Schema conversion reads to close the object.
+		type: 'strict_object' as 'object',
+		'~run'(dataset, config) {
+			const input = dataset.value;
+			if (Array.isArray(input)) {
+				v._addIssue(schema, 'type', dataset, config);
+				return dataset as never;
+			}
+			const extra = isPlainObject(input)
+				? Object.keys(input).filter((key) => !Object.hasOwn(entries, key))
+				: [];
+			const result = base['~run'](dataset, config);
+			if (extra.length === 0 || !isPlainObject(input)) return result;
+			const unknownKeys: v.UnknownDataset = { typed: false, value: input };
+			for (const key of extra) {
+				v._addIssue(schema, 'key', unknownKeys, config, {
+					input: key,
+					expected: 'never',
+					message: unknown(key),
+					path: [{ type: 'object', origin: 'key', input, key, value: input[key] }]
+				});
+			}
+			const found = unknownKeys.issues ?? [];
+			const issues = messages.unknownLast
+				? [...(result.issues ?? []), ...found]
+				: [...found, ...(result.issues ?? [])];
+			return { typed: false, value: result.value, issues } as never;
+		}
+	};
+	// Typed as the strict object it is.
 	return expecting(schema, messages.what) as unknown as v.StrictObjectSchema<E, undefined>;
 }
 
@@ -213,7 +247,10 @@ function text(max: number, required = false) {
 const bool = expecting(v.boolean(got('true or false')), 'true or false');
 
 const paramValue = expecting(
-	v.union([v.string(), v.number(), v.boolean()], got('a string, number or boolean')),
+	v.union(
+		[v.string(), v.pipe(v.number(), v.finite(got('a string, number or boolean'))), v.boolean()],
+		got('a string, number or boolean')
+	),
 	'a string, number or boolean'
 );
 
@@ -336,12 +373,11 @@ const trialConfigEntries: v.ObjectEntries = {
 	evalEvery: count(1),
 	...configEntries((key) => !(REQUIRED_CONFIG_KEYS as readonly string[]).includes(key))
 };
-for (const schema of Object.values(trialConfigEntries)) {
-	const expectation = EXPECTATIONS.get(schema);
-	if (expectation) EXPECTATIONS.set(schema, { ...expectation, required: () => 'required' });
-}
 const trialConfig = strict(trialConfigEntries, {
-	what: 'a configuration object'
+	what: 'a configuration object',
+	required: () => 'required',
+	// Reported in the order of the keys, as the configuration is read.
+	unknownLast: true
 }) as unknown as v.GenericSchema<TrialConfig>;
 
 // ---------------------------------------------------------------------------------------------
@@ -416,7 +452,9 @@ const conditionValues = v.pipe(
 );
 /** Each named parent must take one of the listed values for the parameter to exist in a trial. */
 const condition = v.pipe(
-	v.record(v.string(), conditionValues, got('an object mapping parameter names to lists of values')),
+	noArrays(
+		v.record(v.string(), conditionValues, got('an object mapping parameter names to lists of values'))
+	),
 	v.minEntries(1, 'expected at least one parameter name; leave when out for a parameter of every trial')
 );
 
@@ -460,21 +498,23 @@ const scale = choice(PARAM_SCALES);
 const typeChoices = `one of ${PARAM_TYPES.join(', ')}`;
 
 const param = expecting(
-	v.variant(
-		'type',
-		[
-			paramOption('float', { min: finiteNumber, max: finiteNumber, scale }),
-			paramOption('int', { min: wholeNumber, max: wholeNumber, scale }),
-			paramOption('discrete', { values: valueList(finiteNumber) }),
-			paramOption('categorical', { values: valueList(paramValue) }),
-			paramOption('bool', {})
-		],
-		(issue) =>
-			keyOf(issue) === undefined
-				? got('a parameter object')(issue)
-				: issue.input === undefined
-					? `required; expected ${typeChoices}`
-					: got(typeChoices)(issue)
+	noArrays(
+		v.variant(
+			'type',
+			[
+				paramOption('float', { min: finiteNumber, max: finiteNumber, scale }),
+				paramOption('int', { min: wholeNumber, max: wholeNumber, scale }),
+				paramOption('discrete', { values: valueList(finiteNumber) }),
+				paramOption('categorical', { values: valueList(paramValue) }),
+				paramOption('bool', {})
+			],
+			(issue) =>
+				keyOf(issue) === undefined
+					? got('a parameter object')(issue)
+					: issue.input === undefined
+						? `required; expected ${typeChoices}`
+						: got(typeChoices)(issue)
+		)
 	),
 	'a parameter object'
 );
@@ -510,9 +550,11 @@ const trainColumns = {
 	clipped: column
 } satisfies Record<(typeof TRAIN_COLUMNS)[number], AnySchema>;
 /** Training rows, one list per metric, so thousands of steps stay compact. */
-const trainRows = expecting(
-	v.objectWithRest(trainColumns, column, objectMessage(trainColumns, { what: 'an object' })),
-	'an object'
+const trainRows = noArrays(
+	expecting(
+		v.objectWithRest(trainColumns, column, objectMessage(trainColumns, { what: 'an object' })),
+		'an object'
+	)
 );
 const evalEntries = {
 	/** Number of updates applied before this evaluation. */
@@ -521,20 +563,22 @@ const evalEntries = {
 	valLoss: metricValue,
 	valAccuracy: metricValue
 };
-const evalRow = v.objectWithRest(
-	{
-		...evalEntries,
-		/** The same evaluation with the EMA weights, when `emaDecay` is set. */
-		emaValLoss: v.optional(metricValue),
-		emaValAccuracy: v.optional(metricValue),
-		/** The same evaluation with the SWA weights, once SWA has sampled at least once. */
-		swaValLoss: v.optional(metricValue),
-		swaValAccuracy: v.optional(metricValue),
-		/** Language models: valLoss in bits per character (valLoss / ln 2). */
-		valBitsPerChar: v.optional(metricValue)
-	},
-	metricValue,
-	objectMessage(evalEntries, { what: 'an evaluation object' })
+const evalRow = noArrays(
+	v.objectWithRest(
+		{
+			...evalEntries,
+			/** The same evaluation with the EMA weights, when `emaDecay` is set. */
+			emaValLoss: v.optional(metricValue),
+			emaValAccuracy: v.optional(metricValue),
+			/** The same evaluation with the SWA weights, once SWA has sampled at least once. */
+			swaValLoss: v.optional(metricValue),
+			swaValAccuracy: v.optional(metricValue),
+			/** Language models: valLoss in bits per character (valLoss / ln 2). */
+			valBitsPerChar: v.optional(metricValue)
+		},
+		metricValue,
+		objectMessage(evalEntries, { what: 'an evaluation object' })
+	)
 );
 const metrics = strict(
 	{
@@ -575,15 +619,30 @@ const throughput = strict(
 		/** Optimizer steps per second over the timed steps. */
 		stepsPerSecond: numberSchema({ kind: 'number', min: 0, minExclusive: true }),
 		/** How many steps were timed. */
-		measuredSteps: integer(1),
+		measuredSteps: numberSchema({ kind: 'integer', min: 1 }),
 		/** Steps at the start of the run left out as warm-up. */
-		warmupSteps: integer(0),
+		warmupSteps: numberSchema({ kind: 'integer', min: 0 }),
 		/** True when every timed group also held an evaluation. */
 		includesEvaluation: bool
 	},
 	{ what: `an object with ${THROUGHPUT_KEYS.join(', ')}` }
 );
 
+/** A trial's keys in the order the documentation lists them (problems follow the order read). */
+const TRIAL_KEYS = [
+	'index',
+	'params',
+	'config',
+	'seed',
+	'status',
+	'reason',
+	'backend',
+	'metrics',
+	'best',
+	'branches',
+	'notes',
+	'throughput'
+];
 /** One trial as the runner records it. Non-finite metric values are written as null. */
 const trial = strict(
 	{
@@ -591,9 +650,9 @@ const trial = strict(
 		seed: numberSchema(SEED_RULE),
 		status,
 		/** The sampled values, by parameter name (only the parameters active in this trial). */
-		params: expecting(v.record(v.string(), paramValue, got('an object')), 'an object'),
+		params: noArrays(expecting(v.record(v.string(), paramValue, got('an object')), 'an object')),
 		/** The full configuration the trial ran with. */
-		config: trialConfig,
+		config: expecting(trialConfig, 'a configuration object', 'required; expected an object'),
 		/** Why the trial failed or was infeasible. */
 		reason: v.optional(text(MAX_TEXT_CHARS)),
 		/** The tfjs backend it ran on. */
@@ -608,7 +667,7 @@ const trial = strict(
 		/** Cooldown branches trained from this trial's checkpoints. */
 		branches: v.optional(expecting(v.array(branch, got('a list of branches')), 'a list of branches'))
 	},
-	{ what: 'a trial object' }
+	{ what: 'a trial object', unknown: (key) => unknownKeyMessage(key, TRIAL_KEYS) }
 );
 
 /**
@@ -627,8 +686,7 @@ const cooldownBranches = strict(
 				v.minLength(1, got('a list of 1 to 20 fractions of maxTrainSteps')),
 				v.maxLength(20, got('a list of 1 to 20 fractions of maxTrainSteps'))
 			),
-			'a list of 1 to 20 fractions of maxTrainSteps',
-			'expected a list of 1 to 20 fractions of maxTrainSteps, got nothing'
+			'a list of 1 to 20 fractions of maxTrainSteps'
 		),
 		length: numberSchema(
 			{ kind: 'number', min: 0, max: 1, minExclusive: true },
@@ -637,14 +695,8 @@ const cooldownBranches = strict(
 		shape: choice(COOLDOWN_SHAPES),
 		finalFraction: v.optional(numberSchema({ kind: 'number', min: 0, max: 1 }))
 	},
-	{ what: 'an object with at, length and shape' }
+	{ what: 'an object with at, length and shape', required: (what) => `expected ${what}, got nothing` }
 );
-for (const key of ['length', 'shape'] as const) {
-	const entry = cooldownBranches.entries[key];
-	const expectation = EXPECTATIONS.get(entry);
-	if (expectation)
-		EXPECTATIONS.set(entry, { ...expectation, required: () => `expected ${expectation.what}, got nothing` });
-}
 
 // ---------------------------------------------------------------------------------------------
 // The file

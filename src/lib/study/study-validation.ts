@@ -24,8 +24,7 @@ import {
 	STUDY_FORMAT,
 	STUDY_SECTIONS,
 	STUDY_VERSION,
-	StudyFileSchema,
-	issueMessage
+	StudyFileSchema
 } from './study-schema';
 
 export { MAX_BRANCHES } from './semantics';
@@ -77,7 +76,7 @@ function shapeProblems(issues: readonly v.BaseIssue<unknown>[]): ShapeProblem[] 
 		const top = keys[0];
 		const section = SECTION_ORDER.find((name) => name !== '' && name === top) ?? '';
 		const item = typeof keys[1] === 'number' ? keys[1] : undefined;
-		return { section, item, path: jsonPath(keys), message: issueMessage(issue) };
+		return { section, item, path: jsonPath(keys), message: issue.message };
 	});
 }
 
