@@ -39,7 +39,8 @@ import {
 	type StudyParam,
 	type Workload
 } from './study';
-import { MAX_TRAIN_STEPS_SEARCHED, SET_ELSEWHERE, orList } from './study-schema';
+import { orList } from './schema-kit';
+import { MAX_TRAIN_STEPS_SEARCHED, SET_ELSEWHERE } from './study-schema';
 import { toSearchSpace } from './study-trials';
 import {
 	DEFAULT_TRIAL_CONFIG,
