@@ -16,7 +16,7 @@ import {
 	type ValueRule,
 	type VocabularyEntry
 } from './config-vocabulary';
-import { describeValue, quote } from './json-path';
+import { describeValue, isPlainObject, quote } from './json-path';
 import {
 	choice,
 	count,
@@ -339,25 +339,44 @@ const wholeNumber = expecting(
 const scale = choice(PARAM_SCALES);
 const typeChoices = `one of ${PARAM_TYPES.join(', ')}`;
 
+const paramVariant = v.variant(
+	'type',
+	[
+		paramOption('float', { min: finiteNumber, max: finiteNumber, scale }),
+		paramOption('int', { min: wholeNumber, max: wholeNumber, scale }),
+		paramOption('discrete', { values: valueList(finiteNumber) }),
+		paramOption('categorical', { values: valueList(paramValue) }),
+		paramOption('bool', {})
+	],
+	(issue) =>
+		keyOf(issue) === undefined
+			? got('a parameter object')(issue)
+			: issue.input === undefined
+				? `required; expected ${typeChoices}`
+				: got(typeChoices)(issue)
+);
+/** The keys of every parameter type, checked too when the type itself is missing or unknown. */
+const paramCommon = v.looseObject({
+	name: text(MAX_PARAM_NAME_CHARS, true),
+	role: choice(PARAM_ROLES),
+	when: v.optional(condition)
+});
 const param = expecting(
-	noArrays(
-		v.variant(
-			'type',
-			[
-				paramOption('float', { min: finiteNumber, max: finiteNumber, scale }),
-				paramOption('int', { min: wholeNumber, max: wholeNumber, scale }),
-				paramOption('discrete', { values: valueList(finiteNumber) }),
-				paramOption('categorical', { values: valueList(paramValue) }),
-				paramOption('bool', {})
-			],
-			(issue) =>
-				keyOf(issue) === undefined
-					? got('a parameter object')(issue)
-					: issue.input === undefined
-						? `required; expected ${typeChoices}`
-						: got(typeChoices)(issue)
-		)
-	),
+	noArrays({
+		...paramVariant,
+		'~run'(dataset, config) {
+			const input = dataset.value;
+			const result = paramVariant['~run'](dataset, config);
+			const known = isPlainObject(input) && PARAM_TYPES.some((type) => type === input.type);
+			if (result.typed || known || !isPlainObject(input)) return result;
+			const common = paramCommon['~run']({ value: input }, config);
+			return {
+				typed: false,
+				value: input,
+				issues: [...(result.issues ?? []), ...(common.issues ?? [])]
+			} as never;
+		}
+	} satisfies typeof paramVariant),
 	'a parameter object'
 );
 
@@ -425,8 +444,11 @@ const evalRow = noArrays(
 const metrics = strict(
 	{
 		train: trainRows,
-		// Only the first bad row is reported.
-		evals: expecting(v.config(v.array(evalRow, got('a list')), { abortEarly: true }), 'a list')
+		// Only the first bad row is reported, with every problem it has.
+		evals: expecting(
+			v.config(v.array(v.config(evalRow, { abortEarly: false }), got('a list')), { abortEarly: true }),
+			'a list'
+		)
 	},
 	{ what: 'an object with train and evals' }
 );
