@@ -52,8 +52,44 @@ export function orList(words: readonly string[]): string {
 
 /** An unknown key named with the valid ones, and the valid key it differs from only in case. */
 export function unknownKeyMessage(key: string, valid: readonly string[]): string {
-	const hint = valid.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
+	const hint = nearestKey(key, valid);
 	return `unknown key${hint ? ` (did you mean ${hint}?)` : ''}; valid keys are ${valid.join(', ')}`;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`, ignoring case. */
+function editDistance(a: string, b: string): number {
+	const [s, t] = [a.toLowerCase(), b.toLowerCase()];
+	const d = Array.from({ length: s.length + 1 }, (_, i) =>
+		Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0))
+	);
+	for (let i = 1; i <= s.length; i++) {
+		for (let j = 1; j <= t.length; j++) {
+			const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+			let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+			if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+				best = Math.min(best, d[i - 2]![j - 2]! + 1);
+			d[i]![j] = best;
+		}
+	}
+	return d[s.length]![t.length]!;
+}
+
+/**
+ * The valid key `key` was probably meant to be: one that differs only in case, or else the closest
+ * within one edit per four characters (a typo, not another word); undefined when none is that close.
+ */
+export function nearestKey(key: string, valid: readonly string[]): string | undefined {
+	if (key.length > 100) return undefined;
+	const sameLetters = valid.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
+	if (sameLetters !== undefined) return sameLetters;
+	const limit = Math.max(1, Math.floor(key.length / 4));
+	let best: { key: string; distance: number } | undefined;
+	for (const candidate of valid) {
+		const distance = editDistance(key, candidate);
+		if (distance <= limit && (best === undefined || distance < best.distance))
+			best = { key: candidate, distance };
+	}
+	return best?.key;
 }
 
 /** The key an object issue is about (a missing or unknown one), and the object it sits in. */

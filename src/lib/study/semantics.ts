@@ -39,7 +39,7 @@ import {
 	type StudyParam,
 	type Workload
 } from './study';
-import { orList } from './schema-kit';
+import { nearestKey, orList } from './schema-kit';
 import { MAX_TRAIN_STEPS_SEARCHED, SET_ELSEWHERE } from './study-schema';
 import { toSearchSpace } from './study-trials';
 import {
@@ -72,7 +72,7 @@ export class Problems {
 }
 
 function unknownConfigKeyMessage(name: string): string {
-	const hint = CONFIG_KEYS.find((key) => key.toLowerCase() === name.toLowerCase());
+	const hint = nearestKey(name, CONFIG_KEYS);
 	return `unknown config key ${quote(name)}${hint ? ` (did you mean ${hint}?)` : ''}; valid keys are ${CONFIG_KEYS.join(', ')}`;
 }
 

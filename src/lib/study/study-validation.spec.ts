@@ -240,11 +240,24 @@ describe('validateStudy: unknown keys and types', () => {
 		]);
 	});
 
+	it('suggests the valid key a misspelt one was meant to be', () => {
+		const file = withChanges((f) => {
+			f.fixed.lerningRate = 0.1;
+			(f.search as Json).seeed = 1;
+			(f.params[1] as Json).name = 'weightDecy';
+		});
+		expect(errorsOf(file)).toEqual([
+			`$.fixed.lerningRate: unknown key (did you mean learningRate?); valid keys are ${VALID_CONFIG_KEYS}`,
+			'$.search.seeed: unknown key (did you mean seed?); valid keys are algorithm, trials, seed, initialTrials',
+			`$.params[1].name: unknown config key "weightDecy" (did you mean weightDecay?); valid keys are ${VALID_CONFIG_KEYS}`
+		]);
+	});
+
 	it('never takes an array for an object', () => {
 		const file = withChanges((f) => {
 			f.workload = ['digits', 'mlp'];
-			f.fixed = [];
-			f.params[0] = [];
+			f.fixed = [] as unknown as Json;
+			f.params[0] = [] as unknown as Json;
 			(f.params[1] as Json).when = [];
 		});
 		expect(errorsOf(file)).toEqual([
