@@ -38,6 +38,7 @@ import {
 	DATASET_NAMES,
 	MODEL_NAMES,
 	USER_DATA_KINDS,
+	USER_DATASET_ID,
 	modelsFor,
 	type DatasetId,
 	type ModelName
@@ -128,10 +129,7 @@ const datasetFailure: Message = (issue) => datasetMessage(issue.input);
 const dataset = described(
 	expecting(
 		v.union(
-			[
-				v.picklist(DATASET_NAMES),
-				v.pipe(v.string(), v.regex(/^(csv|text|idx):[0-9a-f]{64}$/, datasetFailure))
-			],
+			[v.picklist(DATASET_NAMES), v.pipe(v.string(), v.regex(USER_DATASET_ID, datasetFailure))],
 			datasetFailure
 		),
 		DATASET_CHOICES

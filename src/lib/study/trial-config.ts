@@ -27,7 +27,8 @@ export type UserDataKind = (typeof USER_DATA_KINDS)[number];
 export type UserDatasetId = `${UserDataKind}:${string}`;
 export type DatasetId = DatasetName | UserDatasetId;
 
-const USER_DATASET_ID = /^(csv|text|idx):[0-9a-f]{64}$/;
+/** A user's dataset id: its kind, a colon, then the SHA-256 of its content in 64 lowercase hex digits. */
+export const USER_DATASET_ID = /^(csv|text|idx):[0-9a-f]{64}$/;
 
 /** Whether `id` names a user's dataset: its kind, a colon, then 64 lowercase hex digits of SHA-256. */
 export function isUserDatasetId(id: string): id is UserDatasetId {
