@@ -154,4 +154,34 @@ describe('sharing checkpoints', () => {
 		expect(parseCheckpointsFile(checkpointsText.slice(0, 200)).ok).toBe(false);
 		expect(await snapshot(target)).toEqual(before);
 	});
+
+	it('names the path of every problem in a malformed file, with the valid keys', () => {
+		const text = serializeCheckpoints({
+			studyHash: 'ab'.repeat(32),
+			studyName: 'Width study',
+			checkpoints: [{ index: 0, state: checkpoint(10, 0.5, 1) }]
+		});
+		expect(parseCheckpointsFile(text).ok).toBe(true);
+		const file = JSON.parse(text) as {
+			study: Record<string, unknown>;
+			checkpoints: Record<string, unknown>[];
+		};
+		file.study.sha256 = 'AB';
+		const entry = file.checkpoints[0]!;
+		entry.Step = entry.step;
+		delete entry.step;
+		entry.batchOrder = [];
+		(entry.evalRow as Record<string, unknown>).valLoss = 'low';
+		expect(parseCheckpointsFile(JSON.stringify(file))).toEqual({
+			ok: false,
+			errors: [
+				'$.study.sha256: expected 64 lowercase hexadecimal digits',
+				'$.checkpoints[0].Step: unknown key (did you mean step?); valid keys are index, step, paramNames, params, optimizer, ' +
+					'averagers, batchOrder, initialLoss, evalRow',
+				'$.checkpoints[0].step: required',
+				'$.checkpoints[0].batchOrder: expected an object, got an array',
+				'$.checkpoints[0].evalRow.valLoss: expected a number or null, got "low"'
+			]
+		});
+	});
 });

@@ -5,7 +5,18 @@
 // little-endian float32 bytes in base64. Everything is checked before anything is written, and all
 // checkpoints are written in one transaction.
 import { bestCheckpoint, type CheckpointMeta } from '$lib/math/checkpoint-retention';
+import * as v from 'valibot';
 import { childPath, describeValue, isPlainObject } from '$lib/study/json-path';
+import {
+	choice,
+	count,
+	expecting,
+	got,
+	issueProblems,
+	noArrays,
+	objectMessage,
+	strict
+} from '$lib/study/schema-kit';
 import { scanJson } from '$lib/study/study-file';
 import type { EvalRow } from '$lib/study/metrics';
 import type { Objective } from '$lib/study/study';
@@ -134,54 +145,112 @@ export async function bestTrialCheckpoints(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading
+// Reading: the file's shape, defined once with valibot (messages from schema-kit.ts), then what the
+// shape cannot say: base64 that decodes to whole float32 arrays of the parameters' sizes, one array
+// per parameter name, the evaluation at the checkpoint's step, one checkpoint per trial.
+
+/** Missing keys of this file are reported as just "required". */
+const REQUIRED = { required: () => 'required' };
+const nonNegative = count(0);
+const numberOrNull = expecting(v.nullable(v.number(got('a number or null'))), 'a number or null');
+/** Float32 arrays, one per parameter, each as little-endian bytes in base64. */
+const arrays = expecting(
+	v.array(expecting(v.string(got('base64 text')), 'base64 text'), got('a list of base64 arrays')),
+	'a list of base64 arrays'
+);
+const PARAM_NAMES = 'expected a list of parameter names (text, at most 200 characters)';
+const evalEntries = { step: numberOrNull, valLoss: numberOrNull, valAccuracy: numberOrNull };
+
+const checkpointSchema = strict(
+	{
+		/** The trial's index in the study. */
+		index: nonNegative,
+		step: nonNegative,
+		paramNames: expecting(
+			v.array(v.pipe(v.string(PARAM_NAMES), v.maxLength(200, PARAM_NAMES)), PARAM_NAMES),
+			'a list'
+		),
+		params: arrays,
+		optimizer: strict(
+			{
+				step: nonNegative,
+				/** Each optimizer slot (m, v, …) holds one array per parameter. */
+				slots: noArrays(expecting(v.record(v.string(), arrays, got('an object')), 'an object'))
+			},
+			{ what: 'an object with step and slots', ...REQUIRED }
+		),
+		averagers: expecting(
+			v.array(
+				strict(
+					{ kind: choice(AVERAGER_KINDS), updates: nonNegative, average: arrays },
+					{ what: 'an object', ...REQUIRED }
+				),
+				got('a list')
+			),
+			'a list'
+		),
+		batchOrder: strict(
+			{ epochSeedState: nonNegative, epoch: nonNegative, position: nonNegative },
+			{ what: 'an object', ...REQUIRED }
+		),
+		/** null stands for a loss that was not finite. */
+		initialLoss: numberOrNull,
+		evalRow: noArrays(
+			expecting(
+				v.objectWithRest(
+					evalEntries,
+					numberOrNull,
+					objectMessage(evalEntries, { what: 'an evaluation object', ...REQUIRED })
+				),
+				'an evaluation object'
+			)
+		)
+	},
+	{ what: 'a checkpoint object', ...REQUIRED }
+);
+
+const STUDY_NAME = 'expected text of at most 120 characters';
+const SHA256 = 'expected 64 lowercase hexadecimal digits';
+export const CheckpointsFileSchema = strict(
+	{
+		format: v.literal(CHECKPOINTS_FORMAT),
+		version: v.literal(CHECKPOINTS_VERSION),
+		/** The study file these checkpoints belong to: its name, and the SHA-256 of its text. */
+		study: strict(
+			{
+				name: v.pipe(v.string(STUDY_NAME), v.maxLength(120, STUDY_NAME)),
+				sha256: v.pipe(v.string(SHA256), v.regex(/^[0-9a-f]{64}$/, SHA256))
+			},
+			{ what: 'an object with name and sha256', ...REQUIRED }
+		),
+		checkpoints: expecting(v.array(checkpointSchema, got('a list')), 'a list')
+	},
+	{ what: 'an object', ...REQUIRED }
+);
+/** A checkpoints file as JSON holds it (weights still in base64). */
+export type CheckpointsFileJson = v.InferOutput<typeof CheckpointsFileSchema>;
+type CheckpointJson = v.InferOutput<typeof checkpointSchema>;
+
+/** Problems reported at most. */
+const MAX_PROBLEMS = 50;
 
 class Problems {
 	readonly list: string[] = [];
 	add(path: string, message: string): void {
-		if (this.list.length < 50) this.list.push(`${path}: ${message}`);
+		if (this.list.length < MAX_PROBLEMS) this.list.push(`${path}: ${message}`);
 	}
 }
 
-function readInteger(problems: Problems, record: Record<string, unknown>, key: string, path: string) {
-	const value = record[key];
-	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-	problems.add(childPath(path, key), `expected an integer ≥ 0, got ${describeValue(value)}`);
-	return undefined;
-}
-
-function readNumber(problems: Problems, value: unknown, path: string): number | undefined {
-	if (value === null) return Number.NaN;
-	if (typeof value === 'number') return value;
-	problems.add(path, `expected a number or null, got ${describeValue(value)}`);
-	return undefined;
-}
-
-function checkKeys(problems: Problems, record: Record<string, unknown>, path: string, valid: string[]) {
-	for (const key of Object.keys(record))
-		if (!valid.includes(key))
-			problems.add(childPath(path, key), `unknown key; valid keys are ${valid.join(', ')}`);
-	for (const key of valid) if (!Object.hasOwn(record, key)) problems.add(childPath(path, key), 'required');
-}
-
-function readArrays(problems: Problems, value: unknown, path: string, sizes?: number[]) {
-	if (!Array.isArray(value)) {
-		problems.add(path, `expected a list of base64 arrays, got ${describeValue(value)}`);
-		return undefined;
-	}
-	if (sizes && value.length !== sizes.length) {
-		problems.add(path, `expected ${sizes.length} arrays (one per parameter), got ${value.length}`);
+/** The arrays decoded, each of the size its parameter has (when sizes are known). */
+function decodeArrays(problems: Problems, texts: string[], path: string, sizes?: number[]) {
+	if (sizes && texts.length !== sizes.length) {
+		problems.add(path, `expected ${sizes.length} arrays (one per parameter), got ${texts.length}`);
 		return undefined;
 	}
 	const out: Float32Array[] = [];
-	for (let i = 0; i < value.length; i++) {
+	for (const [i, text] of texts.entries()) {
 		const at = childPath(path, i);
-		const item: unknown = value[i];
-		if (typeof item !== 'string') {
-			problems.add(at, `expected base64 text, got ${describeValue(item)}`);
-			return undefined;
-		}
-		const floats = base64ToFloats(item);
+		const floats = base64ToFloats(text);
 		if (typeof floats === 'string') {
 			problems.add(at, floats);
 			return undefined;
@@ -195,104 +264,43 @@ function readArrays(problems: Problems, value: unknown, path: string, sizes?: nu
 	return out;
 }
 
-function checkEntry(problems: Problems, value: unknown, path: string): CheckpointEntry | undefined {
-	if (!isPlainObject(value)) {
-		problems.add(path, `expected a checkpoint object, got ${describeValue(value)}`);
-		return undefined;
-	}
+/** One checkpoint of the right shape, its arrays decoded; undefined with problems reported if not. */
+function decodeEntry(problems: Problems, entry: CheckpointJson, path: string): CheckpointEntry | undefined {
 	const before = problems.list.length;
-	checkKeys(problems, value, path, [
-		'index',
-		'step',
-		'paramNames',
-		'params',
-		'optimizer',
-		'averagers',
-		'batchOrder',
-		'initialLoss',
-		'evalRow'
-	]);
-	const index = readInteger(problems, value, 'index', path);
-	const step = readInteger(problems, value, 'step', path);
-	const names = value.paramNames;
-	if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && n.length <= 200))
-		problems.add(`${path}.paramNames`, 'expected a list of parameter names (text, at most 200 characters)');
-	const params = readArrays(problems, value.params, `${path}.params`);
-	if (params && Array.isArray(names) && names.length !== params.length)
-		problems.add(`${path}.params`, `expected ${names.length} arrays like paramNames, got ${params.length}`);
+	const params = decodeArrays(problems, entry.params, `${path}.params`);
+	if (params && entry.paramNames.length !== params.length)
+		problems.add(
+			`${path}.params`,
+			`expected ${entry.paramNames.length} arrays like paramNames, got ${params.length}`
+		);
 	const sizes = params?.map((p) => p.length);
-	const optimizer = value.optimizer;
 	const slots: Record<string, Float32Array[]> = {};
-	let optimizerStep: number | undefined;
-	if (!isPlainObject(optimizer)) problems.add(`${path}.optimizer`, 'expected an object with step and slots');
-	else {
-		checkKeys(problems, optimizer, `${path}.optimizer`, ['step', 'slots']);
-		optimizerStep = readInteger(problems, optimizer, 'step', `${path}.optimizer`);
-		if (!isPlainObject(optimizer.slots)) problems.add(`${path}.optimizer.slots`, 'expected an object');
-		else
-			for (const [name, arrays] of Object.entries(optimizer.slots)) {
-				const read = readArrays(problems, arrays, childPath(`${path}.optimizer.slots`, name), sizes);
-				if (read) slots[name] = read;
-			}
+	for (const [name, texts] of Object.entries(entry.optimizer.slots)) {
+		const read = decodeArrays(problems, texts, childPath(`${path}.optimizer.slots`, name), sizes);
+		if (read) slots[name] = read;
 	}
 	const averagers: TrialCheckpoint['averagers'] = [];
-	if (!Array.isArray(value.averagers)) problems.add(`${path}.averagers`, 'expected a list');
-	else
-		value.averagers.forEach((a: unknown, i) => {
-			const at = childPath(`${path}.averagers`, i);
-			if (!isPlainObject(a)) return problems.add(at, `expected an object, got ${describeValue(a)}`);
-			checkKeys(problems, a, at, ['kind', 'updates', 'average']);
-			const kind = AVERAGER_KINDS.find((k) => k === a.kind);
-			if (!kind) problems.add(`${at}.kind`, `expected one of ema, swa, got ${describeValue(a.kind)}`);
-			const updates = readInteger(problems, a, 'updates', at);
-			const average = readArrays(problems, a.average, `${at}.average`, sizes);
-			if (kind && updates !== undefined && average) averagers.push({ kind, state: { updates, average } });
-		});
-	const order = value.batchOrder;
-	let batchOrder: TrialCheckpoint['batchOrder'] | undefined;
-	if (!isPlainObject(order)) problems.add(`${path}.batchOrder`, 'expected an object');
-	else {
-		checkKeys(problems, order, `${path}.batchOrder`, ['epochSeedState', 'epoch', 'position']);
-		const epochSeedState = readInteger(problems, order, 'epochSeedState', `${path}.batchOrder`);
-		const epoch = readInteger(problems, order, 'epoch', `${path}.batchOrder`);
-		const position = readInteger(problems, order, 'position', `${path}.batchOrder`);
-		if (epochSeedState !== undefined && epoch !== undefined && position !== undefined)
-			batchOrder = { epochSeedState, epoch, position };
-	}
-	const initialLoss = readNumber(problems, value.initialLoss, `${path}.initialLoss`);
-	const evalRow: Record<string, number> = {};
-	if (!isPlainObject(value.evalRow)) problems.add(`${path}.evalRow`, 'expected an evaluation object');
-	else {
-		for (const key of ['step', 'valLoss', 'valAccuracy'])
-			if (!Object.hasOwn(value.evalRow, key)) problems.add(`${path}.evalRow.${key}`, 'required');
-		for (const [key, item] of Object.entries(value.evalRow)) {
-			const n = readNumber(problems, item, childPath(`${path}.evalRow`, key));
-			if (n !== undefined) evalRow[key] = n;
-		}
-		if (step !== undefined && evalRow.step !== step)
-			problems.add(`${path}.evalRow.step`, `expected ${step}, the checkpoint's step`);
-	}
-	if (
-		problems.list.length > before ||
-		index === undefined ||
-		step === undefined ||
-		!params ||
-		optimizerStep === undefined ||
-		!batchOrder ||
-		initialLoss === undefined
-	)
-		return undefined;
+	entry.averagers.forEach(({ kind, updates, average }, i) => {
+		const read = decodeArrays(problems, average, `${childPath(`${path}.averagers`, i)}.average`, sizes);
+		if (read) averagers.push({ kind, state: { updates, average: read } });
+	});
+	const evalRow = Object.fromEntries(
+		Object.entries(entry.evalRow).map(([key, value]) => [key, value ?? Number.NaN])
+	) as unknown as EvalRow;
+	if (evalRow.step !== entry.step)
+		problems.add(`${path}.evalRow.step`, `expected ${entry.step}, the checkpoint's step`);
+	if (problems.list.length > before || !params) return undefined;
 	return {
-		index,
+		index: entry.index,
 		state: {
-			step,
-			paramNames: names as string[],
+			step: entry.step,
+			paramNames: entry.paramNames,
 			params,
-			optimizer: { step: optimizerStep, slots },
+			optimizer: { step: entry.optimizer.step, slots },
 			averagers,
-			batchOrder,
-			initialLoss,
-			evalRow: evalRow as unknown as EvalRow
+			batchOrder: { ...entry.batchOrder },
+			initialLoss: entry.initialLoss ?? Number.NaN,
+			evalRow
 		}
 	};
 }
@@ -309,7 +317,6 @@ export function parseCheckpointsFile(text: string): CheckpointsParse {
 	if (scan.duplicates.length > 0)
 		return { ok: false, errors: scan.duplicates.map((d) => `${d.path}: this key is written twice`) };
 	const root: unknown = JSON.parse(text);
-	const problems = new Problems();
 	if (!isPlainObject(root))
 		return { ok: false, errors: [`$: expected an object, got ${describeValue(root)}`] };
 	if (root.format !== CHECKPOINTS_FORMAT) {
@@ -329,33 +336,22 @@ export function parseCheckpointsFile(text: string): CheckpointsParse {
 			]
 		};
 	}
-	checkKeys(problems, root, '$', ['format', 'version', 'study', 'checkpoints']);
-	let studyHash = '';
-	let studyName = '';
-	if (!isPlainObject(root.study)) problems.add('$.study', 'expected an object with name and sha256');
-	else {
-		checkKeys(problems, root.study, '$.study', ['name', 'sha256']);
-		if (typeof root.study.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(root.study.sha256))
-			problems.add('$.study.sha256', 'expected 64 lowercase hexadecimal digits');
-		else studyHash = root.study.sha256;
-		if (typeof root.study.name !== 'string' || root.study.name.length > 120)
-			problems.add('$.study.name', 'expected text of at most 120 characters');
-		else studyName = root.study.name;
-	}
+	const problems = new Problems();
+	const parsed = v.safeParse(CheckpointsFileSchema, root, { abortPipeEarly: true });
+	for (const { path, message } of issueProblems(parsed.issues)) problems.add(path, message);
+	if (!parsed.success) return { ok: false, errors: problems.list };
 	const checkpoints: CheckpointEntry[] = [];
-	if (!Array.isArray(root.checkpoints)) problems.add('$.checkpoints', 'expected a list');
-	else {
-		const seen = new Set<number>();
-		root.checkpoints.forEach((item: unknown, i) => {
-			const entry = checkEntry(problems, item, `$.checkpoints[${i}]`);
-			if (!entry) return;
-			if (seen.has(entry.index))
-				problems.add(`$.checkpoints[${i}].index`, `trial ${entry.index} already has a checkpoint here`);
-			seen.add(entry.index);
-			checkpoints.push(entry);
-		});
-	}
+	const seen = new Set<number>();
+	parsed.output.checkpoints.forEach((item, i) => {
+		const entry = decodeEntry(problems, item, `$.checkpoints[${i}]`);
+		if (!entry) return;
+		if (seen.has(entry.index))
+			problems.add(`$.checkpoints[${i}].index`, `trial ${entry.index} already has a checkpoint here`);
+		seen.add(entry.index);
+		checkpoints.push(entry);
+	});
 	if (problems.list.length > 0) return { ok: false, errors: problems.list };
+	const { name: studyName, sha256: studyHash } = parsed.output.study;
 	return { ok: true, file: { studyHash, studyName, checkpoints } };
 }
 

@@ -7,14 +7,7 @@ import { COOLDOWN_SHAPES } from '../math/schedules';
 import { SCHEDULE_KEY_USERS, SCHEDULE_NAMES } from '../math/schedule-config';
 import { describeValue } from './json-path';
 import { OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_NAMES, type OptimizerHyperparameter } from './optimizer-table';
-import type {
-	BackendChoice,
-	CooldownShape,
-	ModelName,
-	OptimizerName,
-	ScheduleName,
-	TrialConfig
-} from './trial-config';
+import type { BackendChoice, CooldownShape, ModelName, OptimizerName, ScheduleName } from './trial-config';
 
 export const BACKEND_CHOICES = [
 	'auto',
@@ -58,17 +51,14 @@ export const CONFIG_KEYS = [
 	'dModel',
 	'contextLength',
 	'backend'
-] as const satisfies readonly (keyof TrialConfig)[];
+] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** TrialConfig keys that a study sets through `workload` and `budget` instead of `fixed` or `params`. */
 export const WORKLOAD_AND_BUDGET_KEYS = ['dataset', 'model', 'maxTrainSteps', 'evalEvery'] as const;
 
-// Fails to compile when TrialConfig gains a key that is neither in the vocabulary nor set by the study's
-// workload or budget: every key a trial reads must be documented here.
-type Undocumented = Exclude<keyof TrialConfig, ConfigKey | (typeof WORKLOAD_AND_BUDGET_KEYS)[number]>;
-const _everyKeyDocumented: [Undocumented] extends [never] ? true : false = true;
-// The same for the choice lists: each must name every value its type allows.
+// The trial configuration's type is made from this vocabulary (study-schema.ts), so every key a trial
+// reads is documented here. The choice lists: each must name every value its type allows.
 type MissingChoice =
 	| Exclude<BackendChoice, (typeof BACKEND_CHOICES)[number]>
 	| Exclude<ScheduleName, (typeof SCHEDULE_NAMES)[number]>
@@ -119,9 +109,9 @@ export const MODEL_KEY_DEFAULTS = {
 	nHead: 4,
 	dModel: 64,
 	contextLength: 64
-} as const satisfies Partial<Record<keyof TrialConfig, number>>;
+} as const satisfies Partial<Record<ConfigKey, number>>;
 
-export const CONFIG_VOCABULARY: readonly ConfigKeySpec[] = [
+const VOCABULARY = [
 	{
 		key: 'optimizer',
 		rule: { kind: 'choice', values: OPTIMIZER_NAMES },
@@ -367,7 +357,10 @@ export const CONFIG_VOCABULARY: readonly ConfigKeySpec[] = [
 		group: 'run',
 		description: 'Where tfjs computes; auto tries webgpu, webgl, wasm and cpu in that order.'
 	}
-];
+] as const satisfies readonly ConfigKeySpec[];
+/** One vocabulary entry with its literal types (the trial configuration's type is made from them). */
+export type VocabularyEntry = (typeof VOCABULARY)[number];
+export const CONFIG_VOCABULARY: readonly ConfigKeySpec[] = VOCABULARY;
 
 const SPECS = new Map<string, ConfigKeySpec>(CONFIG_VOCABULARY.map((spec) => [spec.key, spec]));
 

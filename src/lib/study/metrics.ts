@@ -1,39 +1,9 @@
 // Metric rows as they flow from the trial loop to storage, charts and exported files.
-// Columnar (one array per metric) so thousands of steps stay compact.
+// Columnar (one array per metric) so thousands of steps stay compact. Their types come from the
+// study file's schema (study-schema.ts), which documents each column.
+import type { EvalRow, MetricBatch, TrainRows } from './study-schema';
 
-export interface TrainRows {
-	/** Optimizer step, 0-based: the loss of the batch that produced update step+1. */
-	step: number[];
-	/** Mean training cross-entropy of that batch, in nats. */
-	loss: number[];
-	/** Learning rate used for that update. */
-	lr: number[];
-	/** Global gradient norm before clipping. */
-	gradNorm: number[];
-	/** 1 when the gradient was clipped at that step, else 0. */
-	clipped: number[];
-}
-
-export interface EvalRow {
-	/** Number of updates applied before this evaluation. */
-	step: number;
-	/** Mean validation cross-entropy over the whole validation split, in nats. */
-	valLoss: number;
-	valAccuracy: number;
-	/** The same evaluation with the EMA weights, when `emaDecay` is set. */
-	emaValLoss?: number;
-	emaValAccuracy?: number;
-	/** The same evaluation with the SWA weights, once SWA has sampled at least once. */
-	swaValLoss?: number;
-	swaValAccuracy?: number;
-	/** Language models: valLoss in bits per character (valLoss / ln 2). */
-	valBitsPerChar?: number;
-}
-
-export interface MetricBatch {
-	train: TrainRows;
-	evals: EvalRow[];
-}
+export type { EvalRow, MetricBatch, TrainRows, TrialStatus } from './study-schema';
 
 export function emptyTrainRows(): TrainRows {
 	return { step: [], loss: [], lr: [], gradNorm: [], clipped: [] };
@@ -45,8 +15,6 @@ export function appendBatch(target: MetricBatch, batch: MetricBatch): void {
 	}
 	target.evals.push(...batch.evals);
 }
-
-export type TrialStatus = 'queued' | 'running' | 'completed' | 'infeasible' | 'failed' | 'cancelled';
 
 export interface TrialSummary {
 	bestValLoss: number;

@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS, CONFIG_VOCABULARY } from './config-vocabulary';
-import { DEFAULT_STUDY_WORKLOADS, defaultStudyFor } from './default-studies';
-import { PRESETS, adamByTrialBudget } from './presets';
 import type { Study } from './study';
 import { lineAndColumn, parseStudyFile, scanJson, serializeStudy } from './study-file';
+import { STUDY_SCHEMA_PATH, schemaProblems } from './study-json-schema';
 import { DATASET_NAMES, MODEL_NAMES } from './trial-config';
 
 const root = new URL('../../../', import.meta.url);
 const defaultStudyText = readFileSync(new URL('static/studies/default-digits.study.json', root), 'utf8');
-const schema = JSON.parse(readFileSync(new URL('docs/study.schema.json', root), 'utf8')) as Schema;
+const schema = JSON.parse(readFileSync(new URL(STUDY_SCHEMA_PATH, root), 'utf8')) as Schema;
 
 function errorLines(text: string): string[] {
 	const result = parseStudyFile(text);
@@ -196,120 +195,10 @@ describe('serializeStudy', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// docs/study.schema.json, checked with a tiny validator for the part of JSON Schema it uses.
+// docs/study.schema.json, checked with ajv (study-json-schema.ts).
 
 interface Schema {
 	[keyword: string]: unknown;
-}
-
-const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', '$defs', '$comment']);
-const KNOWN = new Set([
-	'$ref',
-	'type',
-	'const',
-	'enum',
-	'properties',
-	'required',
-	'additionalProperties',
-	'minProperties',
-	'items',
-	'minItems',
-	'maxItems',
-	'uniqueItems',
-	'oneOf',
-	'minLength',
-	'maxLength',
-	'pattern',
-	'minimum',
-	'maximum',
-	'exclusiveMinimum',
-	'exclusiveMaximum'
-]);
-
-function resolveRef(ref: string): Schema {
-	if (!ref.startsWith('#/')) throw new Error(`unsupported $ref ${ref}`);
-	let node: unknown = schema;
-	for (const part of ref.slice(2).split('/')) node = (node as Schema)[part];
-	if (typeof node !== 'object' || node === null) throw new Error(`dangling $ref ${ref}`);
-	return node as Schema;
-}
-
-function typeMatches(type: string, value: unknown): boolean {
-	if (type === 'integer') return Number.isInteger(value);
-	if (type === 'null') return value === null;
-	if (type === 'array') return Array.isArray(value);
-	if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
-	return typeof value === type;
-}
-
-/** Problems of `value` against `node`, as "path: keyword" strings. Unknown keywords throw. */
-function schemaProblems(node: Schema, value: unknown, path = '$'): string[] {
-	const problems: string[] = [];
-	for (const keyword of Object.keys(node)) {
-		if (!KNOWN.has(keyword) && !ANNOTATIONS.has(keyword)) throw new Error(`unsupported keyword ${keyword}`);
-	}
-	if (typeof node.$ref === 'string') problems.push(...schemaProblems(resolveRef(node.$ref), value, path));
-	if (node.type !== undefined) {
-		const types = Array.isArray(node.type) ? (node.type as string[]) : [node.type as string];
-		if (!types.some((type) => typeMatches(type, value))) return [...problems, `${path}: type`];
-	}
-	if ('const' in node && node.const !== value) problems.push(`${path}: const`);
-	if (Array.isArray(node.enum) && !node.enum.includes(value)) problems.push(`${path}: enum`);
-	if (typeof value === 'number') {
-		if (typeof node.minimum === 'number' && value < node.minimum) problems.push(`${path}: minimum`);
-		if (typeof node.maximum === 'number' && value > node.maximum) problems.push(`${path}: maximum`);
-		if (typeof node.exclusiveMinimum === 'number' && value <= node.exclusiveMinimum)
-			problems.push(`${path}: exclusiveMinimum`);
-		if (typeof node.exclusiveMaximum === 'number' && value >= node.exclusiveMaximum)
-			problems.push(`${path}: exclusiveMaximum`);
-	}
-	if (typeof value === 'string') {
-		if (typeof node.minLength === 'number' && value.length < node.minLength)
-			problems.push(`${path}: minLength`);
-		if (typeof node.maxLength === 'number' && value.length > node.maxLength)
-			problems.push(`${path}: maxLength`);
-		if (typeof node.pattern === 'string' && !new RegExp(node.pattern, 'u').test(value))
-			problems.push(`${path}: pattern`);
-	}
-	if (Array.isArray(value)) {
-		if (typeof node.minItems === 'number' && value.length < node.minItems) problems.push(`${path}: minItems`);
-		if (typeof node.maxItems === 'number' && value.length > node.maxItems) problems.push(`${path}: maxItems`);
-		if (
-			node.uniqueItems === true &&
-			new Set(value.map((item) => JSON.stringify(item))).size !== value.length
-		) {
-			problems.push(`${path}: uniqueItems`);
-		}
-		if (node.items !== undefined) {
-			value.forEach((item, i) =>
-				problems.push(...schemaProblems(node.items as Schema, item, `${path}[${i}]`))
-			);
-		}
-	}
-	if (typeMatches('object', value)) {
-		const record = value as Record<string, unknown>;
-		const properties = (node.properties ?? {}) as Record<string, Schema>;
-		for (const key of (node.required ?? []) as string[])
-			if (!(key in record)) problems.push(`${path}.${key}: required`);
-		if (typeof node.minProperties === 'number' && Object.keys(record).length < node.minProperties) {
-			problems.push(`${path}: minProperties`);
-		}
-		for (const [key, item] of Object.entries(record)) {
-			const child = properties[key];
-			if (child !== undefined) problems.push(...schemaProblems(child, item, `${path}.${key}`));
-			else if (node.additionalProperties === false) problems.push(`${path}.${key}: additionalProperties`);
-			else if (typeof node.additionalProperties === 'object') {
-				problems.push(...schemaProblems(node.additionalProperties as Schema, item, `${path}.${key}`));
-			}
-		}
-	}
-	if (Array.isArray(node.oneOf)) {
-		const matching = (node.oneOf as Schema[]).filter(
-			(option) => schemaProblems(option, value, path).length === 0
-		);
-		if (matching.length !== 1) problems.push(`${path}: oneOf (${matching.length} match)`);
-	}
-	return problems;
 }
 
 describe('docs/study.schema.json', () => {
@@ -318,18 +207,6 @@ describe('docs/study.schema.json', () => {
 		const fixed = (schema.$defs as Record<string, Schema>).fixed as Schema;
 		expect(Object.keys(fixed.properties as Schema)).toEqual([...CONFIG_KEYS]);
 		expect(fixed.additionalProperties).toBe(false);
-	});
-
-	it('accepts the default study and every preset', () => {
-		expect(schemaProblems(schema, JSON.parse(defaultStudyText))).toEqual([]);
-		for (const preset of PRESETS) {
-			expect(schemaProblems(schema, JSON.parse(serializeStudy(preset.build()))), preset.id).toEqual([]);
-		}
-		expect(schemaProblems(schema, JSON.parse(serializeStudy(adamByTrialBudget(150))))).toEqual([]);
-		for (const workload of DEFAULT_STUDY_WORKLOADS) {
-			const file = JSON.parse(serializeStudy(defaultStudyFor(workload)));
-			expect(schemaProblems(schema, file), `${workload.dataset}/${workload.model}`).toEqual([]);
-		}
 	});
 
 	it('bounds each fixed key as the vocabulary does', () => {
@@ -342,7 +219,7 @@ describe('docs/study.schema.json', () => {
 			expect(description, spec.key).toBe(spec.description);
 			const rule = spec.rule;
 			if (rule.kind === 'choice') {
-				expect(shape, spec.key).toEqual({ enum: [...rule.values] });
+				expect(shape, spec.key).toEqual({ enum: [...rule.values], type: 'string' });
 				continue;
 			}
 			const expected: Schema = { type: rule.kind === 'integer' ? 'integer' : 'number' };
@@ -355,19 +232,20 @@ describe('docs/study.schema.json', () => {
 	});
 
 	it('names every dataset and model, and the form of a user dataset id', () => {
-		const workload = (schema.$defs as Record<string, Schema>).workload as Schema;
-		const properties = workload.properties as Record<string, Schema>;
+		const defs = schema.$defs as Record<string, Schema>;
+		const properties = (defs.workload as Schema).properties as Record<string, Schema>;
 		expect(properties.model?.enum).toEqual([...MODEL_NAMES]);
-		expect((properties.dataset?.oneOf as Schema[])[0]?.enum).toEqual([...DATASET_NAMES]);
+		expect(properties.dataset).toEqual({ $ref: '#/$defs/dataset' });
+		expect(((defs.dataset as Schema).anyOf as Schema[])[0]?.enum).toEqual([...DATASET_NAMES]);
 		const withDataset = (dataset: string) => {
 			const file = JSON.parse(defaultStudyText) as { workload: Record<string, unknown> };
 			file.workload.dataset = dataset;
-			return schemaProblems(schema, file);
+			return schemaProblems(file);
 		};
 		expect(withDataset(`csv:${'0a'.repeat(32)}`)).toEqual([]);
 		expect(withDataset('moby-dick')).toEqual([]);
-		expect(withDataset(`csv:${'0A'.repeat(32)}`)).toEqual(['$.workload.dataset: oneOf (0 match)']);
-		expect(withDataset(`pdf:${'0a'.repeat(32)}`)).toEqual(['$.workload.dataset: oneOf (0 match)']);
+		expect(withDataset(`csv:${'0A'.repeat(32)}`)).toEqual(['$.workload.dataset: anyOf']);
+		expect(withDataset(`pdf:${'0a'.repeat(32)}`)).toEqual(['$.workload.dataset: anyOf']);
 	});
 
 	it('rejects keys and values outside the format', () => {
@@ -382,12 +260,12 @@ describe('docs/study.schema.json', () => {
 		file.fixed.beta1 = 1;
 		(file.params[0] ?? {}).scale = 'log';
 		file.search.algorithm = 'evolutionary';
-		expect(schemaProblems(schema, file)).toEqual([
+		expect(schemaProblems(file).sort()).toEqual([
+			'$.extra: additionalProperties',
 			'$.fixed.beta1: exclusiveMaximum',
 			'$.fixed.learningrate: additionalProperties',
-			'$.search.algorithm: enum',
-			'$.params[0]: oneOf (0 match)',
-			'$.extra: additionalProperties'
+			'$.params[0]: oneOf',
+			'$.search.algorithm: enum'
 		]);
 	});
 });
@@ -453,7 +331,7 @@ describe('the tuning log in study files', () => {
 		const file = JSON.parse(serializeStudy(logged())) as Record<string, unknown> & {
 			trials: Record<string, unknown>[];
 		};
-		expect(schemaProblems(schema, file)).toEqual([]);
+		expect(schemaProblems(file)).toEqual([]);
 		file.changedBaseline = 'no';
 		file.trials[0]!.notes = 3;
 		file.trials[0]!.throughput = {
@@ -462,7 +340,7 @@ describe('the tuning log in study files', () => {
 			warmupSteps: 20,
 			includesEvaluation: 1
 		};
-		expect(schemaProblems(schema, file)).toEqual([
+		expect(schemaProblems(file)).toEqual([
 			'$.changedBaseline: type',
 			'$.trials[0].notes: type',
 			'$.trials[0].throughput.stepsPerSecond: exclusiveMinimum',

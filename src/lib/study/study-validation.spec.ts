@@ -228,6 +228,57 @@ describe('validateStudy: unknown keys and types', () => {
 		]);
 	});
 
+	it('names every unknown key of an object, not only the first', () => {
+		const file = withChanges((f) => {
+			(f.budget as Json).steps = 10;
+			(f.budget as Json).Evalevery = 5;
+		});
+		const valid = 'valid keys are maxTrainSteps, evalEvery, checkpointEvery, keepBestCheckpoints';
+		expect(errorsOf(file)).toEqual([
+			`$.budget.steps: unknown key; ${valid}`,
+			`$.budget.Evalevery: unknown key (did you mean evalEvery?); ${valid}`
+		]);
+	});
+
+	it('suggests the valid key a misspelt one was meant to be', () => {
+		const file = withChanges((f) => {
+			f.fixed.lerningRate = 0.1;
+			(f.search as Json).seeed = 1;
+			(f.params[1] as Json).name = 'weightDecy';
+		});
+		expect(errorsOf(file)).toEqual([
+			`$.fixed.lerningRate: unknown key (did you mean learningRate?); valid keys are ${VALID_CONFIG_KEYS}`,
+			'$.search.seeed: unknown key (did you mean seed?); valid keys are algorithm, trials, seed, initialTrials',
+			`$.params[1].name: unknown config key "weightDecy" (did you mean weightDecay?); valid keys are ${VALID_CONFIG_KEYS}`
+		]);
+	});
+
+	it('never takes an array for an object', () => {
+		const file = withChanges((f) => {
+			f.workload = ['digits', 'mlp'];
+			f.fixed = [] as unknown as Json;
+			f.params[0] = [] as unknown as Json;
+			(f.params[1] as Json).when = [];
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.workload: expected an object, got an array',
+			'$.fixed: expected an object, got an array',
+			'$.params[0]: expected a parameter object, got an array',
+			'$.params[1].when: expected an object mapping parameter names to lists of values, got an array'
+		]);
+	});
+
+	it('checks the name and role of a parameter whose type is missing', () => {
+		const file = withChanges((f) => {
+			f.params[0] = { name: '', role: 'main' };
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.params[0].type: required; expected one of float, int, discrete, categorical, bool',
+			'$.params[0].name: must not be empty',
+			'$.params[0].role: expected one of scientific, nuisance, got "main"'
+		]);
+	});
+
 	it('caps the number of reported problems', () => {
 		const file = withChanges((f) => {
 			for (let i = 0; i < 80; i++) f[`extra${i}`] = i;
@@ -770,6 +821,17 @@ describe('validateStudy: recorded trials', () => {
 			'$.trials[0].metrics.train.loss[0]: expected a number or null, got "x"',
 			'$.trials[0].metrics.evals: expected a list, got an object',
 			'$.trials[1].index: index 0 is already used by $.trials[0]'
+		]);
+	});
+
+	it('refuses a recorded parameter value that is not finite, and an array for the sampled values', () => {
+		const trial = { index: 0, params: { learningRate: Infinity }, config, seed: 5, status: 'queued' };
+		const file = withChanges((f) => {
+			f.trials = [trial, { ...trial, index: 1, params: [0.1] }];
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.trials[0].params.learningRate: expected a string, number or boolean, got a non-finite number',
+			'$.trials[1].params: expected an object, got an array'
 		]);
 	});
 

@@ -29,7 +29,7 @@ export function cleanTrialConfig(config: TrialConfig): TrialConfig {
 		if (!users.includes(config.schedule)) delete clean[key];
 	}
 	// Empty optional fields in a form arrive as null or NaN: treat them as absent.
-	for (const [key, value] of Object.entries(clean)) {
+	for (const [key, value] of Object.entries(clean as Record<string, unknown>)) {
 		if (value === null || value === '' || (typeof value === 'number' && Number.isNaN(value))) {
 			delete clean[key as keyof TrialConfig];
 		}

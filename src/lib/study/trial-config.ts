@@ -1,5 +1,10 @@
-// The flat configuration vocabulary of one trial (docs/study-format.md will document every key).
-// Pure data: the worker resolves it into a model, an optimizer and a schedule.
+// The names a trial configuration is made of: backends, datasets (bundled and the user's own), models
+// and which models train on which datasets. The configuration's type comes from the study file's schema
+// (study-schema.ts), its keys from the vocabulary (config-vocabulary.ts). Pure data: the worker
+// resolves a configuration into a model, an optimizer and a schedule.
+import type { TrialConfig } from './study-schema';
+
+export type { TrialConfig };
 
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -22,7 +27,8 @@ export type UserDataKind = (typeof USER_DATA_KINDS)[number];
 export type UserDatasetId = `${UserDataKind}:${string}`;
 export type DatasetId = DatasetName | UserDatasetId;
 
-const USER_DATASET_ID = /^(csv|text|idx):[0-9a-f]{64}$/;
+/** A user's dataset id: its kind, a colon, then the SHA-256 of its content in 64 lowercase hex digits. */
+export const USER_DATASET_ID = /^(csv|text|idx):[0-9a-f]{64}$/;
 
 /** Whether `id` names a user's dataset: its kind, a colon, then 64 lowercase hex digits of SHA-256. */
 export function isUserDatasetId(id: string): id is UserDatasetId {
@@ -37,67 +43,45 @@ export function userDataKind(id: UserDatasetId): UserDataKind {
 export const MODEL_NAMES = ['mlp', 'cnn', 'transformer'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
+export interface WorkloadSpec {
+	dataset: DatasetName;
+	/** The models that can train on this dataset. */
+	models: readonly ModelName[];
+}
+
+/** Which dataset/model pairs exist. Adding a workload is adding a row (and its type names). */
+export const WORKLOADS: readonly WorkloadSpec[] = [
+	{ dataset: 'digits', models: ['mlp', 'cnn'] },
+	{ dataset: 'fashion-mnist', models: ['mlp', 'cnn'] },
+	{ dataset: 'moby-dick', models: ['transformer'] },
+	{ dataset: 'breast-cancer', models: ['mlp'] },
+	{ dataset: 'iris', models: ['mlp'] },
+	{ dataset: 'wine', models: ['mlp'] }
+];
+
+/** The models that can train on each kind of user data: tables, plain text, and IDX images. */
+export const USER_DATA_MODELS: Record<UserDataKind, readonly ModelName[]> = {
+	csv: ['mlp'],
+	text: ['transformer'],
+	idx: ['mlp', 'cnn']
+};
+
+/** The models that can train on a dataset (bundled name or user id); undefined for anything else. */
+export function modelsFor(dataset: string): readonly ModelName[] | undefined {
+	if (isUserDatasetId(dataset)) return USER_DATA_MODELS[userDataKind(dataset)];
+	return WORKLOADS.find((workload) => workload.dataset === dataset)?.models;
+}
+
+/** Every valid dataset/model pair in words, user data kinds included. */
+export function describeValidPairs(): string {
+	const bundled = WORKLOADS.map((w) => `${w.dataset}: ${w.models.join(', ')}`);
+	const user = USER_DATA_KINDS.map((kind) => `${kind}:<sha256>: ${USER_DATA_MODELS[kind].join(', ')}`);
+	return [...bundled, ...user].join('; ');
+}
+
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'nadam';
 export type ScheduleName = 'constant' | 'linear' | 'cosine' | 'rsqrt' | 'wsd';
 export type CooldownShape = 'linear' | '1-sqrt' | 'cosine' | 'square';
-
-export interface TrialConfig {
-	dataset: DatasetId;
-	model: ModelName;
-	/** Hidden units per layer of the MLP. */
-	hiddenWidth: number;
-	/** Number of hidden layers of the MLP. */
-	depth: number;
-	/** CNN: filters of the first conv block; each later block doubles them. */
-	cnnWidth?: number;
-	/** CNN: conv blocks (conv 3×3 → ReLU → 2×2 max-pool each). */
-	cnnDepth?: number;
-	/** Transformer: residual blocks. */
-	nLayer?: number;
-	/** Transformer: attention heads per block (must divide dModel). */
-	nHead?: number;
-	/** Transformer: width of the residual stream. */
-	dModel?: number;
-	/** Transformer: characters the model sees at once (also the training window length). */
-	contextLength?: number;
-	/** Probability of zeroing an activation during training (0 = off); never applied at evaluation. */
-	dropout?: number;
-	/** Training targets put this much probability mass uniformly over all classes (0 = off). */
-	labelSmoothing?: number;
-	batchSize: number;
-	/** Fixed length of the trial, in optimizer steps. */
-	maxTrainSteps: number;
-	/** Evaluate on the whole validation split every this many steps (and at the last step). */
-	evalEvery: number;
-	/** Seeds weight init and data order. */
-	seed: number;
-	backend: BackendChoice;
-
-	optimizer: OptimizerName;
-	learningRate: number;
-	momentum?: number;
-	rho?: number;
-	beta1?: number;
-	beta2?: number;
-	epsilon?: number;
-	/** Decoupled weight decay, multiplied by the learning rate like AdamW. */
-	weightDecay?: number;
-	/** Clip the global gradient norm to this value; absent or 0 = no clipping. */
-	gradClipNorm?: number;
-	/** Polyak averaging: avg ← emaDecay·avg + (1 − emaDecay)·w after every step; absent = off. */
-	emaDecay?: number;
-	/** Stochastic weight averaging: uniform average of the weights every `swaEvery` steps from `swaStart`. */
-	swaStart?: number;
-	swaEvery?: number;
-
-	schedule: ScheduleName;
-	warmupSteps?: number;
-	cooldownSteps?: number;
-	cooldownFraction?: number;
-	cooldownShape?: CooldownShape;
-	finalLrFraction?: number;
-	rsqrtTimescale?: number;
-}
 
 export const DEFAULT_TRIAL_CONFIG: TrialConfig = {
 	dataset: 'digits',
