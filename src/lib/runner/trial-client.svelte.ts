@@ -132,7 +132,7 @@ export class TrialClient {
 		const trial: TrialRecord = { ...queued, status: 'running', updatedAt: Date.now() };
 		this.activeTrialId = trial.id;
 		await putTrial(this.db, trial);
-		// Each UI change renders in its own task, so no single task grows long (DESIGN: main thread stays free).
+		// Each UI change renders in its own task, so no single task grows long (the main thread stays free).
 		this.hooks.onTrialChanged(trial);
 		await yieldToEventLoop();
 		this.live = { train: emptyTrainRows(), evals: [] };

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openLabDb } from '$lib/storage/schema';
-import { exportedText, sharedStudy } from '$lib/storage/study-transfer-fixtures';
+import { exportedText, sharedStudy } from '$lib/testing/study-transfer-fixtures';
 import { importStudyFile } from '$lib/storage/study-transfer';
 import { DEFAULT_STUDY_WORKLOADS, defaultStudyFor } from './default-studies';
 import { PRESETS, adamByTrialBudget } from './presets';
