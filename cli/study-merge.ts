@@ -12,6 +12,7 @@ import { toStudyFile } from '../src/lib/study/study-file';
 import { planTrials } from '../src/lib/study/study-trials';
 import { TRIAL_STATUSES, type Study, type TrialRecord } from '../src/lib/study/study';
 import type { TrialStatus } from '../src/lib/study/metrics';
+import { isPlainObject } from '../src/lib/util/plain-object';
 
 /** One input: a name to use in messages (its path) and the study it holds. */
 export interface MergeSource {
@@ -23,10 +24,6 @@ export type MergeResult = { ok: true; study: Study } | { ok: false; errors: stri
 
 /** At most this many differing keys are named in one message. */
 const MAX_KEYS_NAMED = 8;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * JSON text of a value with the keys of every object sorted, so that equal data gives equal text

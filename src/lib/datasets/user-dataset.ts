@@ -6,6 +6,7 @@
 // Hashes (see user-dataset-info.ts): text = SHA-256(file); idx = SHA-256(images ‖ labels);
 // csv = SHA-256(file ‖ UTF-8("\n#label=" + labelColumn)).
 import type { UserDataKind, UserDatasetId } from '$lib/study/trial-config';
+import { sha256Hex } from '$lib/util/sha256';
 import type { TrainingData } from './classification-data';
 import { gunzipIfNeeded } from './idx';
 import { encodeText } from './text-data';
@@ -29,10 +30,6 @@ export function sourceFiles(source: UserDataSource): NamedBytes[] {
 	return source.kind === 'idx' ? [source.images, source.labels] : [source.file];
 }
 
-function hex(digest: ArrayBuffer): string {
-	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** The dataset's id: its kind and the SHA-256 of its content (and, for CSV, of its label column). */
 export async function hashUserData(source: UserDataSource): Promise<UserDatasetId> {
 	const parts = sourceFiles(source).map((f) => f.bytes);
@@ -48,7 +45,7 @@ export async function hashUserData(source: UserDataSource): Promise<UserDatasetI
 			at += p.length;
 		}
 	}
-	return `${source.kind}:${hex(await crypto.subtle.digest('SHA-256', content as BufferSource))}`;
+	return `${source.kind}:${await sha256Hex(content)}`;
 }
 
 /** Parses and validates the files; throws DatasetFormatError (naming file, line, column) when they are unusable. */

@@ -13,6 +13,7 @@ import {
 	type CooldownShape,
 	type Schedule
 } from './schedules';
+import { isPlainObject } from '../util/plain-object';
 
 export const SCHEDULE_NAMES = ['constant', 'linear', 'cosine', 'rsqrt', 'wsd'] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
@@ -85,10 +86,6 @@ function describeValue(value: unknown): string {
 function listSchedules(names: readonly ScheduleName[]): string {
 	if (names.length === 1) return `the ${names[0]} schedule`;
 	return `the ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} schedules`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Number of cooldown steps of a wsd run, from cooldownSteps or a fraction of the run (rounded, at least 1). */

@@ -18,6 +18,7 @@ import { checkpointBuffers } from '$lib/training/checkpoint-data';
 import type { LabDb, TrialRecord } from '$lib/storage/schema';
 import { steadyThroughput, type TimingMark } from '$lib/procedures/throughput';
 import { trialWorkers } from './trial-workers';
+import { newId } from '$lib/util/new-id';
 
 export type ClientPhase = 'idle' | TrialPhase | 'finishing';
 
@@ -34,10 +35,6 @@ const LIVE_REFRESH_MS = 250;
 
 function yieldToEventLoop(): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function newTrialId(): string {
-	return `trial-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 export class TrialClient {
@@ -104,7 +101,7 @@ export class TrialClient {
 		if (this.running) throw new Error('a trial is already running');
 		const now = Date.now();
 		const trial: TrialRecord = {
-			id: newTrialId(),
+			id: newId('trial'),
 			createdAt: now,
 			updatedAt: now,
 			config,

@@ -13,7 +13,7 @@ import { inShard } from '$lib/study/shard';
 import type { LabState, TrialRecord } from './lab.svelte';
 import { toRow } from '../analysis/trial-table';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
-import { sha256 } from './lab.svelte';
+import { sha256Hex } from '$lib/util/sha256';
 
 /** The page's side of `window.tuningLab`: what this tab's runs started, continued and finished. */
 export class PageAutomation {
@@ -66,7 +66,7 @@ export class PageAutomation {
 		}
 		// The same definition run again in the same profile (after a crash or a kill) continues the
 		// unfinished study instead of starting over.
-		const runKey = await sha256(serializeStudy({ ...parsed.study, trials: [] }));
+		const runKey = await sha256Hex(serializeStudy({ ...parsed.study, trials: [] }));
 		const unfinished = lab.studies.find(
 			(s) => s.runKey === runKey && s.status !== 'finished' && s.status !== 'cancelled'
 		);

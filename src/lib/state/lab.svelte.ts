@@ -20,13 +20,7 @@ import {
 	listStudyTrials,
 	putStudy
 } from '$lib/storage/studies';
-import {
-	branchRecord,
-	importStudyFile,
-	sha256Hex,
-	studyRows,
-	toStudyWithResults
-} from '$lib/storage/study-transfer';
+import { branchRecord, importStudyFile, studyRows, toStudyWithResults } from '$lib/storage/study-transfer';
 import {
 	bestTrialCheckpoints,
 	importCheckpoints,
@@ -35,6 +29,7 @@ import {
 } from '$lib/storage/checkpoint-transfer';
 import { deleteTrial, listTrials, markInterruptedTrials, putTrial, readMetrics } from '$lib/storage/trials';
 import type { CooldownShape } from '$lib/math/schedules';
+import { sha256Hex } from '$lib/util/sha256';
 import { decayStart, pickScheduleKeys } from '$lib/math/schedule-config';
 import { dropCheckpointsAfter, getCheckpoint } from '$lib/storage/checkpoints';
 import { getBaseline, setBaseline } from '$lib/storage/project';
@@ -430,11 +425,6 @@ export class LabState {
 		this.pendingDelete = null;
 		if (trial) void deleteTrial(this.db, trial.id);
 	}
-}
-
-export async function sha256(text: string): Promise<string> {
-	const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 let opening: Promise<LabState> | null = null;

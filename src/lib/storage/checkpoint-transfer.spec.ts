@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
+import { sha256Hex } from '$lib/util/sha256';
 import {
 	base64ToFloats,
 	bestTrialCheckpoints,
@@ -12,7 +13,7 @@ import {
 import { saveCheckpoint } from './checkpoints';
 import { openLabDb, type LabDb } from './schema';
 import { createStudy, getStudy, listStudyTrials, putStudy } from './studies';
-import { importStudyFile, sha256Hex, studyRows } from './study-transfer';
+import { importStudyFile, studyRows } from './study-transfer';
 import { exportedText, sharedStudy, snapshot } from '../testing/study-transfer-fixtures';
 import { appendMetrics, putTrial } from './trials';
 

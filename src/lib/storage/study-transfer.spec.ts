@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
+import { sha256Hex } from '$lib/util/sha256';
 import { openLabDb } from './schema';
 import { exportedText, sharedStudy, snapshot } from '../testing/study-transfer-fixtures';
 import { createStudy, getStudy, listStudies, listStudyTrials, putStudy } from './studies';
-import { importStudyFile, sha256Hex, studyRows } from './study-transfer';
+import { importStudyFile, studyRows } from './study-transfer';
 import { MAX_STUDY_FILE_BYTES, studyFileSizeProblem } from '$lib/study/file-limits';
 
 let counter = 0;

@@ -9,6 +9,8 @@ import type { CooldownShape } from '$lib/math/schedules';
 import { BACKEND_NAMES, type BackendChoice } from '$lib/study/trial-config';
 import type { BackendReport } from '$lib/training/backend-report';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
+import { newId } from '$lib/util/new-id';
+import { sha256Hex } from '$lib/util/sha256';
 import type { LabDb, MetricChunk, StudyRecord, TrialRecord } from './schema';
 import { createStudy, findStudyBySourceHash } from './studies';
 import { studyFileSizeProblem } from '$lib/study/file-limits';
@@ -128,10 +130,6 @@ function lastStepOf(metrics: MetricBatch, start: number): number {
 	return steps.length > 0 ? steps[steps.length - 1]! + 1 : start;
 }
 
-export function newId(prefix: string): string {
-	return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
 export interface StudyRows {
 	study: StudyRecord;
 	trials: TrialRecord[];
@@ -228,12 +226,6 @@ export function studyRows(
 		}
 	}
 	return { study, trials, chunks };
-}
-
-/** Lowercase hexadecimal SHA-256 of the UTF-8 bytes of `text`. */
-export async function sha256Hex(text: string): Promise<string> {
-	const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**

@@ -2,6 +2,8 @@
 // descriptions of untrusted values. Anything taken from the user's file is cut to a few dozen
 // characters, so a message never repeats a long string back at its reader.
 
+export { isPlainObject } from '../util/plain-object';
+
 export type PathSegment = string | number;
 
 /** Longest piece of user text (a string value or an object key) quoted in a message or a path. */
@@ -43,10 +45,6 @@ export function describeValue(value: unknown): string {
 	if (Array.isArray(value)) return 'an array';
 	if (typeof value === 'object') return 'an object';
 	return `a ${typeof value}`;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `a, b and c` for short lists. */

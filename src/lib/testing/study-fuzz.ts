@@ -3,6 +3,7 @@
 // mutations always break the file (truncation, a newer version); others may leave it valid (a flipped
 // byte inside a note), and the test then checks that the import is correct instead.
 import { Random } from '../math/random';
+import { isPlainObject } from '../util/plain-object';
 
 export type MutationKind =
 	| 'truncate'
@@ -94,7 +95,7 @@ export function mutateStudyText(text: string, seed: number, index: number): Muta
 	const stringPaths = all.filter((p) => typeof getAt(root, p) === 'string');
 	const objectPaths = paths(root).filter((p) => {
 		const v = getAt(root, p);
-		return v !== null && typeof v === 'object' && !Array.isArray(v);
+		return isPlainObject(v);
 	});
 	const write = (value: Json) => JSON.stringify(value, null, '\t');
 	switch (kind) {
