@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { csvParseRows } from 'd3';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'static', 'datasets');
@@ -67,11 +68,11 @@ function shuffledIndices(n, seed) {
 }
 
 function digits() {
-	const rows = gunzipSync(readFileSync(join(SKLEARN_DATA, 'digits.csv.gz')))
-		.toString('utf8')
-		.trim()
-		.split('\n')
-		.map((line) => line.split(',').map(Number));
+	const rows = csvParseRows(
+		gunzipSync(readFileSync(join(SKLEARN_DATA, 'digits.csv.gz')))
+			.toString('utf8')
+			.trim()
+	).map((row) => row.map(Number));
 	if (rows.length !== 1797 || rows.some((r) => r.length !== 65))
 		throw new Error('unexpected digits.csv shape');
 	const order = shuffledIndices(rows.length, 20240101);
@@ -94,11 +95,10 @@ function digits() {
  * header "x0,…,x{n−1},label", cells copied verbatim, split 80/20 within each class with a fixed seed.
  */
 function table(name, file, seed) {
-	const [head, ...lines] = readFileSync(join(SKLEARN_DATA, file), 'utf8').trim().split('\n');
-	const [samples, features, ...classNames] = head.split(',');
+	const [head, ...rows] = csvParseRows(readFileSync(join(SKLEARN_DATA, file), 'utf8').trim());
+	const [samples, features, ...classNames] = head;
 	const n = Number(samples);
 	const f = Number(features);
-	const rows = lines.map((line) => line.trim().split(','));
 	if (rows.length !== n || rows.some((r) => r.length !== f + 1 || r.some((c) => !Number.isFinite(Number(c)))))
 		throw new Error(`unexpected ${file} shape`);
 	const split = { train: [], val: [] };

@@ -1,5 +1,6 @@
 // Fetches, parses and validates one bundled table (train.csv and val.csv), then standardises its
 // features with statistics of the training split. Runs inside the trial worker; parsing is pure.
+import { csvParseRows } from 'd3';
 import type { ClassificationData, ClassificationSplit } from './classification-data';
 import { DatasetFormatError, gunzipIfNeeded } from './idx';
 import type { FetchBytes } from './image-dataset';
@@ -27,10 +28,11 @@ export function parseTable(
 	spec: Pick<TabularDatasetSpec, 'features' | 'classes'>,
 	expectedCount: number
 ): ClassificationSplit {
-	const lines = text.replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n');
+	// Trailing line breaks (however many) end the file; d3-dsv would read each extra one as an empty row.
+	const lines = csvParseRows(text.replace(/[\r\n]+$/, ''));
 	const header = tableHeader(spec.features);
 	const columns = header.length;
-	const seen = lines[0]!.split(',').map((cell) => cell.trim());
+	const seen = (lines[0] ?? ['']).map((cell) => cell.trim());
 	if (seen.length !== columns || seen.some((name, i) => name !== header[i])) {
 		const shown = seen.length > 8 ? `${seen.slice(0, 8).join(',')},…` : seen.join(',');
 		throw new DatasetFormatError(
@@ -45,9 +47,8 @@ export function parseTable(
 	}
 	const inputs = new Float32Array(expectedCount * spec.features);
 	const labels = new Int32Array(expectedCount);
-	rows.forEach((row, r) => {
+	rows.forEach((cells, r) => {
 		const line = r + 2;
-		const cells = row.split(',');
 		if (cells.length !== columns) {
 			throw new DatasetFormatError(source, `line ${line}: ${cells.length} columns, expected ${columns}`);
 		}

@@ -26,6 +26,11 @@ describe('splitCsvLine', () => {
 		expect(splitCsvLine('"",1', 1, 't.csv')).toEqual(['', '1']);
 	});
 
+	it('allows blanks before an opening quote and after a closing one, and keeps quotes inside bare cells', () => {
+		expect(splitCsvLine(' \t"a, b" ,\t"c" \t, "d"', 1, 't.csv')).toEqual(['a, b', 'c', 'd']);
+		expect(splitCsvLine('5 "in",x""y, "1"" x"', 1, 't.csv')).toEqual(['5 "in"', 'x""y', '1" x']);
+	});
+
 	it('rejects an unclosed quote and text after a closing quote, naming line and column', () => {
 		expect(() => splitCsvLine('1,"abc', 4, 't.csv')).toThrow(
 			't.csv: line 4, column 2: a quoted cell is not closed'
@@ -33,6 +38,11 @@ describe('splitCsvLine', () => {
 		expect(() => splitCsvLine('"a"b,1', 2, 't.csv')).toThrow(
 			'line 2, column 1: text after the closing quote'
 		);
+		expect(() => splitCsvLine('1, "a" b', 2, 't.csv')).toThrow(
+			'line 2, column 2: text after the closing quote'
+		);
+		expect(() => splitCsvLine('1,"a""', 3, 't.csv')).toThrow('line 3, column 2: a quoted cell is not closed');
+		expect(() => splitCsvLine('1,2\r3,4', 5, 't.csv')).toThrow('t.csv: line 5: a line break inside the line');
 	});
 });
 
@@ -41,6 +51,11 @@ describe('csvLines', () => {
 		expect(csvLines('\uFEFFa,b\r\n1,2\r\n')).toEqual(['a,b', '1,2']);
 		expect(csvLines('a,b\n1,2')).toEqual(['a,b', '1,2']);
 		expect(csvLines('a,b\n1,2\n\n')).toEqual(['a,b', '1,2', '']);
+	});
+
+	it('ends a line at a lone \\r too, as old spreadsheet exports write them', () => {
+		expect(csvLines('a,b\r1,2\r')).toEqual(['a,b', '1,2']);
+		expect(csvLines('a,b\r\r\n1,2')).toEqual(['a,b', '', '1,2']);
 	});
 });
 
@@ -132,6 +147,13 @@ describe('parseUserCsv', () => {
 		expect(data.classNames).toEqual(['k 0', 'k 1', 'k 2']);
 		expect(data.featureNames).toEqual(['h', 'w']);
 		expect(data.val.count).toBe(3);
+	});
+
+	it('reads a file with a byte-order mark and lone \\r line endings like the same file with \\n', () => {
+		const plain = parseUserCsv(table(20), 't.csv', 'species');
+		const mac = parseUserCsv(`\uFEFF${table(20).replace(/\n/g, '\r')}`, 't.csv', 'species');
+		expect(Array.from(mac.train.inputs)).toEqual(Array.from(plain.train.inputs));
+		expect(mac.featureNames).toEqual(['x', 'y']);
 	});
 
 	it('names the line and column of a non-numeric cell', () => {

@@ -4,6 +4,7 @@
 //
 // Cells are separated by commas; a cell may be wrapped in double quotes (a doubled quote inside stands
 // for one quote), but a quoted cell cannot span lines. Whitespace around a cell is ignored.
+import { csvParseRows } from 'd3';
 import type { ClassificationData } from './classification-data';
 import { DatasetFormatError } from './idx';
 import { standardizeSplits, type FeatureStats } from './standardize';
@@ -32,57 +33,81 @@ export interface CsvPreview {
 	guessedLabel: string;
 }
 
-/** Lines of the text without line endings: \r\n and \n both end a line; one final empty line is ignored. */
+/**
+ * Lines of the text without line endings: \r\n, \n and a lone \r each end a line (as they end a row for
+ * d3-dsv, and a line in an editor); one final empty line is ignored.
+ */
 export function csvLines(text: string): string[] {
-	const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+	const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
 	if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
 	return lines;
 }
 
-/** Splits one line into trimmed cells. `line` is the 1-based line number, for errors. */
+/**
+ * Splits one line into trimmed cells. `line` is the 1-based line number, for errors. d3-dsv reads the
+ * cells; blanks around a quoted cell are allowed here, and an unclosed quote or text after a closing
+ * quote is an error naming the line and column.
+ */
 export function splitCsvLine(text: string, line: number, source: string): string[] {
-	const cells: string[] = [];
-	let i = 0;
 	for (;;) {
-		while (text[i] === ' ' || text[i] === '\t') i++;
-		if (text[i] === '"') {
-			let cell = '';
-			i++;
-			for (;;) {
-				const close = text.indexOf('"', i);
-				if (close < 0) {
-					throw new DatasetFormatError(
-						source,
-						`line ${line}, column ${cells.length + 1}: a quoted cell is not closed ` +
-							'(quoted cells cannot span lines)'
-					);
-				}
-				cell += text.slice(i, close);
-				i = close + 1;
-				if (text[i] !== '"') break;
-				cell += '"';
-				i++;
-			}
-			while (text[i] === ' ' || text[i] === '\t') i++;
-			if (i < text.length && text[i] !== ',') {
-				throw new DatasetFormatError(
-					source,
-					`line ${line}, column ${cells.length + 1}: text after the closing quote of a quoted cell`
-				);
-			}
-			cells.push(cell.trim());
-		} else {
-			const end = text.indexOf(',', i);
-			cells.push(text.slice(i, end < 0 ? text.length : end).trim());
-			i = end < 0 ? text.length : end;
+		const rows = csvParseRows(text);
+		const cells = rows[0] ?? [''];
+		// Without a quote d3 cannot misread the line (the common case, kept fast).
+		const blanks = text.includes('"') ? blanksBesideQuotes(text, cells, line, source) : null;
+		if (blanks) {
+			text = text.slice(0, blanks.start) + text.slice(blanks.end);
+			continue;
 		}
-		if (i >= text.length) return cells;
-		i++; // past the comma; a comma at the very end makes one more (empty) cell
-		if (i === text.length) {
-			cells.push('');
-			return cells;
+		if (rows.length > 1) {
+			// csvLines ends a line at every line break d3 knows; only a caller passing raw text gets here.
+			throw new DatasetFormatError(source, `line ${line}: a line break inside the line`);
 		}
+		return cells.map((cell) => cell.trim());
 	}
+}
+
+/**
+ * d3-dsv reads a cell as quoted only when the quote is its very first character, and takes the one
+ * character after the closing quote as the separator, whatever it is. This walks d3's cells along the
+ * text to check that reading: it returns the first run of blanks that sits before an opening quote or
+ * after a closing one (d3 misread the line; without those blanks it reads it right), throws for an
+ * unclosed quote or text after a closing quote, and returns null when d3's cells stand.
+ */
+function blanksBesideQuotes(
+	text: string,
+	cells: string[],
+	line: number,
+	source: string
+): { start: number; end: number } | null {
+	let at = 0; // where the current cell starts in `text`
+	for (let c = 0; c < cells.length; c++) {
+		const cell = cells[c]!;
+		if (text[at] !== '"') {
+			const lead = /^[ \t]+"/.exec(cell);
+			if (lead) return { start: at, end: at + lead[0].length - 1 };
+			at += cell.length + 1;
+			continue;
+		}
+		// One past the closing quote: the quotes around the cell and one more for each doubled quote.
+		const end = at + 2 + cell.length + cell.split('"').length - 1;
+		if (end > text.length || text[end - 1] !== '"') {
+			throw new DatasetFormatError(
+				source,
+				`line ${line}, column ${c + 1}: a quoted cell is not closed (quoted cells cannot span lines)`
+			);
+		}
+		let next = end;
+		while (text[next] === ' ' || text[next] === '\t') next++;
+		if (next < text.length && text[next] !== ',') {
+			throw new DatasetFormatError(
+				source,
+				`line ${line}, column ${c + 1}: text after the closing quote of a quoted cell`
+			);
+		}
+		if (next > end) return { start: end, end: next };
+		at = end + 1;
+	}
+	return null;
 }
 
 const isNumber = (cell: string) => cell !== '' && Number.isFinite(Number(cell));

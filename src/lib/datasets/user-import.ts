@@ -65,7 +65,7 @@ export async function previewCsvFile(file: File): Promise<CsvPreview> {
 	else {
 		// The cut may fall inside a character and a line: decode leniently and drop the partial last line.
 		text = new TextDecoder().decode(bytes);
-		text = text.slice(0, text.lastIndexOf('\n') + 1);
+		text = text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
 	}
 	return previewCsv(text, file.name);
 }
