@@ -1,5 +1,7 @@
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseCommandArgs, parsePositiveInteger } from './args';
+import { readFile } from 'node:fs/promises';
+import { parseCommandArgs, parsePositiveInteger, readFailure } from './args';
 
 const OPTIONS = { steps: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };
 
@@ -42,5 +44,15 @@ describe('parsePositiveInteger', () => {
 			ok: false,
 			error: '--steps: required, expected a positive integer'
 		});
+	});
+});
+
+describe('readFailure', () => {
+	it('names a missing file, a directory, and otherwise the error code', async () => {
+		const failure = (path: string) => readFile(path, 'utf8').then(() => 'read', readFailure);
+		expect(await failure(`${tmpdir()}/tuning-lab-absent-${process.pid}.json`)).toBe('no such file');
+		expect(await failure(tmpdir())).toBe('it is a directory');
+		expect(readFailure(Object.assign(new Error('denied'), { code: 'EACCES' }))).toBe('EACCES');
+		expect(readFailure(new Error('no code'))).toBe('unreadable');
 	});
 });

@@ -2,6 +2,7 @@
 // arguments, where they write, and which exit codes they return.
 
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../src/lib/util/error-message';
 
 /** Exit code for a bad invocation: unknown command, bad flag, invalid input. */
 export const EXIT_USAGE = 2;
@@ -41,7 +42,7 @@ export function parseCommandArgs(argv: readonly string[], options: Record<string
 		});
 		return { ok: true, positionals, values: values as Record<string, string | boolean | undefined> };
 	} catch (error) {
-		return { ok: false, error: error instanceof Error ? error.message : String(error) };
+		return { ok: false, error: errorMessage(error) };
 	}
 }
 
@@ -56,4 +57,12 @@ export function parsePositiveInteger(
 		return { ok: false, error: `${name}: expected a positive integer, got ${JSON.stringify(text)}` };
 	}
 	return { ok: true, value };
+}
+
+/** Why a file named on the command line could not be read, in a few words. */
+export function readFailure(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT') return 'no such file';
+	if (code === 'EISDIR') return 'it is a directory';
+	return code ?? 'unreadable';
 }

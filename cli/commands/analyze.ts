@@ -3,7 +3,7 @@
 // the two always agree.
 
 import { readFile } from 'node:fs/promises';
-import { EXIT_USAGE, parseCommandArgs, processIo, type CommandIo } from '../args';
+import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
 import { analyzeStudy, type Finding } from '../../src/lib/analysis/checklist';
 import { availableMetrics, defaultChoice, type ObjectiveChoice } from '../../src/lib/analysis/objective';
 import { parseStudyFile } from '../../src/lib/study/study-file';
@@ -74,10 +74,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const reason =
-			code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
-		io.err(`analyze: cannot read ${JSON.stringify(file)}: ${reason}\n`);
+		io.err(`analyze: cannot read ${JSON.stringify(file)}: ${readFailure(error)}\n`);
 		return EXIT_BAD_FILE;
 	}
 	const parsed = parseStudyFile(text);

@@ -4,7 +4,7 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { EXIT_USAGE, parseCommandArgs, processIo, type CommandIo } from '../args';
+import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
 import { describeStatuses, mergeStudies, missingTrialIndices, type MergeSource } from '../study-merge';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
 import { EXIT_INVALID } from './validate';
@@ -25,15 +25,6 @@ const MAX_MISSING_SHOWN = 20;
 function usageError(io: CommandIo, message: string): number {
 	io.err(`merge: ${message}\nRun "tuning-lab merge --help" for usage.\n`);
 	return EXIT_USAGE;
-}
-
-function readFailure(error: unknown): string {
-	const code = (error as NodeJS.ErrnoException).code;
-	return code === 'ENOENT'
-		? 'no such file'
-		: code === 'EISDIR'
-			? 'it is a directory'
-			: (code ?? 'unreadable');
 }
 
 function listIndices(indices: readonly number[]): string {

@@ -34,6 +34,7 @@ import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
 import { BAYESIAN_SHARD_MESSAGE, planTrials, type PlannedTrial } from '../../src/lib/study/study-trials';
 import type { Study, TrialRecord } from '../../src/lib/study/study';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
+import { errorMessage } from '../../src/lib/util/error-message';
 
 export const USAGE = `usage: tuning-lab run FILE --out OUT [--backend B] [--concurrency K] [--shard I/N] [--profile DIR]
                       [--progress-every S]
@@ -78,10 +79,6 @@ const RAN_TO_END: readonly string[] = ['completed', 'infeasible'];
 function usageError(io: CommandIo, message: string): number {
 	io.err(`run: ${message}\nRun "tuning-lab run --help" for usage.\n`);
 	return EXIT_USAGE;
-}
-
-function errorMessage(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }
 
 /** "40 s", "3 min 20 s", "1 h 05 min". */
@@ -466,7 +463,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 					const exported = await lab.runStudy(text, options);
 					return { ok: true as const, text: exported, resumed: lab.resumed(), continued: lab.continued() };
 				} catch (error) {
-					return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
+					return { ok: false as const, message: errorMessage(error) };
 				}
 			},
 			{ text: serializeStudy(study), options: args.options }

@@ -4,6 +4,7 @@
 import { processIo, type CommandIo } from '../args';
 import { planTrials } from '../../src/lib/study/study-trials';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
+import { errorMessage } from '../../src/lib/util/error-message';
 
 export const USAGE = `usage: tuning-lab sample FILE
 
@@ -20,7 +21,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 	try {
 		lines = planTrials(loaded.study).map(({ index, params }) => JSON.stringify({ index, params }));
 	} catch (error) {
-		io.err(`sample: ${error instanceof Error ? error.message : String(error)}\n`);
+		io.err(`sample: ${errorMessage(error)}\n`);
 		return EXIT_INVALID;
 	}
 	await io.out(lines.length === 0 ? '[]\n' : `[\n${lines.map((line) => `\t${line}`).join(',\n')}\n]\n`);

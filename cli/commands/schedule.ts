@@ -3,6 +3,7 @@
 
 import { EXIT_USAGE, parseCommandArgs, parsePositiveInteger, processIo, type CommandIo } from '../args';
 import { buildSchedule, validateScheduleConfig } from '../../src/lib/math/schedule-config';
+import { errorMessage } from '../../src/lib/util/error-message';
 
 export const USAGE = `usage: tuning-lab schedule '<json>' --steps N
 
@@ -38,9 +39,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 	try {
 		parsed = JSON.parse(args.positionals[0] ?? '');
 	} catch (error) {
-		return usageError(io, [
-			`schedule: invalid JSON: ${error instanceof Error ? error.message : String(error)}`
-		]);
+		return usageError(io, [`schedule: invalid JSON: ${errorMessage(error)}`]);
 	}
 	const config = validateScheduleConfig(parsed, { totalSteps: steps.value });
 	if (!config.ok) return usageError(io, config.errors);

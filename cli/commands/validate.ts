@@ -2,7 +2,7 @@
 // says either that it is fine (with its size) or what is wrong, one `PATH: message` line per problem.
 
 import { readFile } from 'node:fs/promises';
-import { EXIT_USAGE, parseCommandArgs, processIo, type CommandIo } from '../args';
+import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
 import { parseStudyFile } from '../../src/lib/study/study-file';
 import type { Study } from '../../src/lib/study/study';
 
@@ -54,10 +54,7 @@ export async function loadStudyArgument(
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const reason =
-			code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
-		return usageError(`cannot read ${JSON.stringify(file)}: ${reason}`);
+		return usageError(`cannot read ${JSON.stringify(file)}: ${readFailure(error)}`);
 	}
 	const result = parseStudyFile(text);
 	if (!result.ok) {

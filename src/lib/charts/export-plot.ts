@@ -13,6 +13,8 @@
 // The PNG is that SVG drawn onto a canvas at devicePixelRatio (or a given scale) and encoded by
 // `canvas.toBlob`.
 
+import { downloadBlob } from '../util/download';
+
 /** Style properties copied inline: what decides how SVG shapes and text look. */
 export const INLINE_STYLE_PROPERTIES = [
 	'fill',
@@ -148,20 +150,6 @@ export async function plotToPng(target: Element, scale = globalThis.devicePixelR
 	} finally {
 		URL.revokeObjectURL(url);
 	}
-}
-
-/** Offers `blob` as a download named `fileName`. */
-export function downloadBlob(blob: Blob, fileName: string): void {
-	const url = URL.createObjectURL(blob);
-	const link = document.createElement('a');
-	link.href = url;
-	link.download = fileName;
-	link.style.display = 'none';
-	document.body.append(link);
-	link.click();
-	link.remove();
-	// The download has started by the time this runs; a minute is generous for slow disks.
-	setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** Exports the plot in `target` as `<name>.svg` or `<name>.png` and starts the download. */

@@ -29,6 +29,7 @@ import {
 } from '../study/study';
 import { validateStudy, type StudyError, type StudyValidation } from '../study/study-validation';
 import { DEFAULT_TRIAL_CONFIG } from '../study/trial-config';
+import { errorMessage } from '$lib/util/error-message';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 type JsonObject = { [key: string]: JsonValue };
@@ -538,7 +539,7 @@ export function previewTrials(study: Study, cap = PREVIEW_TRIAL_CAP): TrialPrevi
 		// Grid search may plan fewer trials than asked for; without the cap, the plan is the whole study.
 		return { ok: true, study, trials, total: capped ? study.search.trials : trials.length, capped };
 	} catch (error) {
-		return { ok: false, study, message: error instanceof Error ? error.message : String(error) };
+		return { ok: false, study, message: errorMessage(error) };
 	}
 }
 

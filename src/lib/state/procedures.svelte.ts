@@ -27,6 +27,7 @@ import {
 } from '$lib/procedures/trial-variance';
 import type { RunOptions } from '$lib/runner/study-runner.svelte';
 import type { LabState } from './lab.svelte';
+import { errorMessage } from '$lib/util/error-message';
 
 export type ProcedurePhase = 'idle' | 'running' | 'done' | 'failed';
 
@@ -58,7 +59,7 @@ export class ProcedureRun {
 			return value;
 		} catch (error) {
 			this.phase = 'failed';
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = errorMessage(error);
 			return null;
 		}
 	}

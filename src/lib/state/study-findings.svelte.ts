@@ -5,6 +5,7 @@ import type { Finding } from '$lib/analysis/checklist';
 import { defaultChoice } from '$lib/analysis/objective';
 import { getAnalysisClient } from '$lib/runner/analysis-client';
 import type { Study } from '$lib/study/study';
+import { errorMessage } from '$lib/util/error-message';
 
 export class StudyFindings {
 	/** null while the worker computes them (or while there is no study yet). */
@@ -26,7 +27,7 @@ export class StudyFindings {
 						if (live) this.findings = result;
 					},
 					(error: unknown) => {
-						if (live) this.failure = error instanceof Error ? error.message : String(error);
+						if (live) this.failure = errorMessage(error);
 					}
 				);
 			return () => {

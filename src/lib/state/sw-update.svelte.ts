@@ -6,6 +6,7 @@ import { dev } from '$app/environment';
 import { base } from '$app/paths';
 import { trialsHeldByAnyTab } from '$lib/runner/trial-lock';
 import { reloadDecision } from '../pwa/update-decision';
+import { errorMessage } from '$lib/util/error-message';
 
 /** How often an open lab asks the server for a newer version, in milliseconds. */
 const CHECK_EVERY_MS = 30 * 60 * 1000;
@@ -29,7 +30,7 @@ export class ServiceWorkerUpdate {
 				updateViaCache: 'none'
 			});
 		} catch (error) {
-			this.problem = error instanceof Error ? error.message : String(error);
+			this.problem = errorMessage(error);
 			return;
 		}
 		container.addEventListener('controllerchange', () => {

@@ -12,13 +12,10 @@ import {
 	studiesUsing
 } from '$lib/storage/user-datasets';
 import type { CsvPreview, DataImportRequest, DataImportResult, ImportPhase } from '$workers/protocol';
+import { errorMessage } from '$lib/util/error-message';
 
 /** How long a deleted dataset can still be brought back, in milliseconds. */
 export const DATASET_UNDO_MS = 10_000;
-
-function message(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
 
 export class UserDataState {
 	/** Stored datasets, newest first (descriptions only; the files stay in IndexedDB). */
@@ -49,7 +46,7 @@ export class UserDataState {
 		try {
 			return await this.client.previewCsv(file);
 		} catch (error) {
-			this.error = message(error);
+			this.error = errorMessage(error);
 			return null;
 		}
 	}
@@ -71,7 +68,7 @@ export class UserDataState {
 			await this.refresh();
 			return result;
 		} catch (error) {
-			this.error = message(error);
+			this.error = errorMessage(error);
 			return null;
 		} finally {
 			finished = true;

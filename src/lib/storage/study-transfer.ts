@@ -14,6 +14,7 @@ import { sha256Hex } from '$lib/util/sha256';
 import type { LabDb, MetricChunk, StudyRecord, TrialRecord } from './schema';
 import { createStudy, findStudyBySourceHash } from './studies';
 import { studyFileSizeProblem } from '$lib/study/file-limits';
+import { errorMessage } from '$lib/util/error-message';
 
 /** Retrospective selection: the step where the objective was best over training, and its value. */
 export function bestByObjective(metrics: MetricBatch, objective: Objective): TrialBest | undefined {
@@ -263,7 +264,7 @@ export async function importStudyFile(db: LabDb, text: string, now = Date.now())
 	try {
 		await createStudy(db, rows.study, rows.trials, rows.chunks);
 	} catch (error) {
-		const why = error instanceof Error ? error.message : String(error);
+		const why = errorMessage(error);
 		return { ok: false, errors: [`$: the browser refused to store the study (${why}); nothing was saved`] };
 	}
 	return { ok: true, study: rows.study, existed: false, definition };
