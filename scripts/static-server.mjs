@@ -33,7 +33,7 @@ async function fileAt(path) {
 /** Starts serving `dir`; resolves once listening. Port 0 picks a free port. */
 export function startStaticServer({ dir, port = 0, host = '127.0.0.1' }) {
 	const rootDir = resolve(dir);
-	const server = createServer(async (req, res) => {
+	const serve = async (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
 		let path = join(rootDir, relative);
@@ -60,6 +60,14 @@ export function startStaticServer({ dir, port = 0, host = '127.0.0.1' }) {
 			'cache-control': path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache'
 		});
 		createReadStream(path).pipe(res);
+	};
+	// Node does not await the handler: a request it cannot serve (a malformed %-escape in the path makes
+	// decodeURIComponent throw) is answered with 400 instead of becoming an unhandled rejection.
+	const server = createServer((req, res) => {
+		serve(req, res).catch((error) => {
+			if (!res.headersSent) res.writeHead(400);
+			res.end(error instanceof Error ? error.message : String(error));
+		});
 	});
 	return new Promise((resolveListen, reject) => {
 		server.once('error', reject);
