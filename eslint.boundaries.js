@@ -23,7 +23,8 @@ const FOLDERS = {
 	procedures: 'procedures',
 	automation: 'automation',
 	routes: 'routes',
-	testing: 'testing'
+	testing: 'testing',
+	util: 'util'
 };
 
 /** A pattern group matching imports of `folder` by alias or relative path. */
@@ -93,6 +94,11 @@ const TRAINING_NEVER = ['storage', 'runner', 'state', 'ui', 'charts', 'routes', 
 const NOT_IN_WORKERS = ['idb', 'svelte', 'svelte/*', '$app/*'];
 
 export const boundaries = [
+	layer('src/lib/util', {
+		folders: Object.keys(FOLDERS).filter((f) => f !== 'util'),
+		packages: [...ENGINE_PACKAGES, 'idb', 'svelte', 'svelte/*', '$app/*'],
+		why: 'util is the floor every folder stands on, so it stands on none of them'
+	}),
 	layer('src/lib/math', {
 		folders: [...ABOVE_PURE, 'study', 'datasets', 'analysis', 'designer', 'procedures'],
 		packages: DOM_AND_ENGINE,
