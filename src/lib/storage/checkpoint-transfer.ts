@@ -25,6 +25,7 @@ import { checkpointBytes } from '$lib/training/checkpoint-data';
 import type { CheckpointRecord, LabDb, StudyRecord, TrialRecord } from './schema';
 import { findStudyBySourceHash, listStudyTrials } from './studies';
 import { MAX_CHECKPOINTS_FILE_BYTES } from '$lib/study/file-limits';
+import { errorMessage } from '$lib/util/error-message';
 
 export const CHECKPOINTS_FORMAT = 'tuning-lab.checkpoints';
 export const CHECKPOINTS_VERSION = 1;
@@ -424,7 +425,7 @@ export async function importCheckpoints(db: LabDb, text: string): Promise<Checkp
 		}
 		await tx.done;
 	} catch (error) {
-		const why = error instanceof Error ? error.message : String(error);
+		const why = errorMessage(error);
 		return {
 			ok: false,
 			errors: [`$: the browser refused to store the checkpoints (${why}); nothing was saved`]

@@ -50,6 +50,7 @@ import {
 	type OptimizerName,
 	type ScheduleName
 } from './trial-config';
+import { errorMessage } from '../util/error-message';
 
 /** Combinations of searched choices the cross-checks walk through before giving up. */
 export const MAX_BRANCHES = 4_096;
@@ -396,7 +397,7 @@ export function checkParamsTogether(
 	try {
 		sampleTrials(space, { algorithm: search.algorithm, seed: search.seed, count: 0, total: search.trials });
 	} catch (error) {
-		problems.add('$.search', error instanceof Error ? error.message : String(error));
+		problems.add('$.search', errorMessage(error));
 	}
 }
 
