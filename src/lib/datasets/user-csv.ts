@@ -83,13 +83,14 @@ function blanksBesideQuotes(
 	for (let c = 0; c < cells.length; c++) {
 		const cell = cells[c]!;
 		if (text[at] !== '"') {
-			const lead = /^[ \t]+"/.exec(cell);
+			const lead = cell[0] === ' ' || cell[0] === '\t' ? /^[ \t]+"/.exec(cell) : null;
 			if (lead) return { start: at, end: at + lead[0].length - 1 };
 			at += cell.length + 1;
 			continue;
 		}
 		// One past the closing quote: the quotes around the cell and one more for each doubled quote.
-		const end = at + 2 + cell.length + cell.split('"').length - 1;
+		let end = at + 2 + cell.length;
+		for (let q = cell.indexOf('"'); q >= 0; q = cell.indexOf('"', q + 1)) end++;
 		if (end > text.length || text[end - 1] !== '"') {
 			throw new DatasetFormatError(
 				source,
