@@ -29,6 +29,8 @@ describe('splitCsvLine', () => {
 	it('allows blanks before an opening quote and after a closing one, and keeps quotes inside bare cells', () => {
 		expect(splitCsvLine(' \t"a, b" ,\t"c" \t, "d"', 1, 't.csv')).toEqual(['a, b', 'c', 'd']);
 		expect(splitCsvLine('5 "in",x""y, "1"" x"', 1, 't.csv')).toEqual(['5 "in"', 'x""y', '1" x']);
+		// Blanks beside a comma and a doubled quote inside a quoted cell are the cell's own.
+		expect(splitCsvLine('"x, ""y"" , z", "w"', 1, 't.csv')).toEqual(['x, "y" , z', 'w']);
 	});
 
 	it('rejects an unclosed quote and text after a closing quote, naming line and column', () => {
