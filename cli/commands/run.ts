@@ -463,7 +463,8 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 					const exported = await lab.runStudy(text, options);
 					return { ok: true as const, text: exported, resumed: lab.resumed(), continued: lab.continued() };
 				} catch (error) {
-					return { ok: false as const, message: errorMessage(error) };
+					// This function runs in the page, where only its own text exists: no imported helpers.
+					return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
 				}
 			},
 			{ text: serializeStudy(study), options: args.options }
