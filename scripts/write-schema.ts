@@ -1,7 +1,12 @@
-// Writes docs/study.schema.json from the study file's schema (src/lib/study/study-schema.ts).
-// Run with `npm run schema` after changing the schema; a unit test fails while the file is stale.
+// Writes the published JSON Schemas (docs/study.schema.json, docs/checkpoints.schema.json) from the one
+// valibot definition of each file. Run with `npm run schema` after changing a schema; a unit test fails
+// while a published file is stale.
 import { writeFileSync } from 'node:fs';
-import { STUDY_SCHEMA_PATH, studyJsonSchemaText } from '../src/lib/study/study-json-schema';
+import { jsonSchemaText } from '../src/lib/study/json-schema-publish';
+import { STUDY_JSON_SCHEMA } from '../src/lib/study/study-json-schema';
+import { CHECKPOINTS_JSON_SCHEMA } from '../src/lib/storage/checkpoints-json-schema';
 
-writeFileSync(new URL(`../${STUDY_SCHEMA_PATH}`, import.meta.url), await studyJsonSchemaText());
-console.log(`wrote ${STUDY_SCHEMA_PATH}`);
+for (const published of [STUDY_JSON_SCHEMA, CHECKPOINTS_JSON_SCHEMA]) {
+	writeFileSync(new URL(`../${published.path}`, import.meta.url), await jsonSchemaText(published));
+	console.log(`wrote ${published.path}`);
+}

@@ -11,6 +11,12 @@ import {
 	serializeCheckpoints
 } from './checkpoint-transfer';
 import { saveCheckpoint } from './checkpoints';
+import {
+	CHECKPOINTS_SCHEMA_PATH,
+	checkpointsJsonSchemaText,
+	checkpointsSchemaProblems
+} from './checkpoints-json-schema';
+import { readFileSync } from 'node:fs';
 import { openLabDb, type LabDb } from './schema';
 import { createStudy, getStudy, listStudyTrials, putStudy } from './studies';
 import { importStudyFile, studyRows } from './study-transfer';
@@ -184,5 +190,29 @@ describe('sharing checkpoints', () => {
 				'$.checkpoints[0].evalRow.valLoss: expected a number or null, got "low"'
 			]
 		});
+	});
+});
+
+describe(CHECKPOINTS_SCHEMA_PATH, () => {
+	it('is what npm run schema writes from the checkpoints schema (run it after changing the schema)', async () => {
+		const published = readFileSync(new URL(`../../../${CHECKPOINTS_SCHEMA_PATH}`, import.meta.url), 'utf8');
+		expect(published).toBe(await checkpointsJsonSchemaText());
+	});
+
+	it('accepts a real export and names what a broken file breaks (ajv, a standard validator)', async () => {
+		const db = await freshDb();
+		const ran = await ranStudy(db);
+		const { checkpointsText } = await exportBoth(db, ran.id, 2);
+		const file = JSON.parse(checkpointsText) as { checkpoints: Record<string, unknown>[]; extra?: number };
+		expect(file.checkpoints).toHaveLength(2);
+		expect(checkpointsSchemaProblems(file)).toEqual([]);
+		file.extra = 1;
+		file.checkpoints[1]!.step = -3;
+		delete file.checkpoints[0]!.params;
+		expect(checkpointsSchemaProblems(file).sort()).toEqual([
+			'$.checkpoints[0].params: required',
+			'$.checkpoints[1].step: minimum',
+			'$.extra: additionalProperties'
+		]);
 	});
 });
