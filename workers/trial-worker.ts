@@ -18,6 +18,7 @@ import {
 } from '$lib/study/trial-config';
 import { loadUserDataset } from '$lib/datasets/load-user-dataset';
 import type { ModelExportRequest, TrialEvent, TrialResult, TrialWorkerApi } from './protocol';
+import { errorMessage } from '$lib/util/error-message';
 
 const engine = createBrowserTfjsEngine();
 
@@ -51,10 +52,6 @@ function dataset(id: DatasetId): Promise<TrainingData> {
 		datasets.set(id, loading);
 	}
 	return loading;
-}
-
-function message(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }
 
 const api: TrialWorkerApi = {
@@ -97,7 +94,7 @@ const api: TrialWorkerApi = {
 		} catch (error) {
 			return {
 				status: 'failed',
-				error: describeTrainingError(message(error), report?.backend),
+				error: describeTrainingError(errorMessage(error), report?.backend),
 				backend: report
 			};
 		}

@@ -29,6 +29,7 @@ import {
 	type SchedulerState,
 	type WorkUnit
 } from './scheduler';
+import { errorMessage } from '$lib/util/error-message';
 
 export { type RunOptions } from './scheduler';
 
@@ -43,10 +44,6 @@ export interface RunningTrialView {
 }
 
 export type RunnerState = RunPhase;
-
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
 
 export class StudyRunner {
 	/** The scheduler's state, replaced (never mutated) on each event so views of it redraw. */
@@ -221,7 +218,7 @@ export class StudyRunner {
 	/** Runs `write` after the writes decided before it; a failure pauses the run (and is reported at its end). */
 	private inOrder(write: () => Promise<void>): void {
 		this.writes = this.writes.then(write).catch((error: unknown) => {
-			this.apply({ type: 'failed', message: messageOf(error) });
+			this.apply({ type: 'failed', message: errorMessage(error) });
 		});
 	}
 
@@ -241,7 +238,7 @@ export class StudyRunner {
 			this.apply({ type: 'claimed', slot });
 		} catch (error) {
 			lock?.release();
-			this.apply({ type: 'failed', slot, message: messageOf(error) });
+			this.apply({ type: 'failed', slot, message: errorMessage(error) });
 		}
 	}
 
@@ -269,7 +266,7 @@ export class StudyRunner {
 				checkpointSteps: (stored?.checkpoints ?? []).map((c) => c.step)
 			});
 		} catch (error) {
-			this.apply({ type: 'failed', slot: index, message: messageOf(error) });
+			this.apply({ type: 'failed', slot: index, message: errorMessage(error) });
 		}
 	}
 
@@ -306,7 +303,11 @@ export class StudyRunner {
 			const record = outcome.ran ? outcome.value : null;
 			this.apply({ type: 'suggested', trial: record && queuedTrial(record) });
 		} catch (error) {
-			this.apply({ type: 'suggested', trial: null, problem: `No further suggestion: ${messageOf(error)}` });
+			this.apply({
+				type: 'suggested',
+				trial: null,
+				problem: `No further suggestion: ${errorMessage(error)}`
+			});
 		}
 	}
 
@@ -324,7 +325,7 @@ export class StudyRunner {
 			const after = await listStudyTrials(this.db, command.studyId);
 			await this.setStudyStatus(command.studyId, statusAfterRun(command, after));
 		} catch (error) {
-			this.apply({ type: 'failed', message: messageOf(error) });
+			this.apply({ type: 'failed', message: errorMessage(error) });
 		} finally {
 			this.definition = null;
 			this.apply({ type: 'closed' });

@@ -19,6 +19,7 @@ import type { LabDb, TrialRecord } from '$lib/storage/schema';
 import { steadyThroughput, type TimingMark } from '$lib/procedures/throughput';
 import { trialWorkers } from './trial-workers';
 import { newId } from '$lib/util/new-id';
+import { errorMessage } from '$lib/util/error-message';
 
 export type ClientPhase = 'idle' | TrialPhase | 'finishing';
 
@@ -89,7 +90,7 @@ export class TrialClient {
 		} catch (error) {
 			if (seq === this.probeSeq) {
 				this.backend = null;
-				this.backendError = error instanceof Error ? error.message : String(error);
+				this.backendError = errorMessage(error);
 			}
 		} finally {
 			if (seq === this.probeSeq) this.probing = false;
@@ -256,7 +257,7 @@ export class TrialClient {
 		} catch (error) {
 			result = {
 				status: 'failed',
-				error: error instanceof Error ? error.message : String(error),
+				error: errorMessage(error),
 				backend: null
 			};
 		}

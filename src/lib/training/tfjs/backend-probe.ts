@@ -24,6 +24,7 @@ import { createModel } from './models/create-model';
 import { toDevice } from './device-data';
 import { createOptimizer, disposeOptimizerState, pickOptimizerKeys } from './optimizers';
 import { trainStep } from './trainer';
+import { errorMessage } from '$lib/util/error-message';
 
 /** Untimed first step: shader compilation, kernel caches, allocator growth. */
 export const PROBE_WARMUP_STEPS = 1;
@@ -102,7 +103,7 @@ export async function probeBackends(
 			best = Math.min(best, 1 / stepsPerSecond);
 			speeds.push({ backend, stepsPerSecond });
 		} catch (error) {
-			speeds.push({ backend, error: error instanceof Error ? error.message : String(error) });
+			speeds.push({ backend, error: errorMessage(error) });
 		}
 	}
 	const fastest = fastestBackend(speeds);

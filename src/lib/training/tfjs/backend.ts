@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendChoice, BackendName } from '$lib/study/trial-config';
 import { FALLBACK_ORDER } from '../backend-choice';
 import { describeWebGpuAdapter, type BackendAttempt, type BackendReport } from '../backend-report';
+import { errorMessage } from '$lib/util/error-message';
 
 export const BACKEND_ORDER: BackendName[] = FALLBACK_ORDER;
 
@@ -48,7 +49,7 @@ async function trySetBackend(name: BackendName): Promise<{ ok: boolean; reason?:
 		const reason = ok ? undefined : warnings.join(' | ').slice(0, 500) || `tfjs could not initialise ${name}`;
 		return { ok, reason };
 	} catch (error) {
-		return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+		return { ok: false, reason: errorMessage(error) };
 	} finally {
 		console.warn = originalWarn;
 	}

@@ -21,6 +21,7 @@ import {
 } from '$lib/study/optimizer-table';
 import type { OptimizerName, TrialConfig } from '$lib/study/trial-config';
 import type { SerializedOptimizerState } from '../checkpoint-data';
+import { isPlainObject } from '$lib/util/plain-object';
 
 export { OPTIMIZER_DEFAULTS, OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_NAMES, type OptimizerHyperparameter };
 export type { SerializedOptimizerState };
@@ -235,10 +236,8 @@ function isOptimizerName(value: unknown): value is OptimizerName {
  * (weightDecay defaults to 0).
  */
 export function validateOptimizerConfig(input: unknown): ValidationResult<OptimizerConfig> {
-	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-		return { ok: false, errors: ['optimizer config must be an object'] };
-	}
-	const record = input as Record<string, unknown>;
+	if (!isPlainObject(input)) return { ok: false, errors: ['optimizer config must be an object'] };
+	const record = input;
 	const errors: string[] = [];
 	const kind = record.kind;
 	if (!isOptimizerName(kind)) {
