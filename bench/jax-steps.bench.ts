@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { numpy as np } from '@jax-js/jax';
 import { stats, type BenchRow } from './bench-stats';
 import type { ModelSpec } from '../src/lib/training/jax/models';
-import { deviceBatch, initJax, labels, normals } from '../src/lib/training/jax/testing';
+import { deviceBatch, initJax, labels, normals } from '../src/lib/testing/jax-fixtures';
 import { JaxTrainer } from '../src/lib/training/jax/trainer';
 
 const RUNS = Number(process.env.JAX_BENCH_RUNS ?? 3);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandIo } from '../args';
-import { fixtureFolder, tuningLab } from '../cli-test-support';
+import { fixtureFolder, tuningLab } from '../../src/lib/testing/cli-support';
 import { analyzeStudy } from '../../src/lib/analysis/checklist';
 import { syntheticStudy, type SyntheticTrial } from '../../src/lib/testing/synthetic-study';
 import { serializeStudy } from '../../src/lib/study/study-file';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtureFolder, tuningLab } from '../cli-test-support';
+import { fixtureFolder, tuningLab } from '../../src/lib/testing/cli-support';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
 import { planTrials } from '../../src/lib/study/study-trials';
 import type { Study, TrialRecord } from '../../src/lib/study/study';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtureFolder, tuningLab } from '../cli-test-support';
+import { fixtureFolder, tuningLab } from '../../src/lib/testing/cli-support';
 
 // The real executable against a bayesian study file; the refusal comes before any build or browser.
 const folder = fixtureFolder('run-bayesian');

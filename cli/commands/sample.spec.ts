@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureFolder, tuningLab } from '../cli-test-support';
+import { fixtureFolder, tuningLab } from '../../src/lib/testing/cli-support';
 
 // The real executable, run as a user would, against fixture files in a temporary folder.
 const folder = fixtureFolder('sample');

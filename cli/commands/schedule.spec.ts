@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tuningLab } from '../cli-test-support';
+import { tuningLab } from '../../src/lib/testing/cli-support';
 
 // These tests run the real executable, as a user would, so they also cover the tsx registration and
 // the dispatcher in cli/tuning-lab.mjs.

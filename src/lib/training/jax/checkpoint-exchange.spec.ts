@@ -15,7 +15,7 @@ import type { TrialCheckpoint } from '../checkpoint-data';
 import { runTrialLoop } from '../trial-loop';
 import { createTfjsEngine } from '../tfjs/engine';
 import { modelSpecOf } from './model-spec';
-import { hostBatch, initJax, trainCount } from './testing';
+import { hostBatch, initJax, trainCount } from '../../testing/jax-fixtures';
 import { JaxTrainer, type TrainerOptions } from './trainer';
 
 const fromStatic = async (path: string) => new Uint8Array(readFileSync(`static/${path}`));

@@ -1,7 +1,7 @@
 import { grad, numpy as np } from '@jax-js/jax';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv3x3Same, maxPool2x2 } from './conv';
-import { initJax, normals } from './testing';
+import { initJax, normals } from '../../testing/jax-fixtures';
 
 beforeAll(initJax);
 

@@ -1,7 +1,7 @@
 import { jit, numpy as np, random } from '@jax-js/jax';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dropout } from './dropout';
-import { initJax } from './testing';
+import { initJax } from '../../testing/jax-fixtures';
 
 beforeAll(initJax);
 

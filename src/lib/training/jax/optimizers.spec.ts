@@ -11,7 +11,7 @@ import {
 } from '$lib/math/optimizer-reference';
 import { clipByGlobalNorm } from './clip';
 import { applyRule, type OptimizerConfig } from './optimizers';
-import { initJax, normals } from './testing';
+import { initJax, normals } from '../../testing/jax-fixtures';
 import { stepCoefficients, stepLayout } from './train-step';
 
 beforeAll(initJax);

@@ -17,7 +17,7 @@ import { createTfjsEngine } from '../tfjs/engine';
 import { modelSpecOf } from './model-spec';
 import { jaxModel } from './models';
 import { initialValues } from './params';
-import { hostBatch, initJax, trainCount } from './testing';
+import { hostBatch, initJax, trainCount } from '../../testing/jax-fixtures';
 import { JaxTrainer } from './trainer';
 
 const fromStatic = async (path: string) => new Uint8Array(readFileSync(`static/${path}`));

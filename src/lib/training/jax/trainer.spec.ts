@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initJax, deviceBatch, labels, normals } from './testing';
+import { initJax, deviceBatch, labels, normals } from '../../testing/jax-fixtures';
 import { liveBuffers, trackLiveBuffers } from './live-buffers';
 import { JaxTrainer, type TrainerOptions } from './trainer';
 
