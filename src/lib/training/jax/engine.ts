@@ -1,0 +1,181 @@
+// The compiled engine (@jax-js/jax) behind the engine seam: backends through jax-js `init` and
+// `defaultDevice`, and trainers that wrap JaxTrainer (one compiled step per trial) with the dataset on
+// the device. Text generation and model export are not ported yet: they throw, and the TF.js engine
+// does them from the same engine-neutral checkpoints.
+import { defaultDevice, init, numpy as np, type Device } from '@jax-js/jax';
+import type { TrainingData } from '$lib/datasets/classification-data';
+import { streamSeed } from '$lib/math/random';
+import { OPTIMIZER_DEFAULTS, OPTIMIZER_HYPERPARAMETERS } from '$lib/study/optimizer-table';
+import type { BackendName, TrialConfig } from '$lib/study/trial-config';
+import { describeWebGpuAdapter, type BackendAttempt } from '../backend-report';
+import type { Engine, Evaluation, StepScalars, Trainer, TrainerState } from '../engine';
+import { contextLengthOf } from '../model-spec';
+import type { AveragerConfig } from './averaging';
+import { toJaxDevice } from './device-data';
+import { modelSpecOf } from './model-spec';
+import type { OptimizerConfig } from './optimizers';
+import { JaxTrainer, type TrainerOptions } from './trainer';
+
+/** Backends `auto` tries, in order: a GPU through WebGPU where the browser has one, else wasm. */
+const AUTO_ORDER: BackendName[] = ['webgpu', 'wasm'];
+
+/** The optimizer of `config` with the study defaults filled in (the TF.js engine resolves the same). */
+export function optimizerOf(config: TrialConfig): OptimizerConfig {
+	const kind = config.optimizer;
+	const resolved: Record<string, number> = { ...OPTIMIZER_DEFAULTS[kind], weightDecay: 0 };
+	for (const key of [...OPTIMIZER_HYPERPARAMETERS[kind], 'weightDecay'] as const) {
+		const value = config[key];
+		if (value === undefined) continue;
+		if (!Number.isFinite(value)) throw new Error(`invalid optimizer settings: ${key} is ${value}`);
+		resolved[key] = value;
+	}
+	return { kind, ...resolved } as OptimizerConfig;
+}
+
+/** EMA first, then SWA: the order the TF.js engine keeps, and so the order of `Evaluation.averages`. */
+function averagersOf(config: TrialConfig): AveragerConfig[] {
+	const averagers: AveragerConfig[] = [];
+	if (config.emaDecay !== undefined) averagers.push({ kind: 'ema', decay: config.emaDecay });
+	if (config.swaEvery !== undefined)
+		averagers.push({ kind: 'swa', start: config.swaStart ?? 0, every: config.swaEvery });
+	return averagers;
+}
+
+/** The compiled step's options for `config` on `data`. */
+export function trainerOptionsOf(config: TrialConfig, data: TrainingData): TrainerOptions {
+	return {
+		model: modelSpecOf(config, data),
+		optimizer: optimizerOf(config),
+		gradClipNorm: config.gradClipNorm,
+		dropout: config.dropout,
+		labelSmoothing: config.labelSmoothing,
+		averagers: averagersOf(config),
+		dropoutSeed: streamSeed(config.seed, 'dropout')
+	};
+}
+
+/**
+ * A trainer for `config` on `data` on jax-js's current default device: weights seeded from the
+ * config's `init` stream (the same values as the TF.js engine's), or `resume`'s state from either engine.
+ */
+export function createJaxTrainer(config: TrialConfig, data: TrainingData, resume?: TrainerState): Trainer {
+	const options = trainerOptionsOf(config, data);
+	const device = toJaxDevice(data, contextLengthOf(config));
+	let trainer: JaxTrainer;
+	try {
+		trainer = new JaxTrainer(options, resume ?? { seed: streamSeed(config.seed, 'init') });
+	} catch (error) {
+		device.dispose();
+		throw error;
+	}
+	const kinds = (options.averagers ?? []).map((a) => a.kind);
+	/** [loss, gradient norm, clipped] of each step not read back yet. */
+	let pending: np.Array[] = [];
+
+	/** [summed loss, correct labels] over the validation split with the raw weights or an average. */
+	const scoreSplit = async (batchSize: number, averager?: number) => {
+		const parts = device
+			.evalBatches(batchSize)
+			.map((b) => trainer.evaluateMasked(b.x.ref, b.y.ref, b.mask.ref, averager));
+		const sums = parts.length === 1 ? parts[0]! : np.stack(parts).sum(0);
+		const [loss, correct] = await sums.data();
+		return { loss: loss! / device.valLabels, accuracy: correct! / device.valLabels };
+	};
+
+	return {
+		trainCount: device.trainCount,
+
+		step(step, learningRate, indices) {
+			if (step !== trainer.step) {
+				throw new Error(`the trainer is at update ${trainer.step}, asked for step ${step}`);
+			}
+			const { x, y } = device.batch(indices);
+			pending.push(trainer.trainStep(x, y, learningRate));
+		},
+
+		async readback(): Promise<StepScalars[]> {
+			const queued = pending;
+			pending = [];
+			return JaxTrainer.readStats(queued);
+		},
+
+		async evaluate(batchSize): Promise<Evaluation> {
+			const raw = await scoreSplit(batchSize);
+			const averages: Evaluation['averages'] = [];
+			const updates = trainer.averagerUpdates;
+			for (const [i, kind] of kinds.entries()) {
+				if (updates[i] === 0) continue; // nothing averaged yet (SWA before its start)
+				averages.push({ kind, ...(await scoreSplit(batchSize, i)) });
+			}
+			return { ...raw, averages };
+		},
+
+		save: () => trainer.exportState(),
+
+		dispose() {
+			for (const a of pending) a.dispose();
+			pending = [];
+			trainer.dispose();
+			device.dispose();
+		}
+	};
+}
+
+async function tryDevice(name: BackendName): Promise<BackendAttempt> {
+	try {
+		const available = await init(name as Device);
+		if (!available.includes(name as Device)) {
+			return { backend: name, ok: false, reason: `jax-js could not start ${name} in this context` };
+		}
+		defaultDevice(name as Device);
+		return { backend: name, ok: true };
+	} catch (error) {
+		return { backend: name, ok: false, reason: error instanceof Error ? error.message : String(error) };
+	}
+}
+
+/**
+ * The compiled engine. `countBuffers` counts the device buffers it holds (live-buffers.ts, Node
+ * only); without it `liveBuffers` throws, since jax-js 0.1.25 exposes no count of its own.
+ */
+export function createJaxEngine(countBuffers?: () => number): Engine {
+	return {
+		name: 'jax',
+
+		/**
+		 * `auto` tries WebGPU, then wasm (not measured yet: the first that starts). jax-js keeps one
+		 * default device per thread, so one engine serves a whole worker and its caller queues switches.
+		 */
+		async selectBackend(choice) {
+			const { adapter, problem } = await describeWebGpuAdapter();
+			const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
+			const attempts: BackendAttempt[] = [];
+			for (const name of candidates) {
+				const attempt =
+					name === 'webgpu' && problem
+						? { backend: name, ok: false, reason: problem }
+						: await tryDevice(name);
+				attempts.push(attempt);
+				if (attempt.ok)
+					return { requested: choice, backend: name, attempts, adapter, adapterProblem: problem };
+			}
+			const detail = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ');
+			throw new Error(`the compiled engine could not start the ${choice} backend (${detail})`);
+		},
+
+		createTrainer: createJaxTrainer,
+
+		async sampleText() {
+			throw new Error('text generation is not supported by the compiled engine yet; use tfjs');
+		},
+
+		async exportModel() {
+			throw new Error('model export is not supported by the compiled engine yet; use tfjs');
+		},
+
+		liveBuffers() {
+			if (!countBuffers) throw new Error('this compiled engine was created without a buffer counter');
+			return countBuffers();
+		}
+	};
+}
