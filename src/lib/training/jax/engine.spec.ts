@@ -20,7 +20,9 @@ const fromStatic = async (path: string) => new Uint8Array(readFileSync(`static/$
 /** float32 on two engines that order sums differently, in nats (as tfjs-agreement.spec.ts). */
 const LOSS_TOLERANCE = 5e-5;
 
-const jax = createJaxEngine(liveBuffers);
+const jax = createJaxEngine({ countBuffers: liveBuffers });
+/** The same engine deferring every read to `readback`, as it does on WebGPU. */
+const deferred = createJaxEngine({ countBuffers: liveBuffers, readEachStep: false });
 let data: TrainingData;
 
 beforeAll(async () => {
@@ -62,7 +64,7 @@ async function trial(engine: Engine, c: TrialConfig, checkpoints: CheckpointOpti
 		{
 			onMetrics: (b) => {
 				appendBatch(metrics, b);
-				if (engine === jax) buffers.push(jax.liveBuffers());
+				if (engine === jax || engine === deferred) buffers.push(engine.liveBuffers());
 			},
 			shouldStop: () => false,
 			onCheckpoint: (checkpoint) => void saved.push(checkpoint)
@@ -97,6 +99,8 @@ describe('the compiled engine through runTrialLoop', () => {
 
 		const second = await trial(jax, config);
 		expect(second.metrics).toEqual(first.metrics);
+		// Reading the scalars at each step or in groups runs the same kernels.
+		expect((await trial(deferred, config)).metrics).toEqual(first.metrics);
 		expect((await trial(jax, { ...config, seed: 2 })).metrics.train.loss).not.toEqual(train.loss);
 	}, 120_000);
 
@@ -149,24 +153,56 @@ describe('the compiled engine through runTrialLoop', () => {
 		);
 	}, 120_000);
 
-	it('holds live buffers flat over a 1,000-step trial and frees them all', async () => {
-		const before = jax.liveBuffers();
-		const long = await trial(
-			jax,
-			{ ...config, maxTrainSteps: 1000, evalEvery: 100, swaEvery: 10 },
-			{ every: 250 }
-		);
-		expect(long.outcome.status).toBe('completed');
-		// One count per publish (every 20 steps and at evaluations); the first follows the first evaluation.
-		expect(long.buffers.length).toBeGreaterThan(40);
-		expect(new Set(long.buffers.slice(1)).size).toBe(1);
-		expect(long.buffers[1]!).toBeGreaterThan(before);
-		expect(jax.liveBuffers()).toBe(before);
+	it('trains a transformer on text: the same windows and validation split as the TF.js engine', async () => {
+		const text = await loadDataset('moby-dick', fromStatic);
+		const transformer: TrialConfig = {
+			...config,
+			dataset: 'moby-dick',
+			model: 'transformer',
+			nLayer: 1,
+			nHead: 2,
+			dModel: 16,
+			contextLength: 16,
+			batchSize: 8,
+			emaDecay: undefined,
+			maxTrainSteps: 10,
+			evalEvery: 10
+		};
+		const run = async (engine: Engine) => {
+			const metrics: MetricBatch = { train: emptyTrainRows(), evals: [] };
+			await runTrialLoop(engine, transformer, text, {
+				onMetrics: (b) => appendBatch(metrics, b),
+				shouldStop: () => false
+			});
+			return metrics;
+		};
+		const [j, t] = [await run(jax), await run(createTfjsEngine())];
+		expect(worstGap(j.train.loss, t.train.loss)).toBeLessThan(LOSS_TOLERANCE);
+		const bits = (m: MetricBatch) => m.evals.map((e) => e.valBitsPerChar!);
+		expect(worstGap(bits(j), bits(t))).toBeLessThan(LOSS_TOLERANCE);
+		expect(Math.abs(j.train.loss[9]! - j.train.loss[0]!)).toBeGreaterThan(20 * LOSS_TOLERANCE);
+	}, 120_000);
+
+	it('holds live buffers flat over a 1,000-step trial and frees them all (reads per step or grouped)', async () => {
+		for (const engine of [jax, deferred]) {
+			const before = engine.liveBuffers();
+			const long = await trial(
+				engine,
+				{ ...config, maxTrainSteps: 1000, evalEvery: 100, swaEvery: 10 },
+				{ every: 250 }
+			);
+			expect(long.outcome.status).toBe('completed');
+			// One count per publish (every 20 steps and at evaluations); the first follows the first evaluation.
+			expect(long.buffers.length).toBeGreaterThan(40);
+			expect(new Set(long.buffers.slice(1)).size).toBe(1);
+			expect(long.buffers[1]!).toBeGreaterThan(before);
+			expect(engine.liveBuffers()).toBe(before);
+		}
 	}, 300_000);
 
 	it('dispose frees a trainer with queued steps; a bad checkpoint frees what was built', async () => {
 		const before = jax.liveBuffers();
-		const trainer = jax.createTrainer(config, data);
+		const trainer = deferred.createTrainer(config, data);
 		for (let s = 0; s < 5; s++)
 			trainer.step(
 				s,

@@ -1,6 +1,6 @@
 // The compiled engine (@jax-js/jax) behind the engine seam: backends through jax-js `init` and
-// `defaultDevice`, and trainers that wrap JaxTrainer (one compiled step per trial) with the dataset on
-// the device. Text generation and model export are not ported yet: they throw, and the TF.js engine
+// `defaultDevice`, and trainers that wrap JaxTrainer (one compiled step per trial), with batches
+// gathered as the TF.js engine gathers them and the validation split resident on the device. Text generation and model export are not ported yet: they throw, and the TF.js engine
 // does them from the same engine-neutral checkpoints.
 import { defaultDevice, init, numpy as np, type Device } from '@jax-js/jax';
 import type { TrainingData } from '$lib/datasets/classification-data';
@@ -18,6 +18,8 @@ import { JaxTrainer, type TrainerOptions } from './trainer';
 
 /** Backends `auto` tries, in order: a GPU through WebGPU where the browser has one, else wasm. */
 const AUTO_ORDER: BackendName[] = ['webgpu', 'wasm'];
+/** Devices whose kernels run on the calling thread: nothing to gain from deferring reads there. */
+const EAGER_DEVICES: Device[] = ['wasm', 'cpu'];
 
 /** The optimizer of `config` with the study defaults filled in (the TF.js engine resolves the same). */
 export function optimizerOf(config: TrialConfig): OptimizerConfig {
@@ -58,7 +60,12 @@ export function trainerOptionsOf(config: TrialConfig, data: TrainingData): Train
  * A trainer for `config` on `data` on jax-js's current default device: weights seeded from the
  * config's `init` stream (the same values as the TF.js engine's), or `resume`'s state from either engine.
  */
-export function createJaxTrainer(config: TrialConfig, data: TrainingData, resume?: TrainerState): Trainer {
+export function createJaxTrainer(
+	config: TrialConfig,
+	data: TrainingData,
+	resume?: TrainerState,
+	readEachStep = EAGER_DEVICES.includes(defaultDevice())
+): Trainer {
 	const options = trainerOptionsOf(config, data);
 	const device = toJaxDevice(data, contextLengthOf(config));
 	let trainer: JaxTrainer;
@@ -71,6 +78,8 @@ export function createJaxTrainer(config: TrialConfig, data: TrainingData, resume
 	const kinds = (options.averagers ?? []).map((a) => a.kind);
 	/** [loss, gradient norm, clipped] of each step not read back yet. */
 	let pending: np.Array[] = [];
+	/** The same, already read (wasm and cpu: see `step`). */
+	let read: StepScalars[] = [];
 
 	/** [summed loss, correct labels] over the validation split with the raw weights or an average. */
 	const scoreSplit = async (batchSize: number, averager?: number) => {
@@ -90,13 +99,26 @@ export function createJaxTrainer(config: TrialConfig, data: TrainingData, resume
 				throw new Error(`the trainer is at update ${trainer.step}, asked for step ${step}`);
 			}
 			const { x, y } = device.batch(indices);
-			pending.push(trainer.trainStep(x, y, learningRate));
+			const stats = trainer.trainStep(x, y, learningRate);
+			if (!readEachStep) {
+				pending.push(stats);
+				return;
+			}
+			// jax-js runs work lazily: each queued step carries the executions still pending on its
+			// inputs, so the bookkeeping of a step grows with the steps queued since the last read. On
+			// wasm and cpu the kernels run on this thread whenever they run, so reading the three
+			// scalars now costs no device round trip and keeps every step's overhead flat (runTrialLoop,
+			// batch 128: digits MLP 350 → 742 steps/s, Fashion-MNIST MLP 164 → 206, medians of 3).
+			const [loss, gradNorm, clipped] = stats.dataSync();
+			read.push({ loss: loss!, gradNorm: gradNorm!, clipped: clipped! });
 		},
 
 		async readback(): Promise<StepScalars[]> {
 			const queued = pending;
 			pending = [];
-			return JaxTrainer.readStats(queued);
+			const done = read;
+			read = [];
+			return [...done, ...(await JaxTrainer.readStats(queued))];
 		},
 
 		async evaluate(batchSize): Promise<Evaluation> {
@@ -115,6 +137,7 @@ export function createJaxTrainer(config: TrialConfig, data: TrainingData, resume
 		dispose() {
 			for (const a of pending) a.dispose();
 			pending = [];
+			read = [];
 			trainer.dispose();
 			device.dispose();
 		}
@@ -134,11 +157,16 @@ async function tryDevice(name: BackendName): Promise<BackendAttempt> {
 	}
 }
 
-/**
- * The compiled engine. `countBuffers` counts the device buffers it holds (live-buffers.ts, Node
- * only); without it `liveBuffers` throws, since jax-js 0.1.25 exposes no count of its own.
- */
-export function createJaxEngine(countBuffers?: () => number): Engine {
+export interface JaxEngineOptions {
+	/** Counts the device buffers the engine holds (live-buffers.ts, Node only); jax-js has no count of its own. */
+	countBuffers?: () => number;
+	/** Read each step's scalars as it is queued; default: on wasm and cpu, where it costs no round trip. */
+	readEachStep?: boolean;
+}
+
+/** The compiled engine. Without `countBuffers`, `liveBuffers` throws. */
+export function createJaxEngine(options: JaxEngineOptions = {}): Engine {
+	const { countBuffers } = options;
 	return {
 		name: 'jax',
 
@@ -163,7 +191,7 @@ export function createJaxEngine(countBuffers?: () => number): Engine {
 			throw new Error(`the compiled engine could not start the ${choice} backend (${detail})`);
 		},
 
-		createTrainer: createJaxTrainer,
+		createTrainer: (config, data, resume) => createJaxTrainer(config, data, resume, options.readEachStep),
 
 		async sampleText() {
 			throw new Error('text generation is not supported by the compiled engine yet; use tfjs');
