@@ -55,6 +55,7 @@ export class JaxTrainer {
 	#step: number;
 	#evaluate: CompiledEval | null = null;
 	#evaluateMasked: CompiledMaskedEval | null = null;
+	#unusedKey: np.Array | null = null;
 
 	/**
 	 * Continues from a saved state, or starts fresh (step 0, new optimizer slots) from given initial
@@ -121,8 +122,12 @@ export class JaxTrainer {
 		const coefficients = np.array(
 			stepCoefficients(this.#layout, this.#options, learningRate, t, averagerValues)
 		);
-		// Derived from (seed, step) alone, so a resumed trial draws the same masks.
-		const key = random.key((this.#options.dropoutSeed + this.#step) >>> 0);
+		// Derived from (seed, step) alone, so a resumed trial draws the same masks. Without dropout the
+		// step ignores its key: one kept key saves a random.key per step (~0.14 ms on wasm, ~10% of a
+		// digits MLP step).
+		const key = this.#options.dropout
+			? random.key((this.#options.dropoutSeed + this.#step) >>> 0)
+			: (this.#unusedKey ??= random.key(0)).ref;
 		const out = this.#compiled(
 			{ params: this.#params, slots: this.#slots, averages: this.#averages },
 			x,
@@ -213,5 +218,6 @@ export class JaxTrainer {
 		this.#compiled.dispose();
 		this.#evaluate?.dispose();
 		this.#evaluateMasked?.dispose();
+		this.#unusedKey?.dispose();
 	}
 }
