@@ -218,8 +218,42 @@ describe('the compiled engine through runTrialLoop', () => {
 		expect(jax.liveBuffers()).toBe(before);
 	});
 
+	it('generates text like the TF.js engine from the same weights and seed', async () => {
+		const text = await loadDataset('moby-dick', fromStatic);
+		const lm: TrialConfig = {
+			...config,
+			dataset: 'moby-dick',
+			model: 'transformer',
+			nLayer: 1,
+			nHead: 2,
+			dModel: 16,
+			contextLength: 16,
+			batchSize: 8,
+			maxTrainSteps: 30,
+			evalEvery: 30
+		};
+		const saved: TrialCheckpoint[] = [];
+		await runTrialLoop(
+			jax,
+			lm,
+			text,
+			{ onMetrics: () => {}, shouldStop: () => false, onCheckpoint: (c) => void saved.push(c) },
+			{ every: 30 }
+		);
+		const weights = saved[0]!;
+		const options = { prompt: 'Call me', length: 40, temperature: 0.8, seed: 5 };
+		const before = jax.liveBuffers();
+		const sampled = await jax.sampleText(lm, text, weights, options);
+		expect(jax.liveBuffers()).toBe(before);
+		expect(Array.from(sampled)).toHaveLength(40);
+		expect(await jax.sampleText(lm, text, weights, options)).toBe(sampled);
+		expect(await jax.sampleText(lm, text, weights, { ...options, seed: 6 })).not.toBe(sampled);
+		expect(await createTfjsEngine().sampleText(lm, text, weights, options)).toBe(sampled);
+		await expect(jax.sampleText(lm, text, weights, { ...options, prompt: '☃' })).rejects.toThrow(/never saw/);
+	}, 120_000);
+
 	it('says plainly what it does not do yet', async () => {
-		await expect(jax.sampleText(config, data, { paramNames: [], params: [] }, {} as never)).rejects.toThrow(
+		await expect(jax.exportModel({} as never, data)).rejects.toThrow(
 			/not supported by the compiled engine yet; use tfjs/
 		);
 		expect(() => createJaxEngine().liveBuffers()).toThrow(/buffer counter/);

@@ -1,7 +1,8 @@
 // The compiled engine (@jax-js/jax) behind the engine seam: backends through jax-js `init` and
 // `defaultDevice`, and trainers that wrap JaxTrainer (one compiled step per trial), with batches
-// gathered as the TF.js engine gathers them and the validation split resident on the device. Text generation and model export are not ported yet: they throw, and the TF.js engine
-// does them from the same engine-neutral checkpoints.
+// gathered as the TF.js engine gathers them and the validation split resident on the device; text
+// generation (sample-text.ts). Model export is not ported yet: it throws, and the TF.js engine exports
+// the same engine-neutral checkpoints.
 import { defaultDevice, init, numpy as np, type Device } from '@jax-js/jax';
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { streamSeed } from '$lib/math/random';
@@ -13,6 +14,7 @@ import { contextLengthOf } from '../model-spec';
 import type { AveragerConfig } from './averaging';
 import { toJaxDevice } from './device-data';
 import { modelSpecOf } from './model-spec';
+import { sampleTextJax } from './sample-text';
 import type { OptimizerConfig } from './optimizers';
 import { JaxTrainer, type TrainerOptions } from './trainer';
 
@@ -193,9 +195,7 @@ export function createJaxEngine(options: JaxEngineOptions = {}): Engine {
 
 		createTrainer: (config, data, resume) => createJaxTrainer(config, data, resume, options.readEachStep),
 
-		async sampleText() {
-			throw new Error('text generation is not supported by the compiled engine yet; use tfjs');
-		},
+		sampleText: sampleTextJax,
 
 		async exportModel() {
 			throw new Error('model export is not supported by the compiled engine yet; use tfjs');
