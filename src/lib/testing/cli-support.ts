@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 export function tuningLab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
 	const result = spawnSync('node', ['cli/tuning-lab.mjs', ...args], { cwd: repoRoot, encoding: 'utf8' });
