@@ -1,3 +1,4 @@
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureFolder, tuningLab } from '../../src/lib/testing/cli-support';
@@ -90,6 +91,26 @@ describe('tuning-lab validate', () => {
 		);
 		expect(status).toBe(1);
 		expect(stderr).toBe('$: invalid JSON at line 3, column 1: a comma before "}" is not allowed in JSON\n');
+	});
+
+	it('refuses a file over the import limit before reading it, as the page does', () => {
+		const path = fixture('huge.json', '');
+		truncateSync(path, 65 * 1024 * 1024);
+		const { status, stdout, stderr } = tuningLab('validate', path);
+		expect(status).toBe(1);
+		expect(stdout).toBe('');
+		expect(stderr).toMatch(
+			/^\$: ".*huge\.json" is 65 MiB, over the 64 MiB limit for study files .*nothing was read\n$/
+		);
+	});
+
+	it('names the encoding of a UTF-16 file', () => {
+		const text = JSON.stringify(study);
+		const path = fixture('utf16.json', '');
+		writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+		const { status, stderr } = tuningLab('validate', path);
+		expect(status).toBe(1);
+		expect(stderr).toMatch(/^\$: the file is in UTF-16 \(little-endian\), not UTF-8/);
 	});
 
 	it('exits with 2 for bad usage and unreadable files', () => {

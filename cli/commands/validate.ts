@@ -1,10 +1,11 @@
 // `tuning-lab validate FILE`: checks a study file with the same code the app uses to open one, and
 // says either that it is fine (with its size) or what is wrong, one `PATH: message` line per problem.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
 import { parseStudyFile } from '../../src/lib/study/study-file';
 import type { Study } from '../../src/lib/study/study';
+import { studyFileSizeProblem } from '../../src/lib/study/file-limits';
 
 /** Exit code of a file that was read but is not a valid study. */
 export const EXIT_INVALID = 1;
@@ -52,6 +53,12 @@ export async function loadStudyArgument(
 	}
 	let text: string;
 	try {
+		// The same limit as the page's import, checked before anything is read.
+		const tooLarge = studyFileSizeProblem((await stat(file)).size, JSON.stringify(file));
+		if (tooLarge) {
+			io.err(`${tooLarge}\n`);
+			return { ok: false, exitCode: EXIT_INVALID };
+		}
 		text = await readFile(file, 'utf8');
 	} catch (error) {
 		return usageError(`cannot read ${JSON.stringify(file)}: ${readFailure(error)}`);

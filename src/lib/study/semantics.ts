@@ -10,8 +10,8 @@
 // points must increase. Every problem names the JSON path it concerns.
 
 import { resolveCooldownSteps } from '../math/schedule-config';
-import type { ParamValue } from '../math/search-space';
-import { sampleTrials, validateSpaceForSampling } from '../math/sampler';
+import type { ParamSpec, ParamValue, Sample } from '../math/search-space';
+import { activeParams, sampleTrials, validateSpaceForSampling } from '../math/sampler';
 import {
 	CONFIG_KEYS,
 	MODEL_KEY_DEFAULTS,
@@ -661,6 +661,71 @@ export function checkColumnLengths(problems: Problems, metrics: unknown, path: s
 			);
 		}
 		length ??= list.length;
+	}
+}
+
+/** Why `value` is not one a trial could have drawn for `spec`, or undefined when it is. */
+function drawnValueProblem(spec: ParamSpec, value: unknown): string | undefined {
+	const got = describeValue(value);
+	switch (spec.type) {
+		case 'float':
+			if (typeof value === 'number' && value >= spec.min && value <= spec.max) return undefined;
+			return `expected a number from ${spec.min} to ${spec.max} (the search space), got ${got}`;
+		case 'int':
+			if (typeof value === 'number' && Number.isInteger(value) && value >= spec.min && value <= spec.max) {
+				return undefined;
+			}
+			return `expected a whole number from ${spec.min} to ${spec.max} (the search space), got ${got}`;
+		case 'bool':
+			return typeof value === 'boolean' ? undefined : `expected true or false, got ${got}`;
+		default:
+			return (spec.values as readonly unknown[]).includes(value)
+				? undefined
+				: `expected one of ${spec.values.map((v) => describeValue(v)).join(', ')} (the search space), got ${got}`;
+	}
+}
+
+/**
+ * A recorded trial's `params` fit the study's search space: every parameter whose conditions hold for
+ * the trial is there with a value the space allows, and nothing else is (a result whose parameters the
+ * space could not have produced would mislead every plot and the importance analysis).
+ */
+export function checkTrialParams(
+	problems: Problems,
+	params: readonly StudyParam[],
+	trialParams: Record<string, ParamValue>,
+	path: string
+): void {
+	const names = [...new Set(params.map((param) => param.name))];
+	for (const key of Object.keys(trialParams)) {
+		if (names.includes(key)) continue;
+		problems.add(
+			childPath(path, key),
+			names.length === 0
+				? `${nameText(key)} is not searched: this study searches no parameter`
+				: `${nameText(key)} is not a searched parameter of this study; searched: ${names.join(', ')}`
+		);
+	}
+	const active = activeParams(toSearchSpace(params), trialParams as Sample);
+	for (const name of names) {
+		const spec = active.find((candidate) => candidate.name === name);
+		const has = Object.hasOwn(trialParams, name);
+		if (spec === undefined) {
+			if (has) {
+				problems.add(
+					childPath(path, name),
+					`${nameText(name)} does not apply to this trial: its conditions do not hold for the other values`
+				);
+			}
+		} else if (!has) {
+			problems.add(
+				childPath(path, name),
+				`required; ${nameText(name)} applies to this trial (its conditions hold)`
+			);
+		} else {
+			const problem = drawnValueProblem(spec, trialParams[name]);
+			if (problem) problems.add(childPath(path, name), problem);
+		}
 	}
 }
 

@@ -42,6 +42,32 @@ describe('parseStudyFile', () => {
 		]);
 	});
 
+	it('refuses a UTF-16 file read as UTF-8, naming the encoding and the byte order', () => {
+		// The bytes an editor writes for "UTF-16" with a byte order mark, decoded the way the page and the
+		// CLI read files (UTF-8).
+		const le = new Uint8Array([0xff, 0xfe, ...Buffer.from(defaultStudyText, 'utf16le')]);
+		const be = Buffer.from(defaultStudyText, 'utf16le').swap16();
+		const asUtf8 = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+		const refusal = (encoding: string) => ({
+			ok: false,
+			errors: [
+				{
+					path: '$',
+					message:
+						`the file is in ${encoding}, not UTF-8: save it as UTF-8 (most editors offer the choice ` +
+						'in their Save As dialog) and open it again'
+				}
+			]
+		});
+		expect(parseStudyFile(asUtf8(le))).toEqual(refusal('UTF-16 (little-endian)'));
+		expect(parseStudyFile(asUtf8(new Uint8Array([0xfe, 0xff, ...be])))).toEqual(
+			refusal('UTF-16 (big-endian)')
+		);
+		// UTF-8 text with a few escaped zeros is still read as JSON.
+		expect(parseStudyFile(defaultStudyText.replace('"notes"', '"notes\\u0000"')).ok).toBe(false);
+		expect(parseStudyFile(defaultStudyText).ok).toBe(true);
+	});
+
 	it('reports JSON syntax errors with a line and column, in its own words', () => {
 		expect(errorLines('{\n  "a": 1,\n  "b": [1, 2,]\n}')).toEqual([
 			'$: invalid JSON at line 3, column 14: a comma before "]" is not allowed in JSON'

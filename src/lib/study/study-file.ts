@@ -232,9 +232,36 @@ export function scanJson(text: string): JsonScan {
 }
 
 /** Parses and validates the text of a study file. */
+/**
+ * The UTF-16 flavour of a file that was decoded as UTF-8, or undefined. Study files are JSON, mostly
+ * ASCII, so a UTF-16 file read as UTF-8 has a zero byte beside nearly every character, and its byte
+ * order mark (FF FE or FE FF) turns into two replacement characters. The first zero's side tells the
+ * byte order: little-endian writes it after each character, big-endian before.
+ */
+export function utf16Encoding(text: string): string | undefined {
+	const start = text.startsWith('\uFFFD\uFFFD') ? 2 : 0;
+	const sample = text.slice(start, start + 400);
+	let zeros = 0;
+	for (const char of sample) if (char === '\u0000') zeros++;
+	if (sample.length === 0 || zeros < sample.length / 4) return undefined;
+	return sample.startsWith('\u0000') ? 'UTF-16 (big-endian)' : 'UTF-16 (little-endian)';
+}
+
 export function parseStudyFile(text: string): StudyValidation {
 	const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
 	if (body.trim() === '') return { ok: false, errors: [{ path: '$', message: 'the file is empty' }] };
+	const encoding = utf16Encoding(body);
+	if (encoding) {
+		return {
+			ok: false,
+			errors: [
+				{
+					path: '$',
+					message: `the file is in ${encoding}, not UTF-8: save it as UTF-8 (most editors offer the choice in their Save As dialog) and open it again`
+				}
+			]
+		};
+	}
 	const scan = scanJson(body);
 	if (!scan.ok) {
 		const { line, column, message } = scan.problem;

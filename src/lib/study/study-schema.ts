@@ -396,9 +396,14 @@ const column = expecting(
 	v.config(v.array(metricValue, got('a list of numbers')), { abortEarly: true }),
 	'a list of numbers'
 );
+/** Step numbers: whole and never negative (only the first bad value is reported). */
+const stepColumn = expecting(
+	v.config(v.array(integer(0), got('a list of whole numbers')), { abortEarly: true }),
+	'a list of whole numbers'
+);
 const trainColumns = {
 	/** Optimizer step, 0-based: the loss of the batch that produced update step+1. */
-	step: column,
+	step: stepColumn,
 	/** Mean training cross-entropy of that batch, in nats. */
 	loss: column,
 	/** Learning rate used for that update. */
@@ -417,7 +422,7 @@ const trainRows = noArrays(
 );
 const evalEntries = {
 	/** Number of updates applied before this evaluation. */
-	step: metricValue,
+	step: integer(0),
 	/** Mean validation cross-entropy over the whole validation split, in nats. */
 	valLoss: metricValue,
 	valAccuracy: metricValue

@@ -417,6 +417,33 @@ describe('validateStudy: conditions', () => {
 		]);
 	});
 
+	it('refuses a condition keyed __proto__, constructor or prototype like any unknown parameter', () => {
+		for (const reserved of ['__proto__', 'constructor', 'prototype']) {
+			// Parsed from text, as a file is: JSON.parse keeps "__proto__" as an ordinary key.
+			const text = JSON.stringify(withChanges(searchOptimizer)).replace(
+				'"when":{"optimizer":["adam"]}',
+				`"when":{"optimizer":["adam"],"${reserved}":["x"]}`
+			);
+			expect(text).toContain(reserved);
+			expect(errorsOf(JSON.parse(text)), reserved).toEqual([
+				`$.params[2].when.${reserved}: "${reserved}" is not a parameter of this study; when may only refer ` +
+					'to categorical or bool parameters'
+			]);
+		}
+	});
+
+	it('refuses a reserved JavaScript name as a key anywhere in the file', () => {
+		const text = JSON.stringify(validFile())
+			.replace('"fixed":{', '"fixed":{"__proto__":{"learningRate":1},')
+			.replace(/}$/, ',"constructor":1}');
+		expect(errorsOf(JSON.parse(text))).toEqual(
+			expect.arrayContaining([
+				'$.fixed.__proto__: unknown key "__proto__": no key of a study file has that name',
+				'$.constructor: unknown key "constructor": no key of a study file has that name'
+			])
+		);
+	});
+
 	it('refuses conditions that form a cycle', () => {
 		const file = withChanges((f) => {
 			f.params.push({ name: 'a', role: 'scientific', type: 'bool', when: { b: [true] } });
@@ -799,6 +826,75 @@ describe('validateStudy: recorded trials', () => {
 		expect(trial?.backend).toBe('wasm');
 	});
 
+	/** A completed trial with these params, metrics and step columns. */
+	function trialWith(params: Json, steps: { train?: unknown[]; eval?: unknown } = {}): Json {
+		return {
+			index: 0,
+			params,
+			config,
+			seed: 5,
+			status: 'completed',
+			metrics: {
+				train: {
+					step: steps.train ?? [0, 1],
+					loss: [2.3, 2.2],
+					lr: [0.01, 0.01],
+					gradNorm: [1, 2],
+					clipped: [0, 0]
+				},
+				evals: [{ step: 'eval' in steps ? steps.eval : 0, valLoss: 2.3, valAccuracy: 0.1 }]
+			}
+		};
+	}
+
+	it("checks every trial's params against the search space", () => {
+		const file = withChanges((f) => {
+			f.trials = [
+				trialWith({ hiddenWidth: 48, learningRate: 0.5, dropout: 0.1 }),
+				{ ...trialWith({ hiddenWidth: 64 }), index: 1 },
+				{ ...trialWith({ hiddenWidth: '64', learningRate: 0.01 }), index: 2 }
+			];
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.trials[0].params.dropout: dropout is not a searched parameter of this study; searched: ' +
+				'hiddenWidth, learningRate',
+			'$.trials[0].params.hiddenWidth: expected one of 32, 64 (the search space), got 48',
+			'$.trials[0].params.learningRate: expected a number from 0.0001 to 0.1 (the search space), got 0.5',
+			'$.trials[1].params.learningRate: required; learningRate applies to this trial (its conditions hold)',
+			'$.trials[2].params.hiddenWidth: expected one of 32, 64 (the search space), got "64"'
+		]);
+	});
+
+	it('checks conditional params by the branch each trial took', () => {
+		const file = withChanges((f) => {
+			searchOptimizer(f);
+			f.trials = [
+				trialWith({ optimizer: 'adam' }),
+				{ ...trialWith({ optimizer: 'nesterov', learningRate: 0.0005 }), index: 1 },
+				{ ...trialWith({ optimizer: 'adam', learningRate: 0.0005 }), index: 2 }
+			];
+		});
+		expect(errorsOf(file)).toEqual([
+			'$.trials[0].params.learningRate: required; learningRate applies to this trial (its conditions hold)',
+			'$.trials[1].params.learningRate: expected a number from 0.001 to 0.3 (the search space), got 0.0005'
+		]);
+	});
+
+	it('requires whole, non-negative step numbers in training rows and evaluations', () => {
+		const file = withChanges((f) => {
+			f.trials = [
+				trialWith({ hiddenWidth: 32, learningRate: 0.01 }, { train: [0, 1.5] }),
+				{ ...trialWith({ hiddenWidth: 32, learningRate: 0.01 }, { train: [-1, 0] }), index: 1 },
+				{ ...trialWith({ hiddenWidth: 32, learningRate: 0.01 }, { eval: null }), index: 2 }
+			];
+		});
+		const errors = errorsOf(file);
+		expect(errors).toHaveLength(3);
+		expect(errors[0]).toMatch(/^\$\.trials\[0\]\.metrics\.train\.step\[1\]: expected an integer .*got 1\.5$/);
+		expect(errors[1]).toMatch(/^\$\.trials\[1\]\.metrics\.train\.step\[0\]: expected an integer .*got -1$/);
+		expect(errors[2]).toMatch(/^\$\.trials\[2\]\.metrics\.evals\[0\]\.step: expected an integer .*got null$/);
+	});
+
 	it('rejects wrong types in a trial, naming each path', () => {
 		const file = withChanges((f) => {
 			f.trials = [
@@ -810,7 +906,7 @@ describe('validateStudy: recorded trials', () => {
 					status: 'done',
 					metrics: { train: { step: [0], loss: ['x'], lr: [0], gradNorm: [0], clipped: [0] }, evals: {} }
 				},
-				{ index: 0, params: {}, config, seed: 5, status: 'queued' }
+				{ index: 0, params: { hiddenWidth: 32, learningRate: 0.01 }, config, seed: 5, status: 'queued' }
 			];
 		});
 		expect(errorsOf(file)).toEqual([
@@ -838,7 +934,7 @@ describe('validateStudy: recorded trials', () => {
 	it('accepts user dataset ids and the new models in a recorded configuration', () => {
 		const trial = (changes: Json) => ({
 			index: 0,
-			params: {},
+			params: { hiddenWidth: 32, learningRate: 0.01 },
 			config: { ...config, ...changes },
 			seed: 5,
 			status: 'queued'

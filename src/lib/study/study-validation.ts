@@ -6,7 +6,7 @@
 // section, in the order of the file's documentation.
 
 import * as v from 'valibot';
-import { describeValue, isPlainObject, jsonPath } from './json-path';
+import { describeValue, isPlainObject, jsonPath, quote, type PathSegment } from './json-path';
 import {
 	Problems,
 	checkBranchPoints,
@@ -15,9 +15,11 @@ import {
 	checkParam,
 	checkParamsTogether,
 	checkSearch,
+	checkTrialParams,
 	checkTrialIndex,
 	checkWorkload
 } from './semantics';
+import type { ParamValue } from '../math/search-space';
 import type { Study, StudyParam } from './study';
 import {
 	SCHEMA_DEFINITIONS,
@@ -124,6 +126,41 @@ function readNulls(result: { metrics?: unknown; best?: unknown }): void {
 	if (best?.value === null) best.value = Number.NaN;
 }
 
+/**
+ * Keys JavaScript gives a meaning of their own. JSON.parse keeps them as ordinary keys, but the schema
+ * library skips them (so that no check can be tricked into touching an object's prototype), which would
+ * let a file's `when: { "__proto__": … }` vanish and make a conditional parameter unconditional. No
+ * study file key is ever one of them, so each is refused where it stands.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Reports every reserved key anywhere in the file, by its path. */
+function checkReservedKeys(problems: Problems, value: unknown, path: PathSegment[] = []): void {
+	if (Array.isArray(value)) {
+		value.forEach((item: unknown, i) => {
+			if (typeof item === 'object' && item !== null) checkReservedKeys(problems, item, [...path, i]);
+		});
+		return;
+	}
+	if (!isPlainObject(value)) return;
+	for (const key of Object.keys(value)) {
+		const at = [...path, key];
+		if (RESERVED_KEYS.has(key)) {
+			// A condition names a parent parameter; elsewhere a reserved name is an unknown key.
+			const inCondition = path.length === 3 && path[0] === 'params' && path[2] === 'when';
+			problems.add(
+				jsonPath(at),
+				inCondition
+					? `${quote(key)} is not a parameter of this study; when may only refer to categorical or bool parameters`
+					: `unknown key ${quote(key)}: no key of a study file has that name`
+			);
+			continue;
+		}
+		const child = value[key];
+		if (typeof child === 'object' && child !== null) checkReservedKeys(problems, child, at);
+	}
+}
+
 function finish(problems: Problems): { ok: false; errors: StudyError[] } {
 	if (problems.count <= MAX_ERRORS) return { ok: false, errors: problems.list };
 	const hidden = problems.count - MAX_ERRORS;
@@ -165,6 +202,8 @@ export function validateStudy(input: unknown): StudyValidation {
 		return finish(problems);
 	}
 
+	checkReservedKeys(problems, input);
+
 	// A pipe stops at its first failing check: "-1.5" is reported once, not as fraction and as negative.
 	const parsed = v.safeParse(StudyFileSchema, input, { abortPipeEarly: true });
 	// Shape problems by section and item, and the sections that have any.
@@ -188,6 +227,8 @@ export function validateStudy(input: unknown): StudyValidation {
 	const section = <K extends keyof typeof STUDY_SECTIONS>(key: K) =>
 		typed(STUDY_SECTIONS[key], input[key], clean(key) && !invalid.has(key));
 
+	/** The study's parameters once every one of them is valid; recorded trials are checked against them. */
+	let searched: StudyParam[] | undefined;
 	for (const name of SECTION_ORDER) {
 		if (name === 'params' && Array.isArray(input.params)) {
 			report(name);
@@ -197,6 +238,7 @@ export function validateStudy(input: unknown): StudyValidation {
 				return param !== undefined && checkParam(problems, param, `$.params[${i}]`) ? param : undefined;
 			});
 			const fixed = section('fixed');
+			if (params.every((param) => param !== undefined)) searched = params as StudyParam[];
 			if (params.every((param) => param !== undefined) && fixed !== undefined) {
 				const [budget, search, workload] = [section('budget'), section('search'), section('workload')];
 				checkParamsTogether(problems, { params: params as StudyParam[], fixed, budget, search, workload });
@@ -210,6 +252,14 @@ export function validateStudy(input: unknown): StudyValidation {
 				report(name, j);
 				checkTrialIndex(problems, trial, j, seen);
 				const record = isPlainObject(trial) ? trial : {};
+				if (searched !== undefined && clean(name, j) && isPlainObject(record.params)) {
+					checkTrialParams(
+						problems,
+						searched,
+						record.params as Record<string, ParamValue>,
+						`$.trials[${j}].params`
+					);
+				}
 				checkColumnLengths(problems, record.metrics, `$.trials[${j}].metrics`);
 				const branches = Array.isArray(record.branches) ? (record.branches as unknown[]) : [];
 				branches.forEach((b, k) => {
