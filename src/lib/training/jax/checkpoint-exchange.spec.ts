@@ -14,7 +14,7 @@ import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config'
 import type { TrialCheckpoint } from '../checkpoint-data';
 import { runTrialLoop } from '../trial-loop';
 import { createTfjsEngine } from '../tfjs/engine';
-import { modelSpecOf } from './model-spec';
+import { modelSpecOf } from '../model-spec';
 import { hostBatch, initJax, trainCount } from '../../testing/jax-fixtures';
 import { JaxTrainer, type TrainerOptions } from './trainer';
 

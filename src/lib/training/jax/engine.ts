@@ -13,7 +13,7 @@ import type { Engine, Evaluation, StepScalars, Trainer, TrainerState } from '../
 import { contextLengthOf } from '../model-spec';
 import type { AveragerConfig } from './averaging';
 import { toJaxDevice } from './device-data';
-import { modelSpecOf } from './model-spec';
+import { modelSpecOf } from '../model-spec';
 import { sampleTextJax } from './sample-text';
 import type { OptimizerConfig } from './optimizers';
 import { JaxTrainer, type TrainerOptions } from './trainer';

@@ -10,7 +10,7 @@ import { Random } from '$lib/math/random';
 import type { TrialConfig } from '$lib/study/trial-config';
 import type { SavedWeights } from '../checkpoint-data';
 import { sampleIndex, type SampleOptions } from '../sampling';
-import { modelSpecOf } from './model-spec';
+import { modelSpecOf } from '../model-spec';
 import { jaxModel } from './models';
 import { toArrays } from './params';
 

@@ -14,7 +14,7 @@ import { contextLengthOf } from '../model-spec';
 import { createModel } from '../tfjs/models/create-model';
 import { runTrialLoop } from '../trial-loop';
 import { createTfjsEngine } from '../tfjs/engine';
-import { modelSpecOf } from './model-spec';
+import { modelSpecOf } from '../model-spec';
 import { jaxModel } from './models';
 import { initialValues } from './params';
 import { hostBatch, initJax, trainCount } from '../../testing/jax-fixtures';

@@ -7,6 +7,7 @@
 import { nn, numpy as np } from '@jax-js/jax';
 import { maybeDrop, type Dropout } from './dropout';
 import { byName, type ParamSpec } from './params';
+import { LAYER_NORM_EPSILON, MASKED, transformerParams as sharedTransformerParams } from '../model-spec';
 
 export interface TransformerShape {
 	vocab: number;
@@ -16,45 +17,16 @@ export interface TransformerShape {
 	nLayer: number;
 }
 
-/** Init scale of every weight matrix (the GPT-2 choice); residual output projections are scaled down more. */
-const INIT_STD = 0.02;
-/** Added to the scores of future positions; softmax gives them exactly 0 in float32. */
-const MASKED = -1e9;
-const LAYER_NORM_EPSILON = 1e-5;
-
-/** Every parameter in creation order (the order checkpoints store them in). */
+/**
+ * Every parameter in creation order, the TF.js engine's list (training/model-spec.ts) in this engine's
+ * form, so the two engines' checkpoints name and order their arrays the same way.
+ */
 export function transformerParams(shape: Omit<TransformerShape, 'nHead'>): ParamSpec[] {
-	const { vocab, contextLength: T, dModel: d, nLayer } = shape;
-	const std = { std: INIT_STD };
-	const residual = { std: INIT_STD / Math.sqrt(2 * nLayer) };
-	const specs: ParamSpec[] = [
-		{ name: 'embed/tokens', shape: [vocab, d], init: std },
-		{ name: 'embed/positions', shape: [T, d], init: std }
-	];
-	for (let l = 0; l < nLayer; l++) {
-		const b = `block${l}`;
-		specs.push(
-			{ name: `${b}/norm1/gain`, shape: [d], init: 'ones' },
-			{ name: `${b}/norm1/bias`, shape: [d], init: 'zeros' },
-			{ name: `${b}/attention/qkv/kernel`, shape: [d, 3 * d], init: std },
-			{ name: `${b}/attention/qkv/bias`, shape: [3 * d], init: 'zeros' },
-			{ name: `${b}/attention/out/kernel`, shape: [d, d], init: residual },
-			{ name: `${b}/attention/out/bias`, shape: [d], init: 'zeros' },
-			{ name: `${b}/norm2/gain`, shape: [d], init: 'ones' },
-			{ name: `${b}/norm2/bias`, shape: [d], init: 'zeros' },
-			{ name: `${b}/mlp/in/kernel`, shape: [d, 4 * d], init: std },
-			{ name: `${b}/mlp/in/bias`, shape: [4 * d], init: 'zeros' },
-			{ name: `${b}/mlp/out/kernel`, shape: [4 * d, d], init: residual },
-			{ name: `${b}/mlp/out/bias`, shape: [d], init: 'zeros' }
-		);
-	}
-	specs.push(
-		{ name: 'final-norm/gain', shape: [d], init: 'ones' },
-		{ name: 'final-norm/bias', shape: [d], init: 'zeros' },
-		{ name: 'head/kernel', shape: [d, vocab], init: std },
-		{ name: 'head/bias', shape: [vocab], init: 'zeros' }
-	);
-	return specs;
+	return sharedTransformerParams(shape).map(({ name, shape: dims, init }) => ({
+		name,
+		shape: dims,
+		init: typeof init === 'number' ? { std: init } : init
+	}));
 }
 
 /** Dropout sites: the embeddings, then each block's two residual branches. */
