@@ -7,7 +7,11 @@ import { syntheticStudy, type SyntheticTrial } from '../testing/synthetic-study'
 const choice = { metric: 'valLoss', reduce: 'best' } as const;
 
 /** A trial whose validation loss is the constant `loss` at every evaluation. */
-function flatTrial(params: SyntheticTrial['params'], loss: number, status?: 'infeasible'): SyntheticTrial {
+function flatTrial(
+	params: SyntheticTrial['params'],
+	loss: number,
+	status?: SyntheticTrial['status']
+): SyntheticTrial {
 	return { params, status, trainLoss: () => loss, valLoss: () => loss };
 }
 
@@ -102,6 +106,28 @@ describe('computeImportance', () => {
 		expect(result.map((r) => r.name)).toEqual(['learningRate', 'weightDecay']);
 		expect(result[0]!.importance).toBeGreaterThan(0.95);
 		expect(result[1]!.importance).toBeLessThan(0.03);
+	});
+
+	it('counts only finished trials: running, cancelled and failed ones carry no evidence', () => {
+		const random = new Random(12);
+		const trials: SyntheticTrial[] = [];
+		for (let i = 0; i < 48; i++) {
+			const learningRate = 10 ** (-4 + 3 * random.next());
+			const weightDecay = 10 ** (-4 + 4 * random.next());
+			trials.push(flatTrial({ learningRate, weightDecay }, 0.2 + (Math.log10(learningRate) + 2) ** 2));
+		}
+		// Half-run trials whose partial losses follow weight decay alone: counted, they would rank it first.
+		for (const [k, status] of (['running', 'cancelled', 'failed'] as const).entries()) {
+			for (let i = 0; i < 16; i++) {
+				const weightDecay = 10 ** (-4 + (4 * (i + 0.5)) / 16);
+				trials.push(
+					flatTrial({ learningRate: 10 ** (-4 + (k + 0.5)), weightDecay }, 50 * weightDecay, status)
+				);
+			}
+		}
+		const result = computeImportance(syntheticStudy(trials, { params }), choice);
+		expect(result.map((r) => r.name)).toEqual(['learningRate', 'weightDecay']);
+		expect(result[0]!.importance).toBeGreaterThan(0.95);
 	});
 
 	it('handles categorical parameters as bands and conditional parameters with an inactive band', () => {

@@ -26,7 +26,7 @@ import { pairAxes, type PairAxis } from '../math/param-axes';
 import { Random } from '../math/random';
 import type { ParamValue } from '../math/search-space';
 import type { Study } from '../study/study';
-import { isInfeasible, trialValue, type ObjectiveChoice } from './objective';
+import { trialValue, type ObjectiveChoice } from './objective';
 
 export interface ParamImportance {
 	name: string;
@@ -238,7 +238,11 @@ export function computeImportance(
 	const xs: Float64Array[] = [];
 	const ys: number[] = [];
 	const sometimesInactive = new Set<string>();
-	const usable = study.trials.filter((trial) => !isInfeasible(trial) && trialValue(trial, choice) !== null);
+	// Only finished trials are evidence, as in every other plot: a running, cancelled or failed trial's
+	// value is a loss mid-run, not the study's fixed budget. Infeasible trials have no value to explain.
+	const usable = study.trials.filter(
+		(trial) => trial.status === 'completed' && trialValue(trial, choice) !== null
+	);
 	for (const trial of usable) {
 		for (const axis of axes) if (trial.params[axis.name] === undefined) sometimesInactive.add(axis.name);
 	}

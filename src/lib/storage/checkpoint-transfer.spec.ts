@@ -104,6 +104,19 @@ describe('sharing checkpoints', () => {
 		]);
 	});
 
+	it('never ships a diverged trial as one of the best, however good its checkpoint', async () => {
+		const db = await freshDb();
+		const study = await ranStudy(db);
+		// Trial 1 (the best, 0.3) diverged after its best checkpoint.
+		const trials = await listStudyTrials(db, study.id);
+		await putTrial(db, { ...trials[1]!, status: 'infeasible', reason: 'diverged at step 25' });
+		const entries = await bestTrialCheckpoints(db, study, 2);
+		expect(entries.map((e) => [e.index, e.state.evalRow.valLoss])).toEqual([
+			[2, 0.6],
+			[0, 0.9]
+		]);
+	});
+
 	it('imports them onto the imported study, bit for bit, once however often it is imported', async () => {
 		const source = await freshDb();
 		const ran = await ranStudy(source);

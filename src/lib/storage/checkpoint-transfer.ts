@@ -121,7 +121,7 @@ function trialScore(trial: TrialRecord, objective: Objective): number {
 
 /**
  * The best checkpoint of each of the study's `count` best trials (ranked by their best checkpoint's
- * objective value; trials without a finite one are left out), in rank order.
+ * objective value; only completed trials with a finite one), in rank order.
  */
 export async function bestTrialCheckpoints(
 	db: LabDb,
@@ -130,7 +130,8 @@ export async function bestTrialCheckpoints(
 ): Promise<CheckpointEntry[]> {
 	const objective = study.definition.objective;
 	const ranked = (await listStudyTrials(db, study.id))
-		.filter((t) => Number.isFinite(trialScore(t, objective)))
+		// Only completed trials: a diverged (infeasible), failed or cancelled trial is never shipped as a best.
+		.filter((t) => t.status === 'completed' && Number.isFinite(trialScore(t, objective)))
 		.sort((a, b) => {
 			const d = trialScore(a, objective) - trialScore(b, objective);
 			return (objective.goal === 'minimize' ? d : -d) || (a.index ?? 0) - (b.index ?? 0);
