@@ -34,7 +34,7 @@ test('study curves: render and hover timing, 500 trials × 2,000 rows', async ({
 			deviceScaleFactor: dpr
 		});
 		const page = await context.newPage();
-		await page.goto('/bench/curves.html?trials=500&points=2000');
+		await page.goto('/bench/index.html?page=curves&trials=500&points=2000');
 		await page.waitForFunction(() => (window as BenchWindow).__curvesBench?.ready, null, {
 			timeout: 120_000
 		});

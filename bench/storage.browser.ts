@@ -1,4 +1,4 @@
-// Issue 11, item 7, in headless Chromium with the real IndexedDB (the /bench/storage.html page): metric rows
+// Issue 11, item 7, in headless Chromium with the real IndexedDB (/bench/index.html?page=storage): metric rows
 // written per second through the lab's appendMetrics (20-row batches, as trials publish them),
 // checkpoint save and restore time for a 1M-parameter model with Adam state (12 MB), and the IndexedDB
 // usage per 1,000 steps of metrics from navigator.storage.estimate() deltas. Writes
@@ -20,7 +20,7 @@ interface StorageBench {
 type BenchWindow = Window & { __storageBench?: StorageBench };
 
 test('storage: metrics writes, checkpoint save and restore, bytes per 1,000 steps', async ({ page }) => {
-	await page.goto('/bench/storage.html');
+	await page.goto('/bench/index.html?page=storage');
 	await page.waitForFunction(() => (window as BenchWindow).__storageBench?.ready, null, { timeout: 60_000 });
 	await page.evaluate(() => (window as BenchWindow).__storageBench!.open());
 	const rows: number[] = [];

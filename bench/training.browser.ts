@@ -1,4 +1,4 @@
-// Issue 11, items 2 and 3, in headless Chromium against the built app (/bench/training.html and /).
+// Issue 11, items 2 and 3, in headless Chromium against the built app (/bench/index.html?page=training and /).
 // - Backend choice: per workload, the `auto` probe's steps/s on webgpu (SwiftShader here), webgl, wasm
 //   and cpu; then trials in the lab's trial worker with `auto` and with the probe's fastest (and its
 //   runner-up when that is within 1.5×), timed from their readbacks as the lab stores throughput. Target:
@@ -68,7 +68,7 @@ const WORKLOADS: { label: string; config: TrialConfig; slow?: boolean }[] = [
 async function benchPage(browser: Browser, baseURL: string | undefined) {
 	const context = await browser.newContext({ baseURL });
 	const page = await context.newPage();
-	await page.goto('/bench/training.html');
+	await page.goto('/bench/index.html?page=training');
 	await page.waitForFunction(() => (window as BenchWindow).__trainingBench?.ready, null, { timeout: 60_000 });
 	return { context, page };
 }

@@ -1,7 +1,7 @@
-// The benchmark pages (bench/pages/*.html): plain Svelte pages over the lab's own modules, built into
-// build/bench/ by `npm run bench` after the app, so the static server serves them beside the app at
-// /bench/<name>.html. They are never part of `npm run build`, so the shipped app and its service worker
-// precache hold none of them.
+// The benchmark pages (bench/pages/*.svelte, mounted by index.html?page=<name>): plain Svelte pages over
+// the lab's own modules, built into build/bench/ by `npm run bench` after the app, so the static server
+// serves them beside the app at /bench/index.html?page=<name>. They are never part of `npm run build`,
+// so the shipped app and its service worker's precache hold none of them.
 import { fileURLToPath } from 'node:url';
 import { svelte, vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
@@ -18,11 +18,7 @@ export default defineConfig({
 		outDir: at('../build/bench'),
 		emptyOutDir: true,
 		rollupOptions: {
-			input: {
-				curves: at('./pages/curves.html'),
-				storage: at('./pages/storage.html'),
-				training: at('./pages/training.html')
-			}
+			input: at('./pages/index.html')
 		}
 	}
 });
