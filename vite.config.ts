@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 
@@ -16,6 +17,9 @@ export default defineConfig({
 		],
 		environment: 'node',
 		expect: { requireAssertions: true },
+		// Vitest leaves one core free by default; on a two-core machine that halves the suite's speed
+		// (measured: 92 s with one worker, 60 s with two). Nothing in the unit tests is timed.
+		maxWorkers: availableParallelism(),
 		testTimeout: 60_000
 	}
 });
