@@ -8,24 +8,16 @@
 // - adam/nadam: ε outside the root, the whole step (ε included) scaled by b = √(1 − β₂ᵗ)/(1 − β₁ᵗ);
 // - weight decay λ is decoupled: θ ← θ − update − η·λ·θ, with θ before this update.
 import { numpy as np } from '@jax-js/jax';
+import { ruleScalars, type OptimizerConfig, type RuleScalars } from '../optimizer-scalars';
 
 export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'nadam';
 
-/** A resolved optimizer configuration (the shape the TF.js engine takes too). */
-export type OptimizerConfig =
-	| { kind: 'sgd'; weightDecay: number }
-	| { kind: 'momentum' | 'nesterov'; momentum: number; weightDecay: number }
-	| { kind: 'rmsprop'; rho: number; momentum: number; epsilon: number; weightDecay: number }
-	| { kind: 'adam' | 'nadam'; beta1: number; beta2: number; epsilon: number; weightDecay: number };
+export type { OptimizerConfig };
 
 /** Coefficient `i` of this step as a fresh scalar (the caller consumes it). */
 export type Coefficient = (i: number) => np.Array;
 
-export interface JaxRule {
-	/** Slot name → the value every element starts from, in a fixed order. */
-	slotInitialValues: Record<string, number>;
-	/** Per-step scalars for `update`, in float64; `t` is the 1-based update index. */
-	coefficients(learningRate: number, t: number): number[];
+export interface JaxRule extends RuleScalars {
 	/** The amount to subtract from θ (before weight decay) and the new slots; consumes `grad` and `slots`. */
 	update(
 		grad: np.Array,
@@ -41,19 +33,18 @@ function slot(slots: Record<string, np.Array>, name: string): np.Array {
 }
 
 export function jaxRule(config: OptimizerConfig): JaxRule {
+	const scalars = ruleScalars(config);
 	switch (config.kind) {
 		case 'sgd':
 			return {
-				slotInitialValues: {},
-				coefficients: (lr) => [lr],
+				...scalars,
 				update: (g, _slots, c) => ({ delta: c(0).mul(g), slots: {} })
 			};
 		case 'momentum':
 		case 'nesterov': {
 			const nesterov = config.kind === 'nesterov';
 			return {
-				slotInitialValues: { v: 0 },
-				coefficients: (lr) => [lr, config.momentum],
+				...scalars,
 				update: (g, slots, c) => {
 					const v = c(1).mul(slot(slots, 'v')).add(g.ref);
 					const direction = nesterov ? c(1).mul(v.ref).add(g) : (g.dispose(), v.ref);
@@ -63,8 +54,7 @@ export function jaxRule(config: OptimizerConfig): JaxRule {
 		}
 		case 'rmsprop':
 			return {
-				slotInitialValues: { v: 1, m: 0 },
-				coefficients: (lr) => [lr, config.rho, 1 - config.rho, config.momentum, config.epsilon],
+				...scalars,
 				update: (g, slots, c) => {
 					const v = c(1)
 						.mul(slot(slots, 'v'))
@@ -79,13 +69,8 @@ export function jaxRule(config: OptimizerConfig): JaxRule {
 		case 'adam':
 		case 'nadam': {
 			const nesterov = config.kind === 'nadam';
-			const { beta1, beta2, epsilon } = config;
 			return {
-				slotInitialValues: { m: 0, v: 0 },
-				coefficients: (lr, t) => {
-					const bias = Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
-					return [lr * bias, beta1, 1 - beta1, beta2, 1 - beta2, epsilon];
-				},
+				...scalars,
 				update: (g, slots, c) => {
 					const m = c(1).mul(slot(slots, 'm')).add(c(2).mul(g.ref));
 					const v = c(3)

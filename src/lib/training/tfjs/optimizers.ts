@@ -22,16 +22,12 @@ import {
 import type { OptimizerName, TrialConfig } from '$lib/study/trial-config';
 import type { SerializedOptimizerState } from '../checkpoint-data';
 import { isPlainObject } from '$lib/util/plain-object';
+import { ruleScalars, type OptimizerConfig, type RuleScalars } from '../optimizer-scalars';
 
 export { OPTIMIZER_DEFAULTS, OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_NAMES, type OptimizerHyperparameter };
 export type { SerializedOptimizerState };
 
-/** A fully resolved optimizer configuration (defaults filled in). The learning rate comes per step. */
-export type OptimizerConfig =
-	| { kind: 'sgd'; weightDecay: number }
-	| { kind: 'momentum' | 'nesterov'; momentum: number; weightDecay: number }
-	| { kind: 'rmsprop'; rho: number; momentum: number; epsilon: number; weightDecay: number }
-	| { kind: 'adam' | 'nadam'; beta1: number; beta2: number; epsilon: number; weightDecay: number };
+export type { OptimizerConfig };
 
 export interface OptimizerState {
 	/** Number of updates already applied. */
@@ -63,11 +59,7 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: 
 
 type Slots = Record<string, tf.Tensor>;
 
-interface Rule {
-	/** Slot name → the value every element starts from. */
-	slotInitialValues: Record<string, number>;
-	/** Per-step scalars for `update`, computed in float64 on the host. `t` is the 1-based update index. */
-	coefficients(learningRate: number, t: number): number[];
+interface Rule extends RuleScalars {
 	/** Returns the amount to subtract from θ (before weight decay) and the new slot values. */
 	update(grad: tf.Tensor, slots: Slots, c: tf.Scalar[]): { delta: tf.Tensor; slots: Slots };
 }
@@ -85,19 +77,18 @@ function coefficient(c: tf.Scalar[], index: number): tf.Scalar {
 }
 
 function buildRule(config: OptimizerConfig): Rule {
+	const scalars = ruleScalars(config);
 	switch (config.kind) {
 		case 'sgd':
 			return {
-				slotInitialValues: {},
-				coefficients: (lr) => [lr],
+				...scalars,
 				update: (g, _slots, c) => ({ delta: tf.mul(coefficient(c, 0), g), slots: {} })
 			};
 		case 'momentum':
 		case 'nesterov': {
 			const nesterov = config.kind === 'nesterov';
 			return {
-				slotInitialValues: { v: 0 },
-				coefficients: (lr) => [lr, config.momentum],
+				...scalars,
 				update: (g, slots, c) => {
 					const [lr, gamma] = [coefficient(c, 0), coefficient(c, 1)];
 					const v = tf.add(tf.mul(gamma, slotOf(slots, 'v')), g);
@@ -108,8 +99,7 @@ function buildRule(config: OptimizerConfig): Rule {
 		}
 		case 'rmsprop':
 			return {
-				slotInitialValues: { v: 1, m: 0 },
-				coefficients: (lr) => [lr, config.rho, 1 - config.rho, config.momentum, config.epsilon],
+				...scalars,
 				update: (g, slots, c) => {
 					const [lr, rho, oneMinusRho, gamma, eps] = [0, 1, 2, 3, 4].map((i) => coefficient(c, i)) as [
 						tf.Scalar,
@@ -127,13 +117,8 @@ function buildRule(config: OptimizerConfig): Rule {
 		case 'adam':
 		case 'nadam': {
 			const nesterov = config.kind === 'nadam';
-			const { beta1, beta2, epsilon } = config;
 			return {
-				slotInitialValues: { m: 0, v: 0 },
-				coefficients: (lr, t) => {
-					const bias = Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
-					return [lr * bias, beta1, 1 - beta1, beta2, 1 - beta2, epsilon];
-				},
+				...scalars,
 				update: (g, slots, c) => {
 					const [lrBias, b1, oneMinusB1, b2, oneMinusB2, eps] = [0, 1, 2, 3, 4, 5].map((i) =>
 						coefficient(c, i)
