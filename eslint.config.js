@@ -49,7 +49,12 @@ export default ts.config(
 			parserOptions: {
 				extraFileExtensions: ['.svelte'],
 				parser: ts.parser,
-				svelteConfig
+				svelteConfig,
+				// Svelte files take their types from a fixed program, not from the project service: the
+				// service rebuilt its program for each component's virtual file (measured, whole lint on
+				// one thread: 67 s with the service, 42 s with the fixed program; same findings).
+				projectService: false,
+				project: './tsconfig.json'
 			}
 		}
 	},
