@@ -11,6 +11,20 @@ export interface SampleOptions {
 	seed: number;
 }
 
+/** The prompt as token ids; throws, naming them, on characters outside the vocabulary, or on an empty prompt. */
+export function promptTokens(vocab: readonly string[], prompt: string): number[] {
+	const ids = new Map(vocab.map((c, i) => [c, i]));
+	const chars = Array.from(prompt);
+	const unknown = [...new Set(chars.filter((c) => !ids.has(c)))];
+	if (unknown.length > 0) {
+		throw new Error(
+			`the prompt uses characters the model never saw: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`
+		);
+	}
+	if (chars.length === 0) throw new Error('the prompt is empty; give the model at least one character');
+	return chars.map((c) => ids.get(c)!);
+}
+
 /** Index drawn from softmax(logits / temperature) with one uniform number u in [0, 1). */
 export function sampleIndex(logits: ArrayLike<number>, temperature: number, u: number): number {
 	let best = 0;

@@ -8,9 +8,7 @@
 // text window's token positions are as many values as its tokens. Validation batches stay on the device.
 import { numpy as np } from '@jax-js/jax';
 import type { TrainingData } from '$lib/datasets/classification-data';
-
-/** Validation characters that are scored, at most (the TF.js engine scores the same windows). */
-export const MAX_TEXT_EVAL_CHARS = 32_768;
+import { checkContextFits, validationWindows } from '../text-windows';
 
 /** One validation batch on the device: inputs, labels and a float mask with 0 on padding labels. */
 export interface EvalBatch {
@@ -108,21 +106,9 @@ function classificationData(data: Extract<TrainingData, { kind: 'classification'
 
 function textData(data: Extract<TrainingData, { kind: 'text' }>, contextLength: number): JaxDeviceData {
 	const T = contextLength;
-	if (data.train.length <= T + 1 || data.val.length <= T + 1) {
-		throw new Error(
-			`contextLength ${T} is too long for this text (${data.train.length} training and ` +
-				`${data.val.length} validation characters)`
-		);
-	}
-	// The non-overlapping windows of the held-out text, as the TF.js engine scores them.
-	const windows = Math.floor((Math.min(data.val.length, MAX_TEXT_EVAL_CHARS + 1) - 1) / T);
-	const valX = new Int32Array(windows * T);
-	const valY = new Int32Array(windows * T);
-	for (let w = 0; w < windows; w++) {
-		valX.set(data.val.subarray(w * T, w * T + T), w * T);
-		valY.set(data.val.subarray(w * T + 1, w * T + T + 1), w * T);
-	}
-	const evals = batchCache((rows) => cutBatches(valX, valY, windows, T, T, rows));
+	checkContextFits(data, T);
+	const windows = validationWindows(data.val, T);
+	const evals = batchCache((rows) => cutBatches(windows.x, windows.y, windows.count, T, T, rows));
 	return {
 		classes: data.vocab.length,
 		// Every start whose window and next-token targets fit inside the training text.
@@ -140,7 +126,7 @@ function textData(data: Extract<TrainingData, { kind: 'text' }>, contextLength: 
 				y: np.array(y, { dtype: np.int32 })
 			};
 		},
-		valLabels: windows * T,
+		valLabels: windows.count * T,
 		evalBatches: (rows) => evals.get(rows),
 		dispose: () => evals.dispose()
 	};

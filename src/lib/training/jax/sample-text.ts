@@ -9,7 +9,7 @@ import type { TrainingData } from '$lib/datasets/classification-data';
 import { Random } from '$lib/math/random';
 import type { TrialConfig } from '$lib/study/trial-config';
 import type { SavedWeights } from '../checkpoint-data';
-import { sampleIndex, type SampleOptions } from '../sampling';
+import { promptTokens, sampleIndex, type SampleOptions } from '../sampling';
 import { modelSpecOf } from '../model-spec';
 import { jaxModel } from './models';
 import { toArrays } from './params';
@@ -30,19 +30,10 @@ export async function sampleTextJax(
 		throw new Error(`weights ${weights.paramNames.join(', ')} do not match ${names.join(', ')}`);
 	}
 	const vocab = data.vocab;
-	const ids = new Map(vocab.map((c, i) => [c, i]));
-	const promptChars = Array.from(options.prompt);
-	const unknown = [...new Set(promptChars.filter((c) => !ids.has(c)))];
-	if (unknown.length > 0) {
-		throw new Error(
-			`the prompt uses characters the model never saw: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`
-		);
-	}
-	if (promptChars.length === 0) throw new Error('the prompt is empty; give the model at least one character');
+	const tokens = promptTokens(vocab, options.prompt);
 
 	const T = spec.contextLength;
 	const V = vocab.length;
-	const tokens = promptChars.map((c) => ids.get(c)!);
 	const random = new Random(options.seed);
 	const params = toArrays(model.params, weights.params);
 	const forward = jit((ps: np.Array[], x: np.Array) => model.forward(ps, x, null));

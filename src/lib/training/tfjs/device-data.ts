@@ -4,6 +4,7 @@
 // starts at a given position, and validation rows are the non-overlapping windows of the held-out text.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingData } from '$lib/datasets/classification-data';
+import { checkContextFits, validationWindows } from '../text-windows';
 
 export interface SplitTensors {
 	/** Model inputs, one row per example: [n, features] floats or [n, context] token ids. */
@@ -23,9 +24,6 @@ export interface DeviceData {
 	val: SplitTensors;
 	dispose(): void;
 }
-
-/** Validation characters that are scored, at most (the non-overlapping windows covering them). */
-export const MAX_TEXT_EVAL_CHARS = 32_768;
 
 /**
  * tf.gather(x, indices) along axis 0, as gatherND: the same copy, but tfjs-wasm's GatherV2 walks every
@@ -62,26 +60,15 @@ function classificationToDevice(data: Extract<TrainingData, { kind: 'classificat
 
 function textToDevice(data: Extract<TrainingData, { kind: 'text' }>, contextLength: number): DeviceData {
 	const T = contextLength;
-	if (data.train.length <= T + 1 || data.val.length <= T + 1) {
-		throw new Error(
-			`contextLength ${T} is too long for this text (${data.train.length} training and ` +
-				`${data.val.length} validation characters)`
-		);
-	}
+	checkContextFits(data, T);
 	const tokens = tf.tensor1d(data.train, 'int32');
 	// Offsets 0..T of a window; a batch's positions are its starts plus these.
 	const offsets = tf.tidy(() => tf.range(0, T + 1, 1, 'int32').reshape([1, T + 1]));
-	const windows = Math.floor((Math.min(data.val.length, MAX_TEXT_EVAL_CHARS + 1) - 1) / T);
-	const valX = new Int32Array(windows * T);
-	const valY = new Int32Array(windows * T);
-	for (let w = 0; w < windows; w++) {
-		valX.set(data.val.subarray(w * T, w * T + T), w * T);
-		valY.set(data.val.subarray(w * T + 1, w * T + T + 1), w * T);
-	}
+	const windows = validationWindows(data.val, T);
 	const val: SplitTensors = {
-		x: tf.tensor2d(valX, [windows, T], 'int32'),
-		y: tf.tensor2d(valY, [windows, T], 'int32'),
-		count: windows
+		x: tf.tensor2d(windows.x, [windows.count, T], 'int32'),
+		y: tf.tensor2d(windows.y, [windows.count, T], 'int32'),
+		count: windows.count
 	};
 	return {
 		classes: data.vocab.length,

@@ -4,7 +4,7 @@
 // the same text.
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '$lib/math/random';
-import { sampleIndex, type SampleOptions } from '../sampling';
+import { promptTokens, sampleIndex, type SampleOptions } from '../sampling';
 import type { Model } from './models/model';
 
 export async function sampleText(
@@ -13,16 +13,7 @@ export async function sampleText(
 	contextLength: number,
 	options: SampleOptions
 ): Promise<string> {
-	const ids = new Map(vocab.map((c, i) => [c, i]));
-	const promptChars = Array.from(options.prompt);
-	const unknown = [...new Set(promptChars.filter((c) => !ids.has(c)))];
-	if (unknown.length > 0) {
-		throw new Error(
-			`the prompt uses characters the model never saw: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`
-		);
-	}
-	if (promptChars.length === 0) throw new Error('the prompt is empty; give the model at least one character');
-	const tokens = promptChars.map((c) => ids.get(c)!);
+	const tokens = promptTokens(vocab, options.prompt);
 	const random = new Random(options.seed);
 	let generated = '';
 	// Every forward pass gets a full window, the text left-aligned and padded with token 0 after it:
