@@ -6,16 +6,10 @@ import { relu } from './activations';
 import { conv3x3Same, maxPool2x2, type ConvFormulation } from './conv';
 import { maybeDrop, type Dropout } from './dropout';
 import { byName, type ParamSpec } from './params';
+import type { CnnShape as SharedCnnShape } from '../model-spec';
 
-export interface CnnShape {
-	height: number;
-	width: number;
-	classes: number;
-	/** Filters of the first block. */
-	filters: number;
-	/** Conv blocks; each halves the image (rounding down). */
-	blocks: number;
-}
+/** The shared CNN shape (training/model-spec.ts); dropout reaches the forward pass as a Dropout. */
+export type CnnShape = Omit<SharedCnnShape, 'dropout'>;
 
 /** The formulation measured fastest on wasm (im2col; see conv.ts and bench/jax-steps.bench.ts). */
 export const DEFAULT_CONV: ConvFormulation = 'im2col';

@@ -4,14 +4,10 @@ import { numpy as np } from '@jax-js/jax';
 import { relu } from './activations';
 import { maybeDrop, type Dropout } from './dropout';
 import { byName, type ParamSpec } from './params';
+import type { MlpShape as SharedMlpShape } from '../model-spec';
 
-export interface MlpShape {
-	inputSize: number;
-	hiddenWidth: number;
-	/** Number of hidden layers (0 = logistic regression). */
-	depth: number;
-	classes: number;
-}
+/** The shared MLP shape (training/model-spec.ts); dropout reaches the forward pass as a Dropout. */
+export type MlpShape = Omit<SharedMlpShape, 'dropout'>;
 
 /** He-normal kernels (std √(2/fan-in)), √(1/fan-in) for the output layer, zero biases. */
 export function mlpParams(shape: MlpShape): ParamSpec[] {

@@ -7,15 +7,15 @@
 import { nn, numpy as np } from '@jax-js/jax';
 import { maybeDrop, type Dropout } from './dropout';
 import { byName, type ParamSpec } from './params';
-import { LAYER_NORM_EPSILON, MASKED, transformerParams as sharedTransformerParams } from '../model-spec';
+import {
+	LAYER_NORM_EPSILON,
+	MASKED,
+	transformerParams as sharedTransformerParams,
+	type TransformerShape as SharedTransformerShape
+} from '../model-spec';
 
-export interface TransformerShape {
-	vocab: number;
-	contextLength: number;
-	dModel: number;
-	nHead: number;
-	nLayer: number;
-}
+/** The shared transformer shape (training/model-spec.ts); dropout reaches the forward pass as a Dropout. */
+export type TransformerShape = Omit<SharedTransformerShape, 'dropout'>;
 
 /**
  * Every parameter in creation order, the TF.js engine's list (training/model-spec.ts) in this engine's
