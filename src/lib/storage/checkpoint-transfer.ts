@@ -5,6 +5,7 @@
 // little-endian float32 bytes in base64. Everything is checked before anything is written, and all
 // checkpoints are written in one transaction.
 import { bestCheckpoint, type CheckpointMeta } from '$lib/math/checkpoint-retention';
+import { objectiveValue } from '$lib/study/objective';
 import * as v from 'valibot';
 import { childPath, describeValue, isPlainObject } from '$lib/study/json-path';
 import {
@@ -412,10 +413,9 @@ export async function importCheckpoints(db: LabDb, text: string): Promise<Checkp
 				state: entry.state
 			};
 			await tx.objectStore('checkpoints').put(record);
-			const value = (entry.state.evalRow as unknown as Record<string, number | undefined>)[metric];
 			const meta: CheckpointMeta = {
 				step: entry.state.step,
-				value: typeof value === 'number' ? value : Number.NaN,
+				value: objectiveValue(entry.state.evalRow, metric),
 				bytes: checkpointBytes(entry.state)
 			};
 			const fresh = (await tx.objectStore('trials').get(trial.id))!;
