@@ -178,11 +178,13 @@ test('a trainLoss study keeps its N best checkpoints and shows its best value, s
 test('a crashed trial resumes from its checkpoint on Retry; Start over asks first, then discards', async ({
 	page
 }) => {
-	const STEPS = 3000;
+	// Long enough that neither trial can finish between its first checkpoint (step 300) and the crash.
+	const STEPS = 6000;
+	const EVAL = 300;
 	const study = twoTrialStudy('Retry keeps the work', {
 		maxTrainSteps: STEPS,
-		evalEvery: 150,
-		checkpointEvery: 300,
+		evalEvery: EVAL,
+		checkpointEvery: EVAL,
 		keepBestCheckpoints: 1
 	});
 	await openLab(page);
@@ -256,7 +258,9 @@ test('a crashed trial resumes from its checkpoint on Retry; Start over asks firs
 		expect(done.status).toBe('completed');
 		// Every step logged exactly once, in order, and every evaluation once.
 		expect(done.train.map((r) => r.step)).toEqual(Array.from({ length: STEPS }, (_, i) => i));
-		expect(done.evals.map((e) => e.step)).toEqual(Array.from({ length: STEPS / 150 + 1 }, (_, i) => i * 150));
+		expect(done.evals.map((e) => e.step)).toEqual(
+			Array.from({ length: STEPS / EVAL + 1 }, (_, i) => i * EVAL)
+		);
 	}
 	// The resumed trial's first chunk was never rewritten; the restarted one's was.
 	expect(done0!.marked).toBe(true);
