@@ -6,11 +6,15 @@ const FIXTURE = 'tests/fixtures/cli-run-digits.study.json';
 const STEPS = 100;
 const EVAL_EVERY = 10;
 
-/** A recorded trial whose validation loss is lowest at `bestStep` (evaluations every 10 steps). */
+/** A recorded trial whose validation loss is lowest, and accuracy highest, at `bestStep` (evaluations every 10 steps). */
 function trial(index: number, bestStep: number, status: string) {
 	const evals = [];
 	for (let step = 0; step <= STEPS; step += EVAL_EVERY) {
-		evals.push({ step, valLoss: 1 + Math.abs(step - bestStep) / STEPS, valAccuracy: 0.5 });
+		evals.push({
+			step,
+			valLoss: 1 + Math.abs(step - bestStep) / STEPS,
+			valAccuracy: 0.9 - Math.abs(step - bestStep) / (10 * STEPS)
+		});
 	}
 	return {
 		index,
@@ -88,16 +92,22 @@ test('the best-step report reads an imported study: most best steps late, so tra
 	await expect(page.getByRole('heading', { name: 'Trial 2: completed' })).toBeVisible();
 });
 
-test('for a valAccuracy study the report says what it lacks and offers the valLoss stand-in', async ({
-	page
-}) => {
+test('for a valAccuracy study the report reads where the best accuracy was reached', async ({ page }) => {
 	await openLab(page);
 	await importStudy(page, studyWithResults('Best steps: accuracy', 'valAccuracy'));
 	await expect(page.getByTestId('study-name')).toHaveText('Best steps: accuracy');
 
 	const report = page.getByTestId('best-step-report');
-	await expect(report.getByTestId('best-step-objective-note')).toContainText('valAccuracy');
-	await expect(report.getByTestId('best-step-histogram')).toHaveCount(0);
-	await report.getByTestId('best-step-use-val-loss').check();
+	await expect(report.getByTestId('best-step-objective')).toContainText('valAccuracy');
+	await expect(report.getByTestId('best-step-count')).toHaveText('4');
 	await expect(report.getByTestId('best-step-reading')).toHaveAttribute('data-reading', 'train-longer');
+	const counts = await report
+		.getByTestId('best-step-histogram')
+		.locator('rect.bar')
+		.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-count'))));
+	expect(counts).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 1, 2]);
+	// The trial table shows each trial's best accuracy and its step.
+	const third = page.locator('[data-testid="study-trial-row"][data-index="2"]');
+	await expect(third.getByTestId('best-at-step')).toHaveText('100');
+	await expect(third.getByTestId('best-value')).toHaveText('0.9');
 });

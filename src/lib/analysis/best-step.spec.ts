@@ -6,8 +6,14 @@ import {
 	histogramSummary,
 	median,
 	spacingCaveat,
+	inputsFromRecords,
+	inputsFromStudy,
 	type BestStepInput
 } from './best-step';
+import type { TrialRecord as StoredTrial } from '$lib/storage/schema';
+import { emptyTrainRows, summarize, type EvalRow, type MetricBatch } from '$lib/study/metrics';
+import { bestObjective, withTrainLoss } from '$lib/study/objective';
+import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
 
 /** Completed trials of 100 steps whose best checkpoints sit at the given steps. */
 function completed(...steps: number[]): BestStepInput[] {
@@ -177,4 +183,68 @@ describe('helpers', () => {
 			'Best steps as a share of maxTrainSteps: no completed trials yet.'
 		);
 	});
+});
+
+describe('every objective', () => {
+	const BEST = [80, 90, 100, 20];
+	/** Evaluations every 10 steps to 100: valLoss lowest at step 10 (a decoy), the other objectives at `best`. */
+	function series(best: number): MetricBatch {
+		const train = emptyTrainRows();
+		const evals: EvalRow[] = [];
+		for (let step = 0; step <= 100; step += 10) {
+			evals.push({
+				step,
+				valLoss: 1 + Math.abs(step - 10) / 100,
+				valAccuracy: 0.5 - Math.abs(step - best) / 1000
+			});
+			if (step === 0) continue;
+			// The ten training rows before this evaluation all have loss 1 + |step − best| / 100, so their
+			// mean (the trainLoss objective here) is lowest at `best`.
+			for (let s = step - 10; s < step; s++) {
+				train.step.push(s);
+				train.loss.push(1 + Math.abs(step - best) / 100);
+				train.lr.push(0.1);
+				train.gradNorm.push(1);
+				train.clipped.push(0);
+			}
+		}
+		return { train, evals };
+	}
+	const config = { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, evalEvery: 10 };
+
+	for (const [metric, goal] of [
+		['trainLoss', 'minimize'],
+		['valAccuracy', 'maximize'],
+		['valLoss', 'minimize']
+	] as const) {
+		it(`reads the best steps of a ${metric} study from stored summaries and from the study file alike`, () => {
+			const records: StoredTrial[] = BEST.map((best, index) => ({
+				id: `t${index}`,
+				createdAt: 0,
+				updatedAt: 0,
+				config,
+				status: 'completed',
+				lastStep: 100,
+				// The loop logs the trainLoss column; the summary is kept from the rows it logged.
+				summary: summarize(withTrainLoss(series(best))),
+				index
+			}));
+			const fileTrials = BEST.map((best, index) => ({
+				index,
+				config,
+				status: 'completed' as const,
+				best: bestObjective(series(best), { metric, goal })
+			}));
+			const fromRecords = bestStepReport(inputsFromRecords(records, metric));
+			const fromFile = bestStepReport(inputsFromStudy({ trials: fileTrials as never }));
+			// Hand-computed: valLoss is best at step 10 in every trial; the others at 80, 90, 100 and 20.
+			const expected = metric === 'valLoss' ? [10, 10, 10, 10] : BEST;
+			for (const report of [fromRecords, fromFile]) {
+				expect(report.points.map((p) => p.bestStep)).toEqual(expected);
+				expect(report.reading.id).toBe(metric === 'valLoss' ? 'fine' : 'train-longer');
+				if (metric !== 'valLoss')
+					expect(report.bins.map((b) => b.count)).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 1, 2]);
+			}
+		});
+	}
 });

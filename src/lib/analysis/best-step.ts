@@ -4,6 +4,9 @@
 // training is not compute-bound"); the best step itself is the retrospectively chosen checkpoint
 // (playbook: "Saving checkpoints and retrospectively selecting the best checkpoint").
 // Pure: no DOM, no tfjs. The chart helpers at the bottom return positions in CSS pixels.
+import type { TrialRecord as StoredTrial } from '$lib/storage/schema';
+import { bestInSummary } from '$lib/study/metrics';
+import type { ObjectiveMetric, Study } from '$lib/study/study';
 
 /** The histogram splits [0, 1] into this many equal bins (tenths of the run). */
 export const BIN_COUNT = 10;
@@ -98,6 +101,33 @@ export interface BestStepReport {
 	 */
 	evalSpacing: number | null;
 	reading: Reading;
+}
+
+/**
+ * Report inputs from stored trial records: each trial's best step of the study's objective, from its
+ * summary (kept as evaluations arrive, by the one definition in study/objective.ts). Branches left out.
+ */
+export function inputsFromRecords(trials: readonly StoredTrial[], metric: ObjectiveMetric): BestStepInput[] {
+	return trials
+		.filter((t) => !t.branch)
+		.map((t) => ({
+			index: t.index ?? 0,
+			bestStep: bestInSummary(t.summary, metric)?.step,
+			maxTrainSteps: t.config.maxTrainSteps,
+			status: t.status,
+			evalEvery: t.config.evalEvery
+		}));
+}
+
+/** Report inputs from a study file's trials: each trial's `best`, the same retrospective selection. */
+export function inputsFromStudy(study: Pick<Study, 'trials'>): BestStepInput[] {
+	return study.trials.map((t) => ({
+		index: t.index,
+		bestStep: t.best?.step,
+		maxTrainSteps: t.config.maxTrainSteps,
+		status: t.status,
+		evalEvery: t.config.evalEvery
+	}));
 }
 
 /** Bin of a best step: floor(10 · step / max), computed on integers so 0.1 lands in bin 1 exactly. */

@@ -4,7 +4,8 @@
 // exploration phase?"): the best validation value over training by default, or the final value, the
 // training loss, or any logged evaluation metric. Pure: no DOM, no tfjs.
 import type { MetricBatch } from '../study/metrics';
-import type { ObjectiveGoal, Study, TrialRecord } from '../study/study';
+import type { Study, TrialRecord } from '../study/study';
+import { bestPoint, metricGoal, objectiveSeries } from '../study/objective';
 
 /** How a curve becomes one number: its best point over training, or its value at the end. */
 export type Reduction = 'best' | 'final';
@@ -24,10 +25,8 @@ export interface TrialValue {
 /** Training losses are per batch and noisy: "final" averages this many of the last logged rows. */
 export const FINAL_TRAIN_WINDOW = 10;
 
-/** Accuracy-like metrics are maximised; losses and bits per character minimised. */
-export function metricGoal(metric: string): ObjectiveGoal {
-	return /accuracy/i.test(metric) ? 'maximize' : 'minimize';
-}
+/** Accuracy-like metrics are maximised; losses and bits per character minimised (study/objective.ts). */
+export { metricGoal };
 
 /** The study's own objective, reduced by its best value over training (retrospective selection). */
 export function defaultChoice(study: Pick<Study, 'objective'>): ObjectiveChoice {
@@ -65,18 +64,19 @@ export function metricPoints(metrics: MetricBatch, metric: string): { step: numb
 /** The trial's value under `choice`; null when it logged no finite value of that metric. */
 export function trialValue(trial: Pick<TrialRecord, 'metrics'>, choice: ObjectiveChoice): TrialValue | null {
 	if (!trial.metrics) return null;
-	const points = metricPoints(trial.metrics, choice.metric);
-	if (points.length === 0) return null;
 	if (choice.reduce === 'final') {
+		const points = metricPoints(trial.metrics, choice.metric);
+		if (points.length === 0) return null;
 		const last = points[points.length - 1]!;
 		if (choice.metric !== 'trainLoss') return { value: last.value, step: last.step };
 		const tail = points.slice(-FINAL_TRAIN_WINDOW);
 		return { value: tail.reduce((sum, p) => sum + p.value, 0) / tail.length, step: last.step };
 	}
-	const minimize = metricGoal(choice.metric) === 'minimize';
-	let best = points[0]!;
-	for (const p of points) if (minimize ? p.value < best.value : p.value > best.value) best = p;
-	return { value: best.value, step: best.step };
+	// Best over training is retrospective checkpoint selection: the objective at evaluation steps, as
+	// checkpoint retention and the trial table rank it (for trainLoss the mean training loss since the
+	// previous evaluation, not the luckiest single batch).
+	const best = bestPoint(objectiveSeries(trial.metrics, choice.metric), metricGoal(choice.metric));
+	return best ? { value: best.value, step: best.step } : null;
 }
 
 /** Whether `a` is better than `b` for this metric. */

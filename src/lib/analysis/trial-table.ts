@@ -1,6 +1,8 @@
 // Sorting and filtering the study's trial table. Pure, so the rules are testable without a page.
 import type { TrialRecord } from '$lib/storage/schema';
-import type { TrialStatus } from '$lib/study/metrics';
+import { bestInSummary, type TrialStatus } from '$lib/study/metrics';
+import { METRIC_GOALS } from '$lib/study/objective';
+import type { ObjectiveGoal, ObjectiveMetric } from '$lib/study/study';
 import { bestCheckpoint } from '$lib/math/checkpoint-retention';
 
 export interface TableRow {
@@ -9,7 +11,10 @@ export interface TableRow {
 	params: Record<string, string | number | boolean>;
 	status: TrialStatus;
 	reason?: string;
-	/** Best value of the study's objective over training, and the step where it was reached. */
+	/**
+	 * Best value of the study's objective over its evaluations (objective.ts), and the step where it was
+	 * reached: what retrospective checkpoint selection ranks.
+	 */
 	best?: number;
 	bestStep?: number;
 	backend?: string;
@@ -32,22 +37,21 @@ export interface TableQuery {
 
 export function toRow(
 	trial: TrialRecord,
-	objective: 'valLoss' | 'valAccuracy' | 'trainLoss',
-	goal: 'minimize' | 'maximize' = objective === 'valAccuracy' ? 'maximize' : 'minimize'
+	objective: ObjectiveMetric,
+	goal: ObjectiveGoal = METRIC_GOALS[objective]
 ): TableRow {
 	const checkpoint = bestCheckpoint(trial.checkpoints ?? [], goal);
 	// Infeasible trials are not ranked by the objective: the playbook treats divergence as its own
 	// outcome, not as a bad value (their numbers stay in the curves and the export).
-	const s = trial.status === 'infeasible' ? null : trial.summary;
-	const best = objective === 'valAccuracy' ? s?.bestValAccuracy : s?.bestValLoss;
+	const best = trial.status === 'infeasible' ? undefined : bestInSummary(trial.summary, objective);
 	return {
 		id: trial.id,
 		index: trial.index ?? 0,
 		params: trial.params ?? {},
 		status: trial.status,
 		reason: trial.reason,
-		best: objective === 'trainLoss' ? undefined : best,
-		bestStep: objective === 'valLoss' ? s?.bestValLossStep : undefined,
+		best: best?.value,
+		bestStep: best?.step,
 		backend: trial.backend?.backend,
 		bestCheckpointStep: checkpoint?.step,
 		bestCheckpointValue: checkpoint?.value,

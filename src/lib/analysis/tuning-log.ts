@@ -7,6 +7,7 @@ import type { BaselineEntry, StudyRecord, StudyStatus, TrialRecord } from '$lib/
 import type { FixedConfig, ObjectiveGoal, ObjectiveMetric } from '$lib/study/study';
 import type { TrialConfig } from '$lib/study/trial-config';
 import { CONFIG_KEYS } from '$lib/study/config-vocabulary';
+import { bestInSummary } from '$lib/study/metrics';
 
 export interface StudyBest {
 	value: number;
@@ -42,11 +43,7 @@ export function summaryBest(
 	trial: TrialRecord,
 	metric: ObjectiveMetric
 ): { value: number; step?: number } | null {
-	const summary = trial.summary;
-	if (!summary) return null;
-	if (metric === 'valLoss') return { value: summary.bestValLoss, step: summary.bestValLossStep };
-	if (metric === 'valAccuracy') return { value: summary.bestValAccuracy };
-	return null;
+	return bestInSummary(trial.summary, metric) ?? null;
 }
 
 /**

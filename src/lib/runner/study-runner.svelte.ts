@@ -3,7 +3,7 @@
 // worker, kept across trials and studies so backends start and shaders compile once per slot), the
 // database, the Web Locks and the Bayesian-optimisation worker. It carries out the scheduler's commands
 // and tells it what happened.
-import { getStudy, listStudyTrials, putStudy, resetTrial } from '$lib/storage/studies';
+import { getStudy, listStudyTrials, putStudy, requeueTrial, resetTrial } from '$lib/storage/studies';
 import { getTrial, putTrial, readMetrics } from '$lib/storage/trials';
 import type { LabDb, StudyRecord, StudyStatus, TrialRecord } from '$lib/storage/schema';
 import type { MetricBatch } from '$lib/study/metrics';
@@ -163,9 +163,16 @@ export class StudyRunner {
 		this.apply({ type: 'pause-trial', trialId });
 	}
 
-	/** Queues a failed or cancelled trial again (its metrics are discarded; it restarts from step 0). */
-	async retryTrial(trialId: string): Promise<TrialRecord> {
-		const reset = await resetTrial(this.db, trialId);
+	/**
+	 * Queues a failed or cancelled trial again. By default it keeps its work and resumes from its latest
+	 * stored checkpoint (a crashed worker or a lost device costs only the steps since it); `startOver`
+	 * discards its metrics and checkpoints and restarts it from step 0.
+	 */
+	async retryTrial(
+		trialId: string,
+		{ startOver = false }: { startOver?: boolean } = {}
+	): Promise<TrialRecord> {
+		const reset = startOver ? await resetTrial(this.db, trialId) : await requeueTrial(this.db, trialId);
 		this.hooks.onTrialChanged(reset);
 		this.apply({ type: 'retry', studyId: reset.studyId, trial: queuedTrial(reset) });
 		return reset;

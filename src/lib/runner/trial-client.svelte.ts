@@ -11,6 +11,7 @@ import type {
 	TrialResult
 } from '$workers/protocol';
 import { appendBatch, emptyTrainRows, summarize, type MetricBatch } from '$lib/study/metrics';
+import { withTrainLoss } from '$lib/study/objective';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
 import { appendMetrics, getTrial, putTrial, readMetrics } from '$lib/storage/trials';
 import { getCheckpoint, latestCheckpoint, saveCheckpoint, trimMetricsAfter } from '$lib/storage/checkpoints';
@@ -174,7 +175,7 @@ export class TrialClient {
 		// The summary is kept incrementally; after trimming, rebuild it from what is left.
 		trial = {
 			...trial,
-			summary: summarize(this.live.evals),
+			summary: summarize(withTrainLoss(this.live)),
 			lastStep: own?.step ?? branch?.fromStep ?? 0
 		};
 		await putTrial(this.db, trial);

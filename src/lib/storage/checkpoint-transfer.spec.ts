@@ -117,6 +117,37 @@ describe('sharing checkpoints', () => {
 		]);
 	});
 
+	it('values a trainLoss checkpoint from the trial’s rows when the file predates the trainLoss column', async () => {
+		const source = await freshDb();
+		const ran = await ranStudy(source);
+		const record = (await getStudy(source, ran.id))!;
+		await putStudy(source, {
+			...record,
+			definition: { ...record.definition, objective: { metric: 'trainLoss', goal: 'minimize' } }
+		});
+		// Training rows of steps 10 and 11 come before the evaluation at 20: its trainLoss is (0.5 + 0.7) / 2.
+		for (const trial of await listStudyTrials(source, ran.id)) {
+			await appendMetrics(
+				source,
+				trial.id,
+				1,
+				{
+					train: { step: [10, 11], loss: [0.5, 0.7], lr: [0.01, 0.01], gradNorm: [1, 1], clipped: [0, 0] },
+					evals: []
+				},
+				20
+			);
+		}
+		const { studyText, checkpointsText } = await exportBoth(source, ran.id, 1);
+		expect(checkpointsText).not.toContain('trainLoss');
+		const target = await freshDb();
+		const imported = await importStudyFile(target, studyText);
+		if (!imported.ok) throw new Error(imported.errors.join('; '));
+		expect(await importCheckpoints(target, checkpointsText)).toMatchObject({ ok: true, trials: 1 });
+		const trials = await listStudyTrials(target, imported.study.id);
+		expect(trials[1]!.checkpoints?.map((c) => [c.step, c.value])).toEqual([[20, expect.closeTo(0.6, 12)]]);
+	});
+
 	it('imports them onto the imported study, bit for bit, once however often it is imported', async () => {
 		const source = await freshDb();
 		const ran = await ranStudy(source);

@@ -5,6 +5,7 @@
 // little-endian float32 bytes in base64. Everything is checked before anything is written, and all
 // checkpoints are written in one transaction.
 import { bestCheckpoint, type CheckpointMeta } from '$lib/math/checkpoint-retention';
+import { objectiveSeries, objectiveValue } from '$lib/study/objective';
 import * as v from 'valibot';
 import { childPath, describeValue, isPlainObject } from '$lib/study/json-path';
 import {
@@ -24,6 +25,7 @@ import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import { checkpointBytes } from '$lib/training/checkpoint-data';
 import type { CheckpointRecord, LabDb, StudyRecord, TrialRecord } from './schema';
 import { findStudyBySourceHash, listStudyTrials } from './studies';
+import { readMetrics } from './trials';
 import { MAX_CHECKPOINTS_FILE_BYTES } from '$lib/study/file-limits';
 import { errorMessage } from '$lib/util/error-message';
 
@@ -400,6 +402,18 @@ export async function importCheckpoints(db: LabDb, text: string): Promise<Checkp
 	});
 	if (errors.length > 0) return { ok: false, errors };
 	const metric = study.definition.objective.metric;
+	// A checkpoint's value is the objective at its evaluation. Files written before the loop logged the
+	// trainLoss column lack it in `evalRow`: the trial's own metric rows give it (objective.ts).
+	const seriesValue = new Map<string, number>();
+	if (metric === 'trainLoss') {
+		for (const entry of file.checkpoints) {
+			if (!Number.isNaN(objectiveValue(entry.state.evalRow, metric))) continue;
+			const trial = trials.get(entry.index)!;
+			for (const p of objectiveSeries(await readMetrics(db, trial.id), metric)) {
+				seriesValue.set(`${trial.id}:${p.step}`, p.value);
+			}
+		}
+	}
 	const tx = db.transaction(['trials', 'checkpoints'], 'readwrite');
 	tx.done.catch(() => undefined);
 	try {
@@ -412,10 +426,10 @@ export async function importCheckpoints(db: LabDb, text: string): Promise<Checkp
 				state: entry.state
 			};
 			await tx.objectStore('checkpoints').put(record);
-			const value = (entry.state.evalRow as unknown as Record<string, number | undefined>)[metric];
 			const meta: CheckpointMeta = {
 				step: entry.state.step,
-				value: typeof value === 'number' ? value : Number.NaN,
+				value:
+					seriesValue.get(`${trial.id}:${entry.state.step}`) ?? objectiveValue(entry.state.evalRow, metric),
 				bytes: checkpointBytes(entry.state)
 			};
 			const fresh = (await tx.objectStore('trials').get(trial.id))!;

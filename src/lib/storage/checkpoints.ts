@@ -3,16 +3,19 @@
 // the previous checkpoints are intact — write then swap, by construction.
 import { bestCheckpoint, checkpointsToKeep, type CheckpointMeta } from '$lib/math/checkpoint-retention';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
+import { objectiveValue } from '$lib/study/objective';
 import type { LabDb, MetricChunk, TrialRecord } from './schema';
 
 function range(trialId: string): IDBKeyRange {
 	return IDBKeyRange.bound([trialId, -Infinity], [trialId, Infinity]);
 }
 
-/** The objective's value at a checkpoint (its evaluation row; train loss has no row and ranks by none). */
+/**
+ * The objective's value at a checkpoint: that of the evaluation taken with it (objective.ts defines it;
+ * for `trainLoss`, the mean training loss since the previous evaluation, which the loop logs in the row).
+ */
 export function checkpointValue(checkpoint: TrialCheckpoint, metric: string): number {
-	const value = (checkpoint.evalRow as unknown as Record<string, number | undefined>)[metric];
-	return typeof value === 'number' ? value : Number.NaN;
+	return objectiveValue(checkpoint.evalRow, metric);
 }
 
 export async function saveCheckpoint(

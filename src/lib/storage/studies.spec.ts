@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseStudyFile } from '$lib/study/study-file';
 import type { Study } from '$lib/study/study';
 import { openLabDb } from './schema';
-import { createStudy, deleteStudy, listStudies, listStudyTrials, resetTrial } from './studies';
+import { createStudy, deleteStudy, listStudies, listStudyTrials, requeueTrial, resetTrial } from './studies';
 import { bestByObjective, studyRows, toStudyWithResults } from './study-transfer';
 import { appendMetrics, readMetrics } from './trials';
 
@@ -43,9 +43,11 @@ describe('bestByObjective', () => {
 			step: 20,
 			value: 0.8
 		});
+		// trainLoss: the mean training loss since the previous evaluation. Steps 0–2 come before the
+		// evaluation at 10: (2 + 0.5 + 0.7) / 3; the evaluations at 0 and 20 have no rows before them.
 		expect(bestByObjective(metrics, { metric: 'trainLoss', goal: 'minimize' })).toEqual({
-			step: 1,
-			value: 0.5
+			step: 10,
+			value: expect.closeTo(3.2 / 3, 12)
 		});
 	});
 });
@@ -120,6 +122,59 @@ describe('study storage', () => {
 		await deleteStudy(db, study.id);
 		expect(await listStudies(db)).toEqual([]);
 		expect(await db.count('trials')).toBe(0);
+		db.close();
+	});
+
+	it('retries a failed trial from its latest checkpoint, keeping the rows before it and the checkpoints', async () => {
+		const db = await freshDb();
+		const { study, trials } = studyRows(defaultStudy(), { imported: false });
+		await createStudy(db, study, trials);
+		const id = trials[2]!.id;
+		const steps = Array.from({ length: 27 }, (_, i) => i);
+		await appendMetrics(
+			db,
+			id,
+			0,
+			{
+				train: rows(
+					steps,
+					steps.map((s) => 2 - s / 100)
+				),
+				evals: [0, 10, 20].map((step) => ({ step, valLoss: 2 - step / 50, valAccuracy: 0.5 }))
+			},
+			27
+		);
+		const metas = [10, 20].map((step) => ({ step, value: 2 - step / 50, bytes: 8 }));
+		for (const step of [10, 20]) {
+			await db.put('checkpoints', { trialId: id, step, createdAt: 0, state: { step } as never });
+		}
+		const failed = {
+			...(await db.get('trials', id))!,
+			status: 'failed' as const,
+			reason: 'the trial worker crashed'
+		};
+		await db.put('trials', { ...failed, checkpoints: metas });
+		const requeued = await requeueTrial(db, id);
+		expect(requeued).toMatchObject({ status: 'queued', lastStep: 20, checkpoints: metas });
+		expect(requeued.reason).toBe(
+			'retried after: the trial worker crashed; it resumes from its checkpoint at step 20'
+		);
+		// Training rows of steps 0–19 and the evaluations up to 20 stay; the resumed run logs the rest.
+		const kept = await readMetrics(db, id);
+		expect(kept.train.step).toEqual(steps.slice(0, 20));
+		expect(kept.evals.map((e) => e.step)).toEqual([0, 10, 20]);
+		expect((await db.getAllKeys('checkpoints')).map((k) => k[1])).toEqual([10, 20]);
+		expect(requeued.summary).toMatchObject({ bestValLoss: expect.closeTo(1.6, 12), bestValLossStep: 20 });
+		// Only a failed or cancelled trial can be retried.
+		await expect(requeueTrial(db, id)).rejects.toThrow(
+			'is queued: only a failed or cancelled trial can be retried'
+		);
+		// Without a checkpoint there is nothing to resume from: it starts over.
+		const other = trials[3]!.id;
+		await db.put('trials', { ...(await db.get('trials', other))!, status: 'cancelled', lastStep: 5 });
+		await appendMetrics(db, other, 0, { train: rows([0, 1], [2, 2]), evals: [] }, 2);
+		expect(await requeueTrial(db, other)).toMatchObject({ status: 'queued', lastStep: 0, checkpoints: [] });
+		expect((await readMetrics(db, other)).train.step).toEqual([]);
 		db.close();
 	});
 

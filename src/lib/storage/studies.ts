@@ -1,6 +1,10 @@
 // Studies and their trials. A study and all its planned trials are written in one transaction, so
 // a study is either fully there or not there at all.
+import { summarize } from '$lib/study/metrics';
+import { withTrainLoss } from '$lib/study/objective';
+import { trimMetricsAfter } from './checkpoints';
 import type { LabDb, MetricChunk, StudyRecord, TrialRecord } from './schema';
+import { readMetrics } from './trials';
 
 function chunkRange(trialId: string): IDBKeyRange {
 	return IDBKeyRange.bound([trialId, -Infinity], [trialId, Infinity]);
@@ -44,7 +48,38 @@ export async function listStudyTrials(db: LabDb, studyId: string): Promise<Trial
 	return trials.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
 }
 
-/** Puts a trial back in the queue with no metrics (retry after a failure or a cancel). */
+/**
+ * Puts a failed or cancelled trial back in the queue keeping its work: its checkpoints stay, and the
+ * metric rows it logged after its latest checkpoint are dropped (the resumed run logs them again from
+ * that step, so no row is duplicated or missing). Its summary is rebuilt from the rows kept. A trial
+ * with no checkpoint has nothing to resume from and starts over (`resetTrial`).
+ */
+export async function requeueTrial(db: LabDb, trialId: string): Promise<TrialRecord> {
+	const trial = await db.get('trials', trialId);
+	if (!trial) throw new Error(`trial ${trialId} is not in the database`);
+	if (trial.status !== 'failed' && trial.status !== 'cancelled') {
+		throw new Error(
+			`trial ${trial.index ?? trialId} is ${trial.status}: only a failed or cancelled trial can be retried`
+		);
+	}
+	const steps = (trial.checkpoints ?? []).map((c) => c.step);
+	if (steps.length === 0) return resetTrial(db, trialId);
+	const from = Math.max(...steps);
+	await trimMetricsAfter(db, trialId, from);
+	const kept = await readMetrics(db, trialId);
+	const requeued: TrialRecord = {
+		...trial,
+		status: 'queued',
+		reason: `retried${trial.reason ? ` after: ${trial.reason}` : ''}; it resumes from its checkpoint at step ${from}`,
+		lastStep: from,
+		summary: summarize(withTrainLoss(kept)),
+		updatedAt: Date.now()
+	};
+	await db.put('trials', requeued);
+	return requeued;
+}
+
+/** Puts a trial back in the queue with no metrics and no checkpoints: it starts over from step 0. */
 export async function resetTrial(db: LabDb, trialId: string): Promise<TrialRecord> {
 	const tx = db.transaction(['trials', 'metrics', 'checkpoints'], 'readwrite');
 	const trial = await tx.objectStore('trials').get(trialId);

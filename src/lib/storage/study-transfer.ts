@@ -3,6 +3,7 @@
 import { planTrials } from '$lib/study/study-trials';
 import type { Study, TrialBest, TrialRecord as FileTrial } from '$lib/study/study';
 import { summarize, type MetricBatch } from '$lib/study/metrics';
+import { bestObjective, withTrainLoss } from '$lib/study/objective';
 import type { Objective } from '$lib/study/study';
 import { branchSteps, type BranchResult } from '$lib/study/cooldown-branches';
 import type { CooldownShape } from '$lib/math/schedules';
@@ -16,20 +17,9 @@ import { createStudy, findStudyBySourceHash } from './studies';
 import { studyFileSizeProblem } from '$lib/study/file-limits';
 import { errorMessage } from '$lib/util/error-message';
 
-/** Retrospective selection: the step where the objective was best over training, and its value. */
+/** Retrospective selection: the step where the objective was best over training, and its value (objective.ts). */
 export function bestByObjective(metrics: MetricBatch, objective: Objective): TrialBest | undefined {
-	const better = (a: number, b: number) => (objective.goal === 'minimize' ? a < b : a > b);
-	let best: TrialBest | undefined;
-	const consider = (step: number, value: number | undefined) => {
-		if (value === undefined || !Number.isFinite(value)) return;
-		if (!best || better(value, best.value)) best = { step, value };
-	};
-	if (objective.metric === 'trainLoss') {
-		metrics.train.step.forEach((step, i) => consider(step, metrics.train.loss[i]));
-	} else {
-		for (const row of metrics.evals) consider(row.step, row[objective.metric]);
-	}
-	return best;
+	return bestObjective(metrics, objective);
 }
 
 export interface StoredBranch {
@@ -177,7 +167,8 @@ export function studyRows(
 				status: t.status,
 				reason: t.reason,
 				lastStep: lastStepOf(metrics, 0),
-				summary: summarize(metrics.evals),
+				// Files written before the loop logged the trainLoss column get it derived for the summary.
+				summary: summarize(withTrainLoss(metrics)),
 				studyId,
 				index: t.index,
 				params: t.params,
@@ -195,7 +186,7 @@ export function studyRows(
 					...branch,
 					status: b.status,
 					reason: b.reason,
-					summary: summarize(branchMetrics.evals),
+					summary: summarize(withTrainLoss(branchMetrics)),
 					lastStep: lastStepOf(branchMetrics, b.fromStep)
 				});
 				chunks.push({ trialId: branch.id, seq: 0, ...branchMetrics });

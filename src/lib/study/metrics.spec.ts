@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extendSummary, summarize, type EvalRow } from './metrics';
+import { bestInSummary, extendSummary, summarize, type EvalRow } from './metrics';
 
 const row = (step: number, valLoss: number, valAccuracy: number): EvalRow => ({ step, valLoss, valAccuracy });
 
@@ -12,6 +12,10 @@ describe('extendSummary', () => {
 			bestValLoss: 0.7,
 			bestValLossStep: 300,
 			bestValAccuracy: 0.75,
+			bestValAccuracyStep: 200,
+			// These rows carry no trainLoss column: no trainLoss best (NaN, at the first evaluation's step).
+			bestTrainLoss: Number.NaN,
+			bestTrainLossStep: 0,
 			finalValLoss: 0.7,
 			finalValAccuracy: 0.72
 		});
@@ -25,5 +29,20 @@ describe('extendSummary', () => {
 		});
 		expect(extendSummary(first, [])).toBe(first);
 		expect(extendSummary(null, [row(5, 2, 0.2)])).toEqual(summarize([row(5, 2, 0.2)]));
+	});
+
+	it('keeps the best trainLoss objective and its step from the rows the loop logged', () => {
+		const logged = (step: number, trainLoss: number): EvalRow => ({ ...row(step, 1, 0.5), trainLoss });
+		const first = summarize([row(0, 2, 0.1), logged(10, 1.5), logged(20, 1.2)]);
+		expect(first).toMatchObject({ bestTrainLoss: 1.2, bestTrainLossStep: 20, bestValAccuracyStep: 10 });
+		const later = extendSummary(first, [logged(30, 1.3), logged(40, 1.2)]);
+		// 1.2 again at 40 is a tie: the earlier step stays.
+		expect(later).toMatchObject({ bestTrainLoss: 1.2, bestTrainLossStep: 20 });
+		expect(bestInSummary(later, 'trainLoss')).toEqual({ value: 1.2, step: 20 });
+		expect(bestInSummary(later, 'valAccuracy')).toEqual({ value: 0.5, step: 10 });
+		// A record stored before the step was kept still gives its value.
+		const old = { ...later!, bestValAccuracyStep: undefined, bestTrainLoss: undefined };
+		expect(bestInSummary(old, 'valAccuracy')).toEqual({ value: 0.5 });
+		expect(bestInSummary(old, 'trainLoss')).toBeUndefined();
 	});
 });

@@ -438,7 +438,12 @@ const evalRow = noArrays(
 			swaValLoss: v.optional(metricValue),
 			swaValAccuracy: v.optional(metricValue),
 			/** Language models: valLoss in bits per character (valLoss / ln 2). */
-			valBitsPerChar: v.optional(metricValue)
+			valBitsPerChar: v.optional(metricValue),
+			/**
+			 * Mean training loss, in nats, over the steps since the previous evaluation: the value of a
+			 * `trainLoss` objective at this evaluation and at the checkpoint taken there.
+			 */
+			trainLoss: v.optional(metricValue)
 		},
 		metricValue,
 		objectMessage(evalEntries, { what: 'an evaluation object' })

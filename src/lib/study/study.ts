@@ -6,7 +6,6 @@
 // public `tuning-lab.study` file.
 
 import { DATASET_NAMES, isUserDatasetId, type DatasetId, type DatasetName } from './trial-config';
-import type { ObjectiveGoal, ObjectiveMetric } from './study-schema';
 
 export {
 	OBJECTIVE_GOALS,
@@ -63,9 +62,5 @@ export function isDatasetId(value: string): value is DatasetId {
 	return isDatasetName(value) || isUserDatasetId(value);
 }
 
-/** The direction that makes sense for each metric. */
-export const METRIC_GOALS: Record<ObjectiveMetric, ObjectiveGoal> = {
-	valLoss: 'minimize',
-	valAccuracy: 'maximize',
-	trainLoss: 'minimize'
-};
+/** The direction that makes sense for each metric (defined with the objective, in objective.ts). */
+export { METRIC_GOALS } from './objective';

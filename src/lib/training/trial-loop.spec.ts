@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeText } from '$lib/datasets/text-data';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
+import type { EvalRow } from '$lib/study/metrics';
+import type { TrialCheckpoint } from './checkpoint-data';
 import type { Engine, StepScalars, Trainer, TrainerState } from './engine';
 import { READBACK_EVERY, runTrialLoop } from './trial-loop';
 
@@ -113,6 +115,40 @@ describe('runTrialLoop against the Trainer interface', () => {
 			'save',
 			'dispose'
 		]);
+	});
+
+	it('logs the trainLoss objective in each evaluation: the mean loss since the previous one, the same after a resume', async () => {
+		const run = async (resumeFrom?: TrialCheckpoint) => {
+			const rows: EvalRow[] = [];
+			const saved: TrialCheckpoint[] = [];
+			await runTrialLoop(
+				recorder().engine,
+				config,
+				data,
+				{
+					onMetrics: (batch) => void rows.push(...batch.evals),
+					shouldStop: () => false,
+					onCheckpoint: (checkpoint) => void saved.push(checkpoint)
+				},
+				{ every: 40, resumeFrom }
+			);
+			return { rows, saved };
+		};
+		const whole = await run();
+		// The recorder's loss at step s is 2 − s/100, so the mean over steps a…b is 2 − (a + b)/200.
+		expect(whole.rows.map((r) => [r.step, r.trainLoss])).toEqual([
+			[0, undefined],
+			[30, expect.closeTo(2 - (0 + 29) / 200, 12)],
+			[40, expect.closeTo(2 - (30 + 39) / 200, 12)],
+			[45, expect.closeTo(2 - (40 + 44) / 200, 12)]
+		]);
+		// The checkpoint carries the value it is ranked by.
+		expect(whole.saved.map((c) => [c.step, c.evalRow.trainLoss])).toEqual([
+			[40, expect.closeTo(1.655, 12)],
+			[45, expect.closeTo(1.58, 12)]
+		]);
+		const resumed = await run(whole.saved[0]);
+		expect(resumed.rows.map((r) => [r.step, r.trainLoss])).toEqual([[45, expect.closeTo(1.58, 12)]]);
 	});
 
 	it('refuses a trainer that reads back fewer steps than were queued, and still disposes it', async () => {

@@ -14,6 +14,7 @@ import { cooldownBranch, type CooldownShape } from '$lib/math/schedules';
 import { buildSchedule, pickScheduleKeys } from '$lib/math/schedule-config';
 import { streamSeed } from '$lib/math/random';
 import { emptyTrainRows, type EvalRow, type MetricBatch } from '$lib/study/metrics';
+import { intervalTrainLoss } from '$lib/study/objective';
 import type { TrialConfig } from '$lib/study/trial-config';
 import type { TrialCheckpoint } from './checkpoint-data';
 import type { Engine } from './engine';
@@ -90,6 +91,11 @@ export async function runTrialLoop(
 
 	/** Steps queued on the device whose scalars are not read back yet. */
 	const pending: { step: number; lr: number }[] = [];
+	/**
+	 * Training losses read back since the previous evaluation (or since the resumed checkpoint, which
+	 * was taken at one): their mean is the `trainLoss` objective of the next evaluation (objective.ts).
+	 */
+	let sinceEval: number[] = [];
 	let rows = emptyTrainRows();
 	let evals: EvalRow[] = [];
 	const started = performance.now();
@@ -98,6 +104,8 @@ export async function runTrialLoop(
 		const result = await trainer.evaluate(evalBatch);
 		const row: EvalRow = { step, valLoss: result.loss, valAccuracy: result.accuracy };
 		if (isText) row.valBitsPerChar = result.loss / Math.LN2;
+		if (sinceEval.length > 0) row.trainLoss = intervalTrainLoss(sinceEval);
+		sinceEval = [];
 		for (const average of result.averages) {
 			row[`${average.kind}ValLoss`] = average.loss;
 			row[`${average.kind}ValAccuracy`] = average.accuracy;
@@ -140,6 +148,7 @@ export async function runTrialLoop(
 			rows.lr.push(p.lr);
 			rows.gradNorm.push(gradNorm);
 			rows.clipped.push(clipped);
+			sinceEval.push(loss);
 			diverged ??= divergenceReason(p.step, loss, initialLoss, warmupSteps);
 		});
 		pending.length = 0;
