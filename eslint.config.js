@@ -25,7 +25,9 @@ export default ts.config(
 						// Not scripts/chromium-args.mjs: project files import it, which puts it in the project.
 						'scripts/bench.mjs',
 						'scripts/build-datasets.mjs',
+						'scripts/build-summary.mjs',
 						'scripts/make-icons.mjs',
+						'scripts/quiet-build.mjs',
 						'scripts/serve.mjs',
 						'scripts/setup.mjs',
 						'scripts/static-server.mjs'
