@@ -25,6 +25,7 @@ export default ts.config(
 						// Not scripts/chromium-args.mjs: project files import it, which puts it in the project.
 						'scripts/bench.mjs',
 						'scripts/build-datasets.mjs',
+						'scripts/machine.mjs',
 						'scripts/make-icons.mjs',
 						'scripts/serve.mjs',
 						'scripts/setup.mjs',
