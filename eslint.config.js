@@ -26,6 +26,7 @@ export default ts.config(
 						'scripts/bench.mjs',
 						'scripts/build-datasets.mjs',
 						'scripts/build-summary.mjs',
+						'scripts/machine.mjs',
 						'scripts/make-icons.mjs',
 						'scripts/quiet-build.mjs',
 						'scripts/serve.mjs',

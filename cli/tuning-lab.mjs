@@ -34,7 +34,8 @@ const COMMANDS = {
 		load: () => import('./commands/merge.ts')
 	},
 	analyze: {
-		summary: 'print the analysis checklist of a study file with results (findings as JSON)',
+		summary:
+			'print the analysis of a study file with results (findings, parameter importance, best so far) as JSON',
 		load: () => import('./commands/analyze.ts')
 	}
 };

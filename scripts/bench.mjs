@@ -8,8 +8,9 @@
 //   each writes its results as a JSON array to `bench/results/<name>.json`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { machineLines, measureMachine, webgpuAdapter } from './machine.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const benchDir = join(root, 'bench');
@@ -75,7 +76,10 @@ for (const file of nodeBenches) {
 }
 
 const browserConfig = join(benchDir, 'playwright.bench.config.ts');
+/** The WebGPU adapter the browser benchmarks ran on; null when none ran. */
+let adapter = null;
 if (existsSync(browserConfig) && (!only || only === 'browser')) {
+	adapter = await webgpuAdapter();
 	rmSync(resultsDir, { recursive: true, force: true });
 	mkdirSync(resultsDir, { recursive: true });
 	console.log('bench: browser benchmarks (vite build of the app and of bench/pages, then Playwright)');
@@ -97,13 +101,6 @@ function readNotes() {
 	return existsSync(notes) ? readFileSync(notes, 'utf8').trimEnd().split('\n') : [];
 }
 
-const chromium = (() => {
-	try {
-		return execFileSync('chromium', ['--version'], { encoding: 'utf8' }).trim();
-	} catch {
-		return 'chromium not found';
-	}
-})();
 const fmt = (n) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3));
 const lines = [
 	'# Benchmarks',
@@ -113,11 +110,7 @@ const lines = [
 	'',
 	`- Date: ${new Date().toISOString().slice(0, 10)}`,
 	`- Command: \`npm run bench${only ? ` ${only}` : ''}\``,
-	`- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, no GPU`,
-	`- Node ${process.version}; ${chromium} headless with --enable-unsafe-webgpu (software WebGPU adapter)`,
-	`- Load average (1/5/15 min) at start ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}, at end ${loadavg()
-		.map((l) => l.toFixed(2))
-		.join(' / ')}: on a busy machine compare the side-by-side ratios, not the absolute numbers`,
+	...machineLines({ ...measureMachine(loadAtStart), webgpu: adapter }),
 	'',
 	...readNotes(),
 	''

@@ -47,7 +47,13 @@ describe('tuning-lab analyze', () => {
 		const io = capture();
 		expect(await run([file], io)).toBe(0);
 		expect(io.stderr).toBe('');
-		const printed = JSON.parse(io.stdout) as Record<string, unknown>[];
+		const report = JSON.parse(io.stdout) as { findings: Record<string, unknown>[] };
+		expect(Object.keys(report)).toEqual(['study', 'objective', 'findings', 'importance', 'bestSoFar']);
+		expect(report).toMatchObject({
+			study: 'Synthetic study',
+			objective: { metric: 'valLoss', reduce: 'best', goal: 'minimize' }
+		});
+		const printed = report.findings;
 		expect(printed.map((f) => f.id)).toEqual(['boundary', 'aggressive-clipping']);
 		const boundary = printed[0]!;
 		expect(Object.keys(boundary)).toEqual([
@@ -80,7 +86,12 @@ describe('tuning-lab analyze', () => {
 	it('takes the objective from --metric and --reduce', async () => {
 		const io = capture();
 		expect(await run([file, '--metric', 'trainLoss', '--reduce', 'final'], io)).toBe(0);
-		const printed = JSON.parse(io.stdout) as { id: string; message: string }[];
+		const report = JSON.parse(io.stdout) as {
+			objective: unknown;
+			findings: { id: string; message: string }[];
+		};
+		expect(report.objective).toEqual({ metric: 'trainLoss', reduce: 'final', goal: 'minimize' });
+		const printed = report.findings;
 		expect(printed.map((f) => f.id)).toContain('boundary');
 		expect(printed).toEqual(
 			analyzeStudy(study, { metric: 'trainLoss', reduce: 'final' }).map((f) =>
@@ -89,11 +100,86 @@ describe('tuning-lab analyze', () => {
 		);
 	});
 
-	it('prints [] for a study without results', async () => {
+	it('prints empty findings and series for a study without results', async () => {
 		const io = capture();
 		const empty = folder.write('empty.json', serializeStudy({ ...study, trials: [] }));
 		expect(await run([empty], io)).toBe(0);
-		expect(io.stdout).toBe('[]\n');
+		const report = JSON.parse(io.stdout) as Record<string, unknown>;
+		expect(report.findings).toEqual([]);
+		expect(report.bestSoFar).toEqual([]);
+		// No completed trial: no surrogate is fitted and every searched parameter gets 0.
+		expect(report.importance).toEqual([
+			{ name: 'learningRate', importance: 0 },
+			{ name: 'weightDecay', importance: 0 }
+		]);
+	});
+
+	it("prints each parameter's importance: the parameter that decides the objective ranks first", async () => {
+		// 16 trials whose value depends on the learning rate alone, (log10 lr + 2.5)² + 0.5, with weight
+		// decays in an order unrelated to it: all of the variance is the learning rate's.
+		const trials = Array.from({ length: 16 }, (_, i): SyntheticTrial => {
+			const learningRate = 10 ** (-4 + (3 * (i + 0.5)) / 16);
+			const value = 0.5 + (Math.log10(learningRate) + 2.5) ** 2;
+			return {
+				params: { learningRate, weightDecay: 10 ** (-4 + (4 * (((i * 7) % 16) + 0.5)) / 16) },
+				trainLoss: () => value,
+				valLoss: () => value
+			};
+		});
+		const decided = folder.write('decided.json', serializeStudy(syntheticStudy(trials)));
+		const io = capture();
+		expect(await run([decided], io)).toBe(0);
+		const { importance } = JSON.parse(io.stdout) as { importance: { name: string; importance: number }[] };
+		expect(importance.map((p) => p.name)).toEqual(['learningRate', 'weightDecay']);
+		expect(importance[0]!.importance).toBeGreaterThan(0.8);
+		expect(importance[1]!.importance).toBeLessThan(0.1);
+	});
+
+	it('prints the best-so-far series: the running minimum, or maximum for an accuracy', async () => {
+		// Final validation losses in run order 0.9, 0.7, (diverged), 0.8, 0.5, 0.6; accuracies 1 − loss.
+		const losses = [0.9, 0.7, null, 0.8, 0.5, 0.6];
+		const trials = losses.map((loss, i): SyntheticTrial =>
+			loss === null
+				? {
+						params: { learningRate: 0.001 * (i + 1), weightDecay: 0.01 },
+						status: 'infeasible',
+						stoppedAt: 10,
+						reason: 'diverged',
+						trainLoss: () => NaN,
+						valLoss: () => NaN
+					}
+				: {
+						params: { learningRate: 0.001 * (i + 1), weightDecay: 0.01 },
+						trainLoss: () => loss,
+						valLoss: () => loss,
+						valAccuracy: () => 1 - loss
+					}
+		);
+		const history = folder.write('history.json', serializeStudy(syntheticStudy(trials)));
+		const io = capture();
+		expect(await run([history], io)).toBe(0);
+		expect(JSON.parse(io.stdout).bestSoFar).toEqual([
+			{ index: 0, value: 0.9, trial: 0 },
+			{ index: 1, value: 0.7, trial: 1 },
+			{ index: 2, value: 0.7, trial: 1 },
+			{ index: 3, value: 0.7, trial: 1 },
+			{ index: 4, value: 0.5, trial: 4 },
+			{ index: 5, value: 0.5, trial: 4 }
+		]);
+		const accuracy = capture();
+		expect(await run([history, '--metric', 'valAccuracy'], accuracy)).toBe(0);
+		const best = JSON.parse(accuracy.stdout).bestSoFar as { index: number; value: number; trial: number }[];
+		expect(best.map((p) => [p.index, p.trial])).toEqual([
+			[0, 0],
+			[1, 1],
+			[2, 1],
+			[3, 1],
+			[4, 4],
+			[5, 4]
+		]);
+		expect(best.map((p) => p.value)).toEqual(
+			[0.1, 1 - 0.7, 1 - 0.7, 1 - 0.7, 0.5, 0.5].map((v) => expect.closeTo(v, 12))
+		);
 	});
 
 	it('exits with 2 for bad usage', async () => {
@@ -131,7 +217,10 @@ describe('tuning-lab analyze', () => {
 	it('is registered with the tuning-lab executable', () => {
 		const { status, stdout } = tuningLab('analyze', file);
 		expect(status).toBe(0);
-		expect(JSON.parse(stdout).map((f: { id: string }) => f.id)).toEqual(['boundary', 'aggressive-clipping']);
+		expect(JSON.parse(stdout).findings.map((f: { id: string }) => f.id)).toEqual([
+			'boundary',
+			'aggressive-clipping'
+		]);
 		const help = tuningLab('analyze', '--help');
 		expect(help.status).toBe(0);
 		expect(help.stdout).toMatch(/^usage: tuning-lab analyze FILE/);

@@ -1,11 +1,19 @@
-// `tuning-lab analyze FILE`: the analysis page's checklist for a study file with results, as JSON. The
-// findings come from the same function the page runs in its worker (src/lib/analysis/checklist.ts), so
-// the two always agree.
+// `tuning-lab analyze FILE`: what the analysis page shows of a study file with results, as JSON: the
+// checklist's findings, each parameter's importance and the best-so-far series. Each comes from the same
+// pure function the page uses (src/lib/analysis/checklist.ts and importance.ts, run in the page's analysis
+// worker, and best-so-far.ts), so the command and the page always agree.
 
 import { readFile } from 'node:fs/promises';
 import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
+import { bestSoFar } from '../../src/lib/analysis/best-so-far';
 import { analyzeStudy, type Finding } from '../../src/lib/analysis/checklist';
-import { availableMetrics, defaultChoice, type ObjectiveChoice } from '../../src/lib/analysis/objective';
+import { computeImportance } from '../../src/lib/analysis/importance';
+import {
+	availableMetrics,
+	defaultChoice,
+	metricGoal,
+	type ObjectiveChoice
+} from '../../src/lib/analysis/objective';
 import { parseStudyFile } from '../../src/lib/study/study-file';
 
 /** Exit code of a file that cannot be read or is not a valid study. */
@@ -13,14 +21,24 @@ export const EXIT_BAD_FILE = 1;
 
 export const USAGE = `usage: tuning-lab analyze FILE [--metric NAME] [--reduce best|final]
 
-Runs the analysis checklist on the study file FILE (with results, as written by the lab's export or by
-"tuning-lab run") and prints its findings as a JSON array, most severe first. Each finding has a stable
-"id" (boundary, infeasible-fraction, overfitting, late-variance, still-improving, saturated,
-train-loss-increasing, instability, aggressive-clipping, best-step-early, best-step-late), a "severity"
-(problem, warning or info), a "title", a "message", the evidence "trials" (indices), the "parameter"
-(and for boundary the "edge") it concerns, the "plot" that shows it, the playbook "section" it rests on,
-and, when it calls for a follow-up study, "nextStudy": {"change"} (the draft itself is created from the
-analysis page). A study with nothing to flag prints [].
+Prints what the analysis page shows of the study file FILE (with results, as written by the lab's export
+or by "tuning-lab run") as one JSON object:
+  "study"       the study's name
+  "objective"   {"metric", "reduce", "goal"}: the objective everything below is computed for
+  "findings"    the analysis checklist, most severe first. Each finding has a stable "id" (boundary,
+                infeasible-fraction, overfitting, late-variance, still-improving, saturated,
+                train-loss-increasing, instability, aggressive-clipping, best-step-early, best-step-late,
+                training-length-unclear), a "severity" (problem, warning or info), a "title", a
+                "message", the evidence "trials" (indices), the "parameter" (and for boundary the "edge")
+                it concerns, the "plot" that shows it, the playbook "section" it rests on, and, when it
+                calls for a follow-up study, "nextStudy": {"change"} (the draft itself is created from
+                the analysis page); [] when nothing is flagged
+  "importance"  [{"name", "importance"}] for every searched parameter, largest first: the share (0 to 1)
+                of the objective's variance across completed trials that the parameter alone explains
+                (fANOVA on a random forest, as on the page; all 0 with fewer than 4 completed trials)
+  "bestSoFar"   [{"index", "value", "trial"}]: after each trial that ran to an end (completed or
+                infeasible), in index order, the best value so far and the trial that holds it (the
+                running minimum, or maximum for an accuracy)
 
 Options:
   --metric NAME     the objective: valLoss, valAccuracy, trainLoss or any evaluation metric the trials
@@ -100,7 +118,13 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		metric: typeof metric === 'string' ? metric : base.metric,
 		reduce: reduce ?? base.reduce
 	};
-	const findings = analyzeStudy(study, choice).map(printable);
-	await io.out(`${JSON.stringify(findings, null, '\t')}\n`);
+	const report = {
+		study: study.name,
+		objective: { ...choice, goal: metricGoal(choice.metric) },
+		findings: analyzeStudy(study, choice).map(printable),
+		importance: computeImportance(study, choice),
+		bestSoFar: bestSoFar(study, choice)
+	};
+	await io.out(`${JSON.stringify(report, null, '\t')}\n`);
 	return 0;
 }

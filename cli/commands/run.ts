@@ -7,8 +7,8 @@
 // --profile, running the same study again continues a run that was cut off (killed, crashed, Ctrl-C)
 // from the checkpoints in that profile instead of starting over.
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { EXIT_USAGE, parseCommandArgs, parsePositiveInteger, processIo, type CommandIo } from '../args';
 import {
@@ -28,7 +28,7 @@ import {
 	type RunStudyOptions
 } from '../../src/lib/automation/protocol';
 import { formatShard, inShard, parseShard, selectShard, type Shard } from '../../src/lib/study/shard';
-import { describeStatuses } from '../study-merge';
+import { canonicalJson, describeStatuses } from '../study-merge';
 import { BACKEND_CHOICES } from '../../src/lib/study/config-vocabulary';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
 import { BAYESIAN_SHARD_MESSAGE, planTrials, type PlannedTrial } from '../../src/lib/study/study-trials';
@@ -55,6 +55,10 @@ Options:
   --progress-every S print the progress summary every S seconds (default 10; at most ten a second)
                      when standard output is not a terminal; on a terminal it is redrawn in place
                      twice a second
+
+OUT is written only once the app's export checks out: a valid study file holding a record of every
+planned trial with the parameters FILE plans for it; otherwise the problems are printed, an existing OUT
+is left as it was, and the exit code is 1.
 
 Prints one line per finished trial, one per trial that continues from a stored checkpoint, and a
 progress summary. Exits with 0 when every trial ran to the end (completed, or infeasible because it
@@ -347,8 +351,11 @@ function readArguments(argv: readonly string[], io: CommandIo): RunArguments | '
 	};
 }
 
-/** Checks the export against the plan; returns the problems that make the run exit with 1. */
-function checkExport(
+/**
+ * What makes an export not check out against the plan: trials it lacks, trials outside the shard, and
+ * trials whose parameters are not the planned ones (the export is of another study, or another sample).
+ */
+export function exportMismatches(
 	trials: readonly TrialRecord[],
 	planned: readonly PlannedTrial[],
 	shard?: Shard
@@ -361,13 +368,62 @@ function checkExport(
 	if (shard !== undefined && foreign.length > 0) {
 		problems.push(`the export holds trial(s) ${foreign.join(', ')}, outside shard ${formatShard(shard)}`);
 	}
-	const unfinished = trials.filter((trial) => !RAN_TO_END.includes(trial.status));
-	for (const trial of unfinished) {
+	const changed = planned.filter((plan) => {
+		const trial = byIndex.get(plan.index);
+		return trial !== undefined && canonicalJson(trial.params) !== canonicalJson(plan.params);
+	});
+	if (changed.length > 0) {
 		problems.push(
-			`trial ${trial.index} ${trial.status}${trial.reason === undefined ? '' : `: ${trial.reason}`}`
+			`the export's trial(s) ${changed.map((plan) => plan.index).join(', ')} have other parameters than FILE plans`
 		);
 	}
 	return problems;
+}
+
+/** Trials that did not run to their end: the export is written, but the run exits with 1. */
+function unfinishedTrials(trials: readonly TrialRecord[]): string[] {
+	return trials
+		.filter((trial) => !RAN_TO_END.includes(trial.status))
+		.map(
+			(trial) =>
+				`trial ${trial.index} ${trial.status}${trial.reason === undefined ? '' : `: ${trial.reason}`}`
+		);
+}
+
+export type CheckedExport = { ok: true; study: Study } | { ok: false; problems: string[] };
+
+/**
+ * Writes the app's export to `out` only once it checks out: a valid study file (the same check as an
+ * import) that matches the plan (exportMismatches). It is written to a temporary file beside `out` and
+ * renamed over it, so a refused export, or a write that fails halfway, leaves an existing `out` as it was.
+ */
+export async function writeCheckedExport(
+	text: string,
+	out: string,
+	planned: readonly PlannedTrial[],
+	shard?: Shard
+): Promise<CheckedExport> {
+	const parsed = parseStudyFile(text);
+	if (!parsed.ok) {
+		return {
+			ok: false,
+			problems: [
+				'the export is not a valid study file',
+				...parsed.errors.map(({ path, message }) => `${path}: ${message}`)
+			]
+		};
+	}
+	const mismatches = exportMismatches(parsed.study.trials, planned, shard);
+	if (mismatches.length > 0) return { ok: false, problems: mismatches };
+	const temporary = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+	try {
+		await writeFile(temporary, text);
+		await rename(temporary, out);
+	} catch (error) {
+		await rm(temporary, { force: true });
+		throw error;
+	}
+	return { ok: true, study: parsed.study };
 }
 
 export async function run(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
@@ -480,19 +536,18 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		// A run short enough to end before the first progress poll is reported here.
 		if (outcome.resumed) await printer.resumed();
 		await printer.continued(outcome.continued);
-		await writeFile(args.out, outcome.text);
-		const exported = parseStudyFile(outcome.text);
-		if (!exported.ok) {
+		const checked = await writeCheckedExport(outcome.text, args.out, planned, shard);
+		if (!checked.ok) {
 			io.err(
-				`run: wrote ${args.out}, but it is not a valid study file:\n` +
-					exported.errors.map(({ path, message }) => `${path}: ${message}\n`).join('')
+				`run: the app's export did not check out, so ${args.out} was not written:\n` +
+					checked.problems.map((problem) => `run: ${problem}\n`).join('')
 			);
 			return EXIT_INVALID;
 		}
-		const { trials } = exported.study;
+		const { trials } = checked.study;
 		await printer.finish(trials);
 		await io.out(`[run] wrote ${args.out}: ${describeStatuses(trials)}\n`);
-		const problems = checkExport(trials, planned, shard);
+		const problems = unfinishedTrials(trials);
 		if (problems.length > 0) {
 			io.err(problems.map((problem) => `run: ${problem}\n`).join(''));
 			return EXIT_INVALID;

@@ -11,6 +11,7 @@ import {
 	bestStepFindings,
 	lateVarianceFinding,
 	overfittingFinding,
+	reconcileTrainingLength,
 	trainLossIncreasingFinding,
 	trainingLengthFindings
 } from './findings/curves';
@@ -39,11 +40,11 @@ export function analyzeStudy(study: Study, choice: ObjectiveChoice = defaultChoi
 		...infeasibleFinding(ctx),
 		...overfittingFinding(ctx),
 		...lateVarianceFinding(ctx),
-		...trainingLengthFindings(ctx),
+		// Advice on maxTrainSteps comes from two detectors; when they disagree one finding says so.
+		...reconcileTrainingLength(ctx, [...trainingLengthFindings(ctx), ...bestStepFindings(ctx)]),
 		...trainLossIncreasingFinding(ctx),
 		...instabilityFinding(ctx),
-		...aggressiveClippingFinding(ctx),
-		...bestStepFindings(ctx)
+		...aggressiveClippingFinding(ctx)
 	];
 	// A stable sort: ties keep the order above.
 	return findings.sort(

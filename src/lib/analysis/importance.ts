@@ -264,7 +264,8 @@ export function computeImportance(
 		ys.push(trialValue(trial, choice)!.value);
 	}
 	const shares = forestImportance(xs, ys, options);
+	// With no usable trial the forest sees no columns at all: every parameter then explains nothing.
 	return axes
-		.map((axis, j) => ({ name: axis.name, importance: shares[j]! }))
+		.map((axis, j) => ({ name: axis.name, importance: shares[j] ?? 0 }))
 		.sort((a, b) => b.importance - a.importance || a.name.localeCompare(b.name));
 }

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyParam } from '../../study/study';
-import { binPoints, conditionHolds, formatNumber, isMajority, topCount, trialList } from './context';
+import {
+	binPoints,
+	conditionHolds,
+	formatNumber,
+	isMajority,
+	median,
+	rowNoise,
+	topCount,
+	trialList
+} from './context';
+import { lossSpikes } from './curves';
 import { unitPosition } from './search-space';
 
 describe('checklist helpers', () => {
@@ -68,5 +78,30 @@ describe('checklist helpers', () => {
 			'2e-5',
 			'3e+6'
 		]);
+	});
+
+	it('measures row-to-row noise robustly, ignoring a slow trend and a single spike', () => {
+		const at = (values: number[]) => values.map((value, step) => ({ step, value }));
+		// Alternating ±0.5 around a level: every difference is 1, and median |Δ| / (0.6745·√2) = 1.0483.
+		expect(rowNoise(at([0, 1, 0, 1, 0, 1, 0]))).toBeCloseTo(1 / (0.6744897501960817 * Math.SQRT2), 12);
+		// A straight line has differences of 0.1 only: its "noise" is the slope's 0.1 / 0.9539 = 0.1048.
+		expect(rowNoise(at([1, 0.9, 0.8, 0.7, 0.6]))).toBeCloseTo(0.1 / 0.9538725524, 6);
+		// One spike changes two differences of nine: the median stays 0.
+		expect(rowNoise(at([1, 1, 1, 1, 9, 1, 1, 1, 1, 1]))).toBe(0);
+		expect(median([3, 1, 2])).toBe(2);
+		expect(median([4, 1, 3, 2])).toBe(2.5);
+	});
+
+	it('finds a loss spike that gives back a real part of the drop, once per burst', () => {
+		// From 2 down to 0.5 by step 15, then flat: the drop so far is 1.6 (the median of the first nine
+		// rows) − 0.5 = 1.1. Steps 30–31 jump by 0.9, giving back 82% of it.
+		const points = Array.from({ length: 60 }, (_, step) => ({
+			step,
+			value: step === 30 || step === 31 ? 1.4 : Math.max(0.5, 2 - 0.1 * step)
+		}));
+		expect(lossSpikes(points)).toEqual([30]);
+		// A jump of 0.2 gives back 18%, under SPIKE_DROP_SHARE (25%): not a spike.
+		const small = points.map((p) => (p.step === 30 || p.step === 31 ? { ...p, value: 0.7 } : p));
+		expect(lossSpikes(small)).toEqual([]);
 	});
 });

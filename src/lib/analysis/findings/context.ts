@@ -74,6 +74,28 @@ export function bestIndex(points: readonly Point[], metric: string): number {
 	return best;
 }
 
+/** For Gaussian noise of standard deviation σ, the median |difference| of two draws is 0.6745·√2·σ. */
+const MEDIAN_ABS_DIFF_PER_SD = 0.6744897501960817 * Math.SQRT2;
+
+/**
+ * The row-to-row noise of a curve (a standard deviation, in the curve's units): the median absolute
+ * difference of successive points over 0.6745·√2, which is σ for independent Gaussian noise. Differences
+ * ignore a slow trend, and the median ignores a few spikes. 0 with fewer than two points.
+ */
+export function rowNoise(points: readonly Point[]): number {
+	if (points.length < 2) return 0;
+	const diffs: number[] = [];
+	for (let i = 1; i < points.length; i++) diffs.push(Math.abs(points[i]!.value - points[i - 1]!.value));
+	return median(diffs) / MEDIAN_ABS_DIFF_PER_SD;
+}
+
+/** The median of a non-empty list (the mean of the middle two for an even length). */
+export function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** How much a change from `from` to `to` is an improvement, positive when better, for the metric. */
 export function improvement(metric: string, from: number, to: number): number {
 	return metricGoal(metric) === 'minimize' ? from - to : to - from;

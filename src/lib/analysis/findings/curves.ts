@@ -9,17 +9,20 @@ import { addRegularisation, scaleTrainSteps } from '../next-study';
 import {
 	MAX_NAMED_TRIALS,
 	StudyContext,
+	TRAIN_BINS,
 	bestIndex,
 	cite,
 	improvement,
 	isMajority,
+	median,
 	percentText,
 	pointNear,
+	rowNoise,
 	shareOf,
 	trialList,
 	type Point
 } from './context';
-import { SECTIONS, type Finding } from './types';
+import { SECTIONS, type Finding, type FindingId } from './types';
 
 /** The validation loss must give back at least this share of what it had gained to count as rising. */
 export const OVERFIT_RISE_SHARE = 0.1;
@@ -61,6 +64,28 @@ export const SATURATED_BY = 0.5;
  * does not count.
  */
 export const TRAIN_RISE_SHARE = 0.1;
+/**
+ * …and the rise must also stand this many standard errors above batch noise. The lowest of twenty noisy
+ * levels sits below the true floor by chance, so with flat noise the end level exceeds some level by
+ * a few standard errors quite often; the chance that it exceeds any of the other nineteen by 4 standard
+ * errors is at most 19 × P(Z > 4) ≈ 19 × 3.2e-5 ≈ 0.06% (a union bound, independent Gaussian noise).
+ */
+export const TRAIN_RISE_NOISE_Z = 4;
+
+/**
+ * A training-loss spike: a row this many noise standard deviations (rowNoise) above the median of the
+ * SPIKE_WINDOW rows before it. For Gaussian batch noise a row 8σ above the local level practically never
+ * happens by chance (P(Z > 8) ≈ 6e-16 per row)…
+ */
+export const SPIKE_NOISE_Z = 8;
+/**
+ * …that also gives back at least this share of the drop training had made by then (from the level of
+ * its first SPIKE_WINDOW rows to the local level), so that a heavy-tailed but harmless batch on a smooth
+ * curve is not a spike: an unstable step undoes a real part of what training achieved.
+ */
+export const SPIKE_DROP_SHARE = 0.25;
+/** The local level a row is compared with: the median of this many rows before it, in rows. */
+export const SPIKE_WINDOW = 9;
 
 /** Total improvement of a curve from its first point to its best one (0 when it never improved). */
 function totalGain(points: readonly Point[], metric: string): number {
@@ -70,8 +95,10 @@ function totalGain(points: readonly Point[], metric: string): number {
 
 /**
  * How far the training loss rose above its lowest level by the end: (end − lowest) over the total drop
- * from the start to the lowest level (or over the lowest level when it never dropped). 0 when it did not
- * rise, or with fewer than three levels.
+ * from the start to the lowest level (or over the lowest level when it never dropped), with levels the
+ * averages over twentieths of the run. 0 when it did not rise, with fewer than three levels, or when the
+ * rise is within TRAIN_RISE_NOISE_Z standard errors of the batch noise (a level of m rows has a standard
+ * error of σ/√m, so the difference of two has σ·√(2/m), σ from rowNoise).
  */
 export function trainLossRise(ctx: StudyContext, trial: TrialRecord): number {
 	const curve = ctx.trainCurve(trial);
@@ -80,7 +107,35 @@ export function trainLossRise(ctx: StudyContext, trial: TrialRecord): number {
 	const end = curve[curve.length - 1]!.value;
 	const drop = curve[0]!.value - lowest;
 	const base = drop > 0 ? drop : Math.abs(lowest);
-	return base > 0 ? Math.max(0, (end - lowest) / base) : 0;
+	if (!(base > 0) || !(end > lowest)) return 0;
+	const points = ctx.trainPoints(trial);
+	const rowsPerLevel = Math.max(1, Math.floor(points.length / TRAIN_BINS));
+	const standardError = rowNoise(points) * Math.sqrt(2 / rowsPerLevel);
+	if (end - lowest < TRAIN_RISE_NOISE_Z * standardError) return 0;
+	return (end - lowest) / base;
+}
+
+/**
+ * The steps at which the training loss spikes (see SPIKE_NOISE_Z and SPIKE_DROP_SHARE): one step per spike,
+ * the first row of a run of consecutive spiking rows. Rows before training has dropped below its starting
+ * level cannot spike: there is no progress yet to give back.
+ */
+export function lossSpikes(points: readonly Point[]): number[] {
+	if (points.length <= SPIKE_WINDOW) return [];
+	const values = points.map((p) => p.value);
+	const sigma = rowNoise(points);
+	const start = median(values.slice(0, SPIKE_WINDOW));
+	const spikes: number[] = [];
+	let inSpike = false;
+	for (let i = SPIKE_WINDOW; i < values.length; i++) {
+		const local = median(values.slice(i - SPIKE_WINDOW, i));
+		const gained = start - local;
+		const spiking =
+			gained > 0 && values[i]! - local >= Math.max(SPIKE_NOISE_Z * sigma, SPIKE_DROP_SHARE * gained);
+		if (spiking && !inSpike) spikes.push(points[i]!.step);
+		inSpike = spiking;
+	}
+	return spikes;
 }
 
 function regularisationSearched(ctx: StudyContext): string[] {
@@ -330,4 +385,85 @@ export function bestStepFindings(ctx: StudyContext): Finding[] {
 		});
 	}
 	return findings;
+}
+
+/** Findings that advise shorter runs, and findings that advise longer ones. */
+const SHORTER: readonly FindingId[] = ['saturated', 'best-step-early'];
+const LONGER: readonly FindingId[] = ['still-improving', 'best-step-late'];
+
+/** The value of the curve's last point at or before `step`, if any. */
+function valueAt(points: readonly Point[], step: number): number | undefined {
+	let value: number | undefined;
+	for (const p of points) if (p.step <= step) value = p.value;
+	return value;
+}
+
+/**
+ * The training-length findings as they are, unless some advise shorter runs and others longer ones: then
+ * one `training-length-unclear` finding in their place, which gives the evidence on both sides, measures
+ * what the second half of the runs gained against the curves' noise, and says what to check. Advice to
+ * halve and to double maxTrainSteps at once would leave the practitioner to guess.
+ */
+export function reconcileTrainingLength(ctx: StudyContext, findings: readonly Finding[]): Finding[] {
+	const shorter = findings.filter((f) => SHORTER.includes(f.id));
+	const longer = findings.filter((f) => LONGER.includes(f.id));
+	if (shorter.length === 0 || longer.length === 0) return [...findings];
+	const metric = ctx.choice.metric;
+	// For each best trial: what it gained after the halfway point, and its step-to-step noise there, both
+	// as shares of its total improvement.
+	const lateGains: number[] = [];
+	const lateNoises: number[] = [];
+	for (const { trial } of ctx.top) {
+		const curve = ctx.objectiveCurve(trial);
+		const gain = totalGain(curve, metric);
+		const half = ctx.runLength(trial) / 2;
+		const atHalf = valueAt(curve, half);
+		if (!(gain > 0) || atHalf === undefined) continue;
+		const best = curve[bestIndex(curve, metric)]!.value;
+		lateGains.push(Math.max(0, improvement(metric, atHalf, best)) / gain);
+		const noise = tailNoise(curve, half, 3);
+		if (noise !== null) lateNoises.push(noise / gain);
+	}
+	const describe = (f: Finding): string => {
+		const k = ctx.top.length;
+		const n = f.trials.length;
+		switch (f.id) {
+			case 'saturated':
+				return `${shareOf(n, k).toLowerCase()} best trials came within ${percentText(SATURATION_TOLERANCE)} of their best ${metric} in the first ${percentText(SATURATED_BY)} of training`;
+			case 'best-step-early':
+				return `every one of the ${k} best trials reached its best ${metric} in the first ${percentText(EARLY_FRACTION)} of its steps`;
+			case 'still-improving':
+				return `${shareOf(n, k).toLowerCase()} best trials still improved by at least ${percentText(STILL_IMPROVING_GAIN)} of their total gain in the last ${percentText(LATE_WINDOW)} of training`;
+			default:
+				return `${shareOf(n, k).toLowerCase()} best trials found their best ${metric} in the last ${percentText(LATE_FRACTION)} of their steps`;
+		}
+	};
+	const measured =
+		lateGains.length > 0
+			? `After the halfway point the best trials gained a median ${percentText(median(lateGains))} of their total ` +
+				`improvement${
+					lateNoises.length > 0
+						? `, while ${metric} jittered from one evaluation to the next by a median ${percentText(median(lateNoises))} of it`
+						: ''
+				}. `
+			: '';
+	const trials = [...new Set([...shorter, ...longer].flatMap((f) => f.trials))];
+	const merged: Finding = {
+		id: 'training-length-unclear',
+		severity: 'info',
+		title: 'Train shorter or longer? The curves disagree',
+		message:
+			`On one side, ${shorter.map(describe).join(', and ')}; on the other, ${longer.map(describe).join(', and ')}. ` +
+			`${measured}The curves flatten early but keep creeping, so the best checkpoint lands at the end by a ` +
+			'small margin. Before changing maxTrainSteps, check whether that margin is real: if it is no larger than ' +
+			'the step-to-step noise, or than the spread between seeds (Procedures → Trial variance), the late best is ' +
+			'the luckiest of many near-equal evaluations and a shorter run loses nothing. If it is real and matters ' +
+			'for the goal, a longer run should also decay the learning rate to the end (a constant rate keeps the ' +
+			'curve creeping and noisy); Procedures → Picking maxTrainSteps measures where more steps stop paying ' +
+			`${cite(SECTIONS.notComputeBound)}.`,
+		trials,
+		plot: 'curves',
+		section: SECTIONS.notComputeBound
+	};
+	return [...findings.filter((f) => !SHORTER.includes(f.id) && !LONGER.includes(f.id)), merged];
 }

@@ -1,8 +1,15 @@
 // Findings about the search space: best trials at the edge of a range, many infeasible trials, and
 // learning rates just above the best one that break down.
 import type { StudyParam, TrialRecord } from '../../study/study';
-import { isBetter, isInfeasible } from '../objective';
-import { addWarmup, isRangeParam, lowerRangeMax, widenRange, type RangeParam } from '../next-study';
+import { isInfeasible } from '../objective';
+import {
+	addWarmup,
+	isRangeParam,
+	lowerRangeMax,
+	widenRange,
+	widenedBound,
+	type RangeParam
+} from '../next-study';
 import {
 	StudyContext,
 	cite,
@@ -13,7 +20,7 @@ import {
 	trialList,
 	type RankedTrial
 } from './context';
-import { trainLossRise, TRAIN_RISE_SHARE } from './curves';
+import { lossSpikes, trainLossRise, TRAIN_RISE_SHARE } from './curves';
 import { SECTIONS, type Finding, type Severity } from './types';
 
 /**
@@ -84,10 +91,66 @@ export function boundaryFindings(ctx: StudyContext): Finding[] {
 			const reason =
 				`${who}, within ${percentText(EDGE_FRACTION)} of the ${edge === 'min' ? 'lower' : 'upper'} edge ` +
 				`(${formatNumber(bound)}) of its ${param.scale}-scale range.`;
+			const side = edge === 'min' ? 'lower' : 'upper';
+			const bestValue = best.trial.params[param.name] as number;
+			const breaksAbove =
+				edge === 'max' && param.name === 'learningRate'
+					? ctx.study.trials.filter(
+							(t) =>
+								isInfeasible(t) &&
+								conditionHolds(param, t.params) &&
+								typeof t.params[param.name] === 'number' &&
+								(t.params[param.name] as number) > bestValue
+						)
+					: [];
+			if (breaksAbove.length > 0) {
+				// Widening would contradict the evidence above the best rate (and the infeasible-fraction
+				// and instability findings built on it): training already diverges there.
+				const diverged = breaksAbove.map((t) => t.index);
+				findings.push({
+					id: 'boundary',
+					severity: 'warning',
+					title: `Best trials at the upper edge of ${label}, where training diverges`,
+					message:
+						`${reason} But ${trialList(diverged)}, at higher learning rates still inside the range, ` +
+						`diverged, so the range already reaches past where training breaks down: extending it would ` +
+						'only add diverging trials. The best learning rate sits at the edge of stability. Check what ' +
+						'makes training unstable there first (warmup, gradient clipping); ' +
+						'once higher rates train, widen the range again to see whether they do better ' +
+						`${cite(SECTIONS.boundaries)}.`,
+					trials: [...near.map(({ r }) => r.trial.index), ...diverged],
+					parameter: param.name,
+					edge,
+					plot: 'axis',
+					section: SECTIONS.boundaries
+				});
+				continue;
+			}
+			if (widenedBound(param, edge) === null) {
+				// Nothing lies past this edge (a dropout of 0, a fraction of 1, the least a log scale can
+				// start at): the best value is the limit itself, and "widen the range" cannot be done.
+				findings.push({
+					id: 'boundary',
+					severity: 'info',
+					title: `Best trials at the ${side} limit of ${label}`,
+					message:
+						`${reason} ${formatNumber(bound)} is also as ${edge === 'min' ? 'low' : 'high'} as ${param.name} can go ` +
+						`here, so the range cannot be extended past it: no better value was left outside the search. The best ` +
+						`trials prefer ${param.name} at or near ${formatNumber(bound)}. If the other parameters' best values ` +
+						`do not move it, fix ${param.name} at ${formatNumber(bound)} in the next study and spend its trials on ` +
+						`the rest; otherwise keep searching it, perhaps over a narrower range that starts at this limit ${cite(SECTIONS.boundaries)}.`,
+					trials: near.map(({ r }) => r.trial.index),
+					parameter: param.name,
+					edge,
+					plot: 'axis',
+					section: SECTIONS.boundaries
+				});
+				continue;
+			}
 			findings.push({
 				id: 'boundary',
 				severity: 'warning',
-				title: `Best trials at the ${edge === 'min' ? 'lower' : 'upper'} edge of ${label}`,
+				title: `Best trials at the ${side} edge of ${label}`,
 				message:
 					`${reason} The best value may lie outside the range searched, so the comparison this study ` +
 					`makes may not hold once it is widened. Run a follow-up with the range extended past ` +
@@ -196,23 +259,33 @@ export function instabilityFinding(ctx: StudyContext): Finding[] {
 				t.config.learningRate <= bestRate * NEIGHBOUR_FACTOR
 		);
 		if (neighbours.length === 0) continue;
-		const median = ranked[Math.floor((ranked.length - 1) / 2)]!.value;
-		const valueOf = new Map(ranked.map((r) => [r.trial.index, r.value]));
-		const unstable = neighbours.filter((t) => {
-			if (isInfeasible(t)) return true;
-			if (trainLossRise(ctx, t) >= TRAIN_RISE_SHARE) return true;
-			const value = valueOf.get(t.index);
-			// Worse than the group's median trial, though only a few times the best learning rate.
-			return value !== undefined && ranked.length >= 3 && isBetter(ctx.choice.metric, median, value);
+		// Evidence of instability, trial by trial: divergence, loss spikes, or a training loss that rose
+		// beyond its batch noise. A trial that trained smoothly and merely ended worse is no such evidence.
+		const unstable = neighbours.flatMap((t) => {
+			if (isInfeasible(t)) return [{ trial: t, what: 'diverged' }];
+			const spikes = lossSpikes(ctx.trainPoints(t));
+			if (spikes.length > 0) {
+				return [
+					{
+						trial: t,
+						what: `had ${spikes.length === 1 ? 'a loss spike' : `${spikes.length} loss spikes`} (at step ${spikes.slice(0, 3).join(', ')}${spikes.length > 3 ? ', …' : ''})`
+					}
+				];
+			}
+			const rise = trainLossRise(ctx, t);
+			if (rise >= TRAIN_RISE_SHARE) {
+				return [{ trial: t, what: `had a training loss that rose by ${percentText(rise)} of its drop` }];
+			}
+			return [];
 		});
 		if (unstable.length === 0 || unstable.length * 2 < neighbours.length) continue;
-		evidence.push(best.trial.index, ...unstable.map((t) => t.index));
-		const lowest = Math.min(...unstable.map((t) => t.config.learningRate));
+		evidence.push(best.trial.index, ...unstable.map((u) => u.trial.index));
+		const lowest = Math.min(...unstable.map((u) => u.trial.config.learningRate));
 		limits.push({ index: entry.index, max: lowest });
 		details.push(
 			`${unstable.length} of ${neighbours.length} trials with a learning rate up to ${NEIGHBOUR_FACTOR}× ` +
 				`the best one (${formatNumber(bestRate)}, trial ${best.trial.index}${key ? `, ${key.replaceAll('&', ', ')}` : ''}) ` +
-				`diverged, had a rising training loss, or ended worse than the median trial (${trialList(unstable.map((t) => t.index))})`
+				`show instability: ${unstable.map((u) => `trial ${u.trial.index} ${u.what}`).join(', ')}`
 		);
 	}
 	if (details.length === 0) return [];

@@ -12,7 +12,8 @@ export const FINDING_IDS = [
 	'instability',
 	'aggressive-clipping',
 	'best-step-early',
-	'best-step-late'
+	'best-step-late',
+	'training-length-unclear'
 ] as const;
 export type FindingId = (typeof FINDING_IDS)[number];
 

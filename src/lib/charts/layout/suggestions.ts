@@ -3,6 +3,7 @@
 // and the best-so-far curve (a step line: the best feasible value among trials 0…i). Pure: scales and
 // positions only; BayesSuggestions.svelte draws them.
 import { scaleLinear } from 'd3';
+import { runningBest } from '../../analysis/best-so-far';
 
 export type SuggestionPhase = 'initial' | 'suggested';
 
@@ -38,15 +39,8 @@ export function suggestionSequence(
 		phase: (t.index < initialTrials ? 'initial' : 'suggested') as SuggestionPhase,
 		infeasible: t.infeasible
 	}));
-	const best: BestSoFar[] = [];
-	let current: number | null = null;
-	for (const p of points) {
-		if (p.value !== null && Number.isFinite(p.value)) {
-			if (current === null || (goal === 'minimize' ? p.value < current : p.value > current))
-				current = p.value;
-		}
-		if (current !== null) best.push({ index: p.index, value: current });
-	}
+	// The same running best as the analysis's best-so-far series (analysis/best-so-far.ts).
+	const best: BestSoFar[] = runningBest(points, goal).map(({ index, value }) => ({ index, value }));
 	return { points, best };
 }
 

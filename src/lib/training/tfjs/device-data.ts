@@ -27,8 +27,9 @@ export interface DeviceData {
 
 /**
  * tf.gather(x, indices) along axis 0, as gatherND: the same copy, but tfjs-wasm's GatherV2 walks every
- * element through generic index arithmetic and is ~80× slower here (a 128 × 784 batch: 9 ms against
- * 0.1 ms; bench/peer.bench.ts). Indices of any shape S give a result of shape S + x.shape[1:].
+ * element through generic index arithmetic, a slow path (what gatherND costs per step is the
+ * `profile MLP: kernel GatherNd` row of docs/BENCHMARKS.md). Indices of any shape S give a result of
+ * shape S + x.shape[1:].
  */
 export function gatherRows(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
 	return tf.gatherND(x, tf.expandDims(indices, -1));
