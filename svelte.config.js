@@ -11,7 +11,7 @@ const config = {
 		// The page registers src/service-worker.ts itself (src/lib/state/sw-update.svelte.ts) to announce updates.
 		serviceWorker: { register: false },
 		typescript: {
-			// Typecheck the worker and the command line too, not only src/ and tests/.
+			// Typecheck the worker, the command line, benchmarks and the screenshot tour too, not only src/ and tests/.
 			config(tsconfig) {
 				tsconfig.include.push(
 					'../workers/**/*.ts',
@@ -20,6 +20,7 @@ const config = {
 					'../deploy/**/*.ts',
 					'../bench/**/*.ts',
 					'../bench/**/*.svelte',
+					'../tour/**/*.ts',
 					'../playwright.config.ts'
 				);
 				tsconfig.compilerOptions.allowImportingTsExtensions = true;
