@@ -29,6 +29,7 @@ export type {
 	ParamScale,
 	ParamType,
 	RecordedThroughput,
+	TrialRun,
 	SearchSettings,
 	Study,
 	StudyFile,
