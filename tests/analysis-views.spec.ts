@@ -121,7 +121,8 @@ test('contour, best so far, EDF and timeline views: values, keyboard and export'
 	for (const trial of [0, 4, 23]) {
 		await expect(timeline.locator(`[data-trial="${trial}"]`)).toHaveAttribute('data-slot', String(trial % 3));
 	}
-	await expect(timeline).toContainText('seconds since the first trial started');
+	// The runs span 158 s: more than two minutes, so the axis counts minutes.
+	await expect(timeline).toContainText('minutes since the first trial started');
 
 	// Every view's SVG export is reachable with the keyboard and downloads a file holding the chart.
 	for (const [figure, name, inside] of [
@@ -164,6 +165,7 @@ test('compare studies: best-so-far curves and EDFs of two studies on shared axes
 	await openLab(page);
 	await importStudy(page, round2, 'round-2.study.json');
 	await expect(page.getByTestId('study-name')).toHaveText(/Round 2/);
+	await openLab(page);
 	await importStudy(page, study, 'analysis-views.study.json');
 	await expect(page.getByTestId('study-name')).toHaveText(/Analysis fixture/);
 	await page.getByTestId('open-analysis').click();
