@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { importStudy, openLab } from './helpers';
+import { importStudy, openLab, runStudyOnWasm, twoTrialStudy } from './helpers';
 
 // The contour, best-so-far, EDF and timeline views on the crafted analysis study
 // (tests/fixtures/analysis-params.study.json: 24 trials over learningRate and weightDecay, both log, and
@@ -201,4 +201,59 @@ test('compare studies: best-so-far curves and EDFs of two studies on shared axes
 	const { name, text } = await exportSvg(page, panel.getByTestId('compare-edf'));
 	expect(name).toBe('compare-edf.svg');
 	expect(text).toContain('Round 2 of the analysis fixture');
+});
+
+test('the runner stores when each trial ran and on which slot, and the timeline draws it', async ({
+	page
+}) => {
+	await openLab(page);
+	const before = Date.now();
+	await importStudy(
+		page,
+		twoTrialStudy('Timed study', {
+			maxTrainSteps: 20,
+			evalEvery: 10,
+			checkpointEvery: 10,
+			keepBestCheckpoints: 1
+		})
+	);
+	await expect(page.getByTestId('study-name')).toHaveText('Timed study');
+	await runStudyOnWasm(page);
+	await expect(page.getByTestId('study-status')).toHaveText('finished', { timeout: 120_000 });
+	const after = Date.now();
+
+	// Straight from IndexedDB: each trial has one closed run on a slot, inside the time the study ran.
+	const stored = await page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve) => {
+			const r = indexedDB.open('tuning-lab');
+			r.onsuccess = () => resolve(r.result);
+		});
+		return new Promise<
+			{ index: number; status: string; runs?: { slot: number; startedAt: number; endedAt?: number }[] }[]
+		>((resolve) => {
+			const r = db.transaction('trials').objectStore('trials').getAll();
+			r.onsuccess = () => resolve(r.result as never);
+		});
+	});
+	expect(stored).toHaveLength(2);
+	for (const trial of stored) {
+		expect(trial.status).toBe('completed');
+		expect(trial.runs).toHaveLength(1);
+		const [run] = trial.runs!;
+		expect(run!.slot).toBeGreaterThanOrEqual(0);
+		expect(run!.startedAt).toBeGreaterThanOrEqual(before);
+		expect(run!.endedAt).toBeGreaterThanOrEqual(run!.startedAt);
+		expect(run!.endedAt).toBeLessThanOrEqual(after);
+	}
+
+	await page.getByTestId('open-analysis').click();
+	const bars = page.getByTestId('timeline-plot').getByTestId('timeline-bar');
+	await expect(bars).toHaveCount(2);
+	for (const trial of stored) {
+		await expect(page.getByTestId('timeline-plot').locator(`[data-trial="${trial.index}"]`)).toHaveAttribute(
+			'data-slot',
+			String(trial.runs![0]!.slot)
+		);
+	}
+	await expect(page.getByTestId('timeline-plot').locator('[data-status="completed"]')).toHaveCount(2);
 });
