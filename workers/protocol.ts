@@ -85,15 +85,18 @@ export interface DataWorkerApi {
 import type { Finding } from '$lib/analysis/checklist';
 import type { ParamImportance } from '$lib/analysis/importance';
 import type { ObjectiveChoice } from '$lib/analysis/objective';
+import type { UnitSample } from '$lib/math/idw';
 import type { Study } from '$lib/study/study';
 
-export type { Finding, ObjectiveChoice, ParamImportance, Study };
+export type { Finding, ObjectiveChoice, ParamImportance, Study, UnitSample };
 
 export interface AnalysisWorkerApi {
 	/** The checklist's findings for the study under the objective `choice` (see analysis/checklist.ts). */
 	analyze(study: Study, choice: ObjectiveChoice): Finding[];
 	/** Each searched parameter's share of the objective's variance (see analysis/importance.ts). */
 	importance(study: Study, choice: ObjectiveChoice): ParamImportance[];
+	/** The contour view's grid: inverse-distance weighting of the samples (see math/idw.ts `idwGrid`). */
+	interpolate(samples: UnitSample[], columns: number, rows: number): Float64Array;
 }
 
 // The Bayesian-optimisation worker (workers/bayes-worker.ts): fits the Gaussian process and the

@@ -4,7 +4,7 @@
 // One pure function for the analysis page's plot and for `tuning-lab analyze`, so both show the same
 // series. Pure: no DOM, no tfjs.
 import type { Study } from '../study/study';
-import { isInfeasible, metricGoal, trialValue, type ObjectiveChoice } from './objective';
+import { hasOutcome, isInfeasible, metricGoal, trialValue, type ObjectiveChoice } from './objective';
 
 /** A trial as the history sees it. */
 export interface HistoryTrial {
@@ -29,12 +29,15 @@ export interface BestSoFarPoint {
  */
 export function historyTrials(study: Pick<Study, 'trials'>, choice: ObjectiveChoice): HistoryTrial[] {
 	return study.trials
-		.filter((t) => t.status === 'completed' || isInfeasible(t))
-		.map((t) => ({
-			index: t.index,
-			value: t.status === 'completed' ? (trialValue(t, choice)?.value ?? null) : null,
-			infeasible: isInfeasible(t)
-		}))
+		.filter((t) => hasOutcome(t, choice))
+		.map((t) => {
+			const infeasible = isInfeasible(t);
+			return {
+				index: t.index,
+				value: infeasible ? null : (trialValue(t, choice)?.value ?? null),
+				infeasible
+			};
+		})
 		.sort((a, b) => a.index - b.index);
 }
 
@@ -50,9 +53,10 @@ export function runningBest(
 	const points: BestSoFarPoint[] = [];
 	let current: { value: number; trial: number } | null = null;
 	for (const t of ordered) {
-		if (t.value !== null && Number.isFinite(t.value)) {
-			if (current === null || (goal === 'minimize' ? t.value < current.value : t.value > current.value))
-				current = { value: t.value, trial: t.index };
+		const value = t.infeasible ? null : t.value;
+		if (value !== null && Number.isFinite(value)) {
+			if (current === null || (goal === 'minimize' ? value < current.value : value > current.value))
+				current = { value, trial: t.index };
 		}
 		if (current !== null) points.push({ index: t.index, value: current.value, trial: current.trial });
 	}

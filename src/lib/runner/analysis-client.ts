@@ -1,7 +1,7 @@
 // The one owner of the analysis worker in the page: every analysis panel shares it, so a page starts at
 // most one worker however many panels ask. Calls are answered in order; the study is copied to the worker
 // on each call (structured clone), so callers must pass plain data, not reactive proxies.
-import type { Finding, ObjectiveChoice, ParamImportance, Study } from '$workers/protocol';
+import type { Finding, ObjectiveChoice, ParamImportance, Study, UnitSample } from '$workers/protocol';
 import { LazyWorker } from './spawn-worker';
 
 export class AnalysisClient {
@@ -15,6 +15,11 @@ export class AnalysisClient {
 	/** Parameter importance (analysis/importance.ts), computed in the worker. */
 	importance(study: Study, choice: ObjectiveChoice): Promise<ParamImportance[]> {
 		return this.worker.call((api) => api.importance(study, choice));
+	}
+
+	/** The contour view's interpolated grid (math/idw.ts `idwGrid`), computed in the worker. */
+	interpolate(samples: UnitSample[], columns: number, rows: number): Promise<Float64Array> {
+		return this.worker.call((api) => api.interpolate(samples, columns, rows));
 	}
 
 	/** Stops the worker (it starts again on the next call). */

@@ -342,14 +342,14 @@ export class StudyRunner {
 
 	private ensureSlots(count: number): void {
 		if (this.slots.length >= count) return;
-		const added = Array.from(
-			{ length: count - this.slots.length },
-			() =>
-				new TrialClient(this.db, {
-					onTrialChanged: (t) => this.hooks.onTrialChanged(t),
-					onTrialFinished: (id, metrics) => this.hooks.onTrialFinished(id, metrics)
-				})
-		);
+		const added = Array.from({ length: count - this.slots.length }, (_, k) => {
+			const client = new TrialClient(this.db, {
+				onTrialChanged: (t) => this.hooks.onTrialChanged(t),
+				onTrialFinished: (id, metrics) => this.hooks.onTrialFinished(id, metrics)
+			});
+			client.slot = this.slots.length + k; // its runs record this slot (the study timeline)
+			return client;
+		});
 		this.slots = [...this.slots, ...added];
 	}
 

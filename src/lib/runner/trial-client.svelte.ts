@@ -13,7 +13,7 @@ import type {
 import { appendBatch, emptyTrainRows, summarize, type MetricBatch } from '$lib/study/metrics';
 import { withTrainLoss } from '$lib/study/objective';
 import type { BackendChoice, TrialConfig } from '$lib/study/trial-config';
-import { appendMetrics, getTrial, putTrial, readMetrics } from '$lib/storage/trials';
+import { appendMetrics, closeRun, getTrial, putTrial, readMetrics } from '$lib/storage/trials';
 import { getCheckpoint, latestCheckpoint, saveCheckpoint, trimMetricsAfter } from '$lib/storage/checkpoints';
 import { checkpointBuffers } from '$lib/training/checkpoint-data';
 import type { LabDb, TrialRecord } from '$lib/storage/schema';
@@ -47,6 +47,8 @@ export class TrialClient {
 	activeTrialId = $state<string | null>(null);
 	/** Step of the running trial's latest checkpoint that is safely stored (null before the first). */
 	savedCheckpointStep = $state<number | null>(null);
+	/** This client's worker slot in the study runner's pool (0 for the page's single-trial client). */
+	slot = 0;
 	/** Index in its study of the trial running here (set by the study runner). */
 	activeIndex = $state<number | null>(null);
 	progress = $state<LoopProgress | null>(null);
@@ -128,7 +130,14 @@ export class TrialClient {
 	 */
 	async run(queued: TrialRecord, overrides: Partial<TrialConfig> = {}): Promise<TrialResult> {
 		if (this.running) throw new Error('a trial is already running on this worker');
-		const trial: TrialRecord = { ...queued, status: 'running', updatedAt: Date.now() };
+		const now = Date.now();
+		const trial: TrialRecord = {
+			...queued,
+			status: 'running',
+			updatedAt: now,
+			// A new run on this slot (the study timeline); closed when the trial stops, below.
+			runs: [...(queued.runs ?? []), { slot: this.slot, startedAt: now }]
+		};
 		this.activeTrialId = trial.id;
 		await putTrial(this.db, trial);
 		// Each UI change renders in its own task, so no single task grows long (the main thread stays free).
@@ -272,9 +281,11 @@ export class TrialClient {
 		this.stopPending = false;
 		this.enqueueWrite(async () => {
 			const stored = (await getTrial(this.db, trial.id)) ?? trial;
+			const endedAt = Date.now();
 			const finished: TrialRecord = {
 				...stored,
-				updatedAt: Date.now(),
+				updatedAt: endedAt,
+				runs: closeRun(stored.runs, endedAt),
 				// Paused, or stopped by a full disk: back in the queue, to continue from its checkpoint later.
 				status: result.status === 'stopped' ? (stopReason || paused ? 'queued' : 'cancelled') : result.status,
 				reason:

@@ -183,7 +183,7 @@ describe('schema upgrade to version 5', () => {
 		v4.close();
 
 		const db = await openLabDb(name);
-		expect(db.version).toBe(5);
+		expect(db.version).toBe(DB_VERSION);
 		expect([...db.objectStoreNames].sort()).toEqual(ALL_STORES);
 		const study = await db.get('studies', 's');
 		expect(study?.definition.notes).toBe('kept');
@@ -193,5 +193,103 @@ describe('schema upgrade to version 5', () => {
 		expect(await db.get('datasets', 'csv:abc')).toMatchObject({ name: 'mine.csv' });
 		expect(await getBaseline(db)).toBeUndefined();
 		db.close();
+	});
+});
+
+describe('schema upgrade to version 6', () => {
+	it('gives every trial of a version-5 database an empty run list, keeping every record, and stores new runs', async () => {
+		const name = 'upgrade-from-v5';
+		// A database exactly as version 5 of the lab created it, with a study, its trials and metrics.
+		const v5 = await openDB(name, 5, {
+			upgrade(db) {
+				const trials = db.createObjectStore('trials', { keyPath: 'id' });
+				trials.createIndex('by-created', 'createdAt');
+				trials.createIndex('by-study', 'studyId');
+				trials.createIndex('by-parent', 'branch.parentId');
+				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
+				const studies = db.createObjectStore('studies', { keyPath: 'id' });
+				studies.createIndex('by-created', 'createdAt');
+				db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
+				db.createObjectStore('datasets', { keyPath: 'id' });
+				db.createObjectStore('dataset-files', { keyPath: 'id' });
+				db.createObjectStore('project', { keyPath: 'id' });
+			}
+		});
+		await v5.put('studies', {
+			id: 's',
+			createdAt: 1,
+			updatedAt: 1,
+			status: 'finished',
+			imported: false,
+			definition: { name: 'old' }
+		});
+		const old = Array.from({ length: 3 }, (_, k) => ({
+			id: `s-t${k}`,
+			studyId: 's',
+			index: k,
+			createdAt: 1,
+			updatedAt: 2 + k,
+			config: { seed: k },
+			status: k === 2 ? 'infeasible' : 'completed',
+			lastStep: 10 * (k + 1),
+			summary: null,
+			notes: `note ${k}`,
+			checkpoints: [{ step: 10 }]
+		}));
+		for (const trial of old) await v5.put('trials', trial);
+		await v5.put('trials', {
+			id: 'single',
+			createdAt: 7,
+			updatedAt: 8,
+			config: {},
+			status: 'completed',
+			lastStep: 5,
+			summary: null
+		});
+		await v5.put('metrics', {
+			trialId: 's-t0',
+			seq: 0,
+			train: { step: [0], loss: [2], lr: [0.1], gradNorm: [1], clipped: [0] },
+			evals: []
+		});
+		await v5.put('checkpoints', { trialId: 's-t0', step: 10, createdAt: 2, state: { step: 10 } });
+		await v5.put('project', { id: 'baseline', history: [] });
+		v5.close();
+
+		const db = await openLabDb(name);
+		expect(db.version).toBe(DB_VERSION);
+		expect([...db.objectStoreNames].sort()).toEqual(ALL_STORES);
+		// Every record is kept whole; each trial gains only an empty run list (nothing recorded when it ran).
+		const upgraded = await db.getAllFromIndex('trials', 'by-study', 's');
+		expect(upgraded).toEqual(old.map((trial) => ({ ...trial, runs: [] })));
+		expect(await db.get('trials', 'single')).toEqual({
+			id: 'single',
+			createdAt: 7,
+			updatedAt: 8,
+			config: {},
+			status: 'completed',
+			lastStep: 5,
+			summary: null,
+			runs: []
+		});
+		expect((await readMetrics(db, 's-t0')).train.loss).toEqual([2]);
+		expect(await db.get('checkpoints', ['s-t0', 10])).toMatchObject({ step: 10 });
+		expect(await db.get('studies', 's')).toMatchObject({ definition: { name: 'old' } });
+		expect(await getBaseline(db)).toMatchObject({ id: 'baseline' });
+
+		// The new field: a trial that ran twice (paused and resumed on another slot) keeps both runs.
+		const runs = [
+			{ slot: 1, startedAt: 1_000, endedAt: 4_000 },
+			{ slot: 0, startedAt: 9_000, endedAt: 12_500 }
+		];
+		await db.put('trials', { ...upgraded[0]!, runs });
+		expect((await db.get('trials', 's-t0'))?.runs).toEqual(runs);
+		db.close();
+
+		// Opening again runs no upgrade step and leaves the runs as they are.
+		const again = await openLabDb(name);
+		expect((await again.get('trials', 's-t0'))?.runs).toEqual(runs);
+		expect((await again.get('trials', 's-t1'))?.runs).toEqual([]);
+		again.close();
 	});
 });

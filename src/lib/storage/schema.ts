@@ -1,10 +1,10 @@
 // The one IndexedDB schema of the lab. Each version adds an `if (oldVersion < N)` step; steps are
 // never edited once released, and each is tested by opening a database created at the older version.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type StoreNames } from 'idb';
 import type { BackendReport } from '$lib/training/backend-report';
 import type { MetricBatch, TrialStatus, TrialSummary } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
-import type { FixedConfig, Objective, Study, Workload } from '$lib/study/study';
+import type { FixedConfig, Objective, Study, TrialRun, Workload } from '$lib/study/study';
 import type { CheckpointMeta } from '$lib/math/checkpoint-retention';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import type { Sample } from '$lib/math/search-space';
@@ -13,7 +13,7 @@ import type { UserDatasetFiles, UserDatasetRecord } from '$lib/datasets/user-dat
 import type { TrialThroughput } from '$lib/procedures/throughput';
 
 export const DB_NAME = 'tuning-lab';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 export interface TrialRecord {
 	id: string;
@@ -47,6 +47,13 @@ export interface TrialRecord {
 	throughput?: TrialThroughput;
 	/** The user's notes on this trial (optional, so older records need no upgrade step). */
 	notes?: string;
+	/**
+	 * When it trained and on which worker slot, oldest first: the runner opens a run when a trial starts
+	 * training and closes it when it stops (schema v6; trials stored before v6 have an empty list, as
+	 * nothing recorded when they ran). Optional in the type because single trials made before v6 and
+	 * records built elsewhere (branches, imports) may lack it.
+	 */
+	runs?: TrialRun[];
 }
 
 /** A cooldown branch: from a saved checkpoint of its parent, `length` more steps decaying the rate. */
@@ -144,6 +151,17 @@ export interface LabSchema extends DBSchema {
 
 export type LabDb = IDBPDatabase<LabSchema>;
 
+/** Version 6: every stored trial gets `runs`, empty when nothing recorded when it ran. */
+async function upgradeToRunTimes(
+	trials: IDBPObjectStore<LabSchema, StoreNames<LabSchema>[], 'trials', 'versionchange'>
+): Promise<void> {
+	let cursor = await trials.openCursor();
+	while (cursor) {
+		if (cursor.value.runs === undefined) await cursor.update({ ...cursor.value, runs: [] });
+		cursor = await cursor.continue();
+	}
+}
+
 export function openLabDb(name = DB_NAME): Promise<LabDb> {
 	return openDB<LabSchema>(name, DB_VERSION, {
 		upgrade(db, oldVersion, _newVersion, transaction) {
@@ -171,6 +189,11 @@ export function openLabDb(name = DB_NAME): Promise<LabDb> {
 			if (oldVersion < 5) {
 				// The project's baseline ("launched") configuration, one record keyed 'baseline'.
 				db.createObjectStore('project', { keyPath: 'id' });
+			}
+			if (oldVersion < 6) {
+				// Run times and worker slots (the study timeline). Trials stored before kept no times: each
+				// gets an empty list, so "never timed" reads the same everywhere and no time is invented.
+				void upgradeToRunTimes(transaction.objectStore('trials'));
 			}
 		},
 		blocked() {

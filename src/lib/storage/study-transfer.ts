@@ -64,6 +64,7 @@ export function toFileTrial(
 	if (branches.length > 0) out.branches = branches.map((b) => toBranchResult(b, objective));
 	if (trial.notes) out.notes = trial.notes;
 	if (trial.throughput) out.throughput = trial.throughput;
+	if (trial.runs && trial.runs.length > 0) out.runs = trial.runs.map((run) => ({ ...run }));
 	return out;
 }
 
@@ -174,7 +175,8 @@ export function studyRows(
 				params: t.params,
 				backend: importedBackend(t.backend, t.config.backend),
 				...(t.notes === undefined ? {} : { notes: t.notes }),
-				...(t.throughput === undefined ? {} : { throughput: t.throughput })
+				...(t.throughput === undefined ? {} : { throughput: t.throughput }),
+				runs: t.runs ?? []
 			});
 			chunks.push({ trialId: id, seq: 0, ...metrics });
 			const parent = trials[trials.length - 1]!;

@@ -5,6 +5,7 @@ import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
 import { DB_VERSION, openLabDb, type TrialRecord } from './schema';
 import {
 	appendMetrics,
+	closeRun,
 	deleteTrial,
 	listTrials,
 	markInterruptedTrials,
@@ -114,6 +115,32 @@ describe('trial storage', () => {
 		expect(requeued!.reason).toMatch(/step 30.*resumes from its latest checkpoint/);
 		expect((await readMetrics(db, 'study-trial')).train.step).toEqual([0]);
 		db.close();
+	});
+
+	it('ends the open run of an interrupted trial at its last stored progress', async () => {
+		const db = await freshDb();
+		const runs = [
+			{ slot: 0, startedAt: 100, endedAt: 200 },
+			{ slot: 2, startedAt: 300 }
+		];
+		await putTrial(db, { ...trial('cut', 1), studyId: 's1', index: 0, updatedAt: 450, runs });
+		await markInterruptedTrials(db, () => false);
+		const [cut] = await listTrials(db);
+		expect(cut!.runs).toEqual([
+			{ slot: 0, startedAt: 100, endedAt: 200 },
+			{ slot: 2, startedAt: 300, endedAt: 450 }
+		]);
+		db.close();
+	});
+
+	it('closes only an open last run, never before it started', () => {
+		expect(closeRun([{ slot: 1, startedAt: 10 }], 25)).toEqual([{ slot: 1, startedAt: 10, endedAt: 25 }]);
+		// A clock that stepped back: the run ends when it started, not before.
+		expect(closeRun([{ slot: 1, startedAt: 10 }], 5)).toEqual([{ slot: 1, startedAt: 10, endedAt: 10 }]);
+		const closed = [{ slot: 0, startedAt: 1, endedAt: 2 }];
+		expect(closeRun(closed, 9)).toBe(closed);
+		expect(closeRun(undefined, 9)).toBeUndefined();
+		expect(closeRun([], 9)).toEqual([]);
 	});
 
 	it('refuses metrics for an unknown trial and writes nothing', async () => {

@@ -7,6 +7,16 @@ function chunkRange(trialId: string): IDBKeyRange {
 	return IDBKeyRange.bound([trialId, -Infinity], [trialId, Infinity]);
 }
 
+/**
+ * The runs with the open (last) one, if any, ended at `endedAt` (milliseconds since the epoch; never
+ * before the run started, should the clock have stepped back).
+ */
+export function closeRun(runs: TrialRecord['runs'], endedAt: number): TrialRecord['runs'] {
+	const last = runs?.at(-1);
+	if (!runs || !last || last.endedAt !== undefined) return runs;
+	return [...runs.slice(0, -1), { ...last, endedAt: Math.max(last.startedAt, endedAt) }];
+}
+
 export async function putTrial(db: LabDb, trial: TrialRecord): Promise<void> {
 	await db.put('trials', trial);
 }
@@ -72,10 +82,13 @@ export async function markInterruptedTrials(
 	for (const trial of await db.getAll('trials')) {
 		if (trial.status !== 'running' || isRunningSomewhere(trial.id)) continue;
 		count++;
+		// Its open run ended, as far as anyone knows, at its last stored progress.
+		const runs = closeRun(trial.runs, trial.updatedAt);
 		if (trial.studyId) {
 			// Metrics and checkpoints stay: resuming trims the metrics back to the latest checkpoint.
 			await db.put('trials', {
 				...trial,
+				runs,
 				status: 'queued',
 				reason: `interrupted at step ${trial.lastStep} when its tab closed; it resumes from its latest checkpoint`,
 				updatedAt: Date.now()
@@ -83,6 +96,7 @@ export async function markInterruptedTrials(
 		} else {
 			await db.put('trials', {
 				...trial,
+				runs,
 				status: 'cancelled',
 				reason: `interrupted at step ${trial.lastStep}: the tab closed while the trial was training`,
 				updatedAt: Date.now()

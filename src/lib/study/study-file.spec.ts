@@ -374,6 +374,33 @@ describe('the tuning log in study files', () => {
 		]);
 	});
 
+	it("writes each trial's runs (slot, start, end) and reads them back; the schema and the parser refuse bad ones", () => {
+		const runs = [
+			{ slot: 1, startedAt: 1_767_600_000_000, endedAt: 1_767_600_018_000 },
+			{ slot: 0, startedAt: 1_767_600_030_000 }
+		];
+		const text = serializeStudy({ ...logged(), trials: [{ ...logged().trials[0]!, runs }] });
+		const parsed = parseStudyFile(text);
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		expect(parsed.study.trials[0]?.runs).toEqual(runs);
+		expect(serializeStudy(parsed.study)).toBe(text);
+		const file = JSON.parse(text) as { trials: Record<string, unknown>[] };
+		expect(schemaProblems(file)).toEqual([]);
+		file.trials[0]!.runs = [{ slot: -1, startedAt: 1.5 }];
+		expect(schemaProblems(file)).toEqual([
+			'$.trials[0].runs[0].slot: minimum',
+			'$.trials[0].runs[0].startedAt: type'
+		]);
+		const refused = parseStudyFile(JSON.stringify(file));
+		expect(refused.ok).toBe(false);
+		if (refused.ok) return;
+		expect(refused.errors.map((e) => e.path)).toEqual([
+			'$.trials[0].runs[0].slot',
+			'$.trials[0].runs[0].startedAt'
+		]);
+	});
+
 	it('refuses numbers that overflow to infinity in recorded metrics', () => {
 		const text = serializeStudy({
 			...logged(),

@@ -296,8 +296,21 @@ function paramForFile(param: StudyParam): StudyParam {
 }
 
 function trialForFile(trial: TrialRecord): TrialRecord {
-	const { index, params, config, seed, status, reason, backend, metrics, best, branches, notes, throughput } =
-		trial;
+	const {
+		index,
+		params,
+		config,
+		seed,
+		status,
+		reason,
+		backend,
+		metrics,
+		best,
+		branches,
+		notes,
+		throughput,
+		runs
+	} = trial;
 	const record: TrialRecord = { index, params, config, seed, status };
 	if (reason !== undefined) record.reason = reason;
 	if (backend !== undefined) record.backend = backend;
@@ -308,6 +321,11 @@ function trialForFile(trial: TrialRecord): TrialRecord {
 	if (throughput !== undefined) {
 		const { stepsPerSecond, measuredSteps, warmupSteps, includesEvaluation } = throughput;
 		record.throughput = { stepsPerSecond, measuredSteps, warmupSteps, includesEvaluation };
+	}
+	if (runs !== undefined && runs.length > 0) {
+		record.runs = runs.map(({ slot, startedAt, endedAt }) =>
+			endedAt === undefined ? { slot, startedAt } : { slot, startedAt, endedAt }
+		);
 	}
 	return record;
 }

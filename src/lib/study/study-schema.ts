@@ -500,6 +500,20 @@ const throughput = strict(
 	{ what: `an object with ${THROUGHPUT_KEYS.join(', ')}` }
 );
 
+const RUN_KEYS = ['slot', 'startedAt', 'endedAt'];
+/** One stretch of training of a trial (a resumed trial has several): the study timeline draws them. */
+const run = strict(
+	{
+		/** The worker slot it ran on, counted from 0. */
+		slot: numberSchema({ kind: 'integer', min: 0 }),
+		/** When it started, in milliseconds since 1970-01-01 UTC. */
+		startedAt: numberSchema({ kind: 'integer', min: 0 }),
+		/** When it ended, in milliseconds since 1970-01-01 UTC (absent while it still runs). */
+		endedAt: v.optional(numberSchema({ kind: 'integer', min: 0 }))
+	},
+	{ what: `an object with ${RUN_KEYS.join(', ')}` }
+);
+
 /** A trial's keys in the order the documentation lists them (problems follow the order read). */
 const TRIAL_KEYS = [
 	'index',
@@ -513,7 +527,8 @@ const TRIAL_KEYS = [
 	'best',
 	'branches',
 	'notes',
-	'throughput'
+	'throughput',
+	'runs'
 ];
 /** One trial as the runner records it. Non-finite metric values are written as null. */
 const trial = strict(
@@ -533,6 +548,8 @@ const trial = strict(
 		notes: v.optional(text(MAX_NOTES_CHARS)),
 		/** Training speed of its last run, warm-up left out (the throughput probe reads it). */
 		throughput: v.optional(throughput),
+		/** When it trained and on which worker slot, oldest first. */
+		runs: v.optional(expecting(v.array(run, got('a list of runs')), 'a list of runs')),
 		metrics: v.optional(metrics),
 		/** Where the objective was best over training (retrospective selection) and its value there. */
 		best: v.optional(best),
@@ -640,6 +657,7 @@ export const SCHEMA_DEFINITIONS = {
 	best,
 	branch,
 	throughput,
+	run,
 	cooldownBranches
 };
 
@@ -662,6 +680,7 @@ export interface MetricBatch {
 }
 export type TrialBest = Read<Output<typeof best>>;
 export type RecordedThroughput = Output<typeof throughput>;
+export type TrialRun = Output<typeof run>;
 export type BranchResult = Omit<Output<typeof branch>, 'metrics' | 'best'> & {
 	metrics?: MetricBatch;
 	best?: TrialBest;

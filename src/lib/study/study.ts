@@ -28,6 +28,7 @@ export type {
 	ParamScale,
 	ParamType,
 	RecordedThroughput,
+	TrialRun,
 	SearchSettings,
 	Study,
 	StudyFile,

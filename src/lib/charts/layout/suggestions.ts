@@ -1,9 +1,10 @@
 // The sequence plot of an adaptive (bayesian) study: every trial's objective against its index, the
 // quasi-random start told apart from the model's suggestions, infeasible trials marked at the worse edge,
-// and the best-so-far curve (a step line: the best feasible value among trials 0…i). Pure: scales and
+// and the best-so-far curve (a step line: the best feasible value among trials 0…i, history.ts's
+// `bestSoFar`, which the best-so-far chart of every study draws too). Pure: scales and
 // positions only; BayesSuggestions.svelte draws them.
 import { scaleLinear } from 'd3';
-import { runningBest } from '../../analysis/best-so-far';
+import { bestSoFar, type BestSoFar } from './history';
 
 export type SuggestionPhase = 'initial' | 'suggested';
 
@@ -21,10 +22,7 @@ export interface SequencePoint {
 	infeasible: boolean;
 }
 
-export interface BestSoFar {
-	index: number;
-	value: number;
-}
+export type { BestSoFar };
 
 /** Each trial's phase, and the best-so-far value after each trial that has one before it. */
 export function suggestionSequence(
@@ -39,8 +37,7 @@ export function suggestionSequence(
 		phase: (t.index < initialTrials ? 'initial' : 'suggested') as SuggestionPhase,
 		infeasible: t.infeasible
 	}));
-	// The same running best as the analysis's best-so-far series (analysis/best-so-far.ts).
-	const best: BestSoFar[] = runningBest(points, goal).map(({ index, value }) => ({ index, value }));
+	const best = bestSoFar(points, goal);
 	return { points, best };
 }
 
