@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AutomationProgress } from '../../src/lib/automation/protocol';
-import { continuedLine, pollEveryMs, summaryLine } from './run';
+import { EXIT_USAGE, type CommandIo } from '../args';
+import { continuedLine, pollEveryMs, readArguments, summaryLine } from './run';
 
 const snapshot = (running: AutomationProgress['running']): AutomationProgress => ({
 	total: 2,
@@ -47,5 +48,31 @@ describe('continuedLine', () => {
 		expect(continuedLine({ index: 3, fromStep: 900 })).toBe(
 			'[run] trial 3 continues from its checkpoint at step 900'
 		);
+	});
+});
+
+describe('--engine', () => {
+	const io = () => {
+		const err: string[] = [];
+		const captured: CommandIo = { out: async () => undefined, err: (text) => void err.push(text) };
+		return { captured, err };
+	};
+	it('passes auto, tfjs or jax on to every trial of the run', () => {
+		for (const engine of ['auto', 'tfjs', 'jax']) {
+			const { captured, err } = io();
+			const args = readArguments(['study.json', '--out', 'out.json', '--engine', engine], captured);
+			expect(args).toMatchObject({ file: 'study.json', out: 'out.json', options: { engine } });
+			expect(err).toEqual([]);
+		}
+	});
+	it('leaves the engine to the study without the flag', () => {
+		const args = readArguments(['study.json', '--out', 'out.json'], io().captured);
+		expect(args).toMatchObject({ options: {} });
+		expect((args as { options: object }).options).not.toHaveProperty('engine');
+	});
+	it('refuses any other value with a usage error that names the flag and the choices', () => {
+		const { captured, err } = io();
+		expect(readArguments(['study.json', '--out', 'o.json', '--engine', 'torch'], captured)).toBe(EXIT_USAGE);
+		expect(err.join('')).toContain('--engine: expected one of auto, tfjs, jax, got "torch"');
 	});
 });

@@ -97,6 +97,17 @@ export class TrialClient {
 		}
 	}
 
+	/**
+	 * Measures (or reads the cached measurement of) `config`'s workload on the engine × backend pairs its
+	 * `engine` and `backend` allow, starts the fastest and answers its report; throws when no pair trains.
+	 */
+	async measure(config: TrialConfig): Promise<BackendReport> {
+		const snapshot = $state.snapshot(config);
+		const report = await this.worker.call((api) => api.probeBackend(snapshot.backend, snapshot));
+		this.backend = report;
+		return report;
+	}
+
 	/** Creates a single trial (no study) and trains it in the background. */
 	async start(config: TrialConfig): Promise<TrialRecord> {
 		if (this.running) throw new Error('a trial is already running');
@@ -331,3 +342,6 @@ export class TrialClient {
 		this.worker.dispose();
 	}
 }
+
+/** What `auto` measured, for the pages (they reach training only through the runner). */
+export type { BackendProbe, EnginePair, PairSpeed } from '$lib/training/backend-choice';
