@@ -115,3 +115,34 @@ test('an auto study measures every engine × backend pair once and trains all it
 	const trials = await storedTrials(page);
 	expect(trials.map((t) => t.status)).toEqual(['completed', 'completed', 'completed']);
 });
+
+test('auto that chooses wasm runs one trial per core without a given concurrency, like a forced wasm study (issue 20, item 6)', async ({
+	page
+}) => {
+	await openLab(page);
+	// Long enough (3,000 steps each) that trials on different slots overlap while the page polls.
+	const text = JSON.stringify({
+		...study('auto, no concurrency', { engine: 'auto', backend: 'auto' }, 4),
+		budget: { maxTrainSteps: 3000, evalEvery: 1000, checkpointEvery: 3000, keepBestCheckpoints: 1 }
+	});
+	const seen = await page.evaluate(async (fileText) => {
+		const lab = window.tuningLab!;
+		let most = 0;
+		const done = lab.runStudy(fileText, {}).then((exported) => JSON.parse(exported));
+		let finished = false;
+		void done.then(() => (finished = true));
+		while (!finished) {
+			most = Math.max(most, lab.progress()?.running.length ?? 0);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		const exported = (await done) as { trials: { status: string; engine: string; backend: string }[] };
+		return { most, cores: navigator.hardwareConcurrency, trials: exported.trials };
+	}, text);
+	expect(seen.trials.map((t) => t.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+	const pairs = new Set(seen.trials.map((t) => `${t.engine}/${t.backend}`));
+	expect(pairs.size).toBe(1);
+	// Headless Chromium here has no GPU: auto chooses wasm (either engine), a CPU backend.
+	expect([...pairs][0]).toMatch(/^(tfjs|jax)\/wasm$/);
+	// One trial per core, at most 8 (concurrency.ts), as a forced wasm study runs.
+	expect(seen.most).toBe(Math.min(8, seen.cores));
+});
