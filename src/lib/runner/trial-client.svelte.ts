@@ -103,7 +103,16 @@ export class TrialClient {
 	 */
 	async measure(config: TrialConfig): Promise<BackendReport> {
 		const snapshot = $state.snapshot(config);
-		const report = await this.worker.call((api) => api.probeBackend(snapshot.backend, snapshot));
+		let report: BackendReport;
+		try {
+			report = await this.worker.call((api) => api.probeBackend(snapshot.backend, snapshot));
+		} catch (error) {
+			this.dispose();
+			throw error;
+		}
+		// A pair that failed may have left its engine broken in this worker (a wasm instance that ran out
+		// of memory answers every later call with "memory access out of bounds"): trials get a fresh one.
+		if (report.attempts.some((a) => !a.ok)) this.dispose();
 		this.backend = report;
 		return report;
 	}
