@@ -84,6 +84,9 @@ test('an auto study measures every engine × backend pair once and trains all it
 	await importStudy(page, study('auto', { engine: 'auto', backend: 'auto' }, 3));
 	await expect(page.getByTestId('study-trial-row')).toHaveCount(3);
 	await page.getByTestId('run-study').click();
+	// The page says what it is doing while it measures (no trial has started yet).
+	await expect(page.getByTestId('study-measuring')).toContainText('mlp/digits/w64d1/batch64');
+	await expect(page.locator('[data-testid="study-trial-row"][data-status="running"]')).toHaveCount(0);
 	await expect(page.getByTestId('study-status')).toHaveText('finished', { timeout: 300_000 });
 
 	const pairs = page.getByTestId('study-pairs');

@@ -93,6 +93,12 @@ export class StudyRunner {
 		return this.schedule.suggestionProblem;
 	}
 
+	/** The workload (pick key) whose engine × backend pairs are being measured now, or null. */
+	get measuring(): string | null {
+		for (const slot of this.schedule.slots) if (slot.state === 'measuring') return slot.key;
+		return null;
+	}
+
 	get busy(): boolean {
 		return this.state !== 'idle';
 	}
