@@ -26,7 +26,14 @@ interface TrainingBench {
 }
 type BenchWindow = Window & { __trainingBench?: TrainingBench };
 
-const base: TrialConfig = { ...DEFAULT_TRIAL_CONFIG, backend: 'auto', evalEvery: 1000, seed: 1 };
+// TF.js backends against each other (the engines are compared in their own benchmarks).
+const base: TrialConfig = {
+	...DEFAULT_TRIAL_CONFIG,
+	backend: 'auto',
+	engine: 'tfjs',
+	evalEvery: 1000,
+	seed: 1
+};
 // The CNN and the transformer train at 1–2 steps/s on this CPU: one paired run each, not AUTO_RUNS,
 // to keep `npm run bench` near 12 minutes.
 const WORKLOADS: { label: string; config: TrialConfig; slow?: boolean }[] = [
@@ -99,7 +106,7 @@ test('backend choice per workload, and the lab overhead', async ({ browser }, te
 				runs: 1,
 				note: s.error
 					? `did not train: ${s.error.slice(0, 120)}`
-					: `auto probe (${s.backend === probe.fastest ? 'fastest' : 'not chosen'})`
+					: `auto probe (${s.backend === probe.fastest.backend ? 'fastest' : 'not chosen'})`
 			});
 		}
 		const ranked = probe.speeds

@@ -44,9 +44,11 @@ export type TrialResult =
 
 export interface TrialWorkerApi {
 	/**
-	 * Initialises a backend and describes it, without training. For `auto` with a `workload`, the
-	 * backend measured fastest for that workload on this device (cached; `remeasure` probes again);
-	 * without one, the first that starts.
+	 * Starts a backend on an engine and describes both, without training. The engine is the workload's
+	 * `engine` (a missing key and no workload mean `auto`). When the engine or the backend is `auto` and
+	 * there is a `workload`: the engine × backend pair measured fastest for that workload on this device
+	 * (cached; `remeasure` probes again; every pair that failed is listed with its reason); without a
+	 * workload, TF.js and the first backend that starts.
 	 */
 	probeBackend(choice: BackendChoice, workload?: TrialConfig, remeasure?: boolean): Promise<BackendReport>;
 	/** Trains one trial; `onEvent` is a comlink proxy called with progress and batched metrics. */
@@ -57,7 +59,10 @@ export interface TrialWorkerApi {
 	): Promise<TrialResult>;
 	/** Asks the running trial to stop at its next readback (within READBACK_EVERY steps). */
 	stop(): void;
-	/** Buffers alive in the worker's engine, tensors for tfjs (for leak checks). */
+	/**
+	 * TF.js tensors alive in the worker (for leak checks). The compiled engine's buffers are not counted:
+	 * jax-js has no public count, and the Node tests' counter (training/jax/live-buffers.ts) cannot run here.
+	 */
 	numTensors(): number;
 	/** Generates text from a language-model trial's saved weights (see training/sampling.ts). */
 	sampleText(config: TrialConfig, weights: SavedWeights, options: SampleOptions): Promise<string>;

@@ -1,17 +1,25 @@
-// The dedicated module worker that trains trials. Exposes TrialWorkerApi (workers/protocol.ts).
+// The dedicated module worker that trains trials. Exposes TrialWorkerApi (workers/protocol.ts). It holds
+// both engines (TensorFlow.js and the compiled engine on @jax-js/jax) and trains each trial on the engine
+// and backend its configuration asks for, or, for `auto`, the pair measured fastest for its workload
+// (training/engine-probe.ts). Model export and text generation go through TF.js: checkpoints are
+// engine-neutral, so weights trained on either engine load there.
 import * as Comlink from 'comlink';
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { fetchFromOrigin } from '$lib/datasets/image-dataset';
 import { loadDataset } from '$lib/datasets/load-dataset';
 import type { BackendReport } from '$lib/training/backend-report';
 import { checkpointBuffers, checkpointBytes } from '$lib/training/checkpoint-data';
-import type { BackendWorkload } from '$lib/training/engine';
+import type { Engine } from '$lib/training/engine';
+import { defaultProbeStore, startPair, type Engines } from '$lib/training/engine-probe';
+import { engineChoiceOf } from '$lib/training/backend-choice';
 import { runTrialLoop } from '$lib/training/trial-loop';
 import { describeTrainingError } from '$lib/training/training-error';
 import { createBrowserTfjsEngine } from '$lib/training/tfjs/browser-engine';
+import { createJaxEngine } from '$lib/training/jax/engine';
 import {
 	isUserDatasetId,
 	type BackendChoice,
+	type EngineChoice,
 	type TrialConfig,
 	type DatasetId,
 	type DatasetName
@@ -20,26 +28,31 @@ import { loadUserDataset } from '$lib/datasets/load-user-dataset';
 import type { ModelExportRequest, TrialEvent, TrialResult, TrialWorkerApi } from './protocol';
 import { errorMessage } from '$lib/util/error-message';
 
-const engine = createBrowserTfjsEngine();
+// Without a buffer counter: jax-js has no public count of its live buffers, and the counter the Node tests
+// use reads the package's files from disk (jax/live-buffers.ts), which a browser cannot.
+const engines: Engines = { tfjs: createBrowserTfjsEngine(), jax: createJaxEngine() };
+const probeStore = defaultProbeStore();
 
 // Datasets are decoded once per worker and reused by later trials.
 const datasets = new Map<DatasetId, Promise<TrainingData>>();
 const fetchBytes = fetchFromOrigin(new URL('/', self.location.href).href);
 let stopRequested = false;
-// Backend switches must not overlap: an engine keeps one global backend per worker.
+// Backend switches must not overlap: each engine keeps one global backend per worker.
 let backendQueue: Promise<unknown> = Promise.resolve();
 
 function switchBackend(
 	choice: BackendChoice,
+	engine: EngineChoice,
 	workload?: TrialConfig,
 	remeasure = false
-): Promise<BackendReport> {
-	const measured: BackendWorkload | undefined = workload && {
-		config: workload,
-		data: () => dataset(workload.dataset),
+): Promise<{ engine: Engine; report: BackendReport }> {
+	const request = {
+		engine,
+		backend: choice,
+		workload: workload && { config: workload, data: () => dataset(workload.dataset) },
 		remeasure
 	};
-	const next = backendQueue.then(() => engine.selectBackend(choice, measured));
+	const next = backendQueue.then(() => startPair(engines, request, probeStore));
 	backendQueue = next.catch(() => undefined);
 	return next;
 }
@@ -55,20 +68,22 @@ function dataset(id: DatasetId): Promise<TrainingData> {
 }
 
 const api: TrialWorkerApi = {
-	probeBackend: (choice, workload, remeasure) => switchBackend(choice, workload, remeasure),
+	probeBackend: async (choice, workload, remeasure) =>
+		(await switchBackend(choice, workload ? engineChoiceOf(workload) : 'auto', workload, remeasure)).report,
 
 	async runTrial(config, options, onEvent: (event: TrialEvent) => void): Promise<TrialResult> {
 		stopRequested = false;
 		let report: BackendReport | null = null;
 		try {
 			onEvent({ type: 'phase', phase: 'starting-backend' });
-			report = await switchBackend(config.backend, config);
+			const started = await switchBackend(config.backend, engineChoiceOf(config), config);
+			report = started.report;
 			onEvent({ type: 'backend', report });
 			onEvent({ type: 'phase', phase: 'loading-data' });
 			const data = await dataset(config.dataset);
 			onEvent({ type: 'phase', phase: 'training' });
 			const outcome = await runTrialLoop(
-				engine,
+				started.engine,
 				config,
 				data,
 				{
@@ -104,16 +119,17 @@ const api: TrialWorkerApi = {
 		stopRequested = true;
 	},
 
-	numTensors: () => engine.liveBuffers(),
+	// TF.js tensors only: the compiled engine has no buffer count in the browser (see `engines`).
+	numTensors: () => engines.tfjs.liveBuffers(),
 
 	async sampleText(config, weights, options) {
-		await switchBackend(config.backend);
+		const { engine } = await switchBackend(config.backend, 'tfjs');
 		return engine.sampleText(config, await dataset(config.dataset), weights, options);
 	},
 
 	async exportModel(request: ModelExportRequest) {
 		// Writing a model's files is bookkeeping, not training: the cpu backend does it.
-		await switchBackend('cpu');
+		const { engine } = await switchBackend('cpu', 'tfjs');
 		const zip = await engine.exportModel(request, await dataset(request.config.dataset));
 		return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
 	}

@@ -7,7 +7,8 @@ import { syntheticStudy, type SyntheticTrial } from '../../src/lib/testing/synth
 import { serializeStudy } from '../../src/lib/study/study-file';
 import { planTrials } from '../../src/lib/study/study-trials';
 import type { Study } from '../../src/lib/study/study';
-import { continuedLine, pollEveryMs, summaryLine, writeCheckedExport } from './run';
+import { EXIT_USAGE, type CommandIo } from '../args';
+import { continuedLine, pollEveryMs, readArguments, summaryLine, writeCheckedExport } from './run';
 
 const snapshot = (running: AutomationProgress['running']): AutomationProgress => ({
 	total: 2,
@@ -137,5 +138,31 @@ describe('writeCheckedExport (issue 20, item 6: OUT only after the export checks
 		const out = join(folder.path, 'new.json');
 		expect((await writeCheckedExport(serializeStudy(exported), out, planned)).ok).toBe(true);
 		expect(readFileSync(out, 'utf8')).toBe(serializeStudy(exported));
+	});
+});
+
+describe('--engine', () => {
+	const io = () => {
+		const err: string[] = [];
+		const captured: CommandIo = { out: async () => undefined, err: (text) => void err.push(text) };
+		return { captured, err };
+	};
+	it('passes auto, tfjs or jax on to every trial of the run', () => {
+		for (const engine of ['auto', 'tfjs', 'jax']) {
+			const { captured, err } = io();
+			const args = readArguments(['study.json', '--out', 'out.json', '--engine', engine], captured);
+			expect(args).toMatchObject({ file: 'study.json', out: 'out.json', options: { engine } });
+			expect(err).toEqual([]);
+		}
+	});
+	it('leaves the engine to the study without the flag', () => {
+		const args = readArguments(['study.json', '--out', 'out.json'], io().captured);
+		expect(args).toMatchObject({ options: {} });
+		expect((args as { options: object }).options).not.toHaveProperty('engine');
+	});
+	it('refuses any other value with a usage error that names the flag and the choices', () => {
+		const { captured, err } = io();
+		expect(readArguments(['study.json', '--out', 'o.json', '--engine', 'torch'], captured)).toBe(EXIT_USAGE);
+		expect(err.join('')).toContain('--engine: expected one of auto, tfjs, jax, got "torch"');
 	});
 });

@@ -29,15 +29,15 @@ import {
 } from '../../src/lib/automation/protocol';
 import { formatShard, inShard, parseShard, selectShard, type Shard } from '../../src/lib/study/shard';
 import { canonicalJson, describeStatuses } from '../study-merge';
-import { BACKEND_CHOICES } from '../../src/lib/study/config-vocabulary';
+import { BACKEND_CHOICES, ENGINE_CHOICES } from '../../src/lib/study/config-vocabulary';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
 import { BAYESIAN_SHARD_MESSAGE, planTrials, type PlannedTrial } from '../../src/lib/study/study-trials';
 import type { Study, TrialRecord } from '../../src/lib/study/study';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
 import { errorMessage } from '../../src/lib/util/error-message';
 
-export const USAGE = `usage: tuning-lab run FILE --out OUT [--backend B] [--concurrency K] [--shard I/N] [--profile DIR]
-                      [--progress-every S]
+export const USAGE = `usage: tuning-lab run FILE --out OUT [--backend B] [--engine E] [--concurrency K] [--shard I/N]
+                      [--profile DIR] [--progress-every S]
 
 Runs the study in FILE with the Tuning Lab app itself, in headless Chromium, and writes the study with
 its results (the app's export) to OUT. FILE is checked like "tuning-lab validate" first. The app is
@@ -46,6 +46,8 @@ rebuilt (npx vite build) when build/ is missing or older than its sources.
 Options:
   --out OUT          where to write the exported study file (folders are created)
   --backend B        auto, webgpu, webgl, wasm or cpu, for every trial (default: as the study says)
+  --engine E         auto, tfjs or jax, for every trial (default: as the study says); auto measures
+                     each engine x backend pair on the workload once and trains on the fastest
   --concurrency K    how many trials train at once (default: the app's choice for the backend)
   --shard I/N        run only the trials whose index is I modulo N (0 <= I < N); merge the shards'
                      files with "tuning-lab merge"
@@ -277,7 +279,7 @@ async function pollProgress(
 	}
 }
 
-interface RunArguments {
+export interface RunArguments {
 	file: string;
 	out: string;
 	options: RunStudyOptions;
@@ -294,10 +296,11 @@ function parseSeconds(text: string, name: string): { ok: true; ms: number } | { 
 	return { ok: true, ms: value * 1000 };
 }
 
-function readArguments(argv: readonly string[], io: CommandIo): RunArguments | 'help' | number {
+export function readArguments(argv: readonly string[], io: CommandIo): RunArguments | 'help' | number {
 	const args = parseCommandArgs(argv, {
 		out: { type: 'string' },
 		backend: { type: 'string' },
+		engine: { type: 'string' },
 		concurrency: { type: 'string' },
 		shard: { type: 'string' },
 		profile: { type: 'string' },
@@ -310,7 +313,7 @@ function readArguments(argv: readonly string[], io: CommandIo): RunArguments | '
 	if (file === undefined || extra.length > 0) {
 		return usageError(io, `expected exactly one study file, got ${args.positionals.length} arguments`);
 	}
-	const { out, backend, concurrency, shard, profile, 'progress-every': progressEvery } = args.values;
+	const { out, backend, engine, concurrency, shard, profile, 'progress-every': progressEvery } = args.values;
 	if (typeof out !== 'string' || out === '') return usageError(io, '--out OUT is required');
 	const options: RunStudyOptions = {};
 	if (backend !== undefined) {
@@ -322,6 +325,16 @@ function readArguments(argv: readonly string[], io: CommandIo): RunArguments | '
 			);
 		}
 		options.backend = choice;
+	}
+	if (engine !== undefined) {
+		const choice = ENGINE_CHOICES.find((name) => name === engine);
+		if (choice === undefined) {
+			return usageError(
+				io,
+				`--engine: expected one of ${ENGINE_CHOICES.join(', ')}, got ${JSON.stringify(engine)}`
+			);
+		}
+		options.engine = choice;
 	}
 	if (concurrency !== undefined) {
 		const parsed = parsePositiveInteger(concurrency, '--concurrency');
@@ -497,7 +510,8 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 			);
 		}
 		const scope = shard === undefined ? '' : ` (shard ${formatShard(shard)})`;
-		const backend = args.options.backend === undefined ? '' : ` on ${args.options.backend}`;
+		const forced = [args.options.engine, args.options.backend].filter((x) => x !== undefined);
+		const backend = forced.length === 0 ? '' : ` on ${forced.join(' ')}`;
 		await io.out(
 			`[run] ${study.name}: ${planned.length} trial${planned.length === 1 ? '' : 's'}${scope}${backend}\n`
 		);

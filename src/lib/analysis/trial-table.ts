@@ -18,6 +18,8 @@ export interface TableRow {
 	best?: number;
 	bestStep?: number;
 	backend?: string;
+	/** The engine it trained on (tfjs or jax); records from before there were two engines trained on tfjs. */
+	engine?: string;
 	/** The best saved checkpoint by the objective: what retrospective selection would pick. */
 	bestCheckpointStep?: number;
 	bestCheckpointValue?: number;
@@ -53,6 +55,7 @@ export function toRow(
 		best: best?.value,
 		bestStep: best?.step,
 		backend: trial.backend?.backend,
+		engine: trial.backend ? (trial.backend.engine ?? 'tfjs') : undefined,
 		bestCheckpointStep: checkpoint?.step,
 		bestCheckpointValue: checkpoint?.value,
 		lastStep: trial.lastStep,

@@ -7,7 +7,7 @@
 // Everything crosses as structured-clone data (page.evaluate): plain objects, numbers, strings.
 import type { TrialRecord } from '../storage/schema';
 import type { Shard } from '../study/shard';
-import type { BackendChoice } from '../study/trial-config';
+import type { BackendChoice, EngineChoice } from '../study/trial-config';
 
 /** The name of the global the page defines once its database is open (`window.tuningLab`). */
 export const AUTOMATION_GLOBAL = 'tuningLab' satisfies keyof Window;
@@ -16,6 +16,8 @@ export const AUTOMATION_GLOBAL = 'tuningLab' satisfies keyof Window;
 export interface RunStudyOptions {
 	/** Overrides every trial's backend for this run (the trial's stored config is unchanged). */
 	backend?: BackendChoice;
+	/** Overrides every trial's engine for this run (the trial's stored config is unchanged). */
+	engine?: EngineChoice;
 	/** How many trials train at once. */
 	concurrency?: number;
 	/** Run only the trials whose index ≡ shard.index (mod shard.count). */

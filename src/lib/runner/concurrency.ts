@@ -3,8 +3,10 @@ import type { BackendChoice } from '$lib/study/trial-config';
 
 /**
  * One trial at a time on a GPU backend (trials on one device share its queue, so more only adds
- * contention), and for `auto`, which may resolve to the GPU. On CPU backends each trial runs on one
- * thread, so use every logical core, at most 8.
+ * contention), and for `auto` before it is measured, since it may resolve to the GPU. On CPU backends
+ * each trial runs on one thread, so use every logical core, at most 8. Once a study's `auto` workload is
+ * measured, the scheduler asks again with the backend chosen (scheduler.ts), so `auto` on a CPU-only
+ * machine, where it chooses wasm, runs one trial per core like a forced wasm study.
  *
  * Measured (bench/study-throughput.browser.ts, docs/BENCHMARKS.md): a 16-trial digits study on wasm on
  * 2 cores completed 1.22–1.32× the trials per hour at concurrency 2 as at 1 (three bench runs, each

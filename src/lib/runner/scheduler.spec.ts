@@ -42,7 +42,8 @@ function trial(index: number, status: TrialStatus = 'queued', extra: Partial<Tri
 		id: `s-t${index}`,
 		createdAt: 0,
 		updatedAt: 0,
-		config: { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, backend: 'wasm' },
+		// A forced pair: nothing to measure (the `auto` tests below set their own).
+		config: { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, backend: 'wasm', engine: 'tfjs' },
 		status,
 		lastStep: 0,
 		summary: null,
@@ -111,8 +112,17 @@ describe('queue order', () => {
 			{
 				type: 'run',
 				slot: 0,
-				unit: { kind: 'trial', trial: { id: 's-t0', index: 0, steps: 100 } },
-				backend: 'cpu'
+				unit: {
+					kind: 'trial',
+					trial: {
+						id: 's-t0',
+						index: 0,
+						steps: 100,
+						pick: { workload: 'mlp/digits/w64d1/batch64', engine: 'tfjs', backend: 'wasm' }
+					}
+				},
+				backend: 'cpu',
+				engine: null
 			}
 		]);
 		const next = feed(claimed.state, ended(0, 'completed'));
@@ -192,7 +202,8 @@ describe('cooldown branches', () => {
 					parentId: 's-t0',
 					spec: { fromStep: 30, length: 25, shape: 'linear', finalFraction: 0.1 }
 				},
-				backend: null
+				backend: null,
+				engine: null
 			}
 		]);
 		run = feed(run.state, ended(0, 'completed'));
@@ -471,5 +482,137 @@ describe('ETA', () => {
 	it('counts nothing still to come after a cancel', () => {
 		const run = feed(start([trial(0), trial(1)], { concurrency: 1 }, bayesian).state, { type: 'cancel' });
 		expect(pendingSteps(run.state)).toBe(0);
+	});
+});
+
+describe('auto: one measured engine and backend per workload', () => {
+	/** A queued trial whose engine and backend are both `auto`, hidden width `width`. */
+	const auto = (index: number, width = 64, status: TrialStatus = 'queued') =>
+		trial(index, status, {
+			config: {
+				...DEFAULT_TRIAL_CONFIG,
+				maxTrainSteps: 100,
+				hiddenWidth: width,
+				backend: 'auto',
+				engine: 'auto'
+			}
+		});
+	const key = (width = 64) => `mlp/digits/w${width}d1/batch64|engine=auto|backend=auto`;
+	const measured = (pair: { engine: 'tfjs' | 'jax'; backend: 'wasm' | 'webgpu' }, width = 64) =>
+		({ type: 'measured', slot: 0, key: key(width), outcome: { pair } }) as const;
+	const runs = (commands: SchedulerCommand[]) =>
+		commands.flatMap((c) => (c.type === 'run' ? [`${c.engine}/${c.backend}`] : []));
+
+	it('measures the workload on one slot before any trial starts, and claims nothing meanwhile', () => {
+		const run = start([auto(0), auto(1), auto(2)], {});
+		expect(run.commands).toEqual([
+			{ type: 'measure', slot: 0, key: key(), trialId: 's-t0', engine: 'auto', backend: 'auto' }
+		]);
+		// Unmeasured `auto` might be a GPU: one slot until the measurement says otherwise.
+		expect(run.state.slots).toEqual([{ state: 'measuring', key: key(), trial: run.state.queue[0] }]);
+		expect(run.state.queue.map((t) => t.id)).toEqual(['s-t0', 's-t1', 's-t2']);
+	});
+
+	it('runs one trial per core once wasm is chosen (like a forced wasm study), all on the chosen pair', () => {
+		let run = start([auto(0), auto(1), auto(2)], {});
+		run = feed(run.state, measured({ engine: 'jax', backend: 'wasm' }));
+		// hardwareConcurrency is 4 in `start`: a forced wasm study gets 4 slots too.
+		expect(run.state.slots).toHaveLength(slotCount({ backend: 'wasm' }, [], 4));
+		expect(run.state.slots).toHaveLength(4);
+		expect(claims(run.commands)).toEqual([
+			[0, 's-t0'],
+			[1, 's-t1'],
+			[2, 's-t2']
+		]);
+		run = feed(run.state, ...[0, 1, 2].map((slot) => ({ type: 'claimed', slot }) as const));
+		expect(runs(run.commands)).toEqual(['jax/wasm', 'jax/wasm', 'jax/wasm']);
+	});
+
+	it('keeps one slot when the chosen pair is on WebGPU', () => {
+		const run = feed(start([auto(0), auto(1)], {}).state, measured({ engine: 'tfjs', backend: 'webgpu' }));
+		expect(run.state.slots).toHaveLength(1);
+		expect(claims(run.commands)).toEqual([[0, 's-t0']]);
+	});
+
+	it('measures each workload once, one after another, before the first trial starts', () => {
+		let run = start([auto(0, 64), auto(1, 128), auto(2, 64)], { concurrency: 2 });
+		expect(run.commands.map((c) => c.type)).toEqual(['measure']);
+		run = feed(run.state, measured({ engine: 'jax', backend: 'wasm' }, 64));
+		expect(run.commands).toEqual([
+			{ type: 'measure', slot: 0, key: key(128), trialId: 's-t1', engine: 'auto', backend: 'auto' }
+		]);
+		run = feed(run.state, measured({ engine: 'tfjs', backend: 'wasm' }, 128));
+		// A given concurrency is kept.
+		expect(run.state.slots).toHaveLength(2);
+		expect(claims(run.commands)).toEqual([
+			[0, 's-t0'],
+			[1, 's-t1']
+		]);
+		run = feed(run.state, { type: 'claimed', slot: 0 }, { type: 'claimed', slot: 1 });
+		expect(runs(run.commands)).toEqual(['jax/wasm', 'tfjs/wasm']);
+	});
+
+	it('waits for running trials to end before measuring a workload that appears later', () => {
+		let run = start([auto(0, 64), auto(1, 64)], { concurrency: 2 });
+		run = feed(run.state, measured({ engine: 'jax', backend: 'wasm' }), { type: 'claimed', slot: 0 });
+		run = feed(run.state, { type: 'claimed', slot: 1 });
+		// A retried trial of a new workload: nothing measures while both slots train.
+		run = feed(run.state, {
+			type: 'retry',
+			studyId: 's',
+			trial: {
+				id: 's-t9',
+				index: 9,
+				steps: 100,
+				pick: { workload: 'mlp/digits/w128d1/batch64', engine: 'auto', backend: 'auto' }
+			}
+		});
+		expect(run.commands).toEqual([]);
+		run = feed(run.state, ended(0, 'completed'));
+		expect(run.commands.map((c) => c.type)).toEqual(['release']);
+		run = feed(run.state, ended(1, 'completed'));
+		expect(run.commands).toEqual([
+			{ type: 'release', slot: 1 },
+			{ type: 'measure', slot: 0, key: key(128), trialId: 's-t9', engine: 'auto', backend: 'auto' }
+		]);
+	});
+
+	it('uses the pair the study chose in an earlier run, without measuring again', () => {
+		const run = startRun(idleScheduler(), {
+			study: {
+				...study(),
+				enginePicks: { [key()]: { pair: { engine: 'jax', backend: 'wasm' }, chosenAt: 1 } }
+			},
+			trials: [auto(0), auto(1)],
+			options: {},
+			hardwareConcurrency: 4
+		});
+		expect(run.state.slots).toHaveLength(4);
+		expect(claims(run.commands)).toEqual([
+			[0, 's-t0'],
+			[1, 's-t1']
+		]);
+		expect(runs(feed(run.state, { type: 'claimed', slot: 0 }).commands)).toEqual(['jax/wasm']);
+	});
+
+	it('lets the trials run on their own auto when no pair could be measured, and does not measure again', () => {
+		let run = start([auto(0), auto(1)], { concurrency: 1 });
+		run = feed(run.state, {
+			type: 'measured',
+			slot: 0,
+			key: key(),
+			outcome: { problem: 'no engine and backend could train this workload (tfjs on wasm: out of memory)' }
+		});
+		expect(claims(run.commands)).toEqual([[0, 's-t0']]);
+		run = feed(run.state, { type: 'claimed', slot: 0 });
+		expect(runs(run.commands)).toEqual(['null/null']);
+		run = feed(run.state, ended(0, 'failed'));
+		expect(run.commands.map((c) => c.type)).toEqual(['release', 'claim']);
+	});
+
+	it('forces the run’s engine over the trials’ own: a forced pair needs no measurement', () => {
+		const run = start([auto(0)], { engine: 'tfjs', backend: 'cpu' });
+		expect(claims(run.commands)).toEqual([[0, 's-t0']]);
+		expect(runs(feed(run.state, { type: 'claimed', slot: 0 }).commands)).toEqual(['tfjs/cpu']);
 	});
 });

@@ -7,9 +7,21 @@
 // Web Lock if no other tab holds it, and checks the trial is still queued), then runs the trial and,
 // when it completes, the study's automatic cooldown branches of it, one after another, still holding the
 // claim; then it releases the claim and takes the next trial.
+//
+// Trials whose engine or backend is `auto` train on one pair per workload: before the first trial of a
+// workload starts, and while no trial of the study trains (so every candidate is timed under the same
+// conditions), a slot measures the workload's step on each engine × backend pair; every trial of that
+// workload then trains on the pair chosen, which the study keeps (StudyRecord.enginePicks) for later runs.
 import type { StudyRecord, StudyStatus, TrialRecord } from '$lib/storage/schema';
 import type { TrialStatus } from '$lib/study/metrics';
-import type { BackendChoice } from '$lib/study/trial-config';
+import type { BackendChoice, EngineChoice } from '$lib/study/trial-config';
+import {
+	engineChoiceOf,
+	needsProbe,
+	pickKey,
+	workloadKey,
+	type EnginePair
+} from '$lib/training/backend-choice';
 import type { CooldownShape } from '$lib/math/schedules';
 import { branchLength, branchSteps, type CooldownBranchesOption } from '$lib/study/cooldown-branches';
 import { BAYESIAN_SHARD_MESSAGE } from '$lib/study/study-trials';
@@ -20,6 +32,8 @@ export interface RunOptions {
 	concurrency?: number;
 	/** Overrides every trial's backend for this run (the trial's stored config is unchanged). */
 	backend?: BackendChoice;
+	/** Overrides every trial's engine for this run (the trial's stored config is unchanged). */
+	engine?: EngineChoice;
 	/** Run only the trials whose index ≡ shard.index (mod shard.count). */
 	shard?: Shard;
 }
@@ -34,7 +48,12 @@ export interface QueuedTrial {
 	id: string;
 	index: number;
 	steps: number;
+	/** Its workload (backend-choice.ts `workloadKey`) and its own engine and backend choices. */
+	pick?: { workload: string; engine: EngineChoice; backend: BackendChoice };
 }
+
+/** What a workload's `auto` measurement chose: a pair, or why none could be chosen. */
+export type PickOutcome = { pair: EnginePair } | { problem: string };
 
 /** One automatic cooldown branch of a trial, from its checkpoint at `fromStep`. */
 export interface BranchPoint {
@@ -53,7 +72,9 @@ export type SlotState =
 	/** Waiting for the trial's lock and a fresh read of its status. */
 	| { state: 'claiming'; trial: QueuedTrial }
 	/** Holds the trial's claim and runs `unit`; `branches` run after it on this slot while the run goes on. */
-	| { state: 'busy'; trial: QueuedTrial; unit: WorkUnit; branches: BranchPoint[] };
+	| { state: 'busy'; trial: QueuedTrial; unit: WorkUnit; branches: BranchPoint[] }
+	/** Measures the engine × backend pairs of `trial`'s workload (the trial itself stays queued). */
+	| { state: 'measuring'; key: string; trial: QueuedTrial };
 
 /** A bayesian study's trials past its initial design, suggested one at a time when a slot is free. */
 export interface Suggestions {
@@ -84,6 +105,14 @@ export interface SchedulerState {
 	done: number;
 	/** Backend forced on every trial of this run, or null to use each trial's own. */
 	backend: BackendChoice | null;
+	/** Engine forced on every trial of this run, or null to use each trial's own. */
+	engine: EngineChoice | null;
+	/** What `auto` chose per pick key (workload and choices): measured in this run or remembered by the study. */
+	picks: Record<string, PickOutcome>;
+	/** navigator.hardwareConcurrency, for the slot count once a measurement says CPU or GPU. */
+	hardwareConcurrency: number | undefined;
+	/** The run was given a concurrency: measurements do not change the slot count. */
+	fixedConcurrency: boolean;
 	/** null for studies that are not bayesian. */
 	suggestions: Suggestions | null;
 	cooldownBranches: CooldownBranchesOption | null;
@@ -112,6 +141,8 @@ export type SchedulerEvent =
 	| { type: 'suggested'; trial: QueuedTrial | null; problem?: string }
 	/** An action of the adapter threw (a database error): the run pauses and reports it at the end. */
 	| { type: 'failed'; slot?: number; message: string }
+	/** The slot measured the workload `key`: the pair chosen, or why none was. */
+	| { type: 'measured'; slot: number; key: string; outcome: PickOutcome }
 	/** The final study status is stored. */
 	| { type: 'closed' };
 
@@ -119,7 +150,26 @@ export type SchedulerCommand =
 	/** Take the trial's lock if no tab holds it and check it is still queued; answer claimed or refused. */
 	| { type: 'claim'; slot: number; trial: QueuedTrial }
 	/** Train the unit on the slot (a branch from the claimed trial's stored record); answer unit-ended. */
-	| { type: 'run'; slot: number; unit: WorkUnit; backend: BackendChoice | null }
+	| {
+			type: 'run';
+			slot: number;
+			unit: WorkUnit;
+			/** Forced for this run (by the run's options or the workload's measured pair), or null: the trial's own. */
+			backend: BackendChoice | null;
+			engine: EngineChoice | null;
+	  }
+	/**
+	 * Measure the pairs `engine` × `backend` allow on the workload of the (queued) trial `trialId`, on the
+	 * slot's worker, while nothing else trains; answer measured.
+	 */
+	| {
+			type: 'measure';
+			slot: number;
+			key: string;
+			trialId: string;
+			engine: EngineChoice;
+			backend: BackendChoice;
+	  }
 	/** Let go of the slot's claim (its lock). */
 	| { type: 'release'; slot: number }
 	/** Stop the slot's running unit: paused (back to the queue, resumed from its checkpoint) or cancelled. */
@@ -156,6 +206,10 @@ export function idleScheduler(): SchedulerState {
 		total: 0,
 		done: 0,
 		backend: null,
+		engine: null,
+		picks: {},
+		hardwareConcurrency: undefined,
+		fixedConcurrency: false,
 		suggestions: null,
 		cooldownBranches: null,
 		suggestionProblem: null,
@@ -165,27 +219,67 @@ export function idleScheduler(): SchedulerState {
 }
 
 export function queuedTrial(trial: TrialRecord): QueuedTrial {
-	return { id: trial.id, index: trial.index ?? 0, steps: trial.config.maxTrainSteps };
+	return {
+		id: trial.id,
+		index: trial.index ?? 0,
+		steps: trial.config.maxTrainSteps,
+		pick: {
+			workload: workloadKey(trial.config),
+			engine: engineChoiceOf(trial.config),
+			backend: trial.config.backend
+		}
+	};
+}
+
+/** The pick key of `trial` in this run, with its effective choices; null when nothing in it is `auto`. */
+export function pickOf(
+	state: Pick<SchedulerState, 'engine' | 'backend'>,
+	trial: QueuedTrial
+): { key: string; engine: EngineChoice; backend: BackendChoice } | null {
+	if (!trial.pick) return null;
+	const engine = state.engine ?? trial.pick.engine;
+	const backend = state.backend ?? trial.pick.backend;
+	if (!needsProbe(engine, backend)) return null;
+	return { key: pickKey(trial.pick.workload, engine, backend), engine, backend };
+}
+
+/** The backend `trial` trains on as far as known now: forced, its own, or its workload's chosen pair's. */
+function knownBackend(
+	state: Pick<SchedulerState, 'engine' | 'backend' | 'picks'>,
+	trial: QueuedTrial
+): BackendChoice {
+	const pick = pickOf(state, trial);
+	if (!pick) return state.backend ?? trial.pick?.backend ?? 'auto';
+	const outcome = state.picks[pick.key];
+	return outcome && 'pair' in outcome ? outcome.pair.backend : 'auto';
 }
 
 /**
- * How many slots run at once: as asked, or the default for the backend (forced, or else the first
- * trial's): one on a GPU or `auto`, one per core on CPU backends (concurrency.ts).
+ * How many slots run at once: as asked, or the default for the backends the trials train on (forced,
+ * their own, or their workload's measured pair; concurrency.ts): one per core when every one is a CPU
+ * backend, else one (GPU backends, and `auto` before it is measured).
  */
 export function slotCount(
 	options: RunOptions,
 	trials: readonly TrialRecord[],
-	hardwareConcurrency: number | undefined
+	hardwareConcurrency: number | undefined,
+	picks: Record<string, PickOutcome> = {}
 ): number {
-	const backend = options.backend ?? trials[0]?.config.backend ?? 'auto';
-	return Math.max(1, options.concurrency ?? defaultConcurrency(hardwareConcurrency, backend));
+	if (options.concurrency !== undefined) return Math.max(1, options.concurrency);
+	const state = { engine: options.engine ?? null, backend: options.backend ?? null, picks };
+	const backends = trials.map((t) => knownBackend(state, queuedTrial(t)));
+	return slotsFor(backends.length > 0 ? backends : [options.backend ?? 'auto'], hardwareConcurrency);
+}
+
+function slotsFor(backends: readonly BackendChoice[], hardwareConcurrency: number | undefined): number {
+	return Math.max(1, Math.min(...backends.map((b) => defaultConcurrency(hardwareConcurrency, b))));
 }
 
 /** Starts a run of the study's queued trials; throws when the study cannot run. */
 export function startRun(
 	previous: SchedulerState,
 	input: {
-		study: Pick<StudyRecord, 'id' | 'imported' | 'definition'>;
+		study: Pick<StudyRecord, 'id' | 'imported' | 'definition' | 'enginePicks'>;
 		/** Every stored trial of the study. */
 		trials: readonly TrialRecord[];
 		options: RunOptions;
@@ -199,6 +293,10 @@ export function startRun(
 	const adaptive = definition.search.algorithm === 'bayesian';
 	if (adaptive && options.shard) throw new Error(BAYESIAN_SHARD_MESSAGE);
 	const trials = input.trials.filter((t) => inShard(t.index ?? 0, options.shard));
+	// Pairs the study chose in an earlier run: its trials of those workloads train on them again.
+	const picks: Record<string, PickOutcome> = Object.fromEntries(
+		Object.entries(study.enginePicks ?? {}).map(([key, p]) => [key, { pair: p.pair }])
+	);
 	// A bayesian study's trials past its initial design do not exist yet: count them as to come.
 	const toCome = adaptive
 		? Math.max(0, definition.search.trials - trials.filter((t) => !t.branch).length)
@@ -209,12 +307,24 @@ export function startRun(
 		studyId: study.id,
 		shard: options.shard ?? null,
 		queue: trials.filter((t) => t.status === 'queued').map(queuedTrial),
-		slots: Array.from({ length: slotCount(options, trials, input.hardwareConcurrency) }, () => ({
-			state: 'idle'
-		})),
+		slots: Array.from(
+			{
+				length: slotCount(
+					options,
+					trials.filter((t) => t.status === 'queued'),
+					input.hardwareConcurrency,
+					picks
+				)
+			},
+			() => ({ state: 'idle' })
+		),
 		total: trials.length + toCome,
 		done: trials.filter((t) => TERMINAL.has(t.status)).length,
 		backend: options.backend ?? null,
+		engine: options.engine ?? null,
+		picks,
+		hardwareConcurrency: input.hardwareConcurrency,
+		fixedConcurrency: options.concurrency !== undefined,
 		suggestions: adaptive
 			? {
 					open: toCome > 0,
@@ -270,9 +380,38 @@ export function step(state: SchedulerState, event: SchedulerEvent): Step {
 			}
 			return dispatch(next, commands);
 		}
+		case 'measured':
+			return measured(state, event);
 		case 'closed':
 			return { state: { ...state, phase: 'idle', ending: false }, commands };
 	}
+}
+
+/** A workload's pair is chosen: its trials can start, and the slot count follows the backends now known. */
+function measured(state: SchedulerState, event: Extract<SchedulerEvent, { type: 'measured' }>): Step {
+	const slot = state.slots[event.slot];
+	if (slot?.state !== 'measuring' || slot.key !== event.key) return { state, commands: [] };
+	let next: SchedulerState = {
+		...state,
+		picks: { ...state.picks, [event.key]: event.outcome },
+		slots: withSlot(state.slots, event.slot, { state: 'idle' })
+	};
+	// Measurements run only while every slot is idle, so the pool can be resized now.
+	if (!next.fixedConcurrency && next.slots.every((s) => s.state === 'idle')) {
+		const backends = next.queue.map((t) => knownBackend(next, t));
+		const count = slotsFor(backends.length > 0 ? backends : ['auto'], next.hardwareConcurrency);
+		next = { ...next, slots: Array.from({ length: count }, () => ({ state: 'idle' })) };
+	}
+	return dispatch(next, []);
+}
+
+/** The first queued trial whose workload still needs its `auto` measurement, with its pick. */
+function unmeasured(state: SchedulerState) {
+	for (const trial of state.queue) {
+		const pick = pickOf(state, trial);
+		if (pick && !(pick.key in state.picks)) return { trial, ...pick };
+	}
+	return null;
 }
 
 /** Steps of work not started yet: the queue and the suggestions still to come. */
@@ -318,7 +457,16 @@ function withSlot(slots: readonly SlotState[], index: number, slot: SlotState): 
 function dispatch(state: SchedulerState, commands: SchedulerCommand[]): Step {
 	if (state.phase === 'idle' || state.ending) return { state, commands };
 	let next = state;
-	if (next.phase === 'running') {
+	const waiting = next.phase === 'running' ? unmeasured(next) : null;
+	if (waiting) {
+		// A workload needs its measurement: start nothing else until it is done, and start it once no
+		// slot works (trials of the study training beside it would slow the candidates unevenly).
+		if (next.slots.every((s) => s.state === 'idle')) {
+			const { trial, key, engine, backend } = waiting;
+			next = { ...next, slots: withSlot(next.slots, 0, { state: 'measuring', key, trial }) };
+			commands.push({ type: 'measure', slot: 0, key, trialId: trial.id, engine, backend });
+		}
+	} else if (next.phase === 'running') {
 		for (const [index, slot] of next.slots.entries()) {
 			if (slot.state !== 'idle') continue;
 			const [trial, ...rest] = next.queue;
@@ -393,7 +541,18 @@ function claimed(state: SchedulerState, index: number): Step {
 			...state,
 			slots: withSlot(state.slots, index, { state: 'busy', trial, unit, branches: [] })
 		};
-		return { state: next, commands: [{ type: 'run', slot: index, unit, backend: state.backend }] };
+		// A workload measured for `auto` trains on its chosen pair; otherwise the run's forced choices.
+		const pick = pickOf(state, trial);
+		const outcome = pick ? state.picks[pick.key] : undefined;
+		const pair = outcome && 'pair' in outcome ? outcome.pair : null;
+		const command: SchedulerCommand = {
+			type: 'run',
+			slot: index,
+			unit,
+			backend: pair?.backend ?? state.backend,
+			engine: pair?.engine ?? state.engine
+		};
+		return { state: next, commands: [command] };
 	}
 	// Paused or cancelled while the lock was being taken: the trial does not start.
 	const commands: SchedulerCommand[] = [{ type: 'release', slot: index }];
@@ -437,7 +596,7 @@ function unitEnded(state: SchedulerState, event: Extract<SchedulerEvent, { type:
 		const busy: SlotState = { state: 'busy', trial: slot.trial, unit, branches: later };
 		return {
 			state: { ...next, slots: withSlot(next.slots, event.slot, busy) },
-			commands: [{ type: 'run', slot: event.slot, unit, backend: null }]
+			commands: [{ type: 'run', slot: event.slot, unit, backend: null, engine: null }]
 		};
 	}
 	next = { ...next, slots: withSlot(next.slots, event.slot, { state: 'idle' }) };

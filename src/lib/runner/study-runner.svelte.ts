@@ -5,10 +5,10 @@
 // and tells it what happened.
 import { getStudy, listStudyTrials, putStudy, requeueTrial, resetTrial } from '$lib/storage/studies';
 import { getTrial, putTrial, readMetrics } from '$lib/storage/trials';
-import type { LabDb, StudyRecord, StudyStatus, TrialRecord } from '$lib/storage/schema';
+import type { LabDb, StudyPick, StudyRecord, StudyStatus, TrialRecord } from '$lib/storage/schema';
 import type { MetricBatch } from '$lib/study/metrics';
 import type { Study } from '$lib/study/study';
-import type { BackendChoice } from '$lib/study/trial-config';
+import type { BackendChoice, EngineChoice, TrialConfig } from '$lib/study/trial-config';
 import { branchRecord } from '$lib/storage/study-transfer';
 import { defaultChoice, trialValue } from '$lib/analysis/objective';
 import { TrialClient } from './trial-client.svelte';
@@ -22,6 +22,7 @@ import {
 	statusAfterRun,
 	step,
 	type EndCommand,
+	type PickOutcome,
 	type RunOptions,
 	type RunPhase,
 	type SchedulerCommand,
@@ -90,6 +91,12 @@ export class StudyRunner {
 	/** Why a bayesian study stopped getting suggestions before its budget was spent (null while all is well). */
 	get suggestionProblem(): string | null {
 		return this.schedule.suggestionProblem;
+	}
+
+	/** The workload (pick key) whose engine × backend pairs are being measured now, or null. */
+	get measuring(): string | null {
+		for (const slot of this.schedule.slots) if (slot.state === 'measuring') return slot.key;
+		return null;
 	}
 
 	get busy(): boolean {
@@ -187,6 +194,8 @@ export class StudyRunner {
 	private apply(event: SchedulerEvent): void {
 		const { state, commands } = step(this.schedule, event);
 		this.schedule = state;
+		// A measurement can widen the pool (auto chose a CPU backend: one trial per core).
+		this.ensureSlots(state.slots.length);
 		this.execute(commands);
 	}
 
@@ -198,7 +207,10 @@ export class StudyRunner {
 					void this.claim(command.slot, command.trial.id);
 					break;
 				case 'run':
-					void this.runUnit(command.slot, command.unit, command.backend);
+					void this.runUnit(command.slot, command.unit, command.backend, command.engine);
+					break;
+				case 'measure':
+					void this.measure(command);
 					break;
 				case 'release':
 					this.claims[command.slot]?.lock.release();
@@ -249,14 +261,22 @@ export class StudyRunner {
 		}
 	}
 
-	private async runUnit(index: number, unit: WorkUnit, backend: BackendChoice | null): Promise<void> {
+	private async runUnit(
+		index: number,
+		unit: WorkUnit,
+		backend: BackendChoice | null,
+		engine: EngineChoice | null
+	): Promise<void> {
 		const slot = this.slots[index]!;
 		const claim = this.claims[index]!;
 		try {
 			let trial = claim.trial;
 			if (unit.kind === 'trial') {
 				slot.activeIndex = unit.trial.index;
-				await slot.run(trial, backend ? { backend } : {});
+				const overrides: Partial<TrialConfig> = {};
+				if (backend) overrides.backend = backend;
+				if (engine) overrides.engine = engine;
+				await slot.run(trial, overrides);
 			} else {
 				// The slot stores it (as running) and reports it, as it does a trial.
 				trial = branchRecord(claim.trial, unit.spec);
@@ -275,6 +295,36 @@ export class StudyRunner {
 		} catch (error) {
 			this.apply({ type: 'failed', slot: index, message: errorMessage(error) });
 		}
+	}
+
+	/**
+	 * Measures a workload's engine × backend pairs on the slot's worker (nothing else of the study trains
+	 * meanwhile: the scheduler waits for that), remembers the pair with the study, and reports it.
+	 */
+	private async measure(command: Extract<SchedulerCommand, { type: 'measure' }>): Promise<void> {
+		const { slot: index, key, trialId, engine, backend } = command;
+		let outcome: PickOutcome;
+		try {
+			const trial = await getTrial(this.db, trialId);
+			if (!trial) throw new Error(`trial ${trialId} is no longer in the database`);
+			const report = await this.slots[index]!.measure({ ...trial.config, engine, backend });
+			const pair = { engine: report.engine ?? 'tfjs', backend: report.backend };
+			outcome = { pair };
+			const studyId = this.schedule.studyId;
+			if (studyId) this.inOrder(() => this.rememberPick(studyId, key, { pair, probe: report.probe }));
+		} catch (error) {
+			outcome = { problem: errorMessage(error) };
+		}
+		this.apply({ type: 'measured', slot: index, key, outcome });
+	}
+
+	private async rememberPick(studyId: string, key: string, pick: Omit<StudyPick, 'chosenAt'>): Promise<void> {
+		const study = await getStudy(this.db, studyId);
+		if (!study) return;
+		const enginePicks = { ...study.enginePicks, [key]: { ...pick, chosenAt: Date.now() } };
+		const updated = { ...study, enginePicks, updatedAt: Date.now() };
+		await putStudy(this.db, updated);
+		this.hooks.onStudyChanged(updated);
 	}
 
 	/** Stores the next suggested trial of the running bayesian study as queued. */

@@ -100,6 +100,26 @@ export class TrialClient {
 		}
 	}
 
+	/**
+	 * Measures (or reads the cached measurement of) `config`'s workload on the engine × backend pairs its
+	 * `engine` and `backend` allow, starts the fastest and answers its report; throws when no pair trains.
+	 */
+	async measure(config: TrialConfig): Promise<BackendReport> {
+		const snapshot = $state.snapshot(config);
+		let report: BackendReport;
+		try {
+			report = await this.worker.call((api) => api.probeBackend(snapshot.backend, snapshot));
+		} catch (error) {
+			this.dispose();
+			throw error;
+		}
+		// A pair that failed may have left its engine broken in this worker (a wasm instance that ran out
+		// of memory answers every later call with "memory access out of bounds"): trials get a fresh one.
+		if (report.attempts.some((a) => !a.ok)) this.dispose();
+		this.backend = report;
+		return report;
+	}
+
 	/** Creates a single trial (no study) and trains it in the background. */
 	async start(config: TrialConfig): Promise<TrialRecord> {
 		if (this.running) throw new Error('a trial is already running');
@@ -343,3 +363,6 @@ export class TrialClient {
 		this.worker.dispose();
 	}
 }
+
+/** What `auto` measured, for the pages (they reach training only through the runner). */
+export type { BackendProbe, EnginePair, PairSpeed } from '$lib/training/backend-choice';

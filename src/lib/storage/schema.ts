@@ -2,6 +2,7 @@
 // never edited once released, and each is tested by opening a database created at the older version.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type StoreNames } from 'idb';
 import type { BackendReport } from '$lib/training/backend-report';
+import type { BackendProbe, EnginePair } from '$lib/training/backend-choice';
 import type { MetricBatch, TrialStatus, TrialSummary } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
 import type { FixedConfig, Objective, Study, TrialRun, Workload } from '$lib/study/study';
@@ -104,6 +105,20 @@ export interface StudyRecord {
 	changedBaseline?: boolean;
 	/** When the conclusion was last saved, in milliseconds since the epoch. */
 	concludedAt?: number;
+	/**
+	 * The engine and backend `auto` chose for each workload of this study on this device, by choice key
+	 * (backend-choice.ts `pickKey`), with the measurement it chose from: every trial of that workload
+	 * trains on the one pair, also after a pause (optional, no upgrade step; never exported).
+	 */
+	enginePicks?: Record<string, StudyPick>;
+}
+
+/** One workload's `auto` choice in a study: the pair, and the probe that measured it. */
+export interface StudyPick {
+	pair: EnginePair;
+	probe?: BackendProbe;
+	/** Milliseconds since the epoch. */
+	chosenAt: number;
 }
 
 /** One configuration that was the baseline, and where it came from. */

@@ -34,8 +34,9 @@ describe('importing mutated study files', () => {
 				outcomes[mutation.kind].refused += 1;
 				expect(result.errors.length, label).toBeGreaterThan(0);
 				for (const error of result.errors) {
-					// Each message starts with the JSON path it concerns, then says what is wrong.
-					expect(error, label).toMatch(/^\$[^:\s]*: \S/);
+					// Each message starts with the JSON path it concerns, then says what is wrong. A key that is
+					// not a plain name is written quoted in brackets (["weightDec y"]), spaces and all.
+					expect(error, label).toMatch(/^\$(?:[^:\s"]|"[^"]*")*: \S/);
 					// Messages quote at most a short piece of the file, never a whole huge value.
 					expect(error.length, label).toBeLessThan(1200);
 				}

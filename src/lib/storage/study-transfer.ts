@@ -7,7 +7,7 @@ import { bestObjective, withTrainLoss } from '$lib/study/objective';
 import type { Objective } from '$lib/study/study';
 import { branchSteps, type BranchResult } from '$lib/study/cooldown-branches';
 import type { CooldownShape } from '$lib/math/schedules';
-import { BACKEND_NAMES, type BackendChoice } from '$lib/study/trial-config';
+import { BACKEND_NAMES, type BackendChoice, type EngineName } from '$lib/study/trial-config';
 import type { BackendReport } from '$lib/training/backend-report';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { newId } from '$lib/util/new-id';
@@ -59,6 +59,8 @@ export function toFileTrial(
 	};
 	if (trial.reason) out.reason = trial.reason;
 	if (trial.backend) out.backend = trial.backend.backend;
+	// Reports from before there were two engines have none (they trained on TF.js); files say so by its absence.
+	if (trial.backend?.engine) out.engine = trial.backend.engine;
 	const best = bestByObjective(metrics, objective);
 	if (best) out.best = best;
 	if (branches.length > 0) out.branches = branches.map((b) => toBranchResult(b, objective));
@@ -83,7 +85,7 @@ export function toStudyWithResults(
 	};
 }
 
-/** A new cooldown-branch trial of `parent` (queued), on the backend the parent ran on. */
+/** A new cooldown-branch trial of `parent` (queued), on the engine and backend the parent ran on. */
 export function branchRecord(
 	parent: TrialRecord,
 	spec: { fromStep: number; length: number; shape: CooldownShape; finalFraction: number },
@@ -96,7 +98,8 @@ export function branchRecord(
 		config: {
 			...parent.config,
 			maxTrainSteps: spec.fromStep + spec.length,
-			backend: parent.backend?.backend ?? parent.config.backend
+			backend: parent.backend?.backend ?? parent.config.backend,
+			...(parent.backend ? { engine: parent.backend.engine ?? 'tfjs' } : {})
 		},
 		status: 'queued',
 		lastStep: spec.fromStep,
@@ -106,10 +109,20 @@ export function branchRecord(
 	};
 }
 
-/** Files record only the backend's name; the adapter details stay on the machine that ran the trial. */
-function importedBackend(name: string | undefined, requested: BackendChoice): BackendReport | undefined {
+/**
+ * Files record only the backend's and engine's names; the adapter details stay on the machine that ran
+ * the trial. A file without an engine was written when TF.js was the only one (and is written back so).
+ */
+function importedBackend(
+	name: string | undefined,
+	requested: BackendChoice,
+	engine: EngineName | undefined
+): BackendReport | undefined {
 	const known = BACKEND_NAMES.find((b) => b === name);
-	return known ? { requested, backend: known, attempts: [], adapter: null } : undefined;
+	if (!known) return undefined;
+	const report: BackendReport = { requested, backend: known, attempts: [], adapter: null };
+	if (engine) report.engine = engine;
+	return report;
 }
 
 function emptyMetrics(): MetricBatch {
@@ -173,7 +186,7 @@ export function studyRows(
 				studyId,
 				index: t.index,
 				params: t.params,
-				backend: importedBackend(t.backend, t.config.backend),
+				backend: importedBackend(t.backend, t.config.backend, t.engine),
 				...(t.notes === undefined ? {} : { notes: t.notes }),
 				...(t.throughput === undefined ? {} : { throughput: t.throughput }),
 				runs: t.runs ?? []

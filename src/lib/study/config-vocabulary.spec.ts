@@ -23,7 +23,7 @@ const doc = readFileSync(new URL('../../../docs/study-format.md', import.meta.ur
 describe('the configuration vocabulary', () => {
 	it('has one entry per key, in the documented order', () => {
 		expect(CONFIG_VOCABULARY.map((spec) => spec.key)).toEqual([...CONFIG_KEYS]);
-		expect(CONFIG_KEYS).toHaveLength(32);
+		expect(CONFIG_KEYS).toHaveLength(33);
 		expect(isConfigKey('learningRate')).toBe(true);
 		expect(isConfigKey('maxTrainSteps')).toBe(false);
 		expect(isConfigKey('toString')).toBe(false);

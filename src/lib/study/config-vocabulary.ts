@@ -7,7 +7,14 @@ import { COOLDOWN_SHAPES } from '../math/schedules';
 import { SCHEDULE_KEY_USERS, SCHEDULE_NAMES } from '../math/schedule-config';
 import { describeValue } from './json-path';
 import { OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_NAMES, type OptimizerHyperparameter } from './optimizer-table';
-import type { BackendChoice, CooldownShape, ModelName, OptimizerName, ScheduleName } from './trial-config';
+import type {
+	BackendChoice,
+	CooldownShape,
+	EngineChoice,
+	ModelName,
+	OptimizerName,
+	ScheduleName
+} from './trial-config';
 
 export const BACKEND_CHOICES = [
 	'auto',
@@ -16,6 +23,7 @@ export const BACKEND_CHOICES = [
 	'wasm',
 	'cpu'
 ] as const satisfies readonly BackendChoice[];
+export const ENGINE_CHOICES = ['auto', 'tfjs', 'jax'] as const satisfies readonly EngineChoice[];
 export { COOLDOWN_SHAPES, OPTIMIZER_NAMES, SCHEDULE_NAMES };
 
 export const CONFIG_KEYS = [
@@ -50,7 +58,8 @@ export const CONFIG_KEYS = [
 	'nHead',
 	'dModel',
 	'contextLength',
-	'backend'
+	'backend',
+	'engine'
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -61,6 +70,7 @@ export const WORKLOAD_AND_BUDGET_KEYS = ['dataset', 'model', 'maxTrainSteps', 'e
 // reads is documented here. The choice lists: each must name every value its type allows.
 type MissingChoice =
 	| Exclude<BackendChoice, (typeof BACKEND_CHOICES)[number]>
+	| Exclude<EngineChoice, (typeof ENGINE_CHOICES)[number]>
 	| Exclude<ScheduleName, (typeof SCHEDULE_NAMES)[number]>
 	| Exclude<CooldownShape, (typeof COOLDOWN_SHAPES)[number]>;
 const _everyChoiceListed: [MissingChoice] extends [never] ? true : false = true;
@@ -355,7 +365,15 @@ const VOCABULARY = [
 		rule: { kind: 'choice', values: BACKEND_CHOICES },
 		defaultText: 'auto',
 		group: 'run',
-		description: 'Where tfjs computes; auto tries webgpu, webgl, wasm and cpu in that order.'
+		description:
+			'Where the engine computes; auto takes the fastest pair measured on the workload (see engine).'
+	},
+	{
+		key: 'engine',
+		rule: { kind: 'choice', values: ENGINE_CHOICES },
+		defaultText: 'auto',
+		group: 'run',
+		description: 'What trains: tfjs (TensorFlow.js) or jax (compiled, jax-js); auto: the fastest measured.'
 	}
 ] as const satisfies readonly ConfigKeySpec[];
 /** One vocabulary entry with its literal types (the trial configuration's type is made from them). */

@@ -22,6 +22,13 @@ function fileErrors(study: Study): string[] {
 }
 
 describe('default studies', () => {
+	it('train on the engine and backend auto chooses (issue 19: measured, not fixed)', () => {
+		for (const workload of DEFAULT_STUDY_WORKLOADS) {
+			for (const trial of planTrials(defaultStudyFor(workload))) {
+				expect([trial.config.engine, trial.config.backend]).toEqual(['auto', 'auto']);
+			}
+		}
+	});
 	it('exist for every bundled dataset/model pair', () => {
 		expect(DEFAULT_STUDY_WORKLOADS.map((w) => `${w.dataset}/${w.model}`)).toEqual([
 			'digits/mlp',

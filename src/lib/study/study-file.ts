@@ -296,24 +296,12 @@ function paramForFile(param: StudyParam): StudyParam {
 }
 
 function trialForFile(trial: TrialRecord): TrialRecord {
-	const {
-		index,
-		params,
-		config,
-		seed,
-		status,
-		reason,
-		backend,
-		metrics,
-		best,
-		branches,
-		notes,
-		throughput,
-		runs
-	} = trial;
+	const { index, params, config, seed, status, reason, backend, engine } = trial;
+	const { metrics, best, branches, notes, throughput, runs } = trial;
 	const record: TrialRecord = { index, params, config, seed, status };
 	if (reason !== undefined) record.reason = reason;
 	if (backend !== undefined) record.backend = backend;
+	if (engine !== undefined) record.engine = engine;
 	if (metrics !== undefined) record.metrics = metrics;
 	if (best !== undefined) record.best = best;
 	if (branches !== undefined && branches.length > 0) record.branches = branches;

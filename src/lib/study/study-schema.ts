@@ -36,6 +36,7 @@ import {
 } from './schema-kit';
 import {
 	DATASET_NAMES,
+	ENGINE_NAMES,
 	MODEL_NAMES,
 	USER_DATA_KINDS,
 	USER_DATASET_ID,
@@ -523,6 +524,7 @@ const TRIAL_KEYS = [
 	'status',
 	'reason',
 	'backend',
+	'engine',
 	'metrics',
 	'best',
 	'branches',
@@ -542,8 +544,10 @@ const trial = strict(
 		config: expecting(trialConfig, 'a configuration object', 'required; expected an object'),
 		/** Why the trial failed or was infeasible. */
 		reason: v.optional(text(MAX_TEXT_CHARS)),
-		/** The tfjs backend it ran on. */
+		/** The backend it trained on (webgpu, webgl, wasm or cpu). */
 		backend: v.optional(text(MAX_TEXT_CHARS)),
+		/** The engine it trained on: tfjs or jax (absent in files written before there were two). */
+		engine: v.optional(choice(ENGINE_NAMES)),
 		/** The user's notes on this trial (tuning log). */
 		notes: v.optional(text(MAX_NOTES_CHARS)),
 		/** Training speed of its last run, warm-up left out (the throughput probe reads it). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ERRORS, validateStudy, type StudyError } from './study-validation';
+import { planTrials } from './study-trials';
 
 type Json = Record<string, unknown>;
 
@@ -65,7 +66,7 @@ const VALID_CONFIG_KEYS =
 	'optimizer, learningRate, momentum, rho, beta1, beta2, epsilon, weightDecay, gradClipNorm, dropout, ' +
 	'labelSmoothing, emaDecay, swaStart, swaEvery, schedule, warmupSteps, cooldownSteps, cooldownFraction, ' +
 	'cooldownShape, finalLrFraction, rsqrtTimescale, batchSize, seed, hiddenWidth, depth, cnnWidth, cnnDepth, ' +
-	'nLayer, nHead, dModel, contextLength, backend';
+	'nLayer, nHead, dModel, contextLength, backend, engine';
 const DATASET_CHOICES =
 	'one of digits, fashion-mnist, moby-dick, breast-cancer, iris, wine, or a user dataset id (csv:, text: or ' +
 	'idx: followed by the SHA-256 of the data in 64 lowercase hex digits)';
@@ -783,6 +784,45 @@ describe('validateStudy: the search', () => {
 	});
 });
 
+describe('validateStudy: the engine key (issue 19)', () => {
+	it('accepts auto, tfjs and jax in fixed and as a categorical parameter', () => {
+		for (const engine of ['auto', 'tfjs', 'jax']) {
+			expect(errorsOf(withChanges((f) => (f.fixed.engine = engine)))).toEqual([]);
+		}
+		const searched = withChanges((f) =>
+			f.params.push({ name: 'engine', role: 'nuisance', type: 'categorical', values: ['tfjs', 'jax'] })
+		);
+		expect(errorsOf(searched)).toEqual([]);
+	});
+	it('plans auto for a study that does not set it, such as a file written before the key existed', () => {
+		const result = validateStudy(validFile());
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(planTrials(result.study).map((t) => t.config.engine)).toEqual(Array(6).fill('auto'));
+		expect(
+			planTrials(validateOk(withChanges((f) => (f.fixed.engine = 'jax')))).map((t) => t.config.engine)
+		).toEqual(Array(6).fill('jax'));
+	});
+	it('refuses any other value, naming the key and the choices', () => {
+		expect(errorsOf(withChanges((f) => (f.fixed.engine = 'pytorch')))).toEqual([
+			'$.fixed.engine: expected one of auto, tfjs, jax, got "pytorch"'
+		]);
+		expect(
+			errorsOf(
+				withChanges((f) =>
+					f.params.push({ name: 'engine', role: 'nuisance', type: 'categorical', values: ['tfjs', 'torch'] })
+				)
+			).join('\n')
+		).toMatch(/engine.*torch/);
+	});
+});
+
+function validateOk(file: Json) {
+	const result = validateStudy(file);
+	if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
+	return result.study;
+}
+
 describe('validateStudy: recorded trials', () => {
 	const config = {
 		dataset: 'digits',
@@ -824,6 +864,28 @@ describe('validateStudy: recorded trials', () => {
 		expect(trial?.metrics?.train.loss).toEqual([2.3, Number.NaN]);
 		expect(trial?.best).toEqual({ step: 0, value: 2.3 });
 		expect(trial?.backend).toBe('wasm');
+	});
+
+	it('reads the engine a trial trained on (a config without engine, as old files have, loads) and refuses others', () => {
+		const recorded = (engine: unknown) =>
+			withChanges((f) => {
+				f.trials = [
+					{
+						index: 0,
+						params: { hiddenWidth: 32, learningRate: 0.01 },
+						config,
+						seed: 5,
+						status: 'completed',
+						backend: 'wasm',
+						engine
+					}
+				];
+			});
+		const result = validateStudy(recorded('jax'));
+		expect(result.ok && result.study.trials[0]?.engine).toBe('jax');
+		expect(errorsOf(recorded('torch'))).toEqual([
+			'$.trials[0].engine: expected one of tfjs, jax, got "torch"'
+		]);
 	});
 
 	/** A completed trial with these params, metrics and step columns. */

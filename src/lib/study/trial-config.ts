@@ -9,6 +9,11 @@ export type { TrialConfig };
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendChoice = 'auto' | BackendName;
+/** The training engines: TensorFlow.js, and the compiled engine on @jax-js/jax. */
+export const ENGINE_NAMES = ['tfjs', 'jax'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+/** `auto` measures the trial's own step on every engine × backend pair and trains on the fastest. */
+export type EngineChoice = 'auto' | EngineName;
 
 export const DATASET_NAMES = [
 	'digits',
@@ -93,6 +98,7 @@ export const DEFAULT_TRIAL_CONFIG: TrialConfig = {
 	evalEvery: 25,
 	seed: 1,
 	backend: 'auto',
+	engine: 'auto',
 	optimizer: 'adam',
 	learningRate: 3e-3,
 	beta1: 0.9,

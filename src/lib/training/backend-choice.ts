@@ -1,34 +1,63 @@
-// How `auto` picks a backend: from a short measured probe of the trial's own workload on every backend
-// that starts, cached per device (adapter + browser) and workload. Pure: no tfjs, no DOM, no storage
-// beyond the small ProbeStore interface, so the choice itself is unit-tested.
+// How `auto` picks an engine and a backend: from a short measured probe of the trial's own workload on
+// every engine × backend pair the trial allows, cached per device (adapter + browser), workload and
+// choice. Pure: no engine, no DOM, no storage beyond the small ProbeStore interface, so the choice itself
+// is unit-tested.
 //
 // Why measure instead of a fixed order: on a machine without a GPU, Chromium's WebGPU is a software
 // adapter (SwiftShader) and trains far slower than wasm (docs/engineering-notes.md §1; the measured
-// speeds are in docs/BENCHMARKS.md), while on a real GPU
-// WebGPU is the fast path. Only a measurement on this device tells which case it is.
-import type { BackendName, TrialConfig } from '$lib/study/trial-config';
+// speeds are in docs/BENCHMARKS.md), while on a real GPU WebGPU is the fast path; and which engine is
+// faster depends on the workload (per-op overhead against fused steps). Only a measurement on this
+// device tells which case it is.
+import {
+	ENGINE_NAMES,
+	type BackendChoice,
+	type BackendName,
+	type EngineChoice,
+	type EngineName,
+	type TrialConfig
+} from '$lib/study/trial-config';
 
-/** Bump when the probe's procedure changes, so older cached answers are measured again. */
-export const PROBE_VERSION = 1;
+/**
+ * Bump when the probe's procedure changes, so older cached answers are measured again. 2: pairs of
+ * engine and backend (version 1 measured TF.js backends only).
+ */
+export const PROBE_VERSION = 2;
 
 /** The order `auto` tries backends in when nothing has been measured (and breaks exact ties in). */
 export const FALLBACK_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-export interface BackendSpeed {
+/**
+ * The backends `auto` measures on each engine, in the order they are measured: wasm first, so the
+ * others can be cut short against it. The compiled engine's webgl and cpu devices are not measured:
+ * its cpu device is an interpreter for tests and its WebGL path is not one the lab trains on; both can
+ * still be forced.
+ */
+export const ENGINE_BACKENDS: Record<EngineName, readonly BackendName[]> = {
+	tfjs: ['wasm', 'webgpu', 'webgl', 'cpu'],
+	jax: ['wasm', 'webgpu']
+};
+
+/** One engine on one backend. */
+export interface EnginePair {
+	engine: EngineName;
 	backend: BackendName;
-	/** Training steps per second of the workload, when the backend started and trained. */
+}
+
+export interface PairSpeed extends EnginePair {
+	/** Training steps per second of the workload, when the pair started and trained. */
 	stepsPerSecond?: number;
-	/** Why the backend could not be measured (it did not start, or a step threw). */
+	/** Why the pair could not be measured (the backend did not start, or a step threw), in the engine's words. */
 	error?: string;
 }
 
 export interface BackendProbe {
-	/** The cache key: device, browser and workload (see probeKey). */
+	/** The cache key: device, browser, workload and choice (see probeKey). */
 	key: string;
 	workload: string;
-	speeds: BackendSpeed[];
-	/** The fastest measured backend: what `auto` runs on. */
-	fastest: BackendName;
+	/** Every pair the choice allowed, measured or failed, in the order they were measured. */
+	speeds: PairSpeed[];
+	/** The fastest measured pair: what `auto` trains on. */
+	fastest: EnginePair;
 	/** When it was measured, ms since the epoch. */
 	measuredAt: number;
 	version: number;
@@ -48,35 +77,71 @@ export function workloadKey(config: TrialConfig): string {
 	return `${config.model}/${config.dataset}/${size}/batch${config.batchSize}`;
 }
 
-/** Device (WebGPU adapter description, or none), browser (user agent) and workload, in one key. */
-export function probeKey(adapter: string, userAgent: string, workload: string): string {
-	return `v${PROBE_VERSION}|${adapter || 'no-webgpu-adapter'}|${userAgent}|${workload}`;
+/** The engine a configuration asks for: a missing key (files from before there were two) means `auto`. */
+export function engineChoiceOf(config: Pick<TrialConfig, 'engine'>): EngineChoice {
+	return config.engine ?? 'auto';
 }
 
-/** The measured backend with the most steps per second; exact ties go to the earlier one in FALLBACK_ORDER. */
-export function fastestBackend(speeds: BackendSpeed[]): BackendName | null {
-	let best: BackendSpeed | null = null;
-	for (const name of FALLBACK_ORDER) {
-		const s = speeds.find((x) => x.backend === name);
-		const v = s?.stepsPerSecond;
-		if (v === undefined || !Number.isFinite(v) || v <= 0) continue;
-		if (!best || v > best.stepsPerSecond!) best = s!;
+/** Whether a trial with these choices needs a measurement to know what it trains on. */
+export function needsProbe(engine: EngineChoice, backend: BackendChoice): boolean {
+	return engine === 'auto' || backend === 'auto';
+}
+
+/** The pairs the choices allow, in the order they are measured: by backend (wasm first), tfjs before jax. */
+export function candidatePairs(engine: EngineChoice, backend: BackendChoice): EnginePair[] {
+	const engines: readonly EngineName[] = engine === 'auto' ? ENGINE_NAMES : [engine];
+	const pairs: EnginePair[] = [];
+	for (const e of engines) {
+		for (const b of backend === 'auto' ? ENGINE_BACKENDS[e] : [backend])
+			pairs.push({ engine: e, backend: b });
 	}
-	return best?.backend ?? null;
+	const rank = (p: EnginePair) =>
+		ENGINE_BACKENDS.tfjs.indexOf(p.backend) * 2 + ENGINE_NAMES.indexOf(p.engine);
+	return pairs.sort((a, b) => rank(a) - rank(b));
 }
 
-/** The order `auto` tries: the probe's fastest first, then the other measured ones by speed, then the rest. */
-export function autoOrder(probe: Pick<BackendProbe, 'speeds'> | null): BackendName[] {
-	if (!probe) return [...FALLBACK_ORDER];
-	const measured = probe.speeds
-		.filter((s) => s.stepsPerSecond !== undefined && s.stepsPerSecond > 0)
-		.sort(
-			(a, b) =>
-				b.stepsPerSecond! - a.stepsPerSecond! ||
-				FALLBACK_ORDER.indexOf(a.backend) - FALLBACK_ORDER.indexOf(b.backend)
-		)
-		.map((s) => s.backend);
-	return [...measured, ...FALLBACK_ORDER.filter((b) => !measured.includes(b))];
+/** The key a study remembers its choice under, and the probe cache's workload part: workload and choices. */
+export function pickKey(workload: string, engine: EngineChoice, backend: BackendChoice): string {
+	return `${workload}|engine=${engine}|backend=${backend}`;
+}
+
+/** pickKey of a configuration with the given choices. */
+export function choiceKey(config: TrialConfig, engine: EngineChoice, backend: BackendChoice): string {
+	return pickKey(workloadKey(config), engine, backend);
+}
+
+/** Device (WebGPU adapter description, or none), browser (user agent), workload and choices, in one key. */
+export function probeKey(adapter: string, userAgent: string, choice: string): string {
+	return `v${PROBE_VERSION}|${adapter || 'no-webgpu-adapter'}|${userAgent}|${choice}`;
+}
+
+/** Exact ties go to TF.js (the engine models are exported with) and then to the earlier backend in FALLBACK_ORDER. */
+function tieRank(p: EnginePair): number {
+	return ENGINE_NAMES.indexOf(p.engine) * FALLBACK_ORDER.length + FALLBACK_ORDER.indexOf(p.backend);
+}
+
+function measured(s: PairSpeed): s is PairSpeed & { stepsPerSecond: number } {
+	return s.stepsPerSecond !== undefined && Number.isFinite(s.stepsPerSecond) && s.stepsPerSecond > 0;
+}
+
+/** The measured pairs, fastest first (exact ties: tfjs first, then FALLBACK_ORDER); failed ones left out. */
+export function pairOrder(speeds: readonly PairSpeed[]): EnginePair[] {
+	return speeds
+		.filter(measured)
+		.sort((a, b) => b.stepsPerSecond - a.stepsPerSecond || tieRank(a) - tieRank(b))
+		.map(({ engine, backend }) => ({ engine, backend }));
+}
+
+/** The measured pair with the most steps per second, or null when none trained. */
+export function fastestPair(speeds: readonly PairSpeed[]): EnginePair | null {
+	return pairOrder(speeds)[0] ?? null;
+}
+
+/** The pairs that could not be measured, each with its reason, for the panel and the trial's report. */
+export function failedPairs(speeds: readonly PairSpeed[]): (EnginePair & { error: string })[] {
+	return speeds.flatMap((s) =>
+		measured(s) ? [] : [{ engine: s.engine, backend: s.backend, error: s.error ?? 'no speed was measured' }]
+	);
 }
 
 /** Where probes are kept between sessions (Cache Storage in the worker; a Map in tests). */
@@ -85,13 +150,15 @@ export interface ProbeStore {
 	put(probe: BackendProbe): Promise<void>;
 }
 
-/** A stored probe is usable when it parses, has this procedure's version and a measured fastest backend. */
+/** A stored probe is usable when it parses, has this procedure's version and a measured fastest pair. */
 export function usableProbe(value: unknown, key: string): BackendProbe | undefined {
 	if (typeof value !== 'object' || value === null) return undefined;
 	const p = value as Partial<BackendProbe>;
 	if (p.key !== key || p.version !== PROBE_VERSION || !Array.isArray(p.speeds)) return undefined;
-	const fastest = fastestBackend(p.speeds);
-	return fastest && fastest === p.fastest ? (p as BackendProbe) : undefined;
+	const fastest = fastestPair(p.speeds);
+	return fastest && fastest.engine === p.fastest?.engine && fastest.backend === p.fastest.backend
+		? (p as BackendProbe)
+		: undefined;
 }
 
 export function memoryProbeStore(): ProbeStore {

@@ -1,7 +1,7 @@
 // What a trial ran on, as the page shows it: the backend that started, every attempt that did not
 // (with its reason), and the WebGPU adapter. The same for every engine; no engine imports here, only
 // the browser's navigator.gpu.
-import type { BackendChoice, BackendName } from '$lib/study/trial-config';
+import type { BackendChoice, BackendName, EngineChoice, EngineName } from '$lib/study/trial-config';
 import type { BackendProbe } from './backend-choice';
 
 export interface AdapterInfo {
@@ -14,6 +14,8 @@ export interface AdapterInfo {
 }
 
 export interface BackendAttempt {
+	/** The engine that tried (absent in records from before there were two engines: tfjs). */
+	engine?: EngineName;
 	backend: BackendName;
 	ok: boolean;
 	reason?: string;
@@ -22,11 +24,15 @@ export interface BackendAttempt {
 export interface BackendReport {
 	requested: BackendChoice;
 	backend: BackendName;
+	/** The engine that trains on it (absent in records from before there were two engines: tfjs). */
+	engine?: EngineName;
+	/** The engine asked for, when the report comes from the trial worker. */
+	requestedEngine?: EngineChoice;
 	attempts: BackendAttempt[];
 	adapter: AdapterInfo | null;
 	/** Why no WebGPU adapter could be described, when there is none. */
 	adapterProblem?: string;
-	/** For `auto`: the measured speeds it chose from (absent when it fell back to the fixed order). */
+	/** For `auto`: the measured engine × backend pairs it chose from (absent without a workload to measure). */
 	probe?: BackendProbe;
 }
 

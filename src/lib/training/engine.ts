@@ -1,4 +1,5 @@
-// The seam between the trial worker and a training engine (TensorFlow.js today, in tfjs/). Everything
+// The seam between the trial worker and a training engine (TensorFlow.js in tfjs/, the compiled engine
+// on @jax-js/jax in jax/). Everything
 // that crosses it is plain data the same for every engine: trial configurations and datasets go in,
 // metric rows, checkpoints (named Float32Arrays), backend reports, text and files come out. The trial
 // loop (trial-loop.ts) drives a Trainer through this interface, so the schedule, data order, readback
@@ -71,23 +72,15 @@ export interface ModelExportRequest {
 	studyName?: string;
 }
 
-/** The workload an `auto` backend choice is measured on. */
-export interface BackendWorkload {
-	config: TrialConfig;
-	/** Loads the workload's data (only called when a measurement is needed). */
-	data(): Promise<TrainingData>;
-	/** Measure again even when a measurement is cached. */
-	remeasure?: boolean;
-}
-
 export interface Engine {
-	/** Short name for reports and logs ("tfjs"). */
+	/** Short name for reports and logs ("tfjs", "jax"). */
 	readonly name: string;
 	/**
-	 * Starts the backend `choice` (for `auto`, the one measured fastest for `workload` on this device,
-	 * else the first that starts) and describes it. Calls must not overlap: the caller queues them.
+	 * Starts the backend `choice` (for `auto`, the first of the engine's own order that starts: no
+	 * measurement; engine-probe.ts measures pairs across engines) and describes it. Calls must not
+	 * overlap: the caller queues them.
 	 */
-	selectBackend(choice: BackendChoice, workload?: BackendWorkload): Promise<BackendReport>;
+	selectBackend(choice: BackendChoice): Promise<BackendReport>;
 	/**
 	 * A trainer for `config` on `data` on the current backend: seeded initial weights, or `resume`'s.
 	 * Throws when the model does not fit the data or `resume` does not fit the model.

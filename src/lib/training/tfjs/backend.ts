@@ -1,6 +1,7 @@
 // Choosing and initialising the tfjs backend, and describing it honestly to the user.
-// `auto` tries backends in the order its caller measured (backend-probe.ts: fastest first on this
-// device and workload), else WebGPU, WebGL, wasm, cpu. Every failed attempt keeps its reason.
+// `auto` tries WebGPU, WebGL, wasm, cpu (or the order its caller gives); the trial worker measures
+// which engine and backend is fastest for a workload (../engine-probe.ts) and asks for that one by name.
+// Every failed attempt keeps its reason.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';

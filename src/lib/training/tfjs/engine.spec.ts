@@ -4,11 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadImageDataset, type ImageDataset } from '$lib/datasets/image-dataset';
 import { IMAGE_DATASETS } from '$lib/datasets/registry';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import { memoryProbeStore } from '../backend-choice';
 import type { Trainer, TrainerState } from '../engine';
 import { createTfjsEngine } from './engine';
 
-const engine = createTfjsEngine(memoryProbeStore());
+const engine = createTfjsEngine();
 let digits: ImageDataset;
 
 beforeAll(async () => {

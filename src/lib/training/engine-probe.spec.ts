@@ -1,0 +1,107 @@
+// `auto` across engines, with the real engines in Node: every pair the choice allows is measured or kept
+// with the reason it failed (Node has no WebGPU and no WebGL, so those pairs fail and say why), the pair
+// started is the fastest measured, a cached probe is reused, and a probe where nothing trains throws with
+// every reason instead of falling back in silence.
+import { readFileSync } from 'node:fs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrainingData } from '$lib/datasets/classification-data';
+import { loadDataset } from '$lib/datasets/load-dataset';
+import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
+import { fastestPair, memoryProbeStore } from './backend-choice';
+import { startPair, type Engines } from './engine-probe';
+import { createJaxEngine } from './jax/engine';
+import { createTfjsEngine } from './tfjs/engine';
+
+const engines: Engines = { tfjs: createTfjsEngine(), jax: createJaxEngine() };
+let data: TrainingData;
+
+const config: TrialConfig = {
+	...DEFAULT_TRIAL_CONFIG,
+	dataset: 'iris',
+	hiddenWidth: 16,
+	batchSize: 16,
+	backend: 'auto',
+	engine: 'auto'
+};
+const workload = () => ({ config, data: async () => data });
+
+beforeAll(async () => {
+	data = await loadDataset('iris', async (path) => new Uint8Array(readFileSync(`static/${path}`)));
+});
+
+// Other spec files in this worker expect the backends they set themselves; leave the usual ones behind.
+afterAll(async () => {
+	await engines.tfjs.selectBackend('cpu');
+	await engines.jax.selectBackend('wasm');
+});
+
+describe('startPair with auto', () => {
+	it('measures every engine × backend pair, keeps each failure with its reason and starts the fastest', async () => {
+		const store = memoryProbeStore();
+		const { engine, report } = await startPair(
+			engines,
+			{ engine: 'auto', backend: 'auto', workload: workload() },
+			store
+		);
+		const probe = report.probe!;
+		expect(probe.speeds.map((s) => `${s.engine}/${s.backend}`)).toEqual([
+			'tfjs/wasm',
+			'jax/wasm',
+			'tfjs/webgpu',
+			'jax/webgpu',
+			'tfjs/webgl',
+			'tfjs/cpu'
+		]);
+		const speed = (pair: string) => probe.speeds.find((s) => `${s.engine}/${s.backend}` === pair)!;
+		// Node: wasm and TF.js's cpu train; there is no navigator.gpu and no canvas.
+		for (const pair of ['tfjs/wasm', 'jax/wasm', 'tfjs/cpu'])
+			expect(speed(pair).stepsPerSecond).toBeGreaterThan(0);
+		for (const pair of ['tfjs/webgpu', 'jax/webgpu']) expect(speed(pair).error).toMatch(/navigator\.gpu/);
+		expect(speed('tfjs/webgl').error).toMatch(/WebGL|webgl/);
+		const fastest = fastestPair(probe.speeds)!;
+		expect(probe.fastest).toEqual(fastest);
+		expect({ engine: report.engine, backend: report.backend }).toEqual(fastest);
+		expect(engine).toBe(engines[fastest.engine]);
+		expect(report.requestedEngine).toBe('auto');
+		// The failed pairs reach the report as failed attempts, each with its reason.
+		expect(report.attempts.filter((a) => !a.ok).map((a) => `${a.engine}/${a.backend}`)).toEqual([
+			'tfjs/webgpu',
+			'jax/webgpu',
+			'tfjs/webgl'
+		]);
+		for (const a of report.attempts.filter((x) => !x.ok)) expect(a.reason!.length).toBeGreaterThan(10);
+
+		// Asked again, the cached probe answers (the same measurement, not a new one).
+		const again = await startPair(engines, { engine: 'auto', backend: 'auto', workload: workload() }, store);
+		expect(again.report.probe!.measuredAt).toBe(probe.measuredAt);
+		expect(again.report.probe!.speeds).toEqual(probe.speeds);
+	}, 120_000);
+
+	it('measures only the pairs a forced engine or backend allows', async () => {
+		const { report } = await startPair(
+			engines,
+			{ engine: 'auto', backend: 'wasm', workload: workload() },
+			memoryProbeStore()
+		);
+		expect(report.probe!.speeds.map((s) => `${s.engine}/${s.backend}`)).toEqual(['tfjs/wasm', 'jax/wasm']);
+		expect(report.backend).toBe('wasm');
+	}, 60_000);
+
+	it('throws with every pair’s reason when no pair can train, instead of falling back silently', async () => {
+		await expect(
+			startPair(engines, { engine: 'auto', backend: 'webgpu', workload: workload() }, memoryProbeStore())
+		).rejects.toThrow(/no engine and backend could train.*tfjs on webgpu: .*navigator\.gpu.*jax on webgpu: /);
+	});
+
+	it('starts a forced pair without measuring, and names the engine in the report', async () => {
+		const { engine, report } = await startPair(
+			engines,
+			{ engine: 'jax', backend: 'wasm', workload: workload() },
+			memoryProbeStore()
+		);
+		expect(engine).toBe(engines.jax);
+		expect(report).toMatchObject({ engine: 'jax', backend: 'wasm', requestedEngine: 'jax' });
+		expect(report.probe).toBeUndefined();
+	});
+});
