@@ -15,12 +15,13 @@ import type { Engine } from '../engine';
 import { createTfjsEngine } from '../tfjs/engine';
 import { MIN_EVAL_BATCH, runTrialLoop, type CheckpointOptions } from '../trial-loop';
 import { createJaxEngine } from './engine';
+import { liveBuffers, trackLiveBuffers } from './live-buffers';
 
 const fromStatic = async (path: string) => new Uint8Array(readFileSync(`static/${path}`));
 /** float32 on two engines that order sums differently, in nats (as engine.spec.ts). */
 const LOSS_TOLERANCE = 5e-5;
 
-const jax = createJaxEngine();
+const jax = createJaxEngine({ countBuffers: liveBuffers });
 const tfjs = createTfjsEngine();
 const ENGINES: [string, Engine][] = [
 	['tfjs', tfjs],
@@ -31,6 +32,7 @@ let data: TrainingData;
 beforeAll(async () => {
 	expect(await tf.setBackend('wasm')).toBe(true);
 	expect((await jax.selectBackend('wasm')).backend).toBe('wasm');
+	await trackLiveBuffers();
 	data = await loadDataset('digits', fromStatic);
 });
 
@@ -129,6 +131,14 @@ describe.each(ENGINES)('schedule-free optimizers on the %s engine (wasm)', (_nam
 			expect(b.optimizer.rateSquaredSum).toBe(a.optimizer.rateSquaredSum);
 		}, 120_000);
 	}
+
+	it('frees every device buffer it used (the swapped-in gradient point included)', async () => {
+		// One run first, so that buffers an engine keeps for good (compiled code, caches) exist already.
+		await trial(engine, adamw);
+		const before = engine.liveBuffers();
+		await trial(engine, adamw, { every: 20 });
+		expect(engine.liveBuffers()).toBe(before);
+	}, 120_000);
 
 	it('evaluates and checkpoints the average x, not the gradient point y', async () => {
 		const { checkpoints } = await trial(engine, adamw, { every: 60 });
