@@ -7,6 +7,7 @@ import type { BackendReport } from '$lib/training/backend-report';
 import { checkpointBuffers, checkpointBytes } from '$lib/training/checkpoint-data';
 import type { BackendWorkload } from '$lib/training/engine';
 import { runTrialLoop } from '$lib/training/trial-loop';
+import { evaluateWeights } from '$lib/training/evaluate-weights';
 import { describeTrainingError } from '$lib/training/training-error';
 import { createBrowserTfjsEngine } from '$lib/training/tfjs/browser-engine';
 import {
@@ -116,6 +117,11 @@ const api: TrialWorkerApi = {
 		await switchBackend('cpu');
 		const zip = await engine.exportModel(request, await dataset(request.config.dataset));
 		return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
+	},
+
+	async evaluateWeights(config, weights) {
+		await switchBackend(config.backend);
+		return evaluateWeights(engine, config, await dataset(config.dataset), weights);
 	}
 };
 

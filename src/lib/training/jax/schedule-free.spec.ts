@@ -13,7 +13,8 @@ import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config'
 import type { TrialCheckpoint } from '../checkpoint-data';
 import type { Engine } from '../engine';
 import { createTfjsEngine } from '../tfjs/engine';
-import { MIN_EVAL_BATCH, runTrialLoop, type CheckpointOptions } from '../trial-loop';
+import { evaluateWeights } from '../evaluate-weights';
+import { runTrialLoop, type CheckpointOptions } from '../trial-loop';
 import { createJaxEngine } from './engine';
 import { liveBuffers, trackLiveBuffers } from './live-buffers';
 
@@ -83,19 +84,9 @@ async function trial(engine: Engine, c: TrialConfig, checkpoints: CheckpointOpti
 	return { outcome, metrics, checkpoints: saved };
 }
 
-/** The validation loss of `params` scored by `engine` the way the trial loop scores (no optimizer state). */
+/** The validation loss of `params` scored by `engine` the way the trial loop scores. */
 async function scoreWeights(engine: Engine, c: TrialConfig, at: TrialCheckpoint, params: Float32Array[]) {
-	const trainer = engine.createTrainer({ ...c, optimizer: 'sgd', weightDecay: 0 }, data, {
-		paramNames: at.paramNames,
-		params,
-		optimizer: { step: 0, slots: {} },
-		averagers: []
-	});
-	try {
-		return (await trainer.evaluate(Math.max(MIN_EVAL_BATCH, c.batchSize))).loss;
-	} finally {
-		trainer.dispose();
-	}
+	return (await evaluateWeights(engine, c, data, { paramNames: at.paramNames, params })).loss;
 }
 
 function worstGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
