@@ -4,6 +4,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BackendReport } from '$lib/training/backend-report';
 import type { MetricBatch, TrialStatus, TrialSummary } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
+import type { CheckpointAverageResult } from '$lib/study/study-schema';
 import type { FixedConfig, Objective, Study, Workload } from '$lib/study/study';
 import type { CheckpointMeta } from '$lib/math/checkpoint-retention';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
@@ -47,6 +48,11 @@ export interface TrialRecord {
 	throughput?: TrialThroughput;
 	/** The user's notes on this trial (optional, so older records need no upgrade step). */
 	notes?: string;
+	/**
+	 * The last checkpoint average scored for this trial: the steps averaged and the validation score
+	 * (optional, so older records need no upgrade step).
+	 */
+	checkpointAverage?: CheckpointAverageResult;
 }
 
 /** A cooldown branch: from a saved checkpoint of its parent, `length` more steps decaying the rate. */

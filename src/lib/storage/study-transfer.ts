@@ -74,6 +74,7 @@ export function toFileTrial(
 	if (branches.length > 0) out.branches = branches.map((b) => toBranchResult(b, objective));
 	if (trial.notes) out.notes = trial.notes;
 	if (trial.throughput) out.throughput = trial.throughput;
+	if (trial.checkpointAverage) out.checkpointAverage = trial.checkpointAverage;
 	return out;
 }
 
@@ -183,7 +184,16 @@ export function studyRows(
 				params: t.params,
 				backend: importedBackend(t.backend, t.config.backend),
 				...(t.notes === undefined ? {} : { notes: t.notes }),
-				...(t.throughput === undefined ? {} : { throughput: t.throughput })
+				...(t.throughput === undefined ? {} : { throughput: t.throughput }),
+				...(t.checkpointAverage === undefined
+					? {}
+					: {
+							checkpointAverage: {
+								steps: t.checkpointAverage.steps,
+								valLoss: t.checkpointAverage.valLoss ?? Number.NaN,
+								valAccuracy: t.checkpointAverage.valAccuracy ?? Number.NaN
+							}
+						})
 			});
 			chunks.push({ trialId: id, seq: 0, ...metrics });
 			const parent = trials[trials.length - 1]!;

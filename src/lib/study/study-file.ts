@@ -296,8 +296,21 @@ function paramForFile(param: StudyParam): StudyParam {
 }
 
 function trialForFile(trial: TrialRecord): TrialRecord {
-	const { index, params, config, seed, status, reason, backend, metrics, best, branches, notes, throughput } =
-		trial;
+	const {
+		index,
+		params,
+		config,
+		seed,
+		status,
+		reason,
+		backend,
+		metrics,
+		best,
+		branches,
+		notes,
+		throughput,
+		checkpointAverage
+	} = trial;
 	const record: TrialRecord = { index, params, config, seed, status };
 	if (reason !== undefined) record.reason = reason;
 	if (backend !== undefined) record.backend = backend;
@@ -308,6 +321,10 @@ function trialForFile(trial: TrialRecord): TrialRecord {
 	if (throughput !== undefined) {
 		const { stepsPerSecond, measuredSteps, warmupSteps, includesEvaluation } = throughput;
 		record.throughput = { stepsPerSecond, measuredSteps, warmupSteps, includesEvaluation };
+	}
+	if (checkpointAverage !== undefined) {
+		const { steps, valLoss, valAccuracy } = checkpointAverage;
+		record.checkpointAverage = { steps: [...steps], valLoss, valAccuracy };
 	}
 	return record;
 }
