@@ -2,7 +2,7 @@
 // `TrialWorkerApi` through comlink; only `TrialClient` (src/lib/runner) talks to it.
 import type { BackendReport } from '$lib/training/backend-report';
 import type { SavedWeights, TrialCheckpoint } from '$lib/training/checkpoint-data';
-import type { ModelExportRequest } from '$lib/training/engine';
+import type { ModelExportRequest, SplitScore } from '$lib/training/engine';
 import type { CooldownSpec, LoopProgress } from '$lib/training/trial-loop';
 import type { SampleOptions } from '$lib/training/sampling';
 import type { MetricBatch } from '$lib/study/metrics';
@@ -68,6 +68,8 @@ export interface TrialWorkerApi {
 	sampleText(config: TrialConfig, weights: SavedWeights, options: SampleOptions): Promise<string>;
 	/** A ZIP holding model.json, weights.bin and README.md of the weights (MLP and CNN only). */
 	exportModel(request: ModelExportRequest): Promise<Uint8Array>;
+	/** Validation loss and accuracy of given weights (a checkpoint average), scored as training scores. */
+	evaluateWeights(config: TrialConfig, weights: SavedWeights): Promise<SplitScore>;
 }
 
 // The data worker (workers/data-worker.ts): parses, validates, hashes and stores a user's dataset, so

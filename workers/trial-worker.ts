@@ -13,6 +13,7 @@ import type { Engine } from '$lib/training/engine';
 import { defaultProbeStore, startPair, type Engines } from '$lib/training/engine-probe';
 import { engineChoiceOf } from '$lib/training/backend-choice';
 import { runTrialLoop } from '$lib/training/trial-loop';
+import { evaluateWeights } from '$lib/training/evaluate-weights';
 import { describeTrainingError } from '$lib/training/training-error';
 import { createBrowserTfjsEngine } from '$lib/training/tfjs/browser-engine';
 import { createJaxEngine } from '$lib/training/jax/engine';
@@ -132,6 +133,12 @@ const api: TrialWorkerApi = {
 		const { engine } = await switchBackend('cpu', 'tfjs');
 		const zip = await engine.exportModel(request, await dataset(request.config.dataset));
 		return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
+	},
+
+	async evaluateWeights(config, weights) {
+		// Scored on the pair the trial's own choices lead to (measured pairs are cached), as it trained.
+		const { engine } = await switchBackend(config.backend, engineChoiceOf(config), config);
+		return evaluateWeights(engine, config, await dataset(config.dataset), weights);
 	}
 };
 

@@ -48,6 +48,37 @@ describe('tuning-lab validate', () => {
 		expect(stdout).toBe('ok: Optimizers on digits (4 trials, 2 searched parameters)\n');
 	});
 
+	it('accepts the schedule-free optimizers with their β, and names the keys each one takes', () => {
+		const scheduleFree = {
+			...study,
+			name: 'Schedule-free on digits',
+			fixed: { schedule: 'constant', warmupSteps: 10, beta1: 0.95, momentum: 0.8 },
+			params: [
+				{
+					name: 'optimizer',
+					role: 'scientific',
+					type: 'categorical',
+					values: ['schedule-free-adamw', 'schedule-free-sgd']
+				},
+				{ name: 'learningRate', role: 'nuisance', type: 'float', min: 1e-3, max: 1e-1, scale: 'log' }
+			]
+		};
+		const bad = tuningLab('validate', fixture('schedule-free-bad.json', scheduleFree));
+		expect(bad.status).toBe(1);
+		expect(bad.stderr).toContain(
+			'beta1 does not apply to schedule-free-sgd (in trials where optimizer is schedule-free-sgd), which takes momentum'
+		);
+		expect(bad.stderr).toContain(
+			'momentum does not apply to schedule-free-adamw (in trials where optimizer is schedule-free-adamw), which takes beta1, beta2 and epsilon'
+		);
+		const good = tuningLab(
+			'validate',
+			fixture('schedule-free.json', { ...scheduleFree, fixed: { schedule: 'constant', warmupSteps: 10 } })
+		);
+		expect(good.stderr).toBe('');
+		expect(good.stdout).toBe('ok: Schedule-free on digits (4 trials, 2 searched parameters)\n');
+	});
+
 	it('accepts the bundled default study', () => {
 		const { status, stdout } = tuningLab('validate', 'static/studies/default-digits.study.json');
 		expect(status).toBe(0);

@@ -227,7 +227,7 @@ describe('edits', () => {
 		expect(validateForm(added).ok).toBe(true);
 		expect(addParam(form, 'optimizer').params.at(-1)).toMatchObject({
 			type: 'categorical',
-			values: 'sgd, momentum, nesterov, rmsprop, adam, nadam'
+			values: 'sgd, momentum, nesterov, rmsprop, adam, nadam, schedule-free-adamw, schedule-free-sgd'
 		});
 	});
 

@@ -17,15 +17,33 @@
 // - nadam:    as adam, with the numerator β₁·m + (1 − β₁)·g using the freshly updated m
 // - weight decay λ (decoupled, as in AdamW): θ ← θ − η·λ·θ, where θ is the value before this step's
 //   update and η is the same scheduled learning rate the step received. It never enters a slot.
+//
+// The schedule-free rules, from Algorithm 1 of Defazio et al. (2024), "The Road Less Scheduled". The
+// params are the averaged sequence x; slot z is the base sequence (z₁ = x₁) and, for AdamW, slot v the
+// second moment (v₀ = 0). With β = beta1 (AdamW) or momentum (SGD), t the 1-based update index and η the
+// scheduled rate (whose warmup is the paper's warmup):
+//   y = (1 − β)·z + β·x                  the gradient g is taken here (referenceGradientPoint)
+//   AdamW: v ← β₂·v + (1 − β₂)·g²;  γₜ = η·√(1 − β₂ᵗ);  z ← z − γₜ·g/(√v + ε) − γₜ·λ·y
+//   SGD:   γₜ = η;                                        z ← z − γₜ·g − γₜ·λ·y
+//   cₜ₊₁ = γₜ² / Σᵢ₌₁..ₜ γᵢ²  (0 while that sum is 0);   x ← (1 − cₜ₊₁)·x + cₜ₊₁·z  (the new z)
 
-export type ReferenceOptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'nadam';
+export type ReferenceOptimizerName =
+	| 'sgd'
+	| 'momentum'
+	| 'nesterov'
+	| 'rmsprop'
+	| 'adam'
+	| 'nadam'
+	| 'schedule-free-adamw'
+	| 'schedule-free-sgd';
 
 /** Every hyperparameter any rule reads; each rule ignores those it does not use. */
 export interface ReferenceHyperparameters {
-	/** γ of momentum, nesterov and rmsprop. */
+	/** γ of momentum, nesterov and rmsprop; the interpolation β of schedule-free SGD. */
 	momentum: number;
 	/** ρ, the decay of rmsprop's second-moment average. */
 	rho: number;
+	/** β₁ of adam and nadam; the interpolation β of schedule-free AdamW. */
 	beta1: number;
 	beta2: number;
 	epsilon: number;
@@ -36,8 +54,10 @@ export interface ReferenceHyperparameters {
 export interface ReferenceState {
 	/** Number of updates already applied. */
 	step: number;
-	/** Per-parameter buffers, keyed by the slot name used in the playbook (v, m). */
+	/** Per-parameter buffers, keyed by the slot name used in the playbook (v, m) or the paper (z, v). */
 	slots: Record<string, Float64Array[]>;
+	/** Σ γᵢ² over the updates applied (schedule-free rules; 0 for the others). */
+	rateSquaredSum: number;
 }
 
 export interface ReferenceStepResult {
@@ -52,15 +72,87 @@ const SLOT_INITIAL_VALUES: Record<ReferenceOptimizerName, Record<string, number>
 	nesterov: { v: 0 },
 	rmsprop: { v: 1, m: 0 },
 	adam: { m: 0, v: 0 },
-	nadam: { m: 0, v: 0 }
+	nadam: { m: 0, v: 0 },
+	'schedule-free-adamw': { v: 0 },
+	'schedule-free-sgd': {}
 };
+
+function isScheduleFree(kind: ReferenceOptimizerName): kind is 'schedule-free-adamw' | 'schedule-free-sgd' {
+	return kind === 'schedule-free-adamw' || kind === 'schedule-free-sgd';
+}
 
 export function referenceInit(kind: ReferenceOptimizerName, params: Float64Array[]): ReferenceState {
 	const slots: Record<string, Float64Array[]> = {};
 	for (const [name, initial] of Object.entries(SLOT_INITIAL_VALUES[kind])) {
 		slots[name] = params.map((p) => new Float64Array(p.length).fill(initial));
 	}
-	return { step: 0, slots };
+	// z₁ = x₁: the base sequence starts at the initial weights.
+	if (isScheduleFree(kind)) slots.z = params.map((p) => Float64Array.from(p));
+	return { step: 0, slots, rateSquaredSum: 0 };
+}
+
+/** The interpolation β of a schedule-free rule. */
+function interpolation(kind: 'schedule-free-adamw' | 'schedule-free-sgd', hp: ReferenceHyperparameters) {
+	return kind === 'schedule-free-adamw' ? hp.beta1 : hp.momentum;
+}
+
+/**
+ * Where the next gradient is taken: the params themselves, or for the schedule-free rules
+ * y = (1 − β)·z + β·x with x the params. Fresh arrays; the arguments are left untouched.
+ */
+export function referenceGradientPoint(
+	kind: ReferenceOptimizerName,
+	hp: ReferenceHyperparameters,
+	params: Float64Array[],
+	state: ReferenceState
+): Float64Array[] {
+	if (!isScheduleFree(kind)) return params.map((p) => Float64Array.from(p));
+	const beta = interpolation(kind, hp);
+	return params.map((x, i) => {
+		const z = slot(state, 'z', i);
+		return x.map((xj, j) => (1 - beta) * (z[j] as number) + beta * xj);
+	});
+}
+
+function scheduleFreeStep(
+	kind: 'schedule-free-adamw' | 'schedule-free-sgd',
+	hp: ReferenceHyperparameters,
+	params: Float64Array[],
+	grads: Float64Array[],
+	state: ReferenceState,
+	learningRate: number
+): ReferenceStepResult {
+	const t = state.step + 1;
+	const adamw = kind === 'schedule-free-adamw';
+	const gamma = adamw ? learningRate * Math.sqrt(1 - hp.beta2 ** t) : learningRate;
+	const rateSquaredSum = state.rateSquaredSum + gamma * gamma;
+	const c = rateSquaredSum > 0 ? (gamma * gamma) / rateSquaredSum : 0;
+	const ys = referenceGradientPoint(kind, hp, params, state);
+	const zs: Float64Array[] = [];
+	const vs: Float64Array[] = [];
+	const xs = params.map((x, i) => {
+		const g = grads[i];
+		if (!g || g.length !== x.length) throw new Error(`grad ${i} does not match its param`);
+		const y = ys[i] as Float64Array;
+		const z = Float64Array.from(slot(state, 'z', i));
+		const v = adamw ? Float64Array.from(slot(state, 'v', i)) : new Float64Array(0);
+		const out = new Float64Array(x.length);
+		for (let j = 0; j < x.length; j++) {
+			const gj = g[j] as number;
+			let direction = gj;
+			if (adamw) {
+				v[j] = hp.beta2 * (v[j] as number) + (1 - hp.beta2) * gj * gj;
+				direction = gj / (Math.sqrt(v[j] as number) + hp.epsilon);
+			}
+			z[j] = (z[j] as number) - gamma * direction - gamma * hp.weightDecay * (y[j] as number);
+			out[j] = (1 - c) * (x[j] as number) + c * (z[j] as number);
+		}
+		zs.push(z);
+		if (adamw) vs.push(v);
+		return out;
+	});
+	const slots: Record<string, Float64Array[]> = adamw ? { z: zs, v: vs } : { z: zs };
+	return { params: xs, state: { step: t, slots, rateSquaredSum } };
 }
 
 function slot(state: ReferenceState, name: string, index: number): Float64Array {
@@ -70,8 +162,8 @@ function slot(state: ReferenceState, name: string, index: number): Float64Array 
 }
 
 /**
- * One update of `kind` with the scheduled learning rate `learningRate`.
- * Returns fresh params and a fresh state; the arguments are left untouched.
+ * One update of `kind` with the scheduled learning rate `learningRate`; `grads` were taken at
+ * `referenceGradientPoint`. Returns fresh params and a fresh state; the arguments are left untouched.
  */
 export function referenceStep(
 	kind: ReferenceOptimizerName,
@@ -82,6 +174,7 @@ export function referenceStep(
 	learningRate: number
 ): ReferenceStepResult {
 	if (params.length !== grads.length) throw new Error('params and grads differ in count');
+	if (isScheduleFree(kind)) return scheduleFreeStep(kind, hp, params, grads, state, learningRate);
 	const eta = learningRate;
 	const t1 = state.step + 1;
 	const bias = Math.sqrt(1 - hp.beta2 ** t1) / (1 - hp.beta1 ** t1);
@@ -141,7 +234,7 @@ export function referenceStep(
 		for (const name of slotNames) (nextSlots[name] as Float64Array[]).push(newSlots[name] as Float64Array);
 	});
 
-	return { params: nextParams, state: { step: t1, slots: nextSlots } };
+	return { params: nextParams, state: { step: t1, slots: nextSlots, rateSquaredSum: 0 } };
 }
 
 /** √(Σ g²) over every element of every array. */

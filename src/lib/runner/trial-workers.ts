@@ -3,12 +3,20 @@
 // its shaders compile once; sampling and export each get a worker started for one request and stopped
 // after it, so they never wait for (or slow down) a trial that is training.
 import type { ModelExportRequest, SampleOptions, SavedWeights } from '$workers/protocol';
+import type { SplitScore } from '$lib/training/engine';
 import type { TrialConfig } from '$lib/study/trial-config';
 import { LazyWorker, type WorkerApi } from './spawn-worker';
 
 // Which weights of a checkpoint a model download can hold (raw, EMA, SWA): the page offers these before
 // it asks a worker for the ZIP. The choice is engine-neutral, so it is passed on from training/.
 export { availableWeights, weightsOf, type ExportedWeights } from '$lib/training/export/weights';
+// Checkpoint averaging is pure data too: the page averages stored checkpoints, a worker scores them.
+export {
+	averageCheckpoints,
+	type CheckpointAverage,
+	type StepWindow
+} from '$lib/training/checkpoint-average';
+export type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 
 class TrialWorkers {
 	/** The worker of one training slot: started on its first call, started afresh after a crash or `dispose`. */
@@ -26,6 +34,12 @@ class TrialWorkers {
 	/** The ZIP (model.json, weights.bin, README.md) of the requested weights. */
 	exportModel(request: ModelExportRequest): Promise<Uint8Array> {
 		return this.once('model-export-worker', (api) => api.exportModel(request));
+	}
+
+	/** Validation loss and accuracy of the weights (a checkpoint average). */
+	evaluateWeights(config: TrialConfig, weights: SavedWeights): Promise<SplitScore> {
+		const copy = { paramNames: weights.paramNames, params: weights.params };
+		return this.once('evaluate-worker', (api) => api.evaluateWeights(config, copy));
 	}
 
 	private async once<T>(name: string, fn: (api: WorkerApi<'trial'>) => Promise<T>): Promise<T> {
@@ -52,4 +66,9 @@ export function sampleFromWeights(
 /** Model download from a stored checkpoint (see `TrialWorkers.exportModel`). */
 export function exportModelZip(request: ModelExportRequest): Promise<Uint8Array> {
 	return trialWorkers.exportModel(request);
+}
+
+/** Scores weights on the validation split in a worker (see `TrialWorkers.evaluateWeights`). */
+export function scoreWeights(config: TrialConfig, weights: SavedWeights): Promise<SplitScore> {
+	return trialWorkers.evaluateWeights(config, weights);
 }

@@ -33,10 +33,11 @@ import { sha256Hex } from '$lib/util/sha256';
 import { decayStart, pickScheduleKeys } from '$lib/math/schedule-config';
 import { dropCheckpointsAfter, getCheckpoint } from '$lib/storage/checkpoints';
 import { getBaseline, setBaseline } from '$lib/storage/project';
-import { saveConclusion, saveTrialNotes } from '$lib/storage/tuning-log';
+import { saveCheckpointAverage, saveConclusion, saveTrialNotes } from '$lib/storage/tuning-log';
 import { baselineFromTrial } from '$lib/analysis/tuning-log';
 import { serializeStudy } from '$lib/study/study-file';
 import type { Study } from '$lib/study/study';
+import type { CheckpointAverageResult } from '$lib/study/study-schema';
 import type { MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, isUserDatasetId, type TrialConfig } from '$lib/study/trial-config';
 import { shortDatasetId } from '$lib/datasets/user-dataset-info';
@@ -233,6 +234,11 @@ export class LabState {
 	/** Stores the user's notes on one trial. */
 	saveTrialNotes(trialId: string, notes: string): Promise<TrialRecord> {
 		return saveTrialNotes(this.db, trialId, notes);
+	}
+
+	/** Stores the last checkpoint average scored for one trial. */
+	saveCheckpointAverage(trialId: string, result: CheckpointAverageResult): Promise<TrialRecord> {
+		return saveCheckpointAverage(this.db, trialId, result);
 	}
 
 	/** A new draft with the same definition, to re-run an imported (read-only) study. */

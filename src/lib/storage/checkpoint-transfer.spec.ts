@@ -32,7 +32,15 @@ function checkpoint(step: number, valLoss: number, seed: number): TrialCheckpoin
 		step,
 		paramNames: ['dense/kernel', 'dense/bias'],
 		params: [fill(6, 0), fill(2, 1)],
-		optimizer: { step, slots: { m: [fill(6, 2), fill(2, 3)], v: [fill(6, 4), fill(2, 5)] } },
+		// Trial 2 ran a schedule-free optimizer: slots z and v, and Σγ² (a float64 with no short decimal).
+		optimizer:
+			seed === 2
+				? {
+						step,
+						slots: { z: [fill(6, 2), fill(2, 3)], v: [fill(6, 4), fill(2, 5)] },
+						rateSquaredSum: step / 3
+					}
+				: { step, slots: { m: [fill(6, 2), fill(2, 3)], v: [fill(6, 4), fill(2, 5)] } },
 		averagers: [{ kind: 'ema', state: { updates: step, average: [fill(6, 6), fill(2, 7)] } }],
 		batchOrder: { epochSeedState: 123 + seed, epoch: 1, position: 4 },
 		initialLoss: 2.3,
@@ -167,6 +175,10 @@ describe('sharing checkpoints', () => {
 		expect(trials[0]!.checkpoints ?? []).toEqual([]);
 		const stored = await target.get('checkpoints', [trials[1]!.id, 20]);
 		expect(stored!.state).toEqual(checkpoint(20, 0.3, 1));
+		// The schedule-free trial's Σγ² comes back as the same float64.
+		const scheduleFree = await target.get('checkpoints', [trials[2]!.id, 20]);
+		expect(scheduleFree!.state).toEqual(checkpoint(20, 0.6, 2));
+		expect(scheduleFree!.state.optimizer.rateSquaredSum).toBe(20 / 3);
 	});
 
 	it('refuses checkpoints whose study is not here, and broken files, writing nothing', async () => {

@@ -15,6 +15,7 @@ import {
 	got,
 	issueProblems,
 	noArrays,
+	numberSchema,
 	objectMessage,
 	strict
 } from '$lib/study/schema-kit';
@@ -93,7 +94,9 @@ function entryForFile(entry: CheckpointEntry): Record<string, unknown> {
 			step: s.optimizer.step,
 			slots: Object.fromEntries(
 				Object.entries(s.optimizer.slots).map(([name, arrays]) => [name, arrays.map(floatsToBase64)])
-			)
+			),
+			// A float64 in JSON's shortest round-trip form: read back, it is the same number.
+			...(s.optimizer.rateSquaredSum !== undefined ? { rateSquaredSum: s.optimizer.rateSquaredSum } : {})
 		},
 		averagers: s.averagers.map((a) => ({
 			kind: a.kind,
@@ -179,9 +182,11 @@ const checkpointSchema = strict(
 			{
 				step: nonNegative,
 				/** Each optimizer slot (m, v, …) holds one array per parameter. */
-				slots: noArrays(expecting(v.record(v.string(), arrays, got('an object')), 'an object'))
+				slots: noArrays(expecting(v.record(v.string(), arrays, got('an object')), 'an object')),
+				/** Σ γ² of a schedule-free optimizer: the total weight of its running average. */
+				rateSquaredSum: v.optional(numberSchema({ kind: 'number', min: 0 }))
 			},
-			{ what: 'an object with step and slots', ...REQUIRED }
+			{ what: 'an object with step and slots (and rateSquaredSum for schedule-free optimizers)', ...REQUIRED }
 		),
 		averagers: expecting(
 			v.array(
@@ -300,7 +305,10 @@ function decodeEntry(problems: Problems, entry: CheckpointJson, path: string): C
 			step: entry.step,
 			paramNames: entry.paramNames,
 			params,
-			optimizer: { step: entry.optimizer.step, slots },
+			optimizer:
+				entry.optimizer.rateSquaredSum !== undefined
+					? { step: entry.optimizer.step, slots, rateSquaredSum: entry.optimizer.rateSquaredSum }
+					: { step: entry.optimizer.step, slots },
 			averagers,
 			batchOrder: { ...entry.batchOrder },
 			initialLoss: entry.initialLoss ?? Number.NaN,

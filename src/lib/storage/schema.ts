@@ -5,6 +5,7 @@ import type { BackendReport } from '$lib/training/backend-report';
 import type { BackendProbe, EnginePair } from '$lib/training/backend-choice';
 import type { MetricBatch, TrialStatus, TrialSummary } from '$lib/study/metrics';
 import type { TrialConfig } from '$lib/study/trial-config';
+import type { CheckpointAverageResult } from '$lib/study/study-schema';
 import type { FixedConfig, Objective, Study, TrialRun, Workload } from '$lib/study/study';
 import type { CheckpointMeta } from '$lib/math/checkpoint-retention';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
@@ -55,6 +56,11 @@ export interface TrialRecord {
 	 * records built elsewhere (branches, imports) may lack it.
 	 */
 	runs?: TrialRun[];
+	/**
+	 * The last checkpoint average scored for this trial: the steps averaged and the validation score
+	 * (optional, so older records need no upgrade step).
+	 */
+	checkpointAverage?: CheckpointAverageResult;
 }
 
 /** A cooldown branch: from a saved checkpoint of its parent, `length` more steps decaying the rate. */

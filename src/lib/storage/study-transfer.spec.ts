@@ -77,6 +77,55 @@ describe('the study file carries the tuning log', () => {
 	});
 });
 
+describe('the study file carries a trial checkpoint average', () => {
+	/** The shared study with trial 2's average of steps 20 and 40 (its loss not finite). */
+	const withAverage = () => {
+		const study = sharedStudy();
+		study.trials[2] = {
+			...study.trials[2]!,
+			checkpointAverage: { steps: [20, 40], valLoss: Number.NaN, valAccuracy: 0.8125 }
+		};
+		return study;
+	};
+
+	it('writes it under checkpointAverage (a non-finite loss as null) and reads it back into the database', async () => {
+		const text = serializeStudy(withAverage());
+		const file = JSON.parse(text) as { trials: Record<string, unknown>[] };
+		expect(file.trials[2]!.checkpointAverage).toEqual({
+			steps: [20, 40],
+			valLoss: null,
+			valAccuracy: 0.8125
+		});
+		expect(file.trials[1]!).not.toHaveProperty('checkpointAverage');
+		const db = await freshDb();
+		const result = await importStudyFile(db, text);
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		const trials = await listStudyTrials(db, result.study.id);
+		expect(trials[2]!.checkpointAverage).toEqual({
+			steps: [20, 40],
+			valLoss: Number.NaN,
+			valAccuracy: 0.8125
+		});
+		expect(await exportedText(db, result.study.id)).toBe(text);
+	});
+
+	it('refuses an average of no steps or of misspelt keys, naming each path', () => {
+		const file = JSON.parse(serializeStudy(withAverage())) as { trials: Record<string, unknown>[] };
+		file.trials[2]!.checkpointAverage = { steps: [], valLoss: 1, valAcc: 0.5 };
+		const result = parseStudyFile(JSON.stringify(file));
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		expect(result.errors.map((e) => e.path)).toEqual(
+			expect.arrayContaining([
+				'$.trials[2].checkpointAverage.steps',
+				'$.trials[2].checkpointAverage.valAccuracy',
+				'$.trials[2].checkpointAverage.valAcc'
+			])
+		);
+	});
+});
+
 describe('importStudyFile', () => {
 	it('keeps one copy of a study imported twice', async () => {
 		const db = await freshDb();

@@ -67,6 +67,7 @@ export function toFileTrial(
 	if (trial.notes) out.notes = trial.notes;
 	if (trial.throughput) out.throughput = trial.throughput;
 	if (trial.runs && trial.runs.length > 0) out.runs = trial.runs.map((run) => ({ ...run }));
+	if (trial.checkpointAverage) out.checkpointAverage = trial.checkpointAverage;
 	return out;
 }
 
@@ -189,7 +190,16 @@ export function studyRows(
 				backend: importedBackend(t.backend, t.config.backend, t.engine),
 				...(t.notes === undefined ? {} : { notes: t.notes }),
 				...(t.throughput === undefined ? {} : { throughput: t.throughput }),
-				runs: t.runs ?? []
+				runs: t.runs ?? [],
+				...(t.checkpointAverage === undefined
+					? {}
+					: {
+							checkpointAverage: {
+								steps: t.checkpointAverage.steps,
+								valLoss: t.checkpointAverage.valLoss ?? Number.NaN,
+								valAccuracy: t.checkpointAverage.valAccuracy ?? Number.NaN
+							}
+						})
 			});
 			chunks.push({ trialId: id, seq: 0, ...metrics });
 			const parent = trials[trials.length - 1]!;

@@ -1,6 +1,7 @@
 // What the tuning log writes besides the baseline (project.ts): a study's conclusion, a trial's notes.
 // Each reads the newest stored record first, so a runner writing the same record meanwhile keeps its
 // fields (only the edited ones change).
+import type { CheckpointAverageResult } from '$lib/study/study-schema';
 import type { LabDb, StudyRecord, TrialRecord } from './schema';
 
 /** Longest note or conclusion kept, in characters. */
@@ -34,6 +35,21 @@ export async function saveTrialNotes(db: LabDb, trialId: string, notes: string):
 	const trial = await tx.store.get(trialId);
 	if (!trial) throw new Error(`trial ${trialId} is not in the database`);
 	const updated: TrialRecord = { ...trial, notes: notes.slice(0, MAX_NOTE_LENGTH) };
+	await tx.store.put(updated);
+	await tx.done;
+	return updated;
+}
+
+/** Stores the last checkpoint average scored for one trial (it travels in study exports). */
+export async function saveCheckpointAverage(
+	db: LabDb,
+	trialId: string,
+	result: CheckpointAverageResult
+): Promise<TrialRecord> {
+	const tx = db.transaction('trials', 'readwrite');
+	const trial = await tx.store.get(trialId);
+	if (!trial) throw new Error(`trial ${trialId} is not in the database`);
+	const updated: TrialRecord = { ...trial, checkpointAverage: { ...result, steps: [...result.steps] } };
 	await tx.store.put(updated);
 	await tx.done;
 	return updated;

@@ -47,7 +47,7 @@ describe('the configuration vocabulary', () => {
 		expect(checkConfigValue('hiddenWidth', 1.5)).toBe('expected an integer in [1, 4096], got 1.5');
 		expect(checkConfigValue('hiddenWidth', '64')).toBe('expected an integer in [1, 4096], got "64"');
 		expect(checkConfigValue('optimizer', 'adamw')).toBe(
-			'expected one of sgd, momentum, nesterov, rmsprop, adam, nadam, got "adamw"'
+			'expected one of sgd, momentum, nesterov, rmsprop, adam, nadam, schedule-free-adamw, schedule-free-sgd, got "adamw"'
 		);
 		expect(checkConfigValue('seed', 4294967296)).toBe(
 			'expected an integer in [0, 4294967295], got 4294967296'
@@ -61,11 +61,11 @@ describe('the configuration vocabulary', () => {
 			CONFIG_VOCABULARY.filter((spec) => spec.optimizers).map((spec) => [spec.key, spec.optimizers])
 		);
 		expect(readers).toEqual({
-			momentum: ['momentum', 'nesterov', 'rmsprop'],
+			momentum: ['momentum', 'nesterov', 'rmsprop', 'schedule-free-sgd'],
 			rho: ['rmsprop'],
-			beta1: ['adam', 'nadam'],
-			beta2: ['adam', 'nadam'],
-			epsilon: ['rmsprop', 'adam', 'nadam']
+			beta1: ['adam', 'nadam', 'schedule-free-adamw'],
+			beta2: ['adam', 'nadam', 'schedule-free-adamw'],
+			epsilon: ['rmsprop', 'adam', 'nadam', 'schedule-free-adamw']
 		});
 	});
 
@@ -155,7 +155,7 @@ describe('docs/study-format.md', () => {
 
 	it('documents the ranges of a few keys in the words of the table', () => {
 		expect(doc).toMatch(
-			/\| `beta1` +\| optimizer +\| a number in \[0, 1\) +\| 0\.9 +\| optimizer: adam, nadam +\|/
+			/\| `beta1` +\| optimizer +\| a number in \[0, 1\) +\| 0\.9 +\| optimizer: adam, nadam, schedule-free-adamw +\|/
 		);
 		expect(doc).toMatch(
 			/\| `cooldownShape` +\| schedule +\| one of linear, 1-sqrt, cosine, square +\| linear +\|/

@@ -127,7 +127,9 @@ const VOCABULARY = [
 		rule: { kind: 'choice', values: OPTIMIZER_NAMES },
 		defaultText: 'adam',
 		group: 'optimizer',
-		description: 'The update rule: plain SGD, heavy-ball or Nesterov momentum, RMSProp, Adam or NAdam.'
+		description:
+			'The update rule: plain SGD, heavy-ball or Nesterov momentum, RMSProp, Adam, NAdam, or schedule-free ' +
+			'AdamW or SGD (which evaluate and save the running average of their iterates).'
 	},
 	{
 		key: 'learningRate',
@@ -142,7 +144,9 @@ const VOCABULARY = [
 		defaultText: '0.9 (0 with rmsprop)',
 		group: 'optimizer',
 		optimizers: readBy('momentum'),
-		description: 'How much of the previous update carries into the next one.'
+		description:
+			'How much of the previous update carries into the next one; for schedule-free-sgd, the weight β of ' +
+			'the average in the point where the gradient is taken.'
 	},
 	{
 		key: 'rho',
@@ -158,7 +162,9 @@ const VOCABULARY = [
 		defaultText: '0.9',
 		group: 'optimizer',
 		optimizers: readBy('beta1'),
-		description: 'Decay of the running average of gradients (the first moment).'
+		description:
+			'Decay of the running average of gradients (the first moment); for schedule-free-adamw, the ' +
+			'weight β of the average in the point where the gradient is taken.'
 	},
 	{
 		key: 'beta2',
@@ -181,7 +187,9 @@ const VOCABULARY = [
 		rule: NON_NEGATIVE,
 		defaultText: '0 (off)',
 		group: 'regularisation',
-		description: 'Decoupled decay: every step also subtracts learningRate × weightDecay × weight.'
+		description:
+			'Decoupled decay: every step also subtracts learningRate × weightDecay × weight (schedule-free: ' +
+			'from the base sequence, at the point where the gradient is taken).'
 	},
 	{
 		key: 'gradClipNorm',

@@ -144,7 +144,9 @@ export const LEARNING_RATE_RANGES: Record<OptimizerName, readonly [number, numbe
 	nesterov: [1e-3, 0.3],
 	rmsprop: [1e-5, 1e-2],
 	adam: [1e-4, 1e-1],
-	nadam: [1e-4, 1e-1]
+	nadam: [1e-4, 1e-1],
+	'schedule-free-adamw': [1e-4, 1e-1],
+	'schedule-free-sgd': [1e-3, 1]
 };
 
 export interface ComparisonOptions extends PresetOptions {

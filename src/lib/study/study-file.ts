@@ -297,7 +297,7 @@ function paramForFile(param: StudyParam): StudyParam {
 
 function trialForFile(trial: TrialRecord): TrialRecord {
 	const { index, params, config, seed, status, reason, backend, engine } = trial;
-	const { metrics, best, branches, notes, throughput, runs } = trial;
+	const { metrics, best, branches, notes, throughput, runs, checkpointAverage } = trial;
 	const record: TrialRecord = { index, params, config, seed, status };
 	if (reason !== undefined) record.reason = reason;
 	if (backend !== undefined) record.backend = backend;
@@ -314,6 +314,10 @@ function trialForFile(trial: TrialRecord): TrialRecord {
 		record.runs = runs.map(({ slot, startedAt, endedAt }) =>
 			endedAt === undefined ? { slot, startedAt } : { slot, startedAt, endedAt }
 		);
+	}
+	if (checkpointAverage !== undefined) {
+		const { steps, valLoss, valAccuracy } = checkpointAverage;
+		record.checkpointAverage = { steps: [...steps], valLoss, valAccuracy };
 	}
 	return record;
 }

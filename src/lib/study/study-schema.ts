@@ -486,6 +486,21 @@ const branch = strict(
 	{ what: 'a branch object' }
 );
 
+const CHECKPOINT_AVERAGE_KEYS = ['steps', 'valLoss', 'valAccuracy'];
+const AVERAGED_STEPS = 'a list of 1 or more checkpoint steps (integers ≥ 0)';
+const checkpointAverage = strict(
+	{
+		/** The steps of the checkpoints averaged. */
+		steps: expecting(
+			v.pipe(v.array(integer(0), got(AVERAGED_STEPS)), v.minLength(1, got(AVERAGED_STEPS))),
+			AVERAGED_STEPS
+		),
+		valLoss: metricValue,
+		valAccuracy: metricValue
+	},
+	{ what: `an object with ${CHECKPOINT_AVERAGE_KEYS.join(', ')}` }
+);
+
 const THROUGHPUT_KEYS = ['stepsPerSecond', 'measuredSteps', 'warmupSteps', 'includesEvaluation'];
 const throughput = strict(
 	{
@@ -530,7 +545,8 @@ const TRIAL_KEYS = [
 	'branches',
 	'notes',
 	'throughput',
-	'runs'
+	'runs',
+	'checkpointAverage'
 ];
 /** One trial as the runner records it. Non-finite metric values are written as null. */
 const trial = strict(
@@ -558,7 +574,9 @@ const trial = strict(
 		/** Where the objective was best over training (retrospective selection) and its value there. */
 		best: v.optional(best),
 		/** Cooldown branches trained from this trial's checkpoints. */
-		branches: v.optional(expecting(v.array(branch, got('a list of branches')), 'a list of branches'))
+		branches: v.optional(expecting(v.array(branch, got('a list of branches')), 'a list of branches')),
+		/** The uniform mean of some of its kept checkpoints, scored on the validation split. */
+		checkpointAverage: v.optional(checkpointAverage)
 	},
 	{ what: 'a trial object', unknown: (key) => unknownKeyMessage(key, TRIAL_KEYS) }
 );
@@ -685,6 +703,7 @@ export interface MetricBatch {
 export type TrialBest = Read<Output<typeof best>>;
 export type RecordedThroughput = Output<typeof throughput>;
 export type TrialRun = Output<typeof run>;
+export type CheckpointAverageResult = Read<Output<typeof checkpointAverage>>;
 export type BranchResult = Omit<Output<typeof branch>, 'metrics' | 'best'> & {
 	metrics?: MetricBatch;
 	best?: TrialBest;

@@ -369,7 +369,7 @@ describe('validateStudy: parameter ranges', () => {
 		});
 		expect(errorsOf(file)).toEqual([
 			'$.params[0].type: hiddenWidth takes an integer in [1, 4096]; search it as int or discrete',
-			'$.params[1].type: optimizer takes one of sgd, momentum, nesterov, rmsprop, adam, nadam; search it as ' +
+			'$.params[1].type: optimizer takes one of sgd, momentum, nesterov, rmsprop, adam, nadam, schedule-free-adamw, schedule-free-sgd; search it as ' +
 				'categorical',
 			'$.params[2].type: learningRate takes a number > 0; search it as float, int or discrete'
 		]);

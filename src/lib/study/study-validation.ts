@@ -114,7 +114,7 @@ function inInputOrder<T>(output: T, input: unknown): T {
 }
 
 /** Null metric values (files cannot hold NaN or infinity) read as NaN, in the parsed copy. */
-function readNulls(result: { metrics?: unknown; best?: unknown }): void {
+function readNulls(result: { metrics?: unknown; best?: unknown; checkpointAverage?: unknown }): void {
 	const metrics = result.metrics as { train: Record<string, unknown[]>; evals: Record<string, unknown>[] };
 	for (const column of Object.values(metrics?.train ?? {})) {
 		for (let i = 0; i < column.length; i++) if (column[i] === null) column[i] = Number.NaN;
@@ -124,6 +124,9 @@ function readNulls(result: { metrics?: unknown; best?: unknown }): void {
 	}
 	const best = result.best as { value: unknown } | undefined;
 	if (best?.value === null) best.value = Number.NaN;
+	const average = result.checkpointAverage as Record<'valLoss' | 'valAccuracy', unknown> | undefined;
+	if (average?.valLoss === null) average.valLoss = Number.NaN;
+	if (average?.valAccuracy === null) average.valAccuracy = Number.NaN;
 }
 
 /**

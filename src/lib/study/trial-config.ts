@@ -84,7 +84,15 @@ export function describeValidPairs(): string {
 	return [...bundled, ...user].join('; ');
 }
 
-export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'nadam';
+export type OptimizerName =
+	| 'sgd'
+	| 'momentum'
+	| 'nesterov'
+	| 'rmsprop'
+	| 'adam'
+	| 'nadam'
+	| 'schedule-free-adamw'
+	| 'schedule-free-sgd';
 export type ScheduleName = 'constant' | 'linear' | 'cosine' | 'rsqrt' | 'wsd';
 export type CooldownShape = 'linear' | '1-sqrt' | 'cosine' | 'square';
 

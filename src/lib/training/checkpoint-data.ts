@@ -9,6 +9,11 @@ import type { EvalRow } from '$lib/study/metrics';
 export interface SerializedOptimizerState {
 	step: number;
 	slots: Record<string, Float32Array[]>;
+	/**
+	 * Σ γᵢ² over the updates applied, in float64: the total weight of a schedule-free optimizer's
+	 * running average (optimizer-scalars.ts). Present only for the schedule-free optimizers.
+	 */
+	rateSquaredSum?: number;
 }
 
 export type AveragerKind = 'ema' | 'swa';

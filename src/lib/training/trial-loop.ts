@@ -64,6 +64,14 @@ export type LoopOutcome =
 	| { status: 'stopped'; steps: number }
 	| { status: 'infeasible'; steps: number; reason: string };
 
+/** Rows per evaluation batch of `config` on `data`, the same wherever a split is scored. */
+export function evaluationBatchRows(config: TrialConfig, data: Pick<TrainingData, 'kind'>): number {
+	// A text row is a whole window (contextLength labels), so fewer rows make a comparable batch.
+	const minEvalRows =
+		data.kind === 'text' ? Math.ceil(MIN_TEXT_EVAL_TOKENS / contextLengthOf(config)) : MIN_EVAL_BATCH;
+	return Math.max(minEvalRows, config.batchSize);
+}
+
 /**
  * Trains `config` on `data` with a trainer of `engine` (on the engine's current backend), from step 0
  * or from `checkpoints.resumeFrom`, and reports metrics and checkpoints through `hooks`.
@@ -85,9 +93,7 @@ export async function runTrialLoop(
 	const trainer = engine.createTrainer(config, data, resume);
 	const isText = data.kind === 'text';
 	const order = new BatchOrder(trainer.trainCount, streamSeed(config.seed, 'data-order'), resume?.batchOrder);
-	// A text row is a whole window (contextLength labels), so fewer rows make a comparable batch.
-	const minEvalRows = isText ? Math.ceil(MIN_TEXT_EVAL_TOKENS / contextLengthOf(config)) : MIN_EVAL_BATCH;
-	const evalBatch = Math.max(minEvalRows, config.batchSize);
+	const evalBatch = evaluationBatchRows(config, data);
 
 	/** Steps queued on the device whose scalars are not read back yet. */
 	const pending: { step: number; lr: number }[] = [];

@@ -2,15 +2,23 @@
 // the page can call it before handing the weights to a worker.
 import type { SavedWeights, TrialCheckpoint } from '../checkpoint-data';
 
-/** Which weights of a checkpoint are exported: the optimizer's own, or one of their averages. */
-export type ExportedWeights = 'raw' | 'ema' | 'swa';
+/**
+ * Which weights are exported: a checkpoint's own, one of its running averages, or the average of
+ * several kept checkpoints (checkpoint-average.ts).
+ */
+export type ExportedWeights = 'raw' | 'ema' | 'swa' | 'average';
 
 /** Which weights a checkpoint can give: always the raw ones, and each average that has sampled once. */
-export function availableWeights(checkpoint: Pick<TrialCheckpoint, 'averagers'>): ExportedWeights[] {
+export function availableWeights(
+	checkpoint: Pick<TrialCheckpoint, 'averagers'>
+): Exclude<ExportedWeights, 'average'>[] {
 	return ['raw', ...checkpoint.averagers.filter((a) => a.state.updates > 0).map((a) => a.kind)];
 }
 
-export function weightsOf(checkpoint: TrialCheckpoint, which: ExportedWeights): SavedWeights {
+export function weightsOf(
+	checkpoint: TrialCheckpoint,
+	which: Exclude<ExportedWeights, 'average'>
+): SavedWeights {
 	if (which === 'raw') return { paramNames: checkpoint.paramNames, params: checkpoint.params };
 	const averager = checkpoint.averagers.find((a) => a.kind === which);
 	if (!averager || averager.state.updates === 0) {

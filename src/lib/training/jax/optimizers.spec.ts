@@ -4,13 +4,15 @@ import { jit, numpy as np } from '@jax-js/jax';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
 	clipByGlobalNorm as referenceClip,
+	referenceGradientPoint,
 	referenceInit,
 	referenceStep,
 	type ReferenceHyperparameters,
 	type ReferenceOptimizerName
 } from '$lib/math/optimizer-reference';
 import { clipByGlobalNorm } from './clip';
-import { applyRule, type OptimizerConfig } from './optimizers';
+import { applyRule, applyScheduleFree, gradientPoint, type OptimizerConfig } from './optimizers';
+import { nextRateSquaredSum } from '../optimizer-scalars';
 import { initJax, normals } from '../../testing/jax-fixtures';
 import { stepCoefficients, stepLayout } from './train-step';
 
@@ -42,7 +44,10 @@ function config(kind: ReferenceOptimizerName, weightDecay: number): OptimizerCon
 			return { kind, rho, momentum, epsilon, weightDecay };
 		case 'adam':
 		case 'nadam':
+		case 'schedule-free-adamw':
 			return { kind, beta1, beta2, epsilon, weightDecay };
+		case 'schedule-free-sgd':
+			return { kind, momentum, weightDecay };
 	}
 }
 
@@ -87,7 +92,7 @@ describe('compiled optimizers against the float64 reference', () => {
 				let refState = referenceInit(kind, refParams);
 				let params = SHAPES.map((s, i) => np.array(start[i]!).reshape(s));
 				let slots = slotNames.map((name) =>
-					SHAPES.map((s) => np.full(s, layout.rule.slotInitialValues[name]!))
+					SHAPES.map((s) => np.full(s, layout.rule.slotInitialValues[name] as number))
 				);
 				for (const [t, lr] of RATES.entries()) {
 					const grads = SHAPES.map((s, i) =>
@@ -106,7 +111,7 @@ describe('compiled optimizers against the float64 reference', () => {
 					);
 					refParams = ref.params;
 					refState = ref.state;
-					const c = np.array(stepCoefficients(layout, options, lr, t + 1, []));
+					const c = np.array(stepCoefficients(layout, options, lr, t + 1, [], 0));
 					const out = update(
 						params,
 						slots,
@@ -128,6 +133,96 @@ describe('compiled optimizers against the float64 reference', () => {
 					}
 				}
 				for (const a of [...params, ...slots.flat()]) a.dispose();
+				update.dispose();
+			});
+		}
+	}
+});
+
+describe('compiled schedule-free optimizers against the float64 reference, step by step', () => {
+	for (const kind of ['schedule-free-adamw', 'schedule-free-sgd'] as const) {
+		for (const weightDecay of [0, 0.1]) {
+			it(`${kind}, weight decay ${weightDecay}: y, x, z (and v) after each of ${RATES.length} steps`, async () => {
+				const options = { optimizer: config(kind, weightDecay) };
+				const layout = stepLayout(options);
+				const slotNames = Object.keys(layout.rule.slotInitialValues);
+				const zAt = slotNames.indexOf('z');
+				// The compiled step's own split: y from (x, z), then the update with the gradient given.
+				const point = jit((params: np.Array[], z: np.Array[], c: np.Array) => {
+					const y = gradientPoint(params, z, (i) => c.ref.slice(1 + i));
+					for (const a of [...params, ...z, c]) a.dispose();
+					return y;
+				});
+				const update = jit((params: np.Array[], slots: np.Array[][], grads: np.Array[], c: np.Array) => {
+					const at = (i: number) => c.ref.slice(i);
+					const out = applyScheduleFree(
+						layout.rule,
+						params,
+						slots,
+						grads,
+						(i) => at(1 + i),
+						weightDecay ? () => at(0) : null
+					);
+					c.dispose();
+					return out;
+				});
+				const sizes = SHAPES.map((s) => s.reduce((a, b) => a * b));
+				const start = sizes.map((n, i) => normals(n, 10 + i));
+				let refParams: Float64Array[] = start.map((p) => Float64Array.from(p));
+				let refState = referenceInit(kind, refParams);
+				let params = SHAPES.map((s, i) => np.array(start[i]!).reshape(s));
+				// z starts at the weights, v at 0.
+				let slots = slotNames.map((name) =>
+					name === 'z'
+						? SHAPES.map((s, i) => np.array(start[i]!).reshape(s))
+						: SHAPES.map((s) => np.full(s, 0))
+				);
+				let sum = 0;
+				for (const [t, lr] of RATES.entries()) {
+					sum = nextRateSquaredSum(layout.rule, sum, lr, t + 1);
+					const coefficients = stepCoefficients(layout, options, lr, t + 1, [], sum);
+					const refPoint = referenceGradientPoint(kind, { ...HP, weightDecay }, refParams, refState);
+					const ys = point(
+						params.map((p) => p.ref),
+						slots[zAt]!.map((z) => z.ref),
+						np.array(coefficients)
+					);
+					for (const [i, y] of ys.entries())
+						expectClose((await y.data()) as Float32Array, refPoint[i]!, `step ${t + 1} y ${i}`);
+					const grads = sizes.map((n, i) => normals(n, 100 * t + i));
+					const ref = referenceStep(
+						kind,
+						{ ...HP, weightDecay },
+						refParams,
+						grads.map((g) => Float64Array.from(g)),
+						refState,
+						lr
+					);
+					refParams = ref.params;
+					refState = ref.state;
+					expect(sum).toBeCloseTo(refState.rateSquaredSum, 12);
+					const out = update(
+						params,
+						slots,
+						SHAPES.map((s, i) => np.array(grads[i]!).reshape(s)),
+						np.array(coefficients)
+					);
+					params = out.params;
+					slots = out.slots;
+					for (const [i, p] of params.entries())
+						expectClose((await p.ref.data()) as Float32Array, refParams[i]!, `step ${t + 1} x ${i}`);
+					for (const [s, name] of slotNames.entries()) {
+						for (const [i, a] of slots[s]!.entries()) {
+							expectClose(
+								(await a.ref.data()) as Float32Array,
+								refState.slots[name]![i]!,
+								`step ${t + 1} ${name}[${i}]`
+							);
+						}
+					}
+				}
+				for (const a of [...params, ...slots.flat()]) a.dispose();
+				point.dispose();
 				update.dispose();
 			});
 		}

@@ -6,11 +6,17 @@
 // - rmsprop keeps η inside its momentum buffer (m ← γ·m + η·g/√(v + ε), θ ← θ − m), ε inside the
 //   root, and starts v at 1;
 // - adam/nadam: ε outside the root, the whole step (ε included) scaled by b = √(1 − β₂ᵗ)/(1 − β₁ᵗ);
-// - weight decay λ is decoupled: θ ← θ − update − η·λ·θ, with θ before this update.
+// - weight decay λ is decoupled: θ ← θ − update − η·λ·θ, with θ before this update;
+// - schedule-free AdamW and SGD (optimizer-scalars.ts gives the equations): the params are the average
+//   x, slot z the base sequence; the compiled step takes the gradient at `gradientPoint`'s
+//   y = (1 − β)·z + β·x and `applyScheduleFree` moves z (decayed by γ·λ·y) and x.
 import { numpy as np } from '@jax-js/jax';
-import { ruleScalars, type OptimizerConfig, type RuleScalars } from '../optimizer-scalars';
-
-export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'nadam';
+import {
+	ruleScalars,
+	SCHEDULE_FREE_SHARED,
+	type OptimizerConfig,
+	type RuleScalars
+} from '../optimizer-scalars';
 
 export type { OptimizerConfig };
 
@@ -84,7 +90,64 @@ export function jaxRule(config: OptimizerConfig): JaxRule {
 				}
 			};
 		}
+		case 'schedule-free-adamw':
+		case 'schedule-free-sgd':
+			return {
+				...scalars,
+				update: () => {
+					throw new Error(`${config.kind} updates through applyScheduleFree`);
+				}
+			};
 	}
+}
+
+/** y = (1 − β)·z + β·x from the shared schedule-free coefficients [γ, 1 − β, β, …]; consumes z and x. */
+function interpolate(z: np.Array, x: np.Array, c: Coefficient): np.Array {
+	return c(1).mul(z).add(c(2).mul(x));
+}
+
+/**
+ * Where a schedule-free rule takes the gradient: y = (1 − β)·z + β·x for each param x, with z the
+ * first slot list. Consumes nothing (the caller keeps params and slots).
+ */
+export function gradientPoint(params: np.Array[], z: np.Array[], c: Coefficient): np.Array[] {
+	return params.map((x, i) => interpolate(z[i]!.ref, x.ref, c));
+}
+
+/**
+ * One schedule-free update of every parameter, the gradients taken at `gradientPoint`:
+ *   (AdamW) v ← β₂·v + (1 − β₂)·g², d = g/(√v + ε); (SGD) d = g;
+ *   z ← z − γ·d (− γ·λ·y when `decay`, the scalar γ·λ, is given); x ← (1 − c)·x + c·z.
+ * Coefficients: γ, 1 − β, β, c, 1 − c, then β₂, 1 − β₂, ε. Consumes params, slots and grads.
+ */
+export function applyScheduleFree(
+	rule: JaxRule,
+	params: np.Array[],
+	slots: np.Array[][],
+	grads: np.Array[],
+	c: Coefficient,
+	decay: (() => np.Array) | null
+): { params: np.Array[]; slots: np.Array[][] } {
+	const slotNames = Object.keys(rule.slotInitialValues);
+	const zAt = slotNames.indexOf('z');
+	const vAt = slotNames.indexOf('v');
+	const nextSlots: np.Array[][] = slotNames.map(() => []);
+	const nextParams = params.map((x, i) => {
+		const z = slots[zAt]![i]!;
+		let direction = grads[i]!;
+		if (vAt >= 0) {
+			const v = c(SCHEDULE_FREE_SHARED)
+				.mul(slots[vAt]![i]!)
+				.add(c(SCHEDULE_FREE_SHARED + 1).mul(np.square(direction.ref)));
+			direction = direction.div(np.sqrt(v.ref).add(c(SCHEDULE_FREE_SHARED + 2)));
+			nextSlots[vAt]!.push(v);
+		}
+		let zNext = z.ref.sub(c(0).mul(direction));
+		zNext = decay ? zNext.sub(decay().mul(interpolate(z, x.ref, c))) : (z.dispose(), zNext);
+		nextSlots[zAt]!.push(zNext.ref);
+		return c(4).mul(x).add(c(3).mul(zNext));
+	});
+	return { params: nextParams, slots: nextSlots };
 }
 
 /**

@@ -1,7 +1,8 @@
 // The whole training step of one trial as one compiled (jit) function:
 //   (params, slots, averages, x, y, coefficients, key) → (params', slots', averages', [loss, norm, clipped])
 // forward with dropout, label-smoothed cross-entropy, gradients, clipping by global norm, the optimizer
-// update with decoupled weight decay, and EMA/SWA. Everything that changes from step to step (the
+// update with decoupled weight decay (the schedule-free rules take the gradient at their interpolated
+// point y), and EMA/SWA. Everything that changes from step to step (the
 // scheduled learning rate, Adam's bias correction, averaging flags) arrives in the float32 vector
 // `coefficients`, laid out by `stepLayout`, so the function is traced and compiled once per trial.
 // Every array argument is consumed (jax-js ownership); the caller keeps the returned state.
@@ -11,7 +12,15 @@ import { clipByGlobalNorm } from './clip';
 import { Dropout } from './dropout';
 import { meanCrossEntropy } from './losses';
 import type { JaxModel } from './models';
-import { applyRule, jaxRule, type Coefficient, type JaxRule, type OptimizerConfig } from './optimizers';
+import {
+	applyRule,
+	applyScheduleFree,
+	gradientPoint,
+	jaxRule,
+	type Coefficient,
+	type JaxRule,
+	type OptimizerConfig
+} from './optimizers';
 
 export interface StepOptions {
 	optimizer: OptimizerConfig;
@@ -38,8 +47,8 @@ export interface StepLayout {
 
 export function stepLayout(options: StepOptions): StepLayout {
 	const rule = jaxRule(options.optimizer);
-	const ruleCount = rule.coefficients(0, 1).length;
-	let size = 1 + ruleCount;
+	// The rule's coefficients, the decay coefficient first (index 0), its own from `ruleStart` on.
+	let size = rule.coefficients(0, 1, 0).length;
 	const take = (n: number) => ((size += n), size - n);
 	const clipNorm = options.gradClipNorm ?? 0;
 	if (!(Number.isFinite(clipNorm) && clipNorm >= 0))
@@ -62,17 +71,20 @@ export function stepLayout(options: StepOptions): StepLayout {
 	};
 }
 
-/** The host-side values of one step's coefficient vector (float64, uploaded as float32). */
+/**
+ * The host-side values of one step's coefficient vector (float64, uploaded as float32) for update `t`
+ * (1-based); `rateSquaredSum` is Σ γᵢ² over updates 1..t (schedule-free rules; ignored by the others).
+ */
 export function stepCoefficients(
 	layout: StepLayout,
 	options: StepOptions,
 	learningRate: number,
 	t: number,
-	averagerValues: number[][]
+	averagerValues: number[][],
+	rateSquaredSum: number
 ): Float32Array<ArrayBuffer> {
 	const values = new Float32Array(layout.size);
-	values[0] = learningRate * options.optimizer.weightDecay;
-	values.set(layout.rule.coefficients(learningRate, t), layout.ruleStart);
+	values.set(layout.rule.coefficients(learningRate, t, rateSquaredSum), 0);
 	if (layout.clip !== undefined) values[layout.clip] = options.gradClipNorm!;
 	if (layout.smoothing !== undefined) {
 		values[layout.smoothing] = 1 - options.labelSmoothing!;
@@ -119,11 +131,19 @@ export function compileStep(model: JaxModel, options: StepOptions) {
 		coefficients: np.Array,
 		key: np.Array
 	): StepOutput => {
-		const [value, grads] = valueAndGrad(loss)(tree.ref(state.params), x, y, coefficients.ref, key);
 		const at = (i: number) => coefficients.ref.slice(i);
 		const ruleC: Coefficient = (i) => at(layout.ruleStart + i);
+		// Schedule-free rules take the gradient at y = (1 − β)·z + β·x; the others at the weights.
+		const point = layout.rule.scheduleFree
+			? gradientPoint(
+					state.params,
+					state.slots[Object.keys(layout.rule.slotInitialValues).indexOf('z')]!,
+					ruleC
+				)
+			: tree.ref(state.params);
+		const [value, grads] = valueAndGrad(loss)(point, x, y, coefficients.ref, key);
 		const clip = clipByGlobalNorm(grads, layout.clip !== undefined ? at(layout.clip) : null);
-		const { params, slots } = applyRule(
+		const { params, slots } = (layout.rule.scheduleFree ? applyScheduleFree : applyRule)(
 			layout.rule,
 			state.params,
 			state.slots,

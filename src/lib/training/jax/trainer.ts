@@ -8,6 +8,7 @@ import { batchLossAndCorrect, maskedLossAndCorrect, type CompiledEval } from './
 import { averagerCoefficients, checkAverager, type AveragerKind } from './averaging';
 import { jaxModel, type JaxModel, type ModelSpec } from './models';
 import { initialValues, toArrays, toHost } from './params';
+import { nextRateSquaredSum } from '../optimizer-scalars';
 import {
 	compileStep,
 	stepCoefficients,
@@ -21,7 +22,8 @@ import {
 export interface TrainerState {
 	paramNames: string[];
 	params: Float32Array[];
-	optimizer: { step: number; slots: Record<string, Float32Array[]> };
+	/** `rateSquaredSum` (Σ γᵢ², float64) only for the schedule-free optimizers. */
+	optimizer: { step: number; slots: Record<string, Float32Array[]>; rateSquaredSum?: number };
 	averagers: { kind: AveragerKind; state: { updates: number; average: Float32Array[] } }[];
 }
 
@@ -53,6 +55,8 @@ export class JaxTrainer {
 	#updates: number[];
 	/** Updates applied so far. */
 	#step: number;
+	/** Σ γᵢ² over the updates applied (schedule-free rules), in float64 on the host. */
+	#rateSquaredSum: number;
 	#evaluate: CompiledEval | null = null;
 	#evaluateMasked: CompiledMaskedEval | null = null;
 	#unusedKey: np.Array | null = null;
@@ -74,10 +78,14 @@ export class JaxTrainer {
 		if (!('optimizer' in initial)) {
 			const values = 'seed' in initial ? initialValues(specs, initial.seed) : initial.weights;
 			this.#params = toArrays(specs, values);
-			this.#slots = slotInit.map(([, v]) => specs.map((s) => np.full(s.shape, v)));
+			// A slot that starts at the weights (schedule-free z) gets its own copy of them.
+			this.#slots = slotInit.map(([, v]) =>
+				v === 'weights' ? toArrays(specs, values) : specs.map((s) => np.full(s.shape, v))
+			);
 			this.#averages = (options.averagers ?? []).map(() => toArrays(specs, values));
 			this.#updates = (options.averagers ?? []).map(() => 0);
 			this.#step = 0;
+			this.#rateSquaredSum = 0;
 		} else {
 			const names = specs.map((s) => s.name);
 			if (initial.paramNames.join() !== names.join()) {
@@ -99,6 +107,11 @@ export class JaxTrainer {
 			this.#averages = averagers.map((s) => toArrays(specs, s.average));
 			this.#updates = averagers.map((s) => s.updates);
 			this.#step = initial.optimizer.step;
+			const sum = initial.optimizer.rateSquaredSum ?? 0;
+			if (!(Number.isFinite(sum) && sum >= 0)) {
+				throw new Error(`optimizer state rateSquaredSum must be a finite number >= 0 (got ${sum})`);
+			}
+			this.#rateSquaredSum = sum;
 		}
 		this.#compiled = compileStep(this.model, options);
 	}
@@ -119,8 +132,9 @@ export class JaxTrainer {
 			if (absorbs) this.#updates[i]! += 1;
 			return values;
 		});
+		const sum = nextRateSquaredSum(this.#layout.rule, this.#rateSquaredSum, learningRate, t);
 		const coefficients = np.array(
-			stepCoefficients(this.#layout, this.#options, learningRate, t, averagerValues)
+			stepCoefficients(this.#layout, this.#options, learningRate, t, averagerValues, sum)
 		);
 		// Derived from (seed, step) alone, so a resumed trial draws the same masks. Without dropout the
 		// step ignores its key: one kept key saves a random.key per step (~0.14 ms on wasm, ~10% of a
@@ -139,6 +153,7 @@ export class JaxTrainer {
 		this.#slots = out.slots;
 		this.#averages = out.averages;
 		this.#step = t;
+		this.#rateSquaredSum = sum;
 		return out.stats;
 	}
 
@@ -207,7 +222,9 @@ export class JaxTrainer {
 		return {
 			paramNames: this.model.params.map((s) => s.name),
 			params: await toHost(this.#params),
-			optimizer: { step: this.#step, slots },
+			optimizer: this.#layout.rule.scheduleFree
+				? { step: this.#step, slots, rateSquaredSum: this.#rateSquaredSum }
+				: { step: this.#step, slots },
 			averagers
 		};
 	}

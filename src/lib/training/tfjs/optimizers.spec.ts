@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+	referenceGradientPoint,
 	referenceInit,
 	referenceStep,
 	type ReferenceHyperparameters,
@@ -59,7 +60,10 @@ function configFor(kind: OptimizerName, weightDecay: number): OptimizerConfig {
 			return { kind, rho: 0.85, momentum: 0.7, epsilon: 1e-3, weightDecay };
 		case 'adam':
 		case 'nadam':
+		case 'schedule-free-adamw':
 			return { kind, beta1: 0.8, beta2: 0.95, epsilon: 1e-3, weightDecay };
+		case 'schedule-free-sgd':
+			return { kind, momentum: 0.7, weightDecay };
 	}
 }
 
@@ -95,12 +99,21 @@ describe('tfjs optimizers against the float64 reference', () => {
 		let refState: ReferenceState = referenceInit(kind, refParams);
 
 		for (const lr of RATES) {
-			const grads = lossGrads(params);
+			// The gradient is taken where the rule says (y for the schedule-free rules), which must
+			// agree with the reference's point too.
+			const point = optimizer.gradientPoint(params, state);
+			const refPoint = referenceGradientPoint(kind, hp, refParams, refState);
+			(point ?? params).forEach((p, i) =>
+				expectClose(p.dataSync(), refPoint[i] as Float64Array, `step ${state.step + 1} gradient point ${i}`)
+			);
+			const grads = lossGrads(point ?? params);
+			if (point) tf.dispose(point);
 			const refGrads = grads.map(toFloat64);
 			const returned = optimizer.apply(params, grads, state, lr);
 			expect(returned).toBe(state);
 			tf.dispose(grads);
 			({ params: refParams, state: refState } = referenceStep(kind, hp, refParams, refGrads, refState, lr));
+			expect(state.rateSquaredSum).toBeCloseTo(refState.rateSquaredSum, 12);
 
 			params.forEach((p, i) =>
 				expectClose(p.dataSync(), refParams[i] as Float64Array, `step ${state.step} param ${i}`)
@@ -170,6 +183,36 @@ describe('optimizer tensor hygiene and checkpoints', () => {
 		disposeOptimizerState(state);
 		disposeOptimizerState(restoredState);
 		tf.dispose([...original, ...restored]);
+	});
+
+	it('schedule-free state starts z at the weights and carries Σγ² through export → import', async () => {
+		const optimizer = createOptimizer(configFor('schedule-free-adamw', 0));
+		const params = makeParams();
+		const state = optimizer.init(params);
+		expect(Array.from(state.slots.z![0]!.dataSync())).toEqual(W0);
+		for (const lr of [0.1, 0.2]) {
+			const grads = lossGrads(params);
+			optimizer.apply(params, grads, state, lr);
+			tf.dispose(grads);
+		}
+		// γₜ = η·√(1 − β₂ᵗ) with β₂ = 0.95: 0.01·0.05 + 0.04·(1 − 0.9025).
+		const expected = 0.01 * 0.05 + 0.04 * (1 - 0.9025);
+		expect(state.rateSquaredSum).toBeCloseTo(expected, 15);
+		const serialized = await exportOptimizerState(state);
+		expect(Object.keys(serialized.slots).sort()).toEqual(['v', 'z']);
+		expect(serialized.rateSquaredSum).toBe(state.rateSquaredSum);
+		const restored = importOptimizerState(serialized, params);
+		expect(restored.rateSquaredSum).toBe(state.rateSquaredSum);
+		expect(() => importOptimizerState({ ...serialized, rateSquaredSum: -1 }, params)).toThrow(
+			/rateSquaredSum must be a finite number >= 0 \(got -1\)/
+		);
+		// Plain optimizers carry no such number.
+		const adamState = createOptimizer(configFor('adam', 0)).init(params);
+		expect('rateSquaredSum' in (await exportOptimizerState(adamState))).toBe(false);
+		disposeOptimizerState(state);
+		disposeOptimizerState(restored);
+		disposeOptimizerState(adamState);
+		tf.dispose(params);
 	});
 
 	it('export copies the values and import checks shapes', async () => {
@@ -246,7 +289,7 @@ describe('validateOptimizerConfig', () => {
 	it('rejects a missing or unknown kind and non-objects', () => {
 		const result = validateOptimizerConfig({ kind: 'adagrad' });
 		expect(!result.ok && result.errors).toEqual([
-			'kind must be one of sgd, momentum, nesterov, rmsprop, adam, nadam (got "adagrad")'
+			'kind must be one of sgd, momentum, nesterov, rmsprop, adam, nadam, schedule-free-adamw, schedule-free-sgd (got "adagrad")'
 		]);
 		expect(validateOptimizerConfig([])).toEqual({
 			ok: false,
@@ -275,6 +318,24 @@ describe('pickOptimizerKeys', () => {
 		expect(() => pickOptimizerKeys({ ...DEFAULT_TRIAL_CONFIG, beta1: 1 })).toThrow(
 			/beta1 must be in \[0, 1\)/
 		);
+	});
+
+	it('takes beta1, beta2 and epsilon for schedule-free AdamW and momentum for schedule-free SGD', () => {
+		expect(pickOptimizerKeys({ optimizer: 'schedule-free-adamw', beta1: 0.95, momentum: 0.5 })).toEqual({
+			kind: 'schedule-free-adamw',
+			beta1: 0.95,
+			beta2: 0.999,
+			epsilon: 1e-8,
+			weightDecay: 0
+		});
+		expect(validateOptimizerConfig({ kind: 'schedule-free-sgd' })).toEqual({
+			ok: true,
+			value: { kind: 'schedule-free-sgd', momentum: 0.9, weightDecay: 0 }
+		});
+		const wrong = validateOptimizerConfig({ kind: 'schedule-free-sgd', beta1: 0.9 });
+		expect(!wrong.ok && wrong.errors).toEqual([
+			'"beta1" does not apply to schedule-free-sgd; it takes momentum, weightDecay'
+		]);
 	});
 
 	it('creates an optimizer of the chosen kind', () => {

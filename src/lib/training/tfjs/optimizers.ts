@@ -7,7 +7,10 @@
 //   square root, and starts v at 1;
 // - adam and nadam put ε outside the square root and multiply the whole step, ε included, by
 //   b = √(1 − β₂ᵗ) / (1 − β₁ᵗ) with t the 1-based index of the update;
-// - weight decay λ is decoupled (AdamW style): θ ← θ − update − η·λ·θ, using θ before this update.
+// - weight decay λ is decoupled (AdamW style): θ ← θ − update − η·λ·θ, using θ before this update;
+// - schedule-free AdamW and SGD (optimizer-scalars.ts gives the equations) keep the params at the
+//   average x, the base sequence in slot z; the trainer swaps y = (1 − β)·z + β·x into the params for
+//   the gradient (`gradientPoint`), and `apply` moves z and x, decaying z by γ·λ·y.
 //
 // One small float32 vector of per-step coefficients is uploaded per `apply`; everything else stays on
 // the device. Params are assumed float32.
@@ -22,7 +25,13 @@ import {
 import type { OptimizerName, TrialConfig } from '$lib/study/trial-config';
 import type { SerializedOptimizerState } from '../checkpoint-data';
 import { isPlainObject } from '$lib/util/plain-object';
-import { ruleScalars, type OptimizerConfig, type RuleScalars } from '../optimizer-scalars';
+import {
+	nextRateSquaredSum,
+	ruleScalars,
+	SCHEDULE_FREE_SHARED,
+	type OptimizerConfig,
+	type RuleScalars
+} from '../optimizer-scalars';
 
 export { OPTIMIZER_DEFAULTS, OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_NAMES, type OptimizerHyperparameter };
 export type { SerializedOptimizerState };
@@ -32,14 +41,21 @@ export type { OptimizerConfig };
 export interface OptimizerState {
 	/** Number of updates already applied. */
 	step: number;
-	/** Per-parameter buffers by slot name (v, m), each array parallel to the params. */
+	/** Per-parameter buffers by slot name (v, m; z for schedule-free), each array parallel to the params. */
 	slots: Record<string, tf.Variable[]>;
+	/** Σ γᵢ² over the updates applied, in float64 on the host (schedule-free rules; 0 otherwise). */
+	rateSquaredSum: number;
 }
 
 export interface Optimizer {
 	readonly kind: OptimizerName;
 	/** Allocates the slots for `params`. The caller disposes them with `disposeOptimizerState`. */
 	init(params: tf.Variable[]): OptimizerState;
+	/**
+	 * Where the next gradient is taken, when that is not the params themselves: the schedule-free
+	 * rules' y = (1 − β)·z + β·x, one new tensor per param (inside the caller's tidy). Null otherwise.
+	 */
+	gradientPoint(params: tf.Variable[], state: OptimizerState): tf.Tensor[] | null;
 	/**
 	 * Applies one update with the scheduled `learningRate`. Params, slots and `state.step` are updated
 	 * in place and the same state object is returned. The grads stay owned by the caller.
@@ -60,8 +76,44 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: 
 type Slots = Record<string, tf.Tensor>;
 
 interface Rule extends RuleScalars {
-	/** Returns the amount to subtract from θ (before weight decay) and the new slot values. */
+	/**
+	 * Returns the amount to subtract from θ (before weight decay) and the new slot values. Not used by
+	 * the schedule-free rules, which take `scheduleFreeUpdate`.
+	 */
 	update(grad: tf.Tensor, slots: Slots, c: tf.Scalar[]): { delta: tf.Tensor; slots: Slots };
+}
+
+/** y = (1 − β)·z + β·x from the shared schedule-free coefficients [γ, 1 − β, β, …]. */
+function interpolate(z: tf.Tensor, x: tf.Tensor, c: tf.Scalar[]): tf.Tensor {
+	return tf.add(tf.mul(coefficient(c, 1), z), tf.mul(coefficient(c, 2), x));
+}
+
+/**
+ * One schedule-free update of one param (x) with its gradient taken at y: the new x and slots. `decay`
+ * is γ·λ, or null without weight decay. Coefficients: γ, 1 − β, β, c, 1 − c, then β₂, 1 − β₂, ε (AdamW).
+ */
+function scheduleFreeUpdate(
+	adamw: boolean,
+	x: tf.Tensor,
+	grad: tf.Tensor,
+	slots: Slots,
+	c: tf.Scalar[],
+	decay: tf.Scalar | null
+): { x: tf.Tensor; slots: Slots } {
+	const z = slotOf(slots, 'z');
+	const next: Slots = {};
+	let direction = grad;
+	if (adamw) {
+		const [b2, oneMinusB2, eps] = [0, 1, 2].map((i) => coefficient(c, SCHEDULE_FREE_SHARED + i));
+		const v = tf.add(tf.mul(b2!, slotOf(slots, 'v')), tf.mul(oneMinusB2!, tf.square(grad)));
+		direction = tf.div(grad, tf.add(tf.sqrt(v), eps!));
+		next.v = v;
+	}
+	let zNext = tf.sub(z, tf.mul(coefficient(c, 0), direction));
+	if (decay) zNext = tf.sub(zNext, tf.mul(decay, interpolate(z, x, c)));
+	next.z = zNext;
+	const xNext = tf.add(tf.mul(coefficient(c, 4), x), tf.mul(coefficient(c, 3), zNext));
+	return { x: xNext, slots: next };
 }
 
 function slotOf(slots: Slots, name: string): tf.Tensor {
@@ -131,6 +183,14 @@ function buildRule(config: OptimizerConfig): Rule {
 				}
 			};
 		}
+		case 'schedule-free-adamw':
+		case 'schedule-free-sgd':
+			return {
+				...scalars,
+				update: () => {
+					throw new Error(`${config.kind} updates through scheduleFreeUpdate`);
+				}
+			};
 	}
 }
 
@@ -148,9 +208,26 @@ export function createOptimizer(config: OptimizerConfig): Optimizer {
 	const init = (params: tf.Variable[]): OptimizerState => {
 		const slots: Record<string, tf.Variable[]> = {};
 		for (const [name, initial] of Object.entries(rule.slotInitialValues)) {
-			slots[name] = params.map((p) => tf.tidy(() => tf.variable(tf.fill(p.shape, initial), false)));
+			slots[name] = params.map((p) =>
+				tf.tidy(() => tf.variable(initial === 'weights' ? p.clone() : tf.fill(p.shape, initial), false))
+			);
 		}
-		return { step: 0, slots };
+		return { step: 0, slots, rateSquaredSum: 0 };
+	};
+
+	const uploadCoefficients = (state: OptimizerState, learningRate: number) => {
+		const t = state.step + 1;
+		const sum = nextRateSquaredSum(rule, state.rateSquaredSum, learningRate, t);
+		// The decay coefficient (η·λ, or γ·λ for schedule-free) rides in the same upload as the rule's own.
+		const c = tf.unstack(tf.tensor1d(rule.coefficients(learningRate, t, sum), 'float32')) as tf.Scalar[];
+		return { t, sum, decay: coefficient(c, 0), ruleCoefficients: c.slice(1) };
+	};
+
+	const gradientPoint = (params: tf.Variable[], state: OptimizerState): tf.Tensor[] | null => {
+		if (!rule.scheduleFree) return null;
+		// Only the interpolation coefficients are read; the rate does not matter here.
+		const c = tf.unstack(tf.tensor1d(rule.coefficients(0, state.step + 1, 0), 'float32')) as tf.Scalar[];
+		return params.map((x, i) => interpolate(stateSlot(state, 'z', i), x, c.slice(1)));
 	};
 
 	const apply = (
@@ -162,30 +239,44 @@ export function createOptimizer(config: OptimizerConfig): Optimizer {
 		if (grads.length !== params.length) {
 			throw new Error(`got ${grads.length} gradients for ${params.length} parameters`);
 		}
-		const t = state.step + 1;
+		let done = { t: state.step + 1, sum: state.rateSquaredSum };
 		tf.tidy(() => {
-			// The decay coefficient η·λ rides in the same upload as the rule's own coefficients.
-			const values = [learningRate * weightDecay, ...rule.coefficients(learningRate, t)];
-			const c = tf.unstack(tf.tensor1d(values, 'float32')) as tf.Scalar[];
-			const decay = coefficient(c, 0);
-			const ruleCoefficients = c.slice(1);
+			const { t, sum, decay, ruleCoefficients } = uploadCoefficients(state, learningRate);
+			done = { t, sum };
 			params.forEach((theta, i) => {
 				const grad = grads[i];
 				if (!grad) throw new Error(`missing gradient ${i}`);
 				const current: Slots = {};
 				for (const name of slotNames) current[name] = stateSlot(state, name, i);
-				const { delta, slots } = rule.update(grad, current, ruleCoefficients);
-				let next = tf.sub(theta, delta);
-				if (weightDecay !== 0) next = tf.sub(next, tf.mul(decay, theta));
+				let next: tf.Tensor;
+				let slots: Slots;
+				if (rule.scheduleFree) {
+					const adamw = config.kind === 'schedule-free-adamw';
+					const decayOrNull = weightDecay !== 0 ? decay : null;
+					({ x: next, slots } = scheduleFreeUpdate(
+						adamw,
+						theta,
+						grad,
+						current,
+						ruleCoefficients,
+						decayOrNull
+					));
+				} else {
+					const update = rule.update(grad, current, ruleCoefficients);
+					slots = update.slots;
+					next = tf.sub(theta, update.delta);
+					if (weightDecay !== 0) next = tf.sub(next, tf.mul(decay, theta));
+				}
 				for (const name of slotNames) stateSlot(state, name, i).assign(slotOf(slots, name));
 				theta.assign(next);
 			});
 		});
-		state.step = t;
+		state.step = done.t;
+		state.rateSquaredSum = done.sum;
 		return state;
 	};
 
-	return { kind: config.kind, init, apply };
+	return { kind: config.kind, init, gradientPoint, apply };
 }
 
 function stateSlot(state: OptimizerState, name: string, index: number): tf.Variable {
@@ -291,7 +382,10 @@ export async function exportOptimizerState(state: OptimizerState): Promise<Seria
 		// Copy: some backends hand back their own storage.
 		slots[name] = await Promise.all(variables.map(async (v) => new Float32Array(await v.data())));
 	}
-	return { step: state.step, slots };
+	// Σ γ² only where a schedule-free rule (the one with a z slot) has one to carry.
+	return slots.z
+		? { step: state.step, slots, rateSquaredSum: state.rateSquaredSum }
+		: { step: state.step, slots };
 }
 
 /** Rebuilds device state from `exportOptimizerState`'s output, shaped like `params`. */
@@ -301,6 +395,10 @@ export function importOptimizerState(
 ): OptimizerState {
 	if (!Number.isInteger(serialized.step) || serialized.step < 0) {
 		throw new Error(`optimizer state step must be a non-negative integer (got ${serialized.step})`);
+	}
+	const rateSquaredSum = serialized.rateSquaredSum ?? 0;
+	if (!(Number.isFinite(rateSquaredSum) && rateSquaredSum >= 0)) {
+		throw new Error(`optimizer state rateSquaredSum must be a finite number >= 0 (got ${rateSquaredSum})`);
 	}
 	for (const [name, arrays] of Object.entries(serialized.slots)) {
 		if (arrays.length !== params.length) {
@@ -318,7 +416,7 @@ export function importOptimizerState(
 			tf.tidy(() => tf.variable(tf.tensor(data, (params[i] as tf.Variable).shape, 'float32'), false))
 		);
 	}
-	return { step: serialized.step, slots };
+	return { step: serialized.step, slots, rateSquaredSum };
 }
 
 export function disposeOptimizerState(state: OptimizerState): void {

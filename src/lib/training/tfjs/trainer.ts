@@ -61,6 +61,11 @@ export function trainStep(parts: StepParts, step: number, lr: number, indices: I
 	const { config, model, device, optimizer, optState } = parts;
 	return tf.tidy(() => {
 		const { x, y } = device.batch(tf.tensor1d(indices, 'int32'));
+		// Schedule-free rules take the gradient at y, not at the weights x: swap y into the variables for
+		// the forward and backward pass, then put x back before the update (the clones keep x's values).
+		const point = optimizer.gradientPoint(model.params, optState);
+		const weights = point ? model.params.map((p) => p.clone()) : null;
+		if (point) model.params.forEach((p, i) => p.assign(point[i]!));
 		const { value, grads } = tf.variableGrads(
 			() =>
 				tf.mean(
@@ -73,6 +78,7 @@ export function trainStep(parts: StepParts, step: number, lr: number, indices: I
 				) as tf.Scalar,
 			model.params
 		);
+		if (weights) model.params.forEach((p, i) => p.assign(weights[i]!));
 		const clip = clipByGlobalNorm(
 			model.params.map((p) => grads[p.name]!),
 			config.gradClipNorm

@@ -19,7 +19,8 @@ export interface ModelReadmeFacts {
 const WEIGHTS_TEXT: Record<ExportedWeights, string> = {
 	raw: 'the raw weights the optimizer left at this step',
 	ema: 'the exponential moving average (EMA) of the weights at this step',
-	swa: 'the stochastic weight average (SWA) of the weights at this step'
+	swa: 'the stochastic weight average (SWA) of the weights at this step',
+	average: 'the uniform average of kept checkpoints of this trial, the last of them at this step'
 };
 
 function metricLines(row: EvalRow, weights: ExportedWeights): string[] {
