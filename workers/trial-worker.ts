@@ -110,7 +110,11 @@ const api: TrialWorkerApi = {
 		} catch (error) {
 			return {
 				status: 'failed',
-				error: describeTrainingError(errorMessage(error), report?.backend),
+				// Without a report (no pair started) a forced backend is still the one that failed.
+				error: describeTrainingError(
+					errorMessage(error),
+					report?.backend ?? (config.backend === 'auto' ? undefined : config.backend)
+				),
 				backend: report
 			};
 		}

@@ -11,6 +11,11 @@ describe('describeTrainingError', () => {
 		);
 	});
 
+	it('names the compiled engine refusing an allocation past 4 GiB as running out of memory', () => {
+		// The text jax-js 0.1.25 threw in Chromium for the 8.6 GB attention scores of the procedures e2e test.
+		expect(isOutOfMemory('Allocation exceeds the 4 GiB memory32 limit')).toBe(true);
+	});
+
 	it('recognises GPU limits', () => {
 		expect(isOutOfMemory('Requested texture size [70000x2] greater than WebGL maximum on this browser')).toBe(
 			true

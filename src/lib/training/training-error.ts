@@ -8,6 +8,8 @@ const OUT_OF_MEMORY_PATTERNS: readonly RegExp[] = [
 	/table index is out of bounds/i,
 	/cannot enlarge memory/i,
 	/out of memory/i,
+	// jax-js on wasm refuses an allocation past its 32-bit address space in so many words.
+	/allocation exceeds the .*memory32 limit/i,
 	// WebGPU and WebGL refuse buffers or textures above their device limits.
 	/GPUOutOfMemoryError/i,
 	/exceeds? (the )?max(imum)?[ _]?(buffer|storage|texture)/i,
