@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { emptyTrainRows, type MetricBatch } from '../study/metrics';
+import { metricBatch } from '$lib/testing/metric-batch';
 import { availableMetrics, metricGoal, trialValue } from './objective';
 
-function batch(evals: [number, number, number][], trainLoss: number[]): MetricBatch {
-	const train = emptyTrainRows();
-	trainLoss.forEach((loss, step) => {
-		train.step.push(step);
-		train.loss.push(loss);
-		train.lr.push(0.1);
-		train.gradNorm.push(1);
-		train.clipped.push(0);
-	});
-	return { train, evals: evals.map(([step, valLoss, valAccuracy]) => ({ step, valLoss, valAccuracy })) };
-}
+/** Evaluations (step, valLoss, valAccuracy) and training losses at steps 0, 1, …. */
+const batch = (evals: [number, number, number][], trainLoss: number[]) => metricBatch(trainLoss, evals);
 
 describe('trialValue', () => {
 	const metrics = batch(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { metricBatch } from '$lib/testing/metric-batch';
 import { emptyTrainRows, type MetricBatch } from './metrics';
 import {
 	bestObjective,
@@ -10,18 +11,7 @@ import {
 	withTrainLoss
 } from './objective';
 
-/** Train rows at steps 0, 1, … with these losses, and evaluations (step, valLoss, valAccuracy). */
-function batch(losses: number[], evals: [number, number, number][]): MetricBatch {
-	const train = emptyTrainRows();
-	losses.forEach((loss, step) => {
-		train.step.push(step);
-		train.loss.push(loss);
-		train.lr.push(0.1);
-		train.gradNorm.push(1);
-		train.clipped.push(0);
-	});
-	return { train, evals: evals.map(([step, valLoss, valAccuracy]) => ({ step, valLoss, valAccuracy })) };
-}
+const batch = metricBatch;
 
 describe('the objective', () => {
 	it('scores trainLoss as the mean training loss of the steps since the previous evaluation', () => {
