@@ -27,8 +27,26 @@ test('the tuning log shows the baseline, the experiment table and conclusions, a
 	const width = (trials.find((t) => t.index === 1) as unknown as { config: { hiddenWidth: number } }).config
 		.hiddenWidth;
 
+	// When the study finished: the end of its last trial's run, as the page formats dates.
+	const finishedAt = await page.evaluate(async () => {
+		const open = indexedDB.open('tuning-lab');
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		const request = db.transaction('trials').objectStore('trials').getAll();
+		const all = await new Promise<{ runs?: { endedAt?: number }[] }[]>((resolve, reject) => {
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(request.error);
+		});
+		db.close();
+		const ends = all.flatMap((t) => (t.runs ?? []).map((r) => r.endedAt ?? 0));
+		return new Date(Math.max(...ends)).toLocaleString();
+	});
+
 	await page.getByTestId('nav-log').click();
 	await expect(page.getByTestId('tuning-log')).toBeVisible();
+	await expect(page.getByTestId('study-when')).toHaveText(`(finished ${finishedAt})`);
 	const row = page.getByTestId('experiment-row');
 	await expect(row).toHaveCount(1);
 	await expect(row.getByTestId('experiment-name')).toHaveText('Width check');

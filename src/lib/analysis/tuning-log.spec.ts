@@ -99,6 +99,39 @@ describe('studyBest', () => {
 });
 
 describe('buildTuningLog', () => {
+	it('dates a finished study by the end of its last trial run, not by its creation', () => {
+		const ran = (index: number, runs: TrialRecord['runs']): TrialRecord => ({
+			...trial(index, 'completed', 0.5),
+			runs
+		});
+		const trials: Record<string, TrialRecord[]> = {
+			done: [
+				ran(0, [{ slot: 0, startedAt: 1_000, endedAt: 5_000 }]),
+				// Paused and resumed: its second stretch ends last.
+				ran(1, [
+					{ slot: 1, startedAt: 1_000, endedAt: 2_000 },
+					{ slot: 0, startedAt: 5_000, endedAt: 9_000 }
+				])
+			],
+			running: [
+				ran(0, [{ slot: 0, startedAt: 1_000, endedAt: 3_000 }]),
+				ran(1, [{ slot: 1, startedAt: 3_000 }])
+			],
+			old: [ran(0, [])]
+		};
+		const rows = buildTuningLog(
+			[study('done', 100), study('running', 200, 'valLoss', { status: 'running' }), study('old', 300)],
+			(id) => trials[id] ?? []
+		);
+		expect(rows.map((r) => [r.studyId, r.finishedAt])).toEqual([
+			['done', 9_000],
+			['running', undefined],
+			// Trials stored before run times were: no finish time is invented.
+			['old', undefined]
+		]);
+		expect(rows[0]!.createdAt).toBe(100);
+	});
+
 	it('lists studies oldest first with trial counts, best result and conclusion', () => {
 		const studies = [
 			study('b', 20, 'valAccuracy'),

@@ -26,6 +26,11 @@ export interface ExperimentRow {
 	status: StudyStatus;
 	imported: boolean;
 	createdAt: number;
+	/**
+	 * When a finished study's last trial stopped training (the latest end of any trial run), ms since the
+	 * epoch; absent while it runs, or when its trials were stored before run times were (schema v6).
+	 */
+	finishedAt?: number;
 	/** Trials that ran to their budget, and all trials the study planned (branches left out). */
 	completed: number;
 	total: number;
@@ -69,6 +74,17 @@ export function studyBest(
 	return best;
 }
 
+/** The latest end of any run of these trials (branches included: they train too); undefined if none ended. */
+export function lastRunEnd(trials: readonly TrialRecord[]): number | undefined {
+	let last: number | undefined;
+	for (const trial of trials) {
+		for (const run of trial.runs ?? []) {
+			if (run.endedAt !== undefined && (last === undefined || run.endedAt > last)) last = run.endedAt;
+		}
+	}
+	return last;
+}
+
 /** One row per study, oldest first (the order the studies were run in). */
 export function buildTuningLog(
 	studies: readonly StudyRecord[],
@@ -97,6 +113,8 @@ export function buildTuningLog(
 				changedBaseline: study.changedBaseline ?? false
 			};
 			if (study.concludedAt !== undefined) row.concludedAt = study.concludedAt;
+			const finishedAt = study.status === 'finished' ? lastRunEnd(trialsOf(study.id)) : undefined;
+			if (finishedAt !== undefined) row.finishedAt = finishedAt;
 			return row;
 		});
 }
