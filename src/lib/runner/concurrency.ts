@@ -8,12 +8,12 @@ import type { BackendChoice } from '$lib/study/trial-config';
  * measured, the scheduler asks again with the backend chosen (scheduler.ts), so `auto` on a CPU-only
  * machine, where it chooses wasm, runs one trial per core like a forced wasm study.
  *
- * Measured (bench/study-throughput.browser.ts, docs/BENCHMARKS.md): a 16-trial digits study on wasm on
- * 2 cores completed 1.22–1.32× the trials per hour at concurrency 2 as at 1 (three bench runs, each
- * the median of 2; e.g. ~8,200 → ~10,400 trials/h on a shared machine). The gain is below 2× because these 200-step trials spend a large share
+ * Measured by bench/study-throughput.browser.ts (the rows "study throughput: 16 trials at concurrency
+ * 1/2" of docs/BENCHMARKS.md): a 16-trial digits study on wasm on 2 cores completes more trials per hour
+ * at concurrency 2 than at 1, though well short of 2×, because these 200-step trials spend a large share
  * of their time in per-trial work on the page's thread (IndexedDB writes, checkpoints, the table),
  * which the two workers share; longer trials scale closer to 2×. It is still a gain, so the old rule
- * (half the cores, leaving the other half to the page) gave up a third of the throughput here.
+ * (half the cores, leaving the other half to the page) gave up throughput here.
  */
 export function defaultConcurrency(hardwareConcurrency: number | undefined, backend: BackendChoice): number {
 	if (backend === 'webgpu' || backend === 'webgl' || backend === 'auto') return 1;
