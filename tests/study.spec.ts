@@ -30,8 +30,23 @@ test('a 6-trial study runs through the UI; the divergent trials end infeasible; 
 	await expect(page.getByTestId('study-goal')).toContainText('headless command line');
 	await expect(page.getByTestId('study-trial-row')).toHaveCount(6);
 	await page.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
+	const runStarted = Date.now();
 	await page.getByTestId('run-study').click();
 	await expect(page.getByTestId('study-status')).toHaveText('finished', { timeout: 180_000 });
+	const studySeconds = (Date.now() - runStarted) / 1000;
+
+	// Each completed trial shows its speed and its training time, which fits inside the study's own time.
+	const completedRows = page.locator('[data-testid="study-trial-row"][data-status="completed"]');
+	for (const row of await completedRows.all()) {
+		const speed = Number((await row.getByTestId('trial-speed').textContent())!.replace(/,/g, ''));
+		expect(speed).toBeGreaterThan(0);
+		const duration = (await row.getByTestId('trial-duration').textContent())!.trim();
+		const match = /^(\d+) (ms|s)$/.exec(duration);
+		expect(match, `training time "${duration}"`).not.toBeNull();
+		const seconds = Number(match![1]) / (match![2] === 'ms' ? 1000 : 1);
+		expect(seconds).toBeGreaterThan(0);
+		expect(seconds).toBeLessThanOrEqual(studySeconds + 0.5);
+	}
 
 	const rows = await rowStatuses(page);
 	// Columns: #, hiddenWidth, learningRate, status, …

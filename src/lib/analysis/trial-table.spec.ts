@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialRecord } from '$lib/storage/schema';
-import { queryRows, toRow, type TableRow } from './trial-table';
+import { formatDuration, queryRows, toRow, trainingDuration, type TableRow } from './trial-table';
 
 const row = (index: number, status: TableRow['status'], best: number | undefined, lr: number): TableRow => ({
 	id: `t${index}`,
@@ -70,5 +70,25 @@ describe('queryRows', () => {
 				(r) => r.index
 			)
 		).toEqual([1]);
+	});
+});
+
+describe('training time and speed', () => {
+	it('sums the runs, an open one up to the last stored update', () => {
+		const runs = [
+			{ slot: 0, startedAt: 1_000, endedAt: 4_000 },
+			// Resumed later on another slot, still training; last stored at 10,500.
+			{ slot: 1, startedAt: 9_000 }
+		];
+		expect(trainingDuration({ runs, updatedAt: 10_500 })).toBe(3_000 + 1_500);
+		expect(trainingDuration({ runs: [], updatedAt: 10_500 })).toBeUndefined();
+		expect(trainingDuration({ updatedAt: 10_500 })).toBeUndefined();
+	});
+
+	it('formats durations in the unit a person reads', () => {
+		expect(formatDuration(850)).toBe('850 ms');
+		expect(formatDuration(42_400)).toBe('42 s');
+		expect(formatDuration(185_000)).toBe('3 min 05 s');
+		expect(formatDuration(3_720_000)).toBe('1 h 02 min');
 	});
 });

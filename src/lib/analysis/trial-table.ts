@@ -25,6 +25,27 @@ export interface TableRow {
 	bestCheckpointValue?: number;
 	lastStep: number;
 	maxTrainSteps: number;
+	/** Training steps per second as the trial measured them (evaluations left out), when it has. */
+	stepsPerSecond?: number;
+	/** Time spent training, ms: the sum of its runs (an open run counts up to the last stored update). */
+	durationMs?: number;
+}
+
+/** Milliseconds a trial has trained: its runs summed; undefined when nothing recorded when it ran. */
+export function trainingDuration(trial: Pick<TrialRecord, 'runs' | 'updatedAt'>): number | undefined {
+	const runs = trial.runs ?? [];
+	if (runs.length === 0) return undefined;
+	return runs.reduce((sum, run) => sum + Math.max(0, (run.endedAt ?? trial.updatedAt) - run.startedAt), 0);
+}
+
+/** A duration as people read it: "850 ms", "42 s", "3 min 05 s", "1 h 02 min". */
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	const seconds = Math.round(ms / 1000);
+	if (seconds < 60) return `${seconds} s`;
+	const minutes = Math.floor(seconds / 60);
+	if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+	return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 export type SortKey = 'index' | 'status' | 'best' | 'bestStep' | 'bestCheckpointStep' | `param:${string}`;
@@ -59,7 +80,9 @@ export function toRow(
 		bestCheckpointStep: checkpoint?.step,
 		bestCheckpointValue: checkpoint?.value,
 		lastStep: trial.lastStep,
-		maxTrainSteps: trial.config.maxTrainSteps
+		maxTrainSteps: trial.config.maxTrainSteps,
+		stepsPerSecond: trial.throughput?.stepsPerSecond,
+		durationMs: trainingDuration(trial)
 	};
 }
 
