@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { openDB } from 'idb';
+import { openDB, type IDBPDatabase } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { DB_VERSION, openLabDb } from './schema';
 import { listTrials, readMetrics } from './trials';
@@ -8,17 +8,33 @@ import { getBaseline } from './project';
 
 const ALL_STORES = ['checkpoints', 'dataset-files', 'datasets', 'metrics', 'project', 'studies', 'trials'];
 
+/**
+ * The stores and indexes exactly as version `version` of the lab created them, each version adding to
+ * the one before: v1 trials (by-created) and metrics; v2 trials by-study and studies; v3 trials by-parent
+ * and checkpoints; v4 datasets and dataset-files; v5 project.
+ */
+function createStoresOf(db: IDBPDatabase, version: number): void {
+	const trials = db.createObjectStore('trials', { keyPath: 'id' });
+	trials.createIndex('by-created', 'createdAt');
+	db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
+	if (version < 2) return;
+	trials.createIndex('by-study', 'studyId');
+	db.createObjectStore('studies', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
+	if (version < 3) return;
+	trials.createIndex('by-parent', 'branch.parentId');
+	db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
+	if (version < 4) return;
+	db.createObjectStore('datasets', { keyPath: 'id' });
+	db.createObjectStore('dataset-files', { keyPath: 'id' });
+	if (version < 5) return;
+	db.createObjectStore('project', { keyPath: 'id' });
+}
+
 describe('schema upgrades', () => {
 	it('upgrades a version-1 database, keeping its trials and metrics', async () => {
 		const name = 'upgrade-from-v1';
 		// A database exactly as version 1 of the lab created it, with one finished trial.
-		const v1 = await openDB(name, 1, {
-			upgrade(db) {
-				const trials = db.createObjectStore('trials', { keyPath: 'id' });
-				trials.createIndex('by-created', 'createdAt');
-				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
-			}
-		});
+		const v1 = await openDB(name, 1, { upgrade: (db) => createStoresOf(db, 1) });
 		await v1.put('trials', {
 			id: 'old-trial',
 			createdAt: 5,
@@ -51,16 +67,7 @@ describe('schema upgrades', () => {
 describe('schema upgrade to version 3', () => {
 	it('adds the checkpoints store to a version-2 database and keeps its studies and trials', async () => {
 		const name = 'upgrade-from-v2';
-		const v2 = await openDB(name, 2, {
-			upgrade(db) {
-				const trials = db.createObjectStore('trials', { keyPath: 'id' });
-				trials.createIndex('by-created', 'createdAt');
-				trials.createIndex('by-study', 'studyId');
-				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
-				const studies = db.createObjectStore('studies', { keyPath: 'id' });
-				studies.createIndex('by-created', 'createdAt');
-			}
-		});
+		const v2 = await openDB(name, 2, { upgrade: (db) => createStoresOf(db, 2) });
 		await v2.put('studies', {
 			id: 's',
 			createdAt: 1,
@@ -95,18 +102,7 @@ describe('schema upgrade to version 4', () => {
 	it('adds the dataset stores to a version-3 database and keeps its studies, trials and checkpoints', async () => {
 		const name = 'upgrade-from-v3';
 		// A database exactly as version 3 of the lab created it.
-		const v3 = await openDB(name, 3, {
-			upgrade(db) {
-				const trials = db.createObjectStore('trials', { keyPath: 'id' });
-				trials.createIndex('by-created', 'createdAt');
-				trials.createIndex('by-study', 'studyId');
-				trials.createIndex('by-parent', 'branch.parentId');
-				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
-				const studies = db.createObjectStore('studies', { keyPath: 'id' });
-				studies.createIndex('by-created', 'createdAt');
-				db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
-			}
-		});
+		const v3 = await openDB(name, 3, { upgrade: (db) => createStoresOf(db, 3) });
 		await v3.put('studies', {
 			id: 's',
 			createdAt: 1,
@@ -146,20 +142,7 @@ describe('schema upgrade to version 5', () => {
 	it('adds the project store to a version-4 database and keeps its studies, trials and datasets', async () => {
 		const name = 'upgrade-from-v4';
 		// A database exactly as version 4 of the lab created it.
-		const v4 = await openDB(name, 4, {
-			upgrade(db) {
-				const trials = db.createObjectStore('trials', { keyPath: 'id' });
-				trials.createIndex('by-created', 'createdAt');
-				trials.createIndex('by-study', 'studyId');
-				trials.createIndex('by-parent', 'branch.parentId');
-				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
-				const studies = db.createObjectStore('studies', { keyPath: 'id' });
-				studies.createIndex('by-created', 'createdAt');
-				db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
-				db.createObjectStore('datasets', { keyPath: 'id' });
-				db.createObjectStore('dataset-files', { keyPath: 'id' });
-			}
-		});
+		const v4 = await openDB(name, 4, { upgrade: (db) => createStoresOf(db, 4) });
 		await v4.put('studies', {
 			id: 's',
 			createdAt: 1,
@@ -200,21 +183,7 @@ describe('schema upgrade to version 6', () => {
 	it('gives every trial of a version-5 database an empty run list, keeping every record, and stores new runs', async () => {
 		const name = 'upgrade-from-v5';
 		// A database exactly as version 5 of the lab created it, with a study, its trials and metrics.
-		const v5 = await openDB(name, 5, {
-			upgrade(db) {
-				const trials = db.createObjectStore('trials', { keyPath: 'id' });
-				trials.createIndex('by-created', 'createdAt');
-				trials.createIndex('by-study', 'studyId');
-				trials.createIndex('by-parent', 'branch.parentId');
-				db.createObjectStore('metrics', { keyPath: ['trialId', 'seq'] });
-				const studies = db.createObjectStore('studies', { keyPath: 'id' });
-				studies.createIndex('by-created', 'createdAt');
-				db.createObjectStore('checkpoints', { keyPath: ['trialId', 'step'] });
-				db.createObjectStore('datasets', { keyPath: 'id' });
-				db.createObjectStore('dataset-files', { keyPath: 'id' });
-				db.createObjectStore('project', { keyPath: 'id' });
-			}
-		});
+		const v5 = await openDB(name, 5, { upgrade: (db) => createStoresOf(db, 5) });
 		await v5.put('studies', {
 			id: 's',
 			createdAt: 1,
