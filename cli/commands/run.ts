@@ -38,6 +38,7 @@ import type { Study, TrialRecord } from '../../src/lib/study/study';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
 import { errorMessage } from '../../src/lib/util/error-message';
 import { adapterFromInfo, adapterText, type AdapterInfoLike } from '../../src/lib/training/backend-report';
+import { CHROMIUM_ARGS, GPU_NODE_ARGS } from '../../scripts/chromium-args.mjs';
 
 export const USAGE = `usage: tuning-lab run FILE --out OUT [--backend B] [--engine E] [--concurrency K] [--shard I/N]
                       [--profile DIR] [--progress-every S] [--allow-software-gpu]
@@ -171,8 +172,9 @@ export function softwareGpuRefusal(adapter: AdapterDescription | null, problem?:
 	return [
 		`run: refusing to train on webgpu: ${what}.`,
 		'run: check that Chromium reaches the GPU through Vulkan:',
-		'run: - Chromium\'s flags: a Linux GPU node needs Vulkan, e.g. TUNING_LAB_CHROMIUM_ARGS="--enable-features=Vulkan ' +
-			'--use-angle=vulkan --use-vulkan=native --ignore-gpu-blocklist" (added to the flags of scripts/chromium-args.mjs)',
+		`run: - Chromium's flags: a Linux GPU node needs Vulkan, e.g. TUNING_LAB_CHROMIUM_ARGS="${GPU_NODE_ARGS.join(' ')}" ` +
+			'(added to the flags of scripts/chromium-args.mjs; now: ' +
+			`${CHROMIUM_ARGS.join(' ')})`,
 		"run: - the Vulkan driver: `vulkaninfo --summary` must list the GPU (NVIDIA: the driver's Vulkan ICD; in a " +
 			'container NVIDIA_DRIVER_CAPABILITIES must include graphics)',
 		adapter === null
