@@ -31,7 +31,9 @@ export default ts.config(
 						'scripts/quiet-build.mjs',
 						'scripts/serve.mjs',
 						'scripts/setup.mjs',
-						'scripts/static-server.mjs'
+						'scripts/static-server.mjs',
+						'scripts/test-scale.mjs',
+						'scripts/bench-gpu.mjs'
 					],
 					defaultProject: 'tsconfig.json',
 					maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 32

@@ -11,6 +11,11 @@
 #   TUNING_LAB_SHARDS      N, the number of shards (Slurm: defaults to SLURM_ARRAY_TASK_COUNT)
 #   TUNING_LAB_BACKEND     tfjs backend of every trial (default webgpu: this node's GPU)
 #   TUNING_LAB_CLI         the command line to call (default: node cli/tuning-lab.mjs of this checkout)
+#
+# Each shard keeps its browser profile (the lab's stored study and its trials' checkpoints) in
+# OUT_DIR/.profiles/shard-I-of-N, next to its results and not in the node's /tmp: a shard that is killed
+# and started again (a requeued Slurm task, a retried Kubernetes pod, on this node or another one that
+# mounts OUT_DIR) finds its profile there and resumes its trials from their latest checkpoints.
 set -eu
 
 fail() {
@@ -43,11 +48,23 @@ here=$(cd "$(dirname "$0")" && pwd)
 backend=${TUNING_LAB_BACKEND:-webgpu}
 mkdir -p "$out_dir"
 out="$out_dir/shard-$index-of-$shards.json"
+profile="$out_dir/.profiles/shard-$index-of-$shards"
+mkdir -p "$profile"
 
-echo "run-shard: shard $index/$shards of $study on $backend -> $out"
+# A Chromium lock in the profile from another machine is left by a copy of this shard whose node died:
+# the scheduler starts a shard again only after its earlier copy ended, so no browser uses it any more
+# (a lock from this machine is checked, and cleared when stale, by `tuning-lab run` itself).
+lock=$(readlink "$profile/SingletonLock" 2>/dev/null || true)
+if [ -n "$lock" ] && [ "${lock%-*}" != "$(hostname)" ]; then
+	echo "run-shard: removing the Chromium lock $lock that an earlier copy of this shard left on ${lock%-*}"
+	rm -f "$profile/SingletonLock" "$profile/SingletonSocket" "$profile/SingletonCookie"
+fi
+
+echo "run-shard: shard $index/$shards of $study on $backend -> $out (profile $profile)"
 if [ -z "${TUNING_LAB_CLI:-}" ]; then
-	exec node "$here/../cli/tuning-lab.mjs" run "$study" --out "$out" --backend "$backend" --shard "$index/$shards" "$@"
+	exec node "$here/../cli/tuning-lab.mjs" run "$study" --out "$out" --backend "$backend" --shard "$index/$shards" \
+		--profile "$profile" "$@"
 fi
 # TUNING_LAB_CLI is a command and its arguments, split on spaces on purpose.
 # shellcheck disable=SC2086
-exec $TUNING_LAB_CLI run "$study" --out "$out" --backend "$backend" --shard "$index/$shards" "$@"
+exec $TUNING_LAB_CLI run "$study" --out "$out" --backend "$backend" --shard "$index/$shards" --profile "$profile" "$@"

@@ -21,6 +21,20 @@ export const CHROMIUM_ARGS = Object.freeze([
 ]);
 
 /**
+ * Flags a Linux GPU node needs for Chromium's WebGPU to reach the GPU: through Vulkan (ANGLE and Dawn
+ * on the native Vulkan driver), with the GPU blocklist ignored (headless Linux blocks many GPUs). Not
+ * in CHROMIUM_ARGS: pass them through TUNING_LAB_CHROMIUM_ARGS on a GPU node (`npm run bench:gpu`
+ * adds them itself). Untested on a real GPU here (no GPU on the development machine).
+ * @type {readonly string[]}
+ */
+export const GPU_NODE_ARGS = Object.freeze([
+	'--enable-features=Vulkan',
+	'--use-angle=vulkan',
+	'--use-vulkan=native',
+	'--ignore-gpu-blocklist'
+]);
+
+/**
  * More flags from TUNING_LAB_CHROMIUM_ARGS, separated by spaces: a GPU node may need some to reach its
  * real adapter (for example `--enable-features=Vulkan --use-angle=vulkan`; see docs/scale-out.md).
  * @param {string | undefined} text

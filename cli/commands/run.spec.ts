@@ -8,7 +8,15 @@ import { serializeStudy } from '../../src/lib/study/study-file';
 import { planTrials } from '../../src/lib/study/study-trials';
 import type { Study } from '../../src/lib/study/study';
 import { EXIT_USAGE, type CommandIo } from '../args';
-import { continuedLine, pollEveryMs, readArguments, summaryLine, writeCheckedExport } from './run';
+import {
+	autoPickLine,
+	continuedLine,
+	pollEveryMs,
+	readArguments,
+	softwareGpuRefusal,
+	summaryLine,
+	writeCheckedExport
+} from './run';
 
 const snapshot = (running: AutomationProgress['running']): AutomationProgress => ({
 	total: 2,
@@ -164,5 +172,77 @@ describe('--engine', () => {
 		const { captured, err } = io();
 		expect(readArguments(['study.json', '--out', 'o.json', '--engine', 'torch'], captured)).toBe(EXIT_USAGE);
 		expect(err.join('')).toContain('--engine: expected one of auto, tfjs, jax, got "torch"');
+	});
+});
+
+describe('GPU honesty', () => {
+	const swiftShader = {
+		vendor: 'google',
+		architecture: 'swiftshader',
+		device: '',
+		description: '',
+		isFallback: true
+	};
+	const h100 = {
+		vendor: 'nvidia',
+		architecture: 'hopper',
+		device: '',
+		description: 'NVIDIA H100 80GB HBM3',
+		isFallback: false
+	};
+
+	it('reads --allow-software-gpu (off unless given)', () => {
+		const quiet: CommandIo = { out: async () => undefined, err: () => undefined };
+		expect(readArguments(['s.json', '--out', 'o.json'], quiet)).toMatchObject({ allowSoftwareGpu: false });
+		expect(readArguments(['s.json', '--out', 'o.json', '--allow-software-gpu'], quiet)).toMatchObject({
+			allowSoftwareGpu: true
+		});
+	});
+
+	it('refuses a software adapter by name, says what to check and how to go on anyway', () => {
+		const message = softwareGpuRefusal(swiftShader);
+		expect(message).toContain('refusing to train on webgpu');
+		expect(message).toContain('software fallback: google swiftshader (fallback)');
+		expect(message).toContain('--enable-features=Vulkan --use-angle=vulkan --use-vulkan=native');
+		expect(message).toContain('vulkaninfo --summary');
+		expect(message).toContain('NVIDIA_DRIVER_CAPABILITIES must include graphics');
+		expect(message).toContain('--allow-software-gpu');
+	});
+
+	it('names the problem when there is no adapter at all, and offers another backend instead', () => {
+		const message = softwareGpuRefusal(null, 'navigator.gpu.requestAdapter() returned no adapter');
+		expect(message).toContain('no WebGPU adapter here (navigator.gpu.requestAdapter() returned no adapter)');
+		expect(message).toContain('--backend wasm');
+		expect(message).not.toContain('--allow-software-gpu');
+	});
+
+	it('says which pair auto picked, its speed, the others and the adapter they ran on', () => {
+		const pick = {
+			workload: 'mlp/digits/w32d1/batch64',
+			engine: 'tfjs',
+			backend: 'wasm',
+			measured: [
+				{ engine: 'tfjs', backend: 'wasm', stepsPerSecond: 121.55 },
+				{ engine: 'tfjs', backend: 'webgpu', stepsPerSecond: 4.123 },
+				{ engine: 'tfjs', backend: 'webgl', error: 'no WebGL context' }
+			]
+		};
+		expect(autoPickLine(pick, swiftShader)).toBe(
+			'[run] auto picked tfjs on wasm for mlp/digits/w32d1/batch64: 122 steps/s, the fastest measured on ' +
+				'this workload (others: tfjs/webgpu 4.12 steps/s, tfjs/webgl failed (no WebGL context)); WebGPU ' +
+				'adapter: google swiftshader (fallback), a software adapter'
+		);
+		const onGpu = {
+			...pick,
+			backend: 'webgpu',
+			measured: [{ engine: 'tfjs', backend: 'webgpu', stepsPerSecond: 900 }]
+		};
+		expect(autoPickLine(onGpu, h100)).toBe(
+			'[run] auto picked tfjs on webgpu for mlp/digits/w32d1/batch64: 900 steps/s, the fastest measured on ' +
+				'this workload; WebGPU adapter: nvidia hopper NVIDIA H100 80GB HBM3'
+		);
+		expect(autoPickLine({ ...pick, measured: [] })).toBe(
+			'[run] auto picked tfjs on wasm for mlp/digits/w32d1/batch64: kept from an earlier run of this study (no measurement stored)'
+		);
 	});
 });

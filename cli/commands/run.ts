@@ -22,7 +22,9 @@ import {
 } from '../browser-session';
 import {
 	AUTOMATION_GLOBAL,
+	type AdapterDescription,
 	type AutomationProgress,
+	type AutoPick,
 	type ContinuedTrial,
 	type FinishedTrial,
 	type RunStudyOptions
@@ -35,9 +37,11 @@ import { BAYESIAN_SHARD_MESSAGE, planTrials, type PlannedTrial } from '../../src
 import type { Study, TrialRecord } from '../../src/lib/study/study';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
 import { errorMessage } from '../../src/lib/util/error-message';
+import { adapterFromInfo, adapterText, type AdapterInfoLike } from '../../src/lib/training/backend-report';
+import { CHROMIUM_ARGS, GPU_NODE_ARGS } from '../../scripts/chromium-args.mjs';
 
 export const USAGE = `usage: tuning-lab run FILE --out OUT [--backend B] [--engine E] [--concurrency K] [--shard I/N]
-                      [--profile DIR] [--progress-every S]
+                      [--profile DIR] [--progress-every S] [--allow-software-gpu]
 
 Runs the study in FILE with the Tuning Lab app itself, in headless Chromium, and writes the study with
 its results (the app's export) to OUT. FILE is checked like "tuning-lab validate" first. The app is
@@ -57,7 +61,13 @@ Options:
   --progress-every S print the progress summary every S seconds (default 10; at most ten a second)
                      when standard output is not a terminal; on a terminal it is redrawn in place
                      twice a second
+  --allow-software-gpu train on webgpu even when Chromium's WebGPU adapter is a software fallback
+                     (SwiftShader and the like, which emulate a GPU on the CPU); without it a run
+                     whose trials train on webgpu refuses to start on such an adapter
 
+Every line of a finished trial names the engine and backend it trained on, and on webgpu the adapter;
+the exported trials record it too ("adapter"). With auto, the run says which engine and backend it
+picked for each workload and the speeds it measured to choose.
 OUT is written only once the app's export checks out: a valid study file holding a record of every
 planned trial with the parameters FILE plans for it; otherwise the problems are printed, an existing OUT
 is left as it was, and the exit code is 1.
@@ -143,10 +153,70 @@ function formatParams(params: PlannedTrial['params']): string {
  * Turns progress snapshots into terminal output: one line per finished trial, and a summary that is
  * redrawn in place on a terminal and printed every `summaryEveryMs` otherwise.
  */
+/** The adapter in one line: its names, and "(fallback)" for a software adapter. */
+export function describeAdapter(adapter: AdapterDescription): string {
+	return adapterText(adapter) || 'an adapter that gives no name';
+}
+
+/**
+ * Why a run on webgpu does not start on this adapter, and what to check: a software adapter trains, but
+ * many times slower than a GPU (docs/BENCHMARKS.md), which a node that was meant to have one should
+ * not do without a word.
+ */
+export function softwareGpuRefusal(adapter: AdapterDescription | null, problem?: string): string {
+	const what =
+		adapter === null
+			? `Chromium offers no WebGPU adapter here (${problem ?? 'none found'})`
+			: `Chromium's WebGPU adapter here is a software fallback: ${describeAdapter(adapter)}. It emulates a ` +
+				'GPU on the CPU and trains many times slower than a GPU';
+	return [
+		`run: refusing to train on webgpu: ${what}.`,
+		'run: check that Chromium reaches the GPU through Vulkan:',
+		`run: - Chromium's flags: a Linux GPU node needs Vulkan, e.g. TUNING_LAB_CHROMIUM_ARGS="${GPU_NODE_ARGS.join(' ')}" ` +
+			'(added to the flags of scripts/chromium-args.mjs; now: ' +
+			`${CHROMIUM_ARGS.join(' ')})`,
+		"run: - the Vulkan driver: `vulkaninfo --summary` must list the GPU (NVIDIA: the driver's Vulkan ICD; in a " +
+			'container NVIDIA_DRIVER_CAPABILITIES must include graphics)',
+		adapter === null
+			? 'run: or train on another backend (--backend wasm)'
+			: 'run: or pass --allow-software-gpu to train on this software adapter anyway',
+		''
+	].join('\n');
+}
+
+/** `[run] auto picked tfjs on wasm for mlp/digits/w32d1/batch64: 120 steps/s, the fastest of …` */
+export function autoPickLine(pick: AutoPick, adapter?: AdapterDescription | null): string {
+	const rate = (v: number) => `${Number(v.toPrecision(3))} steps/s`;
+	const chosen = pick.measured.find((m) => m.engine === pick.engine && m.backend === pick.backend);
+	const head = `[run] auto picked ${pick.engine} on ${pick.backend} for ${pick.workload}`;
+	if (pick.measured.length === 0)
+		return `${head}: kept from an earlier run of this study (no measurement stored)`;
+	const others = pick.measured
+		.filter((m) => m !== chosen)
+		.map((m) =>
+			m.stepsPerSecond !== undefined
+				? `${m.engine}/${m.backend} ${rate(m.stepsPerSecond)}`
+				: `${m.engine}/${m.backend} failed (${m.error ?? 'no reason given'})`
+		);
+	const why =
+		chosen?.stepsPerSecond === undefined
+			? 'the pair the measurement chose'
+			: `${rate(chosen.stepsPerSecond)}, the fastest measured on this workload`;
+	const gpu = pick.measured.some((m) => m.backend === 'webgpu')
+		? adapter
+			? `; WebGPU adapter: ${describeAdapter(adapter)}${adapter.isFallback ? ', a software adapter' : ''}`
+			: '; no WebGPU adapter'
+		: '';
+	return `${head}: ${why}${others.length > 0 ? ` (others: ${others.join(', ')})` : ''}${gpu}`;
+}
+
 /** `[run] trial 1 continues from its checkpoint at step 900` */
 export function continuedLine({ index, fromStep }: ContinuedTrial): string {
 	return `[run] trial ${index} continues from its checkpoint at step ${fromStep}`;
 }
+
+/** A finished trial as a line shows it: the adapter in words. */
+type FinishedLine = Omit<FinishedTrial, 'adapter'> & { adapter?: string };
 
 class ProgressPrinter {
 	private readonly reported = new Set<number>();
@@ -155,6 +225,9 @@ class ProgressPrinter {
 	private lastSummaryAt = 0;
 	private statusShown = false;
 	private resumeReported = false;
+	private readonly picksReported = new Set<string>();
+	/** The WebGPU adapter of this browser (null: none), once the run has looked. */
+	adapter: AdapterDescription | null | undefined;
 
 	constructor(
 		private readonly io: CommandIo,
@@ -193,13 +266,27 @@ class ProgressPrinter {
 		}
 	}
 
-	/** `[run] trial 3 completed · best valLoss 0.4123 · hiddenWidth=64 learningRate=0.01` */
-	async trialFinished(trial: FinishedTrial): Promise<void> {
+	/** Says once per workload what `auto` picked for it and why. */
+	async picked(picks: readonly AutoPick[]): Promise<void> {
+		for (const pick of picks) {
+			if (this.picksReported.has(pick.workload)) continue;
+			this.picksReported.add(pick.workload);
+			await this.clearStatus();
+			await this.io.out(`${autoPickLine(pick, this.adapter)}\n`);
+		}
+	}
+
+	/** `[run] trial 3 completed · best valLoss 0.4123 · tfjs on wasm · hiddenWidth=64 learningRate=0.01` */
+	async trialFinished(trial: FinishedLine): Promise<void> {
 		if (this.reported.has(trial.index)) return;
 		this.reported.add(trial.index);
 		const parts = [`[run] trial ${trial.index} ${trial.status}`];
 		if (trial.best !== undefined)
 			parts.push(`best ${this.study.objective.metric} ${formatValue(trial.best)}`);
+		if (trial.backend !== undefined) {
+			const on = `${trial.engine ?? 'tfjs'} on ${trial.backend}`;
+			parts.push(trial.adapter === undefined ? on : `${on} (adapter ${trial.adapter})`);
+		}
 		const plan = this.planned.get(trial.index);
 		if (plan !== undefined && Object.keys(plan.params).length > 0) parts.push(formatParams(plan.params));
 		const reason = trial.reason === undefined ? '' : `: ${trial.reason}`;
@@ -208,7 +295,11 @@ class ProgressPrinter {
 	}
 
 	async update(snapshot: AutomationProgress): Promise<void> {
-		for (const trial of snapshot.finished) await this.trialFinished(trial);
+		for (const { adapter, ...trial } of snapshot.finished) {
+			await this.trialFinished(
+				adapter === undefined ? trial : { ...trial, adapter: describeAdapter(adapter) }
+			);
+		}
 		const line = summaryLine(snapshot);
 		if (this.tty) {
 			if (this.statusShown && line === this.lastSummary) return;
@@ -232,7 +323,11 @@ class ProgressPrinter {
 				index: trial.index,
 				status: trial.status,
 				...(trial.reason === undefined ? {} : { reason: trial.reason }),
-				...(trial.best === undefined ? {} : { best: trial.best.value })
+				...(trial.best === undefined ? {} : { best: trial.best.value }),
+				...(trial.backend === undefined ? {} : { engine: trial.engine ?? 'tfjs', backend: trial.backend }),
+				...(trial.adapter === undefined
+					? {}
+					: { adapter: `${trial.adapter.name}${trial.adapter.fallback ? ' (fallback)' : ''}` })
 			});
 		}
 		await this.clearStatus();
@@ -258,14 +353,20 @@ async function pollProgress(
 	while (!stopped) {
 		await Promise.race([new Promise((wake) => setTimeout(wake, everyMs)), ended]);
 		if (stopped) return;
-		let polled: { snapshot: AutomationProgress | null; resumed: boolean; continued: ContinuedTrial[] };
+		let polled: {
+			snapshot: AutomationProgress | null;
+			resumed: boolean;
+			continued: ContinuedTrial[];
+			picks: AutoPick[];
+		};
 		try {
 			polled = await page.evaluate(() => {
 				const lab = window.tuningLab;
 				return {
 					snapshot: lab?.progress() ?? null,
 					resumed: lab?.resumed() ?? false,
-					continued: lab?.continued() ?? []
+					continued: lab?.continued() ?? [],
+					picks: lab?.picks() ?? []
 				};
 			});
 		} catch {
@@ -275,8 +376,34 @@ async function pollProgress(
 		if (polled.snapshot === null) continue;
 		if (polled.resumed) await printer.resumed();
 		await printer.continued(polled.continued);
+		await printer.picked(polled.picks);
 		await printer.update(polled.snapshot);
 	}
+}
+
+/** What the page's browser says about its WebGPU adapter, read the way the trial worker reads it. */
+async function webGpuAdapter(page: Page): Promise<{ adapter: AdapterDescription | null; problem?: string }> {
+	const seen = await page.evaluate(async () => {
+		// This function runs in the page, where only its own text exists: no imported helpers.
+		const gpu = navigator.gpu;
+		if (!gpu)
+			return { problem: 'this browser exposes no navigator.gpu (Chromium needs --enable-unsafe-webgpu)' };
+		const found = await gpu.requestAdapter();
+		if (!found) return { problem: 'navigator.gpu.requestAdapter() returned no adapter' };
+		const info = (found.info ?? {}) as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+		return {
+			info: {
+				vendor: info.vendor,
+				architecture: info.architecture,
+				device: info.device,
+				description: info.description,
+				isFallbackAdapter: info.isFallbackAdapter
+			},
+			legacyFallback: (found as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter
+		};
+	});
+	if (!('info' in seen)) return { adapter: null, problem: seen.problem };
+	return { adapter: adapterFromInfo(seen.info as AdapterInfoLike, seen.legacyFallback) };
 }
 
 export interface RunArguments {
@@ -285,6 +412,8 @@ export interface RunArguments {
 	options: RunStudyOptions;
 	profileDir?: string;
 	summaryEveryMs: number;
+	/** Train on webgpu even on a software (fallback) adapter. */
+	allowSoftwareGpu: boolean;
 }
 
 /** Reads `--progress-every S`: a number of seconds written in decimal, more than 0. */
@@ -305,6 +434,7 @@ export function readArguments(argv: readonly string[], io: CommandIo): RunArgume
 		shard: { type: 'string' },
 		profile: { type: 'string' },
 		'progress-every': { type: 'string' },
+		'allow-software-gpu': { type: 'boolean' },
 		help: { type: 'boolean', short: 'h' }
 	});
 	if (!args.ok) return usageError(io, args.error);
@@ -360,6 +490,7 @@ export function readArguments(argv: readonly string[], io: CommandIo): RunArgume
 		out,
 		options,
 		summaryEveryMs,
+		allowSoftwareGpu: args.values['allow-software-gpu'] === true,
 		...(typeof profile === 'string' ? { profileDir: profile } : {})
 	};
 }
@@ -509,6 +640,22 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 				{ cause: error }
 			);
 		}
+		// Where the trials train: the forced backend, or each trial's own. A run on webgpu (or one that
+		// lets auto measure it) looks at the adapter first; on webgpu a software one is refused.
+		const backends = new Set(planned.map((plan) => args.options.backend ?? plan.config.backend));
+		let adapter: AdapterDescription | null | undefined;
+		if (backends.has('webgpu') || backends.has('auto')) {
+			const described = await webGpuAdapter(page);
+			adapter = described.adapter;
+			if (backends.has('webgpu')) {
+				if (adapter === null || (adapter.isFallback && !args.allowSoftwareGpu)) {
+					io.err(softwareGpuRefusal(adapter, described.problem));
+					return EXIT_INVALID;
+				}
+				const allowed = adapter.isFallback ? ' (a software adapter, allowed by --allow-software-gpu)' : '';
+				await io.out(`[run] WebGPU adapter: ${describeAdapter(adapter)}${allowed}\n`);
+			}
+		}
 		const scope = shard === undefined ? '' : ` (shard ${formatShard(shard)})`;
 		const forced = [args.options.engine, args.options.backend].filter((x) => x !== undefined);
 		const backend = forced.length === 0 ? '' : ` on ${forced.join(' ')}`;
@@ -525,13 +672,20 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 			new Map(planned.map((plan) => [plan.index, plan])),
 			args.profileDir === undefined ? undefined : resolve(args.profileDir)
 		);
+		printer.adapter = adapter;
 		const result = page.evaluate(
 			async ({ text, options }) => {
 				const lab = window.tuningLab;
 				if (lab === undefined) return { ok: false as const, message: 'window.tuningLab disappeared' };
 				try {
 					const exported = await lab.runStudy(text, options);
-					return { ok: true as const, text: exported, resumed: lab.resumed(), continued: lab.continued() };
+					return {
+						ok: true as const,
+						text: exported,
+						resumed: lab.resumed(),
+						continued: lab.continued(),
+						picks: lab.picks()
+					};
 				} catch (error) {
 					// This function runs in the page, where only its own text exists: no imported helpers.
 					return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
@@ -550,6 +704,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		// A run short enough to end before the first progress poll is reported here.
 		if (outcome.resumed) await printer.resumed();
 		await printer.continued(outcome.continued);
+		await printer.picked(outcome.picks);
 		const checked = await writeCheckedExport(outcome.text, args.out, planned, shard);
 		if (!checked.ok) {
 			io.err(

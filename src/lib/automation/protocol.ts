@@ -35,6 +35,16 @@ export interface RunningTrialProgress {
 	saved: number | null;
 }
 
+/** A WebGPU adapter as the page describes it (the shape of the trial worker's report of it). */
+export interface AdapterDescription {
+	vendor: string;
+	architecture: string;
+	device: string;
+	description: string;
+	/** A software adapter (SwiftShader and the like): it emulates a GPU on the CPU. */
+	isFallback: boolean;
+}
+
 /** A trial of the run that reached a final status. */
 export interface FinishedTrial {
 	index: number;
@@ -42,6 +52,29 @@ export interface FinishedTrial {
 	reason?: string;
 	/** The study objective's best value (absent for a trainLoss objective, kept per step only). */
 	best?: number;
+	/** The engine and backend it trained on (absent when it never started). */
+	engine?: string;
+	backend?: string;
+	/** The WebGPU adapter it trained on, when its backend was webgpu. */
+	adapter?: AdapterDescription;
+}
+
+/** One pair `auto` measured for a workload: its speed, or why it could not run. */
+export interface MeasuredPair {
+	engine: string;
+	backend: string;
+	stepsPerSecond?: number;
+	error?: string;
+}
+
+/** What `auto` chose for one workload of the study, and the measurement it chose from. */
+export interface AutoPick {
+	/** The workload as the probe names it (model, dataset, size, batch). */
+	workload: string;
+	engine: string;
+	backend: string;
+	/** Every pair measured, in the order measured (empty when the study kept a pick without its probe). */
+	measured: MeasuredPair[];
 }
 
 /** A trial of the run that started from a stored checkpoint instead of step 0, and that step. */
@@ -76,6 +109,8 @@ export interface TuningLabAutomation {
 	 * started. Kept for the whole run, so a poller sees each one even if it trained between two polls.
 	 */
 	continued(): ContinuedTrial[];
+	/** What `auto` picked for each workload of the last (or running) runStudy so far. */
+	picks(): AutoPick[];
 }
 
 declare global {

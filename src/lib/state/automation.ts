@@ -5,6 +5,7 @@ import {
 	AUTOMATION_GLOBAL,
 	continuedFromStep,
 	type AutomationProgress,
+	type AutoPick,
 	type ContinuedTrial,
 	type FinishedTrial,
 	type RunStudyOptions
@@ -25,6 +26,8 @@ export class PageAutomation {
 	private continued: ContinuedTrial[] = [];
 	/** Trials of the current runStudy seen turning `running`: only their first such change tells where they start. */
 	private started = new Set<number>();
+	/** The study of the last (or running) runStudy. */
+	private studyId: string | null = null;
 
 	constructor(private readonly lab: LabState) {
 		lab.onTrial((trial) => {
@@ -44,13 +47,17 @@ export class PageAutomation {
 			if (fromStep !== null) this.continued = [...this.continued, { index: trial.index, fromStep }];
 		}
 		if (trial.status === 'queued' || trial.status === 'running') return;
+		const report = trial.backend;
 		this.finished = [
 			...this.finished.filter((f) => f.index !== trial.index),
 			{
 				index: trial.index,
 				status: trial.status,
 				reason: trial.reason,
-				best: toRow(trial, this.objective).best
+				best: toRow(trial, this.objective).best,
+				...(report ? { engine: report.engine ?? 'tfjs', backend: report.backend } : {}),
+				// The adapter matters only where the trial trained on it.
+				...(report?.backend === 'webgpu' && report.adapter ? { adapter: { ...report.adapter } } : {})
 			}
 		];
 	}
@@ -83,6 +90,7 @@ export class PageAutomation {
 		this.continued = [];
 		this.started = new Set();
 		this.objective = study.definition.objective.metric;
+		this.studyId = study.id;
 		this.active = true;
 		try {
 			await lab.runStudy(study.id, options);
@@ -90,6 +98,22 @@ export class PageAutomation {
 			this.active = false;
 		}
 		return lab.exportStudyText(study.id, (index) => inShard(index, options.shard));
+	}
+
+	/** The study's `auto` choices so far, one per workload, with the speeds they were chosen from. */
+	picks(): AutoPick[] {
+		const study = this.lab.studies.find((s) => s.id === this.studyId);
+		return Object.entries(study?.enginePicks ?? {}).map(([key, { pair, probe }]) => ({
+			workload: probe?.workload ?? key,
+			engine: pair.engine,
+			backend: pair.backend,
+			measured: (probe?.speeds ?? []).map(({ engine, backend, stepsPerSecond, error }) => ({
+				engine,
+				backend,
+				...(stepsPerSecond === undefined ? {} : { stepsPerSecond }),
+				...(error === undefined ? {} : { error })
+			}))
+		}));
 	}
 
 	progress(): AutomationProgress | null {
@@ -119,6 +143,7 @@ export class PageAutomation {
 			trainedHere: () => [...this.trained],
 			resumed: () => this.resumedStudy,
 			continued: () => [...this.continued],
+			picks: () => this.picks(),
 			progress: () => this.progress()
 		};
 	}

@@ -5,7 +5,7 @@ import { sha256Hex } from '$lib/util/sha256';
 import { openLabDb } from './schema';
 import { exportedText, sharedStudy, snapshot } from '../testing/study-transfer-fixtures';
 import { createStudy, getStudy, listStudies, listStudyTrials, putStudy } from './studies';
-import { importStudyFile, studyRows } from './study-transfer';
+import { importStudyFile, studyRows, toFileTrial } from './study-transfer';
 import { MAX_STUDY_FILE_BYTES, studyFileSizeProblem } from '$lib/study/file-limits';
 
 let counter = 0;
@@ -195,5 +195,74 @@ describe('importStudyFile', () => {
 		const clash = [...rows.trials, { ...rows.trials[0]! }];
 		await expect(createStudy(db, rows.study, clash, rows.chunks)).rejects.toThrow();
 		expect(await snapshot(db)).toEqual(before);
+	});
+});
+
+describe('the study file records the WebGPU adapter a trial trained on', () => {
+	const metrics = { train: { step: [], loss: [], lr: [], gradNorm: [], clipped: [] }, evals: [] };
+	const objective = { metric: 'valLoss', goal: 'minimize' } as const;
+	const trialOn = (backend: 'webgpu' | 'wasm') => {
+		const { config } = sharedStudy().trials[0]!;
+		return {
+			id: 't',
+			createdAt: 0,
+			updatedAt: 0,
+			config,
+			status: 'completed' as const,
+			lastStep: 20,
+			summary: null,
+			index: 0,
+			backend: {
+				requested: backend,
+				backend,
+				engine: 'tfjs' as const,
+				attempts: [],
+				adapter: {
+					vendor: 'google',
+					architecture: 'swiftshader',
+					device: '',
+					description: '',
+					isFallback: true
+				}
+			}
+		};
+	};
+
+	it('writes it under adapter (its names, and whether it is a software fallback) for a trial on webgpu', () => {
+		expect(toFileTrial(trialOn('webgpu'), metrics, objective).adapter).toEqual({
+			name: 'google swiftshader',
+			fallback: true
+		});
+	});
+
+	it('leaves it out for a trial that did not train on webgpu', () => {
+		expect(toFileTrial(trialOn('wasm'), metrics, objective)).not.toHaveProperty('adapter');
+	});
+
+	it('reads it back into the database and writes the same file again', async () => {
+		const study = sharedStudy();
+		study.trials[0] = {
+			...study.trials[0]!,
+			backend: 'webgpu',
+			engine: 'tfjs',
+			adapter: { name: 'nvidia hopper NVIDIA H100 80GB HBM3', fallback: false }
+		};
+		const text = serializeStudy(study);
+		const db = await freshDb();
+		const result = await importStudyFile(db, text);
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		const trials = await listStudyTrials(db, result.study.id);
+		expect(trials[0]!.backend?.adapter?.isFallback).toBe(false);
+		expect(await exportedText(db, result.study.id)).toBe(text);
+	});
+
+	it('refuses an adapter without its fallback flag, naming the path', () => {
+		const file = JSON.parse(serializeStudy(sharedStudy())) as { trials: Record<string, unknown>[] };
+		file.trials[0]!.adapter = { name: 'google swiftshader' };
+		const result = parseStudyFile(JSON.stringify(file));
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		expect(result.errors.map((e) => e.path)).toContain('$.trials[0].adapter.fallback');
 	});
 });

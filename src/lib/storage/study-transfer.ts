@@ -8,7 +8,7 @@ import type { Objective } from '$lib/study/study';
 import { branchSteps, type BranchResult } from '$lib/study/cooldown-branches';
 import type { CooldownShape } from '$lib/math/schedules';
 import { BACKEND_NAMES, type BackendChoice, type EngineName } from '$lib/study/trial-config';
-import type { BackendReport } from '$lib/training/backend-report';
+import { adapterText, type BackendReport } from '$lib/training/backend-report';
 import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
 import { newId } from '$lib/util/new-id';
 import { sha256Hex } from '$lib/util/sha256';
@@ -61,6 +61,10 @@ export function toFileTrial(
 	if (trial.backend) out.backend = trial.backend.backend;
 	// Reports from before there were two engines have none (they trained on TF.js); files say so by its absence.
 	if (trial.backend?.engine) out.engine = trial.backend.engine;
+	// The adapter a trial on webgpu trained on: a software one explains a slow trial (and is no GPU result).
+	const adapter = trial.backend?.backend === 'webgpu' ? trial.backend.adapter : null;
+	if (adapter)
+		out.adapter = { name: adapterText({ ...adapter, isFallback: false }), fallback: adapter.isFallback };
 	const best = bestByObjective(metrics, objective);
 	if (best) out.best = best;
 	if (branches.length > 0) out.branches = branches.map((b) => toBranchResult(b, objective));
@@ -111,17 +115,26 @@ export function branchRecord(
 }
 
 /**
- * Files record only the backend's and engine's names; the adapter details stay on the machine that ran
- * the trial. A file without an engine was written when TF.js was the only one (and is written back so).
+ * Files record the backend's and engine's names, and for webgpu the adapter's names in one string
+ * (kept as its description, so it is written back the same). A file without an engine was written when
+ * TF.js was the only one (and is written back so).
  */
 function importedBackend(
 	name: string | undefined,
 	requested: BackendChoice,
-	engine: EngineName | undefined
+	engine: EngineName | undefined,
+	adapter: FileTrial['adapter']
 ): BackendReport | undefined {
 	const known = BACKEND_NAMES.find((b) => b === name);
 	if (!known) return undefined;
-	const report: BackendReport = { requested, backend: known, attempts: [], adapter: null };
+	const report: BackendReport = {
+		requested,
+		backend: known,
+		attempts: [],
+		adapter: adapter
+			? { vendor: '', architecture: '', device: '', description: adapter.name, isFallback: adapter.fallback }
+			: null
+	};
 	if (engine) report.engine = engine;
 	return report;
 }
@@ -187,7 +200,7 @@ export function studyRows(
 				studyId,
 				index: t.index,
 				params: t.params,
-				backend: importedBackend(t.backend, t.config.backend, t.engine),
+				backend: importedBackend(t.backend, t.config.backend, t.engine, t.adapter),
 				...(t.notes === undefined ? {} : { notes: t.notes }),
 				...(t.throughput === undefined ? {} : { throughput: t.throughput }),
 				runs: t.runs ?? [],

@@ -516,6 +516,18 @@ const throughput = strict(
 	{ what: `an object with ${THROUGHPUT_KEYS.join(', ')}` }
 );
 
+const ADAPTER_KEYS = ['name', 'fallback'];
+/** The WebGPU adapter a trial trained on (trials on webgpu only). */
+const adapter = strict(
+	{
+		/** Its names as the browser gives them (vendor, architecture, device, description), space-separated. */
+		name: text(MAX_TEXT_CHARS),
+		/** True for a software adapter (SwiftShader and the like), which emulates a GPU on the CPU. */
+		fallback: bool
+	},
+	{ what: `an object with ${ADAPTER_KEYS.join(', ')}` }
+);
+
 const RUN_KEYS = ['slot', 'startedAt', 'endedAt'];
 /** One stretch of training of a trial (a resumed trial has several): the study timeline draws them. */
 const run = strict(
@@ -540,6 +552,7 @@ const TRIAL_KEYS = [
 	'reason',
 	'backend',
 	'engine',
+	'adapter',
 	'metrics',
 	'best',
 	'branches',
@@ -564,6 +577,8 @@ const trial = strict(
 		backend: v.optional(text(MAX_TEXT_CHARS)),
 		/** The engine it trained on: tfjs or jax (absent in files written before there were two). */
 		engine: v.optional(choice(ENGINE_NAMES)),
+		/** The WebGPU adapter it trained on, when its backend was webgpu. */
+		adapter: v.optional(adapter),
 		/** The user's notes on this trial (tuning log). */
 		notes: v.optional(text(MAX_NOTES_CHARS)),
 		/** Training speed of its last run, warm-up left out (the throughput probe reads it). */

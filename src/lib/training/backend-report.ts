@@ -36,12 +36,30 @@ export interface BackendReport {
 	probe?: BackendProbe;
 }
 
-interface AdapterInfoLike {
+/** What a browser says about its WebGPU adapter (GPUAdapterInfo, fields optional across versions). */
+export interface AdapterInfoLike {
 	vendor?: string;
 	architecture?: string;
 	device?: string;
 	description?: string;
 	isFallbackAdapter?: boolean;
+}
+
+/**
+ * The adapter from what the browser says about it. `legacyFallback` is GPUAdapter.isFallbackAdapter of
+ * older Chromium (it moved to the info). A name that says SwiftShader, llvmpipe or software counts as
+ * a fallback even when the flag is missing: those emulate a GPU on the CPU.
+ */
+export function adapterFromInfo(info: AdapterInfoLike, legacyFallback?: boolean): AdapterInfo {
+	const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+	return {
+		vendor: info.vendor ?? '',
+		architecture: info.architecture ?? '',
+		device: info.device ?? '',
+		description: info.description ?? '',
+		isFallback:
+			Boolean(info.isFallbackAdapter ?? legacyFallback) || /swiftshader|software|llvmpipe/i.test(text)
+	};
 }
 
 export async function describeWebGpuAdapter(): Promise<{ adapter: AdapterInfo | null; problem?: string }> {
@@ -55,19 +73,8 @@ export async function describeWebGpuAdapter(): Promise<{ adapter: AdapterInfo | 
 	}
 	const adapter = await gpu.requestAdapter();
 	if (!adapter) return { adapter: null, problem: 'navigator.gpu.requestAdapter() returned no adapter' };
-	const info = (adapter.info ?? {}) as AdapterInfoLike;
 	const legacyFallback = (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
-	const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-	return {
-		adapter: {
-			vendor: info.vendor ?? '',
-			architecture: info.architecture ?? '',
-			device: info.device ?? '',
-			description: info.description ?? '',
-			isFallback:
-				Boolean(info.isFallbackAdapter ?? legacyFallback) || /swiftshader|software|llvmpipe/i.test(text)
-		}
-	};
+	return { adapter: adapterFromInfo((adapter.info ?? {}) as AdapterInfoLike, legacyFallback) };
 }
 
 /** The adapter in one line, as the probe cache keys it (empty without an adapter). */
