@@ -10,7 +10,8 @@ import {
 	familyResults,
 	isFamilyStudy,
 	scheduleFamilyStudy,
-	suggestedTarget
+	suggestedTarget,
+	withBranchEvaluations
 } from './schedule-families';
 
 function valid(study: Study): Study {
@@ -179,6 +180,19 @@ describe('familyResults', () => {
 		expect(byFamily.constant!.best?.best).toEqual({ step: 36, value: 0.6 });
 		expect(byFamily.constant!.times).toEqual([{ index: 4, steps: 33 }]);
 		expect(byFamily['schedule-free-adamw']!).toMatchObject({ trials: 0, best: null, time: null });
+	});
+
+	it('reads a constant trial with its branch: best over training includes the cooldown', () => {
+		const view = withBranchEvaluations(study);
+		expect(view.trials[4]!.metrics!.evals.map((e) => [e.step, e.valLoss])).toEqual([
+			[0, 2],
+			[10, 1.1],
+			[20, 0.95],
+			[30, 0.9],
+			[33, 0.75],
+			[36, 0.6]
+		]);
+		expect(view.trials[0]).toBe(study.trials[0]);
 	});
 
 	it('suggests the worst family best as the target, so every family with a result reaches it', () => {

@@ -137,3 +137,22 @@ export function suggestedTarget(results: readonly FamilyResult[], metric: string
 	}
 	return target;
 }
+
+/**
+ * The study as the family plots read it: each trial's evaluations followed by its completed cooldown
+ * branches' (their steps continue past the branch point), so "best over training" of a constant trial
+ * is its best with the cooldown, as for the other families whose decay is part of the run.
+ */
+export function withBranchEvaluations<S extends Pick<Study, 'trials'>>(study: S): S {
+	return {
+		...study,
+		trials: study.trials.map((trial) => {
+			const extra = (trial.branches ?? [])
+				.filter((b) => b.status === 'completed' && b.metrics)
+				.flatMap((b) => b.metrics!.evals);
+			if (extra.length === 0 || !trial.metrics) return trial;
+			const evals = [...trial.metrics.evals, ...extra].sort((a, b) => a.step - b.step);
+			return { ...trial, metrics: { ...trial.metrics, evals } };
+		})
+	};
+}
