@@ -77,6 +77,10 @@ test('schedule-family comparison on digits: every view filled, time to target as
 		expected[family] = Math.min(expected[family] ?? Infinity, steps);
 	}
 	expect(shown).toEqual(expected);
+	console.log(
+		`time to target ${target}:`,
+		await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ')))
+	);
 	for (const value of Object.values(shown)) expect(Number.isFinite(value)).toBe(true);
 	await page.goBack();
 
@@ -92,6 +96,11 @@ test('schedule-family comparison on digits: every view filled, time to target as
 	await expect(curves.locator('path.branch')).toHaveCount(1);
 	await expect(curves.locator('path.branch')).toHaveAttribute('data-family', 'constant');
 	await expect(curves.getByTestId('family-target')).toHaveCount(1);
+	const svg = page.waitForEvent('download');
+	await curves.getByTestId('export-svg').click();
+	const svgFile = await svg;
+	expect(svgFile.suggestedFilename()).toBe('family-best-curves.svg');
+	expect(readFileSync(await svgFile.path(), 'utf8')).toContain('schedule-free-adamw (trial #');
 
 	// The isolation plot of the family: one best point per family.
 	const isolation = reopened.getByTestId('families-isolation');
