@@ -82,13 +82,21 @@ test('schedule-family comparison on digits: every view filled, time to target as
 		await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ')))
 	);
 	for (const value of Object.values(shown)) expect(Number.isFinite(value)).toBe(true);
-	await page.goBack();
-
-	// Reopen the comparison from the earlier-run picker (the page was left).
+	// The analysis page links a family study to its result page, which opens it again from the database.
+	await page.getByTestId('open-analysis').click();
+	await page.getByTestId('families-results-link').click();
 	const again = page.getByTestId('schedule-families');
-	await again.getByTestId('families-earlier').selectOption({ index: 1 });
 	const reopened = again.getByTestId('families-result');
 	await expect(reopened.getByTestId('families-time-row')).toHaveCount(4);
+	expect(
+		Object.fromEntries(
+			await reopened
+				.getByTestId('families-time-row')
+				.evaluateAll((trs) =>
+					trs.map((tr) => [tr.getAttribute('data-family'), Number(tr.getAttribute('data-steps'))])
+				)
+		)
+	).toEqual(expected);
 
 	// The best curve of every family on one chart, the constant family's branch dashed after it.
 	const curves = reopened.getByTestId('family-curves');
