@@ -43,6 +43,10 @@ test('schedule-family comparison on digits: every view filled, time to target as
 		)
 	) as Record<string, number>;
 	expect(Object.keys(shown)).toEqual(['cosine', 'wsd', 'constant', 'schedule-free-adamw']);
+	console.log(
+		`time to target ${target}:`,
+		await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ')))
+	);
 
 	// Recompute from the exported study: per family, the fewest steps any finished trial needed before a
 	// validation loss at or below the target (a constant trial's branch counts, at its own steps).
@@ -77,10 +81,6 @@ test('schedule-family comparison on digits: every view filled, time to target as
 		expected[family] = Math.min(expected[family] ?? Infinity, steps);
 	}
 	expect(shown).toEqual(expected);
-	console.log(
-		`time to target ${target}:`,
-		await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ')))
-	);
 	for (const value of Object.values(shown)) expect(Number.isFinite(value)).toBe(true);
 	// The analysis page links a family study to its result page, which opens it again from the database.
 	await page.getByTestId('open-analysis').click();

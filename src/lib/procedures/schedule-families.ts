@@ -85,7 +85,9 @@ export function familyCurves(study: Pick<Study, 'trials'>, metric: string): Map<
 /**
  * Per family: its best trial and, with a target, each trial's steps to reach it (the branch counts:
  * the constant family reaches a target only after cooling down, at the branch's own step) and the
- * fastest trial's time with its bootstrap interval over the family's trials.
+ * fastest trial's time with its bootstrap interval over the family's trials. An infeasible (diverged)
+ * trial stays in the pool: it spent a trial of the budget, and its finite evaluations before the
+ * divergence count like any others.
  */
 export function familyResults(
 	study: Pick<Study, 'trials'>,
