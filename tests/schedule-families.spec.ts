@@ -130,6 +130,14 @@ test('schedule-family comparison on digits: every view filled, time to target as
 	);
 	expect(counts).toEqual([2, 2, 2, 2]);
 
+	// On a phone held upright the result page does not scroll sideways (wide plots and the table
+	// scroll inside their own boxes).
+	await page.setViewportSize({ width: 390, height: 844 });
+	const extra = await page.evaluate(
+		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+	);
+	expect(extra).toBeLessThanOrEqual(0);
+
 	// A stricter target that only part of the trials reach changes the table.
 	await reopened.getByTestId('families-target').fill('0.0001');
 	await expect(reopened.getByTestId('families-time-row').first()).toContainText('not reached');
