@@ -13,7 +13,7 @@ import type { Sample } from '$lib/math/search-space';
 import type { TrialStatus } from '$lib/study/metrics';
 import type { Study } from '$lib/study/study';
 import { resolveTrialConfig, toSearchSpace } from '$lib/study/study-trials';
-import { branchSteps } from '$lib/study/cooldown-branches';
+import { branchesApply, branchSteps } from '$lib/study/cooldown-branches';
 import type { TrialRecord } from '$lib/storage/schema';
 import { LazyWorker } from './spawn-worker';
 
@@ -76,9 +76,10 @@ export function suggestedTrialRecord(
 			every: study.budget.checkpointEvery,
 			keepBest: study.budget.keepBestCheckpoints,
 			objective: study.objective,
-			pinnedSteps: study.cooldownBranches
-				? branchSteps(study.cooldownBranches, config.maxTrainSteps)
-				: undefined
+			pinnedSteps:
+				study.cooldownBranches && branchesApply(study.cooldownBranches, params)
+					? branchSteps(study.cooldownBranches, config.maxTrainSteps)
+					: undefined
 		},
 		checkpoints: []
 	};

@@ -223,6 +223,25 @@ describe('cooldown branches', () => {
 		const paused = feed(begun().state, ended(0, 'completed', [30, 50, 100]), { type: 'pause' });
 		expect(feed(paused.state, ended(0, 'completed')).commands.map((c) => c.type)).toEqual(['release', 'end']);
 	});
+
+	it('with a when condition, branches only the trials whose parameters meet it', () => {
+		const onlyConstant: Study = {
+			...definition,
+			cooldownBranches: { at: [1], length: 0.2, shape: '1-sqrt', when: { family: ['constant'] } }
+		};
+		const runOf = (family: string) =>
+			feed(
+				feed(start([trial(0, 'queued', { params: { family } })], { concurrency: 1 }, onlyConstant).state, {
+					type: 'claimed',
+					slot: 0
+				}).state,
+				ended(0, 'completed', [100])
+			);
+		expect(runOf('constant').commands).toMatchObject([
+			{ type: 'run', unit: { kind: 'branch', spec: { fromStep: 100, length: 20, shape: '1-sqrt' } } }
+		]);
+		expect(runOf('cosine').commands.some((c) => c.type === 'run')).toBe(false);
+	});
 });
 
 describe('Bayesian suggestions', () => {

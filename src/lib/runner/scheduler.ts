@@ -23,7 +23,12 @@ import {
 	type EnginePair
 } from '$lib/training/backend-choice';
 import type { CooldownShape } from '$lib/math/schedules';
-import { branchLength, branchSteps, type CooldownBranchesOption } from '$lib/study/cooldown-branches';
+import {
+	branchesApply,
+	branchLength,
+	branchSteps,
+	type CooldownBranchesOption
+} from '$lib/study/cooldown-branches';
 import { BAYESIAN_SHARD_MESSAGE } from '$lib/study/study-trials';
 import { inShard, type Shard } from '$lib/study/shard';
 import { defaultConcurrency } from './concurrency';
@@ -48,6 +53,8 @@ export interface QueuedTrial {
 	id: string;
 	index: number;
 	steps: number;
+	/** Its sampled parameters, which a `cooldownBranches.when` condition reads. */
+	params?: Readonly<Record<string, unknown>>;
 	/** Its workload (backend-choice.ts `workloadKey`) and its own engine and backend choices. */
 	pick?: { workload: string; engine: EngineChoice; backend: BackendChoice };
 }
@@ -223,6 +230,7 @@ export function queuedTrial(trial: TrialRecord): QueuedTrial {
 		id: trial.id,
 		index: trial.index ?? 0,
 		steps: trial.config.maxTrainSteps,
+		...(trial.params ? { params: trial.params } : {}),
 		pick: {
 			workload: workloadKey(trial.config),
 			engine: engineChoiceOf(trial.config),
@@ -576,7 +584,12 @@ function unitEnded(state: SchedulerState, event: Extract<SchedulerEvent, { type:
 		// worker too) and cancelled ones are.
 		if (TERMINAL.has(event.status)) next = { ...next, done: next.done + 1 };
 		const option = next.cooldownBranches;
-		if (event.status === 'completed' && !event.storageFull && option) {
+		if (
+			event.status === 'completed' &&
+			!event.storageFull &&
+			option &&
+			branchesApply(option, slot.trial.params)
+		) {
 			const steps = slot.trial.steps;
 			branches = branchSteps(option, steps)
 				.filter((fromStep) => event.checkpointSteps.includes(fromStep))

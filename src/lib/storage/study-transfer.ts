@@ -5,7 +5,7 @@ import type { Study, TrialBest, TrialRecord as FileTrial } from '$lib/study/stud
 import { summarize, type MetricBatch } from '$lib/study/metrics';
 import { bestObjective, withTrainLoss } from '$lib/study/objective';
 import type { Objective } from '$lib/study/study';
-import { branchSteps, type BranchResult } from '$lib/study/cooldown-branches';
+import { branchesApply, branchSteps, type BranchResult } from '$lib/study/cooldown-branches';
 import type { CooldownShape } from '$lib/math/schedules';
 import { BACKEND_NAMES, type BackendChoice, type EngineName } from '$lib/study/trial-config';
 import { adapterText, type BackendReport } from '$lib/training/backend-report';
@@ -247,9 +247,10 @@ export function studyRows(
 					every: definition.budget.checkpointEvery,
 					keepBest: definition.budget.keepBestCheckpoints,
 					objective: definition.objective,
-					pinnedSteps: definition.cooldownBranches
-						? branchSteps(definition.cooldownBranches, planned.config.maxTrainSteps)
-						: undefined
+					pinnedSteps:
+						definition.cooldownBranches && branchesApply(definition.cooldownBranches, planned.params)
+							? branchSteps(definition.cooldownBranches, planned.config.maxTrainSteps)
+							: undefined
 				},
 				checkpoints: []
 			});

@@ -18,3 +18,18 @@ export function branchSteps(option: CooldownBranchesOption, maxTrainSteps: numbe
 export function branchLength(option: CooldownBranchesOption, maxTrainSteps: number): number {
 	return Math.max(1, Math.round(option.length * maxTrainSteps));
 }
+
+/**
+ * Whether the option branches a trial with these sampled parameters: always without `when`; with it,
+ * only when every named parameter is present in the trial and took one of the listed values (the same
+ * rule as a parameter's `when`). The schedule-family comparison branches only its constant trials.
+ */
+export function branchesApply(
+	option: Pick<CooldownBranchesOption, 'when'>,
+	params: Readonly<Record<string, unknown>> | undefined
+): boolean {
+	return Object.entries(option.when ?? {}).every(
+		([name, values]) =>
+			params !== undefined && Object.hasOwn(params, name) && values.some((v) => v === params[name])
+	);
+}

@@ -17,11 +17,12 @@ function fileErrors(study: ReturnType<typeof adamByTrialBudget>): string[] {
 }
 
 describe('presets', () => {
-	it('are three, each citing the playbook and building a valid study', () => {
+	it('are four, each citing the playbook and building a valid study', () => {
 		expect(PRESETS.map((preset) => preset.id)).toEqual([
 			'adam-by-budget',
 			'constant-lr-sweep',
-			'optimizer-comparison'
+			'optimizer-comparison',
+			'schedule-families'
 		]);
 		for (const preset of PRESETS) {
 			expect(preset.citation, preset.id).toMatch(/^Tuning playbook/);
@@ -127,5 +128,20 @@ describe('optimizer comparison', () => {
 		expect(validateStudy(JSON.parse(serializeStudy(study)))).toMatchObject({ ok: true });
 		expect(study.params.at(-1)).toMatchObject({ name: 'momentum', when: { optimizer: ['momentum'] } });
 		expect(() => optimizerComparison({ optimizers: ['adam'] })).toThrow('compare at least two optimizers');
+	});
+});
+
+describe('Schedule-family comparison preset', () => {
+	it('gives each of the four families the chosen number of trials (6 by default)', () => {
+		const preset = PRESETS.find((p) => p.id === 'schedule-families')!;
+		expect(preset.build().search.trials).toBe(24);
+		const study = preset.build({ trials: 2, maxTrainSteps: 40 });
+		expect(study.search.trials).toBe(8);
+		expect(study.budget.maxTrainSteps).toBe(40);
+		expect(study.params[0]).toMatchObject({
+			name: 'family',
+			role: 'scientific',
+			values: ['cosine', 'wsd', 'constant', 'schedule-free-adamw']
+		});
 	});
 });

@@ -4,6 +4,7 @@
 // what to fix, how much), not the numbers.
 
 import type { OptimizerName } from './trial-config';
+import { scheduleFamilyStudy } from './schedule-families';
 import type { Budget, Study, StudyParam, Workload } from './study';
 
 export interface PresetOptions {
@@ -206,6 +207,10 @@ export function optimizerComparison(options: ComparisonOptions = {}): Study {
 	};
 }
 
+export const FAMILIES_CITATION =
+	'Tuning playbook: "What is the best learning rate decay schedule family?"; Hägele et al. 2024; ' +
+	'Defazio et al. 2024; AlgoPerf (time to target)';
+
 export const PRESETS: readonly Preset[] = [
 	{
 		id: 'adam-by-budget',
@@ -227,5 +232,19 @@ export const PRESETS: readonly Preset[] = [
 		summary: 'The optimizer as the scientific parameter, with a learning rate tuned separately for each.',
 		citation: COMPARISON_CITATION,
 		build: (options) => optimizerComparison(options)
+	},
+	{
+		id: 'schedule-families',
+		title: 'Schedule-family comparison',
+		summary:
+			'Cosine, wsd (1−sqrt cooldown), constant with a cooldown branch, and schedule-free AdamW, each with its own learning rate and warmup tuned on the same number of trials (6 each unless chosen).',
+		citation: FAMILIES_CITATION,
+		build: (options) =>
+			scheduleFamilyStudy({
+				workload: options?.workload ?? DEFAULT_WORKLOAD,
+				trialsPerFamily: options?.trials ?? 6,
+				maxTrainSteps: options?.maxTrainSteps ?? 300,
+				seed: options?.seed ?? 1
+			})
 	}
 ];

@@ -756,3 +756,46 @@ export function checkBranchPoints(problems: Problems, option: unknown): void {
 		if (f <= previous) problems.add(`$.cooldownBranches.at[${i}]`, 'the fractions must increase');
 	});
 }
+
+/**
+ * The parameters named in `cooldownBranches.when` are searched categorical or bool parameters of the
+ * study, and each listed value is one they can take (the same rule as a parameter's `when`).
+ */
+export function checkBranchCondition(
+	problems: Problems,
+	option: unknown,
+	params: readonly StudyParam[]
+): void {
+	const when = isPlainObject(option) ? option.when : undefined;
+	if (!isPlainObject(when)) return;
+	for (const [parent, values] of Object.entries(when)) {
+		const at = childPath('$.cooldownBranches.when', parent);
+		const parents = params.filter((param) => param.name === parent);
+		if (parents.length === 0) {
+			problems.add(
+				at,
+				`${nameText(parent)} is not a parameter of this study; when may only refer to searched categorical or bool parameters`
+			);
+			continue;
+		}
+		const choices = parents.map((param) => choicesOf(param));
+		if (choices.some((list) => list === undefined)) {
+			problems.add(
+				at,
+				`${nameText(parent)} is a ${parents[0]?.type ?? 'float'} parameter; when may only refer to categorical or bool parameters`
+			);
+			continue;
+		}
+		if (!Array.isArray(values)) continue;
+		const possible = new Set(choices.flatMap((list) => (list ?? []).map(valueKey)));
+		values.forEach((value: unknown, j) => {
+			if (!possible.has(valueKey(value as ParamValue))) {
+				const listed = [...new Set(choices.flatMap((list) => list ?? []))].map((v) => describeValue(v));
+				problems.add(
+					childPath(at, j),
+					`${nameText(parent)} never takes ${describeValue(value as ParamValue)}; its values are ${clip(listed.join(', '), 60)}`
+				);
+			}
+		});
+	}
+}

@@ -599,7 +599,7 @@ const trial = strict(
 /**
  * Branch every trial automatically at these fractions of maxTrainSteps (increasing, in (0, 1]), each
  * branch decaying the learning rate over `length` × maxTrainSteps steps to `finalFraction` (default 0)
- * of the rate at the branch point.
+ * of the rate at the branch point; with `when`, only the trials whose parameters meet it.
  */
 const cooldownBranches = strict(
 	{
@@ -619,7 +619,9 @@ const cooldownBranches = strict(
 			'a fraction of maxTrainSteps in (0, 1]'
 		),
 		shape: choice(COOLDOWN_SHAPES),
-		finalFraction: v.optional(numberSchema({ kind: 'number', min: 0, max: 1 }))
+		finalFraction: v.optional(numberSchema({ kind: 'number', min: 0, max: 1 })),
+		/** Branch only the trials where these searched parameters took one of the listed values. */
+		when: v.optional(condition)
 	},
 	{ what: 'an object with at, length and shape', required: (what) => `expected ${what}, got nothing` }
 );

@@ -10,6 +10,7 @@ import { describeValue, isPlainObject, jsonPath, quote, type PathSegment } from 
 import {
 	Problems,
 	checkBranchPoints,
+	checkBranchCondition,
 	checkColumnLengths,
 	checkObjective,
 	checkParam,
@@ -284,6 +285,7 @@ export function validateStudy(input: unknown): StudyValidation {
 			if (search !== undefined && !checkSearch(problems, search)) invalid.add('search');
 		} else if (name === 'cooldownBranches') {
 			checkBranchPoints(problems, input.cooldownBranches);
+			if (searched !== undefined) checkBranchCondition(problems, input.cooldownBranches, searched);
 		}
 	}
 	if (problems.count > 0 || !parsed.success) return finish(problems);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { layoutCompare } from './compare';
+import type { StudyParam, TrialRecord } from '../../study/study';
+import { comparableNames, layoutCompare, layoutCompareIsolation } from './compare';
 
 describe('layoutCompare', () => {
 	const a = {
@@ -51,5 +52,108 @@ describe('layoutCompare', () => {
 	it('keeps the larger value as the best for a maximised objective', () => {
 		const layout = layoutCompare([a, b], { width: 300, height: 100 }, 'maximize');
 		expect(layout.studies.map((s) => s.best)).toEqual([0.8, 0.7]);
+	});
+});
+
+describe('layoutCompareIsolation', () => {
+	const t = (index: number, optimizer: string, valLoss: number | null, status = 'completed') =>
+		({
+			index,
+			params: { optimizer, learningRate: 0.01 },
+			config: {},
+			seed: index,
+			status,
+			metrics: {
+				train: { step: [], loss: [], lr: [], gradNorm: [], clipped: [] },
+				evals: valLoss === null ? [] : [{ step: 10, valLoss, valAccuracy: 0 }]
+			}
+		}) as unknown as TrialRecord;
+	const lr: StudyParam = {
+		name: 'learningRate',
+		role: 'nuisance',
+		type: 'float',
+		min: 1e-3,
+		max: 1,
+		scale: 'log'
+	};
+	const a = {
+		id: 'a',
+		label: 'A',
+		study: {
+			params: [
+				{ name: 'optimizer', role: 'scientific', type: 'categorical', values: ['adam', 'sgd'] },
+				lr
+			] as StudyParam[],
+			trials: [t(0, 'adam', 1.2), t(1, 'adam', 1.1), t(2, 'sgd', 1.3)]
+		}
+	};
+	const b = {
+		id: 'b',
+		label: 'B',
+		study: {
+			params: [
+				{ name: 'optimizer', role: 'scientific', type: 'categorical', values: ['adam', 'nesterov'] }
+			] as StudyParam[],
+			trials: [t(0, 'adam', 1.0), t(1, 'nesterov', 1.4), t(2, 'nesterov', null, 'infeasible')]
+		}
+	};
+
+	it('groups every study on the union of values and draws them on one objective axis', () => {
+		const layout = layoutCompareIsolation(
+			[a, b],
+			'optimizer',
+			{ metric: 'valLoss', reduce: 'best' },
+			{
+				panelWidth: 90,
+				height: 100,
+				gap: 10
+			}
+		);
+		// Groups adam, sgd, nesterov in every panel. Bands of a 90 px panel with padding 0.25: step
+		// 90 / 3.25 = 27.692 px, band 20.769 px, centres at 17.308, 45 and 72.692 px. One value axis over
+		// 1.0…1.4 (both studies) from 100 px down to 0: 1.1 → 75, 1.3 → 25, 1.0 → 100, 1.4 → 0.
+		expect(layout.panels.map((p) => p.groups.map((g) => g.label))).toEqual([
+			['adam', 'sgd', 'nesterov'],
+			['adam', 'sgd', 'nesterov']
+		]);
+		const [first, second] = layout.panels;
+		expect(first!.groups.map((g) => [g.cx, g.cy])).toEqual([
+			[17.308, 75],
+			[45, 25],
+			[72.692, null]
+		]);
+		expect(first!.path).toBe('M17.308,75L45,25');
+		expect(second!.groups.map((g) => [g.cy, g.count, g.infeasible])).toEqual([
+			[100, 1, 0],
+			[null, 0, 0],
+			[0, 1, 1]
+		]);
+		// The path breaks at the empty sgd group of B.
+		expect(second!.path).toBe('M17.308,100M72.692,0');
+		expect([first!.x0, second!.x0]).toEqual([0, 100]);
+		expect(layout.y.position(1.2)).toBe(50);
+	});
+
+	it('marks a study that does not search the parameter, and lists scientific names first', () => {
+		const layout = layoutCompareIsolation(
+			[a, b],
+			'learningRate',
+			{ metric: 'valLoss', reduce: 'best' },
+			{
+				panelWidth: 90,
+				height: 100
+			}
+		);
+		expect(layout.panels.map((p) => p.searched)).toEqual([true, false]);
+		expect(layout.kind).toBe('buckets');
+		expect(comparableNames([b, a])).toEqual(['optimizer', 'learningRate']);
+		expect(() =>
+			layoutCompareIsolation(
+				[b],
+				'learningRate',
+				{ metric: 'valLoss', reduce: 'best' },
+				{ panelWidth: 9, height: 9 }
+			)
+		).toThrow(/learningRate/);
 	});
 });

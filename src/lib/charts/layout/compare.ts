@@ -1,11 +1,15 @@
 // Comparing studies (two rounds of one search, or one scientific setting per study): their best-so-far
 // curves and the EDFs of their objective drawn over each other on shared axes, so a lower curve or an
-// EDF further left reads directly as "better" (for a minimised objective). Every study is read under one
+// EDF further left reads directly as "better" (for a minimised objective), and their isolation plots
+// side by side on one objective axis and one grouping of the parameter. Every study is read under one
 // objective choice, the study being analysed's own, so the numbers mean the same thing. Pure:
-// CompareStudies.svelte draws what this returns.
-import { scaleLinear, schemeTableau10 } from 'd3';
-import type { ObjectiveGoal } from '../../study/study';
+// CompareStudies.svelte and CompareIsolation.svelte draw what this returns.
+import { scaleBand, scaleLinear, schemeTableau10 } from 'd3';
+import type { ObjectiveGoal, Study } from '../../study/study';
+import { metricGoal, type ObjectiveChoice } from '../../analysis/objective';
+import { objectiveAxis, type ObjectiveAxis } from './axis-plot';
 import { bestSoFar, empiricalDistribution, valueScale, type HistoryTrial } from './history';
+import { isolationGroups, type IsolationGroup } from './isolation';
 
 export interface CompareSeries {
 	id: string;
@@ -112,4 +116,103 @@ export function layoutCompare(
 			log: v.log
 		}
 	};
+}
+
+// -------------------------------------------------------------------------------------------------
+// Isolation plots side by side
+
+export interface IsolationSeries {
+	id: string;
+	label: string;
+	study: Pick<Study, 'params' | 'trials'>;
+}
+
+export interface IsolationPanel {
+	id: string;
+	label: string;
+	color: string;
+	/** Left edge of the panel inside the plot area, pixels. */
+	x0: number;
+	/** Whether the study searches the parameter at all. */
+	searched: boolean;
+	groups: (IsolationGroup & { cx: number; cy: number | null })[];
+	/** The line through the groups' best values, broken where a group has none ('' when none has). */
+	path: string;
+}
+
+export interface CompareIsolationLayout {
+	name: string;
+	kind: 'values' | 'buckets';
+	/** One objective axis shared by every panel. */
+	y: ObjectiveAxis;
+	/** Width of each panel and the gap between panels, pixels. */
+	panelWidth: number;
+	gap: number;
+	panels: IsolationPanel[];
+}
+
+/**
+ * The names that can be isolated across the compared studies: every searched parameter of any of
+ * them, the scientific ones first (by their first study's order).
+ */
+export function comparableNames(series: readonly IsolationSeries[]): string[] {
+	const params = series.flatMap((s) => s.study.params);
+	return [...new Set([...params.filter((p) => p.role === 'scientific'), ...params].map((p) => p.name))];
+}
+
+/**
+ * Isolation plots of parameter `name` for several studies, one panel each, `panelWidth` × `height`
+ * pixels, side by side with `gap` between them. The axes are shared: every study is grouped on the
+ * union of the studies' definitions of `name` (the same values, or the same buckets of the widest
+ * range), and one objective axis spans every panel's best values, so a point higher or lower reads the
+ * same in each panel.
+ */
+export function layoutCompareIsolation(
+	series: readonly IsolationSeries[],
+	name: string,
+	choice: ObjectiveChoice,
+	size: { panelWidth: number; height: number; gap?: number }
+): CompareIsolationLayout {
+	const merged = series.flatMap((s) => s.study.params.filter((p) => p.name === name));
+	if (merged.length === 0) throw new Error(`No compared study searches a parameter named ${name}.`);
+	const results = series.map((s) =>
+		isolationGroups({ params: merged, trials: s.study.trials }, name, choice)
+	);
+	const gap = size.gap ?? 24;
+	const y = objectiveAxis(
+		results.flatMap((r) => r.groups.flatMap((g) => (g.value === null ? [] : [g.value]))),
+		size.height,
+		metricGoal(choice.metric)
+	);
+	const band = scaleBand<number>()
+		.domain(results[0]!.groups.map((_, k) => k))
+		.range([0, size.panelWidth])
+		.padding(0.25);
+	const panels = series.map((s, k) => {
+		const groups = results[k]!.groups.map((g, j) => ({
+			...g,
+			cx: round(band(j)! + band.bandwidth() / 2),
+			cy: g.value === null ? null : y.position(g.value)
+		}));
+		let path = '';
+		let pen = false;
+		for (const g of groups) {
+			if (g.cy === null) {
+				pen = false;
+				continue;
+			}
+			path += `${pen ? 'L' : 'M'}${g.cx},${g.cy}`;
+			pen = true;
+		}
+		return {
+			id: s.id,
+			label: s.label,
+			color: schemeTableau10[k % schemeTableau10.length]!,
+			x0: k * (size.panelWidth + gap),
+			searched: s.study.params.some((p) => p.name === name),
+			groups,
+			path
+		};
+	});
+	return { name, kind: results[0]!.kind, y, panelWidth: size.panelWidth, gap, panels };
 }
