@@ -11,6 +11,7 @@ import {
 	Problems,
 	checkBranchPoints,
 	checkColumnLengths,
+	checkScalingLaw,
 	checkObjective,
 	checkParam,
 	checkParamsTogether,
@@ -60,7 +61,8 @@ const SECTION_ORDER = [
 	'search',
 	'params',
 	'trials',
-	'cooldownBranches'
+	'cooldownBranches',
+	'scalingLaw'
 ] as const satisfies readonly ('' | keyof typeof STUDY_SECTIONS)[];
 type Section = (typeof SECTION_ORDER)[number];
 
@@ -284,6 +286,8 @@ export function validateStudy(input: unknown): StudyValidation {
 			if (search !== undefined && !checkSearch(problems, search)) invalid.add('search');
 		} else if (name === 'cooldownBranches') {
 			checkBranchPoints(problems, input.cooldownBranches);
+		} else if (name === 'scalingLaw') {
+			checkScalingLaw(problems, input.scalingLaw, input.params);
 		}
 	}
 	if (problems.count > 0 || !parsed.success) return finish(problems);
