@@ -5,7 +5,12 @@
 
 import { readFile } from 'node:fs/promises';
 import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
-import { DEFAULT_BOOTSTRAP, DEFAULT_SEED, fitScalingLaw, pointsProblem } from '../../src/lib/analysis/scaling-fit';
+import {
+	DEFAULT_BOOTSTRAP,
+	DEFAULT_SEED,
+	fitScalingLaw,
+	pointsProblem
+} from '../../src/lib/analysis/scaling-fit';
 import { fitInputs, scalingPoints } from '../../src/lib/procedures/scaling-law';
 import { parseStudyFile } from '../../src/lib/study/study-file';
 
@@ -65,9 +70,12 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		return usageError(`expected exactly one study file, got ${args.positionals.length} arguments`);
 	}
 	const bootstrap =
-		args.values.bootstrap === undefined ? DEFAULT_BOOTSTRAP : wholeNumber(args.values.bootstrap, 'bootstrap', 10_000);
+		args.values.bootstrap === undefined
+			? DEFAULT_BOOTSTRAP
+			: wholeNumber(args.values.bootstrap, 'bootstrap', 10_000);
 	if (typeof bootstrap === 'string') return usageError(bootstrap);
-	const seed = args.values.seed === undefined ? DEFAULT_SEED : wholeNumber(args.values.seed, 'seed', 4294967295);
+	const seed =
+		args.values.seed === undefined ? DEFAULT_SEED : wholeNumber(args.values.seed, 'seed', 4294967295);
 	if (typeof seed === 'string') return usageError(seed);
 
 	let text: string;

@@ -74,7 +74,9 @@ export function startGrid(): Theta[] {
 	const abs = range(0, 25, 5);
 	const grid: Theta[] = [];
 	for (const a of abs)
-		for (const b of abs) for (const e of es) for (const alpha of exps) for (const beta of exps) grid.push([a, b, e, alpha, beta]);
+		for (const b of abs)
+			for (const e of es)
+				for (const alpha of exps) for (const beta of exps) grid.push([a, b, e, alpha, beta]);
 	return grid;
 }
 
@@ -134,11 +136,11 @@ function objective(theta: Theta, data: Prepared, delta: number, grad: Float64Arr
 		const slope = w * (abs <= delta ? r : delta * Math.sign(r));
 		const s1 = (slope * x1) / sum;
 		const s2 = (slope * x2) / sum;
-		grad[0] += s1;
-		grad[1] += s2;
-		grad[2] += (slope * x3) / sum;
-		grad[3] -= s1 * data.logN[i]!;
-		grad[4] -= s2 * data.logD[i]!;
+		grad[0] = grad[0]! + s1;
+		grad[1] = grad[1]! + s2;
+		grad[2] = grad[2]! + (slope * x3) / sum;
+		grad[3] = grad[3]! - s1 * data.logN[i]!;
+		grad[4] = grad[4]! - s2 * data.logD[i]!;
 	}
 	return total;
 }
@@ -180,17 +182,17 @@ export function minimize(
 			const rho = 1 / dot(Y[k]!, S[k]!);
 			const alphaK = rho * dot(S[k]!, q);
 			alphas[k] = alphaK;
-			for (let i = 0; i < 5; i++) q[i] -= alphaK * Y[k]![i]!;
+			for (let i = 0; i < 5; i++) q[i] = q[i]! - alphaK * Y[k]![i]!;
 		}
 		if (S.length > 0) {
 			const last = S.length - 1;
 			const gamma = dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!);
-			for (let i = 0; i < 5; i++) q[i] *= gamma;
+			for (let i = 0; i < 5; i++) q[i] = q[i]! * gamma;
 		}
 		for (let k = 0; k < S.length; k++) {
 			const rho = 1 / dot(Y[k]!, S[k]!);
 			const beta = rho * dot(Y[k]!, q);
-			for (let i = 0; i < 5; i++) q[i] += S[k]![i]! * (alphas[k]! - beta);
+			for (let i = 0; i < 5; i++) q[i] = q[i]! + S[k]![i]! * (alphas[k]! - beta);
 		}
 		const d = q.map((v) => -v);
 		let slope = dot(g, d);
@@ -233,8 +235,7 @@ export function minimize(
 				Y.shift();
 			}
 		}
-		if (Math.abs(fPrevious - f) <= 1e-15 * Math.max(1, Math.abs(f)) && Math.sqrt(dot(s, s)) < 1e-12)
-			break;
+		if (Math.abs(fPrevious - f) <= 1e-15 * Math.max(1, Math.abs(f)) && Math.sqrt(dot(s, s)) < 1e-12) break;
 	}
 	return { theta: Array.from(x) as Theta, value: f, iterations };
 }
@@ -252,7 +253,9 @@ function bestOf(starts: readonly Theta[], data: Prepared, delta: number): { thet
 export function pointsProblem(points: readonly ScalingPoint[]): string | null {
 	if (points.length < MIN_POINTS)
 		return `a fit needs at least ${MIN_POINTS} points (model size × training length); got ${points.length}`;
-	const bad = points.findIndex((p) => !(p.N > 0 && p.D > 0 && p.loss > 0) || ![p.N, p.D, p.loss].every(Number.isFinite));
+	const bad = points.findIndex(
+		(p) => !(p.N > 0 && p.D > 0 && p.loss > 0) || ![p.N, p.D, p.loss].every(Number.isFinite)
+	);
 	if (bad >= 0) return `point ${bad} has N, D and loss that are not all positive finite numbers`;
 	if (new Set(points.map((p) => p.N)).size < 2) return 'a fit needs points from at least 2 model sizes';
 	if (new Set(points.map((p) => p.D)).size < 2) return 'a fit needs points from at least 2 training lengths';
@@ -315,7 +318,8 @@ export function fitScalingLaw(points: readonly ScalingPoint[], options: FitOptio
 	const intervals = {} as Record<keyof ScalingParams, Interval>;
 	for (const k of keys) {
 		const sorted = samples[k].sort((x, y) => x - y);
-		intervals[k] = sorted.length === 0 ? [params[k], params[k]] : [percentile(sorted, 0.025), percentile(sorted, 0.975)];
+		intervals[k] =
+			sorted.length === 0 ? [params[k], params[k]] : [percentile(sorted, 0.025), percentile(sorted, 0.975)];
 	}
 	return { ...params, intervals, objective: best.value, bootstrap: resamples, seed };
 }

@@ -85,9 +85,24 @@ describe('trainableParameters', () => {
 			trainableParameters({ ...digits, hiddenWidth: 24, depth: 2 }, dataShapeOf('digits')!)
 		);
 		const cnn = { kind: 'cnn' as const, height: 28, width: 28, classes: 10, filters: 6, blocks: 3 };
-		const cnnConfig: TrialConfig = { ...digits, dataset: 'fashion-mnist', model: 'cnn', cnnWidth: 6, cnnDepth: 3 };
-		expect(countVariables(cnnConfig, cnn)).toBe(trainableParameters(cnnConfig, dataShapeOf('fashion-mnist')!));
-		const lm = { kind: 'transformer' as const, vocab: 83, contextLength: 32, dModel: 16, nHead: 2, nLayer: 2 };
+		const cnnConfig: TrialConfig = {
+			...digits,
+			dataset: 'fashion-mnist',
+			model: 'cnn',
+			cnnWidth: 6,
+			cnnDepth: 3
+		};
+		expect(countVariables(cnnConfig, cnn)).toBe(
+			trainableParameters(cnnConfig, dataShapeOf('fashion-mnist')!)
+		);
+		const lm = {
+			kind: 'transformer' as const,
+			vocab: 83,
+			contextLength: 32,
+			dModel: 16,
+			nHead: 2,
+			nLayer: 2
+		};
 		const lmConfig: TrialConfig = {
 			...digits,
 			dataset: 'moby-dick',
@@ -102,7 +117,9 @@ describe('trainableParameters', () => {
 
 	it('uses the vocabulary the bundled Moby-Dick text really has', () => {
 		const text = gunzipSync(readFileSync('static/datasets/moby-dick/moby-dick.txt.gz')).toString('utf8');
-		expect(encodeText(text, 'moby-dick').vocab).toHaveLength(dataShapeOf('moby-dick')!.kind === 'text' ? 83 : -1);
+		expect(encodeText(text, 'moby-dick').vocab).toHaveLength(
+			dataShapeOf('moby-dick')!.kind === 'text' ? 83 : -1
+		);
 	});
 });
 
@@ -180,7 +197,14 @@ describe('scalingPoints', () => {
 			seed: 1,
 			status: 'completed' as const,
 			branches: [
-				{ fromStep: 20, length: 5, shape: '1-sqrt' as const, finalFraction: 0, status: 'completed' as const, metrics: evals(1.5, 25) },
+				{
+					fromStep: 20,
+					length: 5,
+					shape: '1-sqrt' as const,
+					finalFraction: 0,
+					status: 'completed' as const,
+					metrics: evals(1.5, 25)
+				},
 				{ fromStep: 40, length: 10, shape: '1-sqrt' as const, finalFraction: 0, status: 'failed' as const }
 			]
 		});
@@ -191,6 +215,9 @@ describe('scalingPoints', () => {
 			{ N: 310, D: 1600, loss: 1.5, trial: 0, fromStep: 20 },
 			{ N: 1210, D: 1600, loss: 1.5, trial: 1, fromStep: 20 }
 		]);
-		expect(reading.skipped).toEqual(['trial 0, branch from step 40: failed', 'trial 1, branch from step 40: failed']);
+		expect(reading.skipped).toEqual([
+			'trial 0, branch from step 40: failed',
+			'trial 1, branch from step 40: failed'
+		]);
 	});
 });

@@ -12,12 +12,7 @@ import { MODEL_KEY_DEFAULTS } from '../study/config-vocabulary';
 import { cleanTrialConfig } from '../study/trial-config-clean';
 import type { Study } from '../study/study';
 import type { ScalingLawPoint, TrialRecord } from '../study/study-schema';
-import {
-	isUserDatasetId,
-	type BackendChoice,
-	type ModelName,
-	type TrialConfig
-} from '../study/trial-config';
+import { isUserDatasetId, type BackendChoice, type ModelName, type TrialConfig } from '../study/trial-config';
 import { fixedFromConfig } from './trial-variance';
 
 /** The configuration keys that set a model's size, per model (the scientific parameter of the study). */
@@ -72,8 +67,7 @@ export function scalingLawOptionProblems(options: ScalingLawOptions): string[] {
 	if (isUserDatasetId(options.config.dataset))
 		problems.push('a scaling law needs a bundled dataset (the parameter count needs its shape)');
 	const minSize = options.sizeKey === 'depth' || options.sizeKey === 'cnnDepth' ? 0 : 1;
-	if (sizes.length < 2 || sizes.length > MAX_SIZES)
-		problems.push(`list 2 to ${MAX_SIZES} model sizes`);
+	if (sizes.length < 2 || sizes.length > MAX_SIZES) problems.push(`list 2 to ${MAX_SIZES} model sizes`);
 	else if (sizes.some((s) => !Number.isInteger(s) || s < minSize))
 		problems.push(`every model size must be a whole number ≥ ${minSize}`);
 	else if (new Set(sizes).size !== sizes.length) problems.push('the model sizes must differ');
@@ -196,7 +190,8 @@ export function trainableParameters(config: TrialConfig, shape: DataShape): numb
 		const block = 12 * d * d + 13 * d;
 		return V * d + T * d + layers * block + 2 * d + d * V + V;
 	}
-	if (shape.kind !== 'classification') throw new Error(`the ${config.model} model trains on a table or images`);
+	if (shape.kind !== 'classification')
+		throw new Error(`the ${config.model} model trains on a table or images`);
 	if (config.model === 'cnn') {
 		if (!shape.image) throw new Error('the cnn model needs images');
 		const filters = sizeOf(config, 'cnnWidth');
@@ -225,7 +220,8 @@ export function trainableParameters(config: TrialConfig, shape: DataShape): numb
 
 /** Training examples seen after `steps` updates: steps × batch, and × context length (tokens) for text. */
 export function examplesSeen(config: TrialConfig, steps: number): number {
-	const perExample = config.model === 'transformer' ? (config.contextLength ?? MODEL_KEY_DEFAULTS.contextLength) : 1;
+	const perExample =
+		config.model === 'transformer' ? (config.contextLength ?? MODEL_KEY_DEFAULTS.contextLength) : 1;
 	return steps * config.batchSize * perExample;
 }
 
@@ -241,7 +237,9 @@ export interface ScalingPointsReading {
  * Every (size, length) point of a scaling-law study: for each completed branch of each trial, N from the
  * trial's config, D from the branch's last step (branch point + cooldown) and L its final validation loss.
  */
-export function scalingPoints(study: Pick<Study, 'workload'> & { trials: readonly TrialRecord[] }): ScalingPointsReading {
+export function scalingPoints(
+	study: Pick<Study, 'workload'> & { trials: readonly TrialRecord[] }
+): ScalingPointsReading {
 	const shape = dataShapeOf(study.workload.dataset);
 	if (!shape)
 		return {

@@ -19,7 +19,11 @@ export function branchSteps(option: CooldownBranchesOption, maxTrainSteps: numbe
  * The steps a branch decays over: `length` × maxTrainSteps, or with `lengthOf: "branchPoint"`
  * `length` × the step it branches from.
  */
-export function branchLength(option: CooldownBranchesOption, maxTrainSteps: number, fromStep: number): number {
+export function branchLength(
+	option: CooldownBranchesOption,
+	maxTrainSteps: number,
+	fromStep: number
+): number {
 	const of = option.lengthOf === 'branchPoint' ? fromStep : maxTrainSteps;
 	return Math.max(1, Math.round(option.length * of));
 }

@@ -621,7 +621,10 @@ const positive = numberSchema({ kind: 'number', min: 0, minExclusive: true });
 const INTERVAL = 'a list of 2 numbers, lower then upper bound';
 const interval = expecting(
 	v.pipe(
-		v.array(expecting(v.pipe(v.number(got('a number')), v.finite(got('a number'))), 'a number'), got(INTERVAL)),
+		v.array(
+			expecting(v.pipe(v.number(got('a number')), v.finite(got('a number'))), 'a number'),
+			got(INTERVAL)
+		),
 		v.length(2, got(INTERVAL))
 	),
 	INTERVAL

@@ -2,7 +2,7 @@
 // with the fitted curves (loss against D, one curve per model size, or loss against N, one per training
 // length), and the iso-loss contours of the fitted law over (N, D) with the compute-optimal frontier.
 // Every axis is logarithmic. Pure: numbers in, pixel positions and SVG path strings out.
-import { scaleLog } from 'd3';
+import { scaleLog, schemeTableau10 } from 'd3';
 import { computeOptimal, predictLoss, type ScalingParams } from '../../analysis/scaling-fit';
 
 export interface ScalingChartPoint {
@@ -26,8 +26,9 @@ export interface CurveSeries {
 	/** The N (loss against D) or the D (loss against N) the series holds fixed. */
 	key: number;
 	label: string;
-	/** 0-based position among the series, small to large, for its colour. */
+	/** 0-based position among the series, small to large. */
 	rank: number;
+	color: string;
 	points: PlacedPoint[];
 	/** The fitted law along the x axis at this series' fixed value; '' without a fit. */
 	path: string;
@@ -50,7 +51,8 @@ export function shortCount(value: number): string {
 		[1e6, 'M'],
 		[1e3, 'k']
 	];
-	for (const [size, unit] of units) if (Math.abs(value) >= size) return `${+(value / size).toPrecision(3)}${unit}`;
+	for (const [size, unit] of units)
+		if (Math.abs(value) >= size) return `${+(value / size).toPrecision(3)}${unit}`;
 	return `${+value.toPrecision(3)}`;
 }
 
@@ -72,7 +74,8 @@ function ticksOf(scale: ReturnType<typeof scaleLog<number>>, format: (v: number)
 	const decades = Math.log10(hi / lo);
 	// Few decades: d3's 1–9 subdivisions, thinned to about six labels; many: one per decade.
 	let values = scale.ticks(decades < 1.5 ? 6 : Math.max(2, Math.ceil(decades)));
-	if (values.length > 7) values = values.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+	if (values.length > 7)
+		values = values.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
 	if (values.length < 2) values = [lo, hi];
 	return values.map((value) => ({ at: round(scale(value)), label: format(value), value }));
 }
@@ -97,10 +100,13 @@ export function layoutScalingCurves(
 ): CurvesLayout {
 	const along = (p: ScalingChartPoint) => (by === 'D' ? p.D : p.N);
 	const fixed = (p: ScalingChartPoint) => (by === 'D' ? p.N : p.D);
-	const x = scaleLog().domain(logDomain(points.map(along), 0.05)).range([0, size.width]);
+	const x = scaleLog()
+		.domain(logDomain(points.map(along), 0.05))
+		.range([0, size.width]);
 	const [xLo, xHi] = x.domain() as [number, number];
 	const keys = [...new Set(points.map(fixed))].sort((a, b) => a - b);
-	const curveAt = (key: number, t: number) => (by === 'D' ? predictLoss(fit!, key, t) : predictLoss(fit!, t, key));
+	const curveAt = (key: number, t: number) =>
+		by === 'D' ? predictLoss(fit!, key, t) : predictLoss(fit!, t, key);
 	const curveValues = fit
 		? keys.flatMap((key) => [curveAt(key, xLo), curveAt(key, xHi)]).filter((v) => v > 0 && Number.isFinite(v))
 		: [];
@@ -124,6 +130,7 @@ export function layoutScalingCurves(
 			key,
 			label: by === 'D' ? `N = ${shortCount(key)}` : `D = ${shortCount(key)}`,
 			rank,
+			color: schemeTableau10[rank % schemeTableau10.length]!,
 			points: mine.map((p) => ({ ...p, x: round(x(along(p))), y: round(y(p.loss)) })),
 			path
 		};
@@ -212,8 +219,6 @@ export function layoutIsoLoss(
 		contours,
 		frontier: pathOf(frontierXY),
 		points: points.map((p) => ({ ...p, x: round(x(p.N)), y: round(y(p.D)) })),
-		budget: budget
-			? { ...budget, C: options.budget!, x: round(x(budget.N)), y: round(y(budget.D)) }
-			: null
+		budget: budget ? { ...budget, C: options.budget!, x: round(x(budget.N)), y: round(y(budget.D)) } : null
 	};
 }
