@@ -65,12 +65,12 @@ function range(lo: number, hi: number, step: number): number[] {
 }
 
 /**
- * The grid of starts, as Hoffmann et al. lay it out: α, β ∈ {0, 0.5, …, 2}, e ∈ {−1, −0.5, …, 1.5},
- * a, b ∈ {0, 5, …, 25}: 5 · 5 · 6 · 6 · 6 = 5400 starts.
+ * The grid of starts Hoffmann et al. describe (their appendix D.2): α, β ∈ {0, 0.5, …, 2},
+ * e ∈ {−1, −0.5, …, 1}, a, b ∈ {0, 5, …, 25}: 5 · 5 · 5 · 6 · 6 = 4500 starts.
  */
 export function startGrid(): Theta[] {
 	const exps = range(0, 2, 0.5);
-	const es = range(-1, 1.5, 0.5);
+	const es = range(-1, 1, 0.5);
 	const abs = range(0, 25, 5);
 	const grid: Theta[] = [];
 	for (const a of abs)

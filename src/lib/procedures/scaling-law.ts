@@ -1,8 +1,8 @@
 // The scaling-law procedure. The idea, in our words: with a constant learning rate (after a warmup) one
 // long run per model size, branched into short cooldowns at several points, gives the loss the model
 // would have reached had it been trained for each of those lengths with a proper decay (Hägele et al.
-// 2024, their section 4 on cooldowns matching cosine, and section 5 on scaling laws from one run per
-// size). So a study with one trial per size, automatic cooldown branches at lengths spaced on a log
+// 2024, their section 3 on a constant rate with a cooldown matching cosine, and section 5 on scaling
+// laws from one run per size). So a study with one trial per size, automatic cooldown branches at lengths spaced on a log
 // scale, yields a grid of (N, D, L) points for the fit of analysis/scaling-fit.ts at a fraction of the
 // compute of one run per (size, length). This file builds that study and reads its points back. Pure:
 // no DOM, no tfjs, no database.

@@ -1,0 +1,69 @@
+// The scaling-law procedure end to end on wasm with a tiny budget: three MLP widths on digits, each one
+// constant-rate run with four cooldown branches, fitted in the page's analysis worker; the study export
+// carries the points and the fit, and `tuning-lab scaling-law` prints the same fit from that file.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { start } from './cli-process';
+
+test('scaling law: digits MLP widths 4/16/64 on wasm, fitted, exported, and the same from the CLI', async ({
+	page
+}) => {
+	test.setTimeout(300_000);
+	await page.goto('/procedures');
+	const section = page.getByTestId('scaling-law');
+	await section.getByTestId('sl-backend').selectOption('wasm');
+	await expect(section.getByTestId('sl-size-key')).toHaveValue('hiddenWidth');
+	await section.getByTestId('sl-sizes').fill('4, 16, 64');
+	await section.getByTestId('sl-lr').fill('0.01');
+	await section.getByTestId('sl-warmup').fill('5');
+	await section.getByTestId('sl-steps').fill('160');
+	// Four branch points spanning 8×: steps 20, 40, 80 and 160, each cooling down over a quarter of it.
+	await section.getByTestId('sl-points').fill('4');
+	await section.getByTestId('sl-span').fill('8');
+	await section.getByTestId('run-scaling-law').click();
+	await expect(section.getByTestId('sl-fit')).toBeVisible({ timeout: 240_000 });
+	await expect(section.getByTestId('sl-points-count')).toContainText('12 points from 3 model sizes');
+	await expect(section.getByTestId('sl-param')).toHaveCount(5);
+	await expect(section.getByTestId('scaling-curves-D').getByTestId('scaling-point')).toHaveCount(12);
+	await expect(section.getByTestId('scaling-curves-N').getByTestId('scaling-series')).toHaveCount(4);
+	expect(await section.getByTestId('iso-loss-contour').count()).toBeGreaterThan(0);
+
+	// A budget the user types gives the compute-optimal split and its predicted loss.
+	await section.getByTestId('sl-budget').fill('1e9');
+	await expect(section.getByTestId('sl-prediction')).toContainText('For C = 1.00e+9');
+	await expect(section.getByTestId('budget-optimum')).toBeVisible();
+	await section.getByTestId('sl-budget').fill('lots');
+	await expect(section.getByRole('alert')).toContainText('"lots" is not a positive number');
+
+	// The export carries the points and the fit.
+	await section.getByTestId('sl-study-link').click();
+	await expect(page.getByTestId('study-status')).toHaveText('finished');
+	const download = page.waitForEvent('download');
+	await page.getByTestId('export-study').click();
+	const text = readFileSync(await (await download).path(), 'utf8');
+	const file = JSON.parse(text);
+	expect(file.scalingLaw.size).toBe('hiddenWidth');
+	const points = file.scalingLaw.points as { N: number; D: number; loss: number; fromStep: number }[];
+	expect(points).toHaveLength(12);
+	// N by hand: 64·w + w + 10·w + 10 for width w (64 inputs, 10 classes): 310, 1210 and 4810.
+	expect([...new Set(points.map((p) => p.N))]).toEqual([310, 1210, 4810]);
+	// D: (branch point + cooldown) × batch 64, e.g. (20 + 5) × 64 = 1600 and (160 + 40) × 64 = 12800.
+	expect([...new Set(points.map((p) => p.D))]).toEqual([1600, 3200, 6400, 12800]);
+	const fit = file.scalingLaw.fit;
+	console.log('scaling fit from the page:', JSON.stringify(fit));
+
+	const path = join(tmpdir(), `scaling-law-e2e-${process.pid}.json`);
+	writeFileSync(path, text);
+	const cli = await start('scaling-law', path).exited;
+	expect(cli.stderr).toBe('');
+	expect(cli.status).toBe(0);
+	const printed = JSON.parse(cli.stdout);
+	expect(printed.points).toEqual(file.scalingLaw.points);
+	for (const key of ['E', 'A', 'alpha', 'B', 'beta'] as const) {
+		expect(printed[key]).toBeCloseTo(fit[key], 9);
+		expect(printed.intervals[key][0]).toBeCloseTo(fit.intervals[key][0], 9);
+		expect(printed.intervals[key][1]).toBeCloseTo(fit.intervals[key][1], 9);
+	}
+});
