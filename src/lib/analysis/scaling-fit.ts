@@ -289,6 +289,8 @@ export function fitScalingLaw(points: readonly ScalingPoint[], options: FitOptio
 	if (ranked.length === 0) throw new Error('no start of the fit reached a finite objective');
 	const best = ranked[0]!;
 	const params = thetaToParams(best.theta);
+	if (!Object.values(params).every(Number.isFinite))
+		throw new Error('the fit ran off to infinite parameters; these points do not follow the law');
 
 	// Distinct optima (rounded), best first, as starts for the refits.
 	const seeds: Theta[] = [];
@@ -310,9 +312,14 @@ export function fitScalingLaw(points: readonly ScalingPoint[], options: FitOptio
 			const pick = random.int(points.length);
 			weight[pick] = weight[pick]! + 1;
 		}
+		// A resample that holds a single size or a single length cannot pin its power law down: skip it
+		// (it cannot occur with the usual grid of 6+ sizes × 8 lengths, only with very few points).
+		const chosen = points.filter((_, i) => weight[i]! > 0);
+		if (new Set(chosen.map((p) => p.N)).size < 2 || new Set(chosen.map((p) => p.D)).size < 2) continue;
 		const refit = bestOf(seeds, { ...data, weight }, delta)[0];
 		if (!refit) continue;
 		const p = thetaToParams(refit.theta);
+		if (!keys.every((k) => Number.isFinite(p[k]))) continue;
 		for (const k of keys) samples[k].push(p[k]);
 	}
 	const intervals = {} as Record<keyof ScalingParams, Interval>;

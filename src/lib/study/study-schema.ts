@@ -647,13 +647,15 @@ const scalingPoint = strict(
 	{ what: `an object with ${SCALING_POINT_KEYS.join(', ')}` }
 );
 const SCALING_FIT_KEYS = ['E', 'A', 'alpha', 'B', 'beta', 'intervals', 'bootstrap', 'seed', 'objective'];
+/** E, A and B are exponentials: never negative (a fit may drive one to 0 when its term is not needed). */
+const notNegative = numberSchema({ kind: 'number', min: 0 });
 /** The fitted law L(N, D) = E + A·N^(−alpha) + B·D^(−beta), with 95 % bootstrap intervals. */
 const scalingFit = strict(
 	{
-		E: positive,
-		A: positive,
+		E: notNegative,
+		A: notNegative,
 		alpha: finiteNumber,
-		B: positive,
+		B: notNegative,
 		beta: finiteNumber,
 		intervals: strict(
 			{ E: interval, A: interval, alpha: interval, B: interval, beta: interval },
