@@ -160,7 +160,7 @@ function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * positive definite on this only once-differentiable objective. Stops when the gradient or the step
  * is negligible, or after 500 iterations.
  */
-export function minimize(
+function minimize(
 	start: Theta,
 	data: Prepared,
 	delta: number
