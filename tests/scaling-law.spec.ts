@@ -37,8 +37,15 @@ test('scaling law: digits MLP widths 4/16/64 on wasm, fitted, exported, and the 
 	await section.getByTestId('sl-budget').fill('lots');
 	await expect(section.getByRole('alert')).toContainText('"lots" is not a positive number');
 
+	// After a reload the study is offered again and shows the fit stored with it.
+	const alpha = await section.locator('[data-testid="sl-param"][data-key="alpha"]').textContent();
+	await page.reload();
+	const again = page.getByTestId('scaling-law');
+	await again.getByTestId('sl-earlier').selectOption({ index: 1 });
+	await expect(again.locator('[data-testid="sl-param"][data-key="alpha"]')).toHaveText(alpha!);
+
 	// The export carries the points and the fit.
-	await section.getByTestId('sl-study-link').click();
+	await again.getByTestId('sl-study-link').click();
 	await expect(page.getByTestId('study-status')).toHaveText('finished');
 	const download = page.waitForEvent('download');
 	await page.getByTestId('export-study').click();
