@@ -37,6 +37,10 @@ const COMMANDS = {
 		summary:
 			'print the analysis of a study file with results (findings, parameter importance, best so far) as JSON',
 		load: () => import('./commands/analyze.ts')
+	},
+	'scaling-law': {
+		summary: 'fit L(N, D) = E + A·N^(−alpha) + B·D^(−beta) to a scaling-law study file and print it as JSON',
+		load: () => import('./commands/scaling-law.ts')
 	}
 };
 

@@ -94,8 +94,10 @@ import type { ParamImportance } from '$lib/analysis/importance';
 import type { ObjectiveChoice } from '$lib/analysis/objective';
 import type { UnitSample } from '$lib/math/idw';
 import type { Study } from '$lib/study/study';
+import type { FitOptions, ScalingFit, ScalingPoint } from '$lib/analysis/scaling-fit';
 
 export type { Finding, ObjectiveChoice, ParamImportance, Study, UnitSample };
+export type { FitOptions, ScalingFit, ScalingPoint };
 
 export interface AnalysisWorkerApi {
 	/** The checklist's findings for the study under the objective `choice` (see analysis/checklist.ts). */
@@ -104,6 +106,8 @@ export interface AnalysisWorkerApi {
 	importance(study: Study, choice: ObjectiveChoice): ParamImportance[];
 	/** The contour view's grid: inverse-distance weighting of the samples (see math/idw.ts `idwGrid`). */
 	interpolate(samples: UnitSample[], columns: number, rows: number): Float64Array;
+	/** The scaling-law fit with bootstrap intervals (see analysis/scaling-fit.ts `fitScalingLaw`). */
+	scalingFit(points: ScalingPoint[], options: FitOptions): ScalingFit;
 }
 
 // The Bayesian-optimisation worker (workers/bayes-worker.ts): fits the Gaussian process and the

@@ -118,6 +118,8 @@ export interface TextDatasetSpec {
 	label: string;
 	/** Characters in the file after decoding (checked on load). */
 	chars: number;
+	/** Distinct characters in the file: the vocabulary, and so the model's input and output sizes. */
+	vocab: number;
 	file: string;
 }
 
@@ -127,6 +129,7 @@ export const TEXT_DATASETS: Record<TextDatasetName, TextDatasetSpec> = {
 		name: 'moby-dick',
 		label: 'Moby-Dick, characters (first 90% train / last 10% validation)',
 		chars: 1_190_317,
+		vocab: 83,
 		file: 'datasets/moby-dick/moby-dick.txt.gz'
 	}
 };

@@ -215,6 +215,19 @@ describe('cooldown branches', () => {
 		expect(run.state.done).toBe(1);
 	});
 
+	it('sizes each branch from its own point with lengthOf "branchPoint"', () => {
+		const relative: Study = {
+			...definition,
+			cooldownBranches: { at: [0.3, 1], length: 0.25, shape: '1-sqrt', lengthOf: 'branchPoint' }
+		};
+		const claimed = feed(start([trial(0)], { concurrency: 1 }, relative).state, { type: 'claimed', slot: 0 });
+		// maxTrainSteps 100: points at 30 and 100, cooling down over 0.25 × 30 ≈ 8 and 0.25 × 100 = 25 steps.
+		let run = feed(claimed.state, ended(0, 'completed', [30, 100]));
+		expect(run.commands).toMatchObject([{ unit: { spec: { fromStep: 30, length: 8, shape: '1-sqrt' } } }]);
+		run = feed(run.state, ended(0, 'completed'));
+		expect(run.commands).toMatchObject([{ unit: { spec: { fromStep: 100, length: 25 } } }]);
+	});
+
 	it('branches only completed trials, and none once the run is paused', () => {
 		for (const status of ['infeasible', 'failed', 'cancelled', 'queued'] as const) {
 			const run = feed(begun().state, ended(0, status, [30, 50, 100]));

@@ -595,7 +595,7 @@ function unitEnded(state: SchedulerState, event: Extract<SchedulerEvent, { type:
 				.filter((fromStep) => event.checkpointSteps.includes(fromStep))
 				.map((fromStep) => ({
 					fromStep,
-					length: branchLength(option, steps),
+					length: branchLength(option, steps, fromStep),
 					shape: option.shape,
 					finalFraction: option.finalFraction ?? 0
 				}));

@@ -33,11 +33,16 @@ import { sha256Hex } from '$lib/util/sha256';
 import { decayStart, pickScheduleKeys } from '$lib/math/schedule-config';
 import { dropCheckpointsAfter, getCheckpoint } from '$lib/storage/checkpoints';
 import { getBaseline, setBaseline } from '$lib/storage/project';
-import { saveCheckpointAverage, saveConclusion, saveTrialNotes } from '$lib/storage/tuning-log';
+import {
+	saveCheckpointAverage,
+	saveConclusion,
+	saveScalingLaw,
+	saveTrialNotes
+} from '$lib/storage/tuning-log';
 import { baselineFromTrial } from '$lib/analysis/tuning-log';
 import { serializeStudy } from '$lib/study/study-file';
 import type { Study } from '$lib/study/study';
-import type { CheckpointAverageResult } from '$lib/study/study-schema';
+import type { CheckpointAverageResult, ScalingLawSection } from '$lib/study/study-schema';
 import type { MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, isUserDatasetId, type TrialConfig } from '$lib/study/trial-config';
 import { shortDatasetId } from '$lib/datasets/user-dataset-info';
@@ -227,6 +232,16 @@ export class LabState {
 	/** Stores what a study concluded and whether it moved the baseline, and shows it at once. */
 	async saveConclusion(studyId: string, conclusion: string, changedBaseline: boolean): Promise<StudyRecord> {
 		const updated = await saveConclusion(this.db, studyId, conclusion, changedBaseline);
+		this.upsertStudy(updated);
+		return updated;
+	}
+
+	/** Stores a scaling-law study's points and fit (they travel in its export), and shows them at once. */
+	async saveScalingLaw(
+		studyId: string,
+		result: Required<Pick<ScalingLawSection, 'points' | 'fit'>>
+	): Promise<StudyRecord> {
+		const updated = await saveScalingLaw(this.db, studyId, result);
 		this.upsertStudy(updated);
 		return updated;
 	}

@@ -5,7 +5,9 @@ import { openLabDb, type StudyRecord, type TrialRecord } from '$lib/storage/sche
 import { createStudy } from '$lib/storage/studies';
 import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
 import { baselineFromTrial } from '$lib/analysis/tuning-log';
-import { saveConclusion, saveTrialNotes } from './tuning-log';
+import { parseStudyFile, serializeStudy } from '$lib/study/study-file';
+import { toStudyWithResults } from './study-transfer';
+import { saveConclusion, saveScalingLaw, saveTrialNotes } from './tuning-log';
 
 let dbCounter = 0;
 
@@ -79,5 +81,62 @@ describe('tuning log actions', () => {
 		expect(updated.notes).toBe('diverged early?');
 		expect(await db.get('trials', 's-t0')).toEqual({ ...trial, notes: 'diverged early?' });
 		db.close();
+	});
+});
+
+describe('saveScalingLaw', () => {
+	const point = { N: 310, D: 1600, loss: 1.5, trial: 0, fromStep: 20 };
+	const interval = (v: number): [number, number] => [v * 0.9, v * 1.1];
+	const fit = {
+		E: 0.5,
+		A: 20,
+		alpha: 0.4,
+		B: 60,
+		beta: 0.35,
+		intervals: {
+			E: interval(0.5),
+			A: interval(20),
+			alpha: interval(0.4),
+			B: interval(60),
+			beta: interval(0.35)
+		},
+		bootstrap: 200,
+		seed: 0,
+		objective: 1e-4
+	};
+
+	it('stores the points and fit in the scalingLaw section, where the export carries them', async () => {
+		const db = await openLabDb(`actions-test-${++dbCounter}`);
+		const scaling: StudyRecord = {
+			...study,
+			id: 'sl',
+			definition: {
+				...study.definition,
+				search: { algorithm: 'grid', trials: 2, seed: 1 },
+				params: [{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [4, 16] }],
+				scalingLaw: { size: 'hiddenWidth' }
+			}
+		};
+		await createStudy(db, scaling, []);
+		const updated = await saveScalingLaw(db, 'sl', { points: [point], fit });
+		expect(updated.definition.scalingLaw).toEqual({ size: 'hiddenWidth', points: [point], fit });
+		expect(updated.runKey).toBe('run-key');
+		const file = serializeStudy(toStudyWithResults(updated, []));
+		const parsed = parseStudyFile(file);
+		expect(parsed.ok ? parsed.study.scalingLaw : parsed.errors).toEqual({
+			size: 'hiddenWidth',
+			points: [point],
+			fit
+		});
+		await expect(saveScalingLaw(db, 's-none', { points: [point], fit })).rejects.toThrow(
+			/not in the database/
+		);
+	});
+
+	it('refuses a study that is not a scaling-law study', async () => {
+		const db = await seeded();
+		await expect(saveScalingLaw(db, 's', { points: [point], fit })).rejects.toThrow(
+			/not a scaling-law study/
+		);
 	});
 });

@@ -1,7 +1,7 @@
 // What the tuning log writes besides the baseline (project.ts): a study's conclusion, a trial's notes.
 // Each reads the newest stored record first, so a runner writing the same record meanwhile keeps its
 // fields (only the edited ones change).
-import type { CheckpointAverageResult } from '$lib/study/study-schema';
+import type { CheckpointAverageResult, ScalingLawSection } from '$lib/study/study-schema';
 import type { LabDb, StudyRecord, TrialRecord } from './schema';
 
 /** Longest note or conclusion kept, in characters. */
@@ -50,6 +50,32 @@ export async function saveCheckpointAverage(
 	const trial = await tx.store.get(trialId);
 	if (!trial) throw new Error(`trial ${trialId} is not in the database`);
 	const updated: TrialRecord = { ...trial, checkpointAverage: { ...result, steps: [...result.steps] } };
+	await tx.store.put(updated);
+	await tx.done;
+	return updated;
+}
+
+/**
+ * Stores a scaling-law study's points and fit in its definition's `scalingLaw` section, where the study
+ * export carries them (the section's `size` stays as the study was made).
+ */
+export async function saveScalingLaw(
+	db: LabDb,
+	studyId: string,
+	result: Required<Pick<ScalingLawSection, 'points' | 'fit'>>
+): Promise<StudyRecord> {
+	const tx = db.transaction('studies', 'readwrite');
+	const study = await tx.store.get(studyId);
+	if (!study) throw new Error(`study ${studyId} is not in the database`);
+	const section = study.definition.scalingLaw;
+	if (!section) throw new Error(`study ${studyId} is not a scaling-law study`);
+	const updated: StudyRecord = {
+		...study,
+		definition: {
+			...study.definition,
+			scalingLaw: { size: section.size, points: result.points, fit: result.fit }
+		}
+	};
 	await tx.store.put(updated);
 	await tx.done;
 	return updated;

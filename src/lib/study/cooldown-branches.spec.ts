@@ -15,8 +15,23 @@ describe('cooldownBranches in the study file', () => {
 		expect(parsed.study.cooldownBranches).toEqual({ at: [0.25, 0.5, 1], length: 0.2, shape: '1-sqrt' });
 		// maxTrainSteps 300: branch points at 75, 150 and 300, each 60 steps long.
 		expect(branchSteps(parsed.study.cooldownBranches!, 300)).toEqual([75, 150, 300]);
-		expect(branchLength(parsed.study.cooldownBranches!, 300)).toBe(60);
+		expect(branchLength(parsed.study.cooldownBranches!, 300, 75)).toBe(60);
 		expect(serializeStudy(parsed.study)).toContain('"cooldownBranches"');
+	});
+
+	it('with lengthOf "branchPoint" makes each branch a fraction of its own point', () => {
+		const file = base();
+		file.cooldownBranches = { at: [0.25, 0.5, 1], length: 0.2, shape: '1-sqrt', lengthOf: 'branchPoint' };
+		const parsed = parseStudyFile(JSON.stringify(file));
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		const option = parsed.study.cooldownBranches!;
+		// 0.2 × 75 = 15, 0.2 × 150 = 30, 0.2 × 300 = 60 steps.
+		expect(branchSteps(option, 300).map((s) => branchLength(option, 300, s))).toEqual([15, 30, 60]);
+		file.cooldownBranches.lengthOf = 'run';
+		const bad = parseStudyFile(JSON.stringify(file));
+		expect(bad.ok).toBe(false);
+		if (!bad.ok) expect(bad.errors.map((e) => e.path)).toEqual(['$.cooldownBranches.lengthOf']);
 	});
 
 	it('names each bad key of the option', () => {

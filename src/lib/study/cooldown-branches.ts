@@ -15,8 +15,17 @@ export function branchSteps(option: CooldownBranchesOption, maxTrainSteps: numbe
 	return option.at.map((f) => Math.max(1, Math.round(f * maxTrainSteps)));
 }
 
-export function branchLength(option: CooldownBranchesOption, maxTrainSteps: number): number {
-	return Math.max(1, Math.round(option.length * maxTrainSteps));
+/**
+ * The steps a branch decays over: `length` × maxTrainSteps, or with `lengthOf: "branchPoint"`
+ * `length` × the step it branches from.
+ */
+export function branchLength(
+	option: CooldownBranchesOption,
+	maxTrainSteps: number,
+	fromStep: number
+): number {
+	const of = option.lengthOf === 'branchPoint' ? fromStep : maxTrainSteps;
+	return Math.max(1, Math.round(option.length * of));
 }
 
 /**

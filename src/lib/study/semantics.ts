@@ -799,3 +799,15 @@ export function checkBranchCondition(
 		});
 	}
 }
+
+/** A scaling-law study's `size` names one of its searched parameters (the model-size parameter). */
+export function checkScalingLaw(problems: Problems, option: unknown, params: unknown): void {
+	const size = isPlainObject(option) ? option.size : undefined;
+	if (typeof size !== 'string' || !Array.isArray(params)) return;
+	const names = params.map((p: unknown) => (isPlainObject(p) ? p.name : undefined));
+	if (!names.includes(size))
+		problems.add(
+			'$.scalingLaw.size',
+			`${JSON.stringify(size)} is not a searched parameter; the size must be one of the params (${names.filter((n) => typeof n === 'string').join(', ') || 'none'})`
+		);
+}

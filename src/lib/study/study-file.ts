@@ -345,6 +345,7 @@ export function toStudyFile(study: Study): StudyFile {
 		},
 		params: study.params.map(paramForFile),
 		...(study.cooldownBranches === undefined ? {} : { cooldownBranches: study.cooldownBranches }),
+		...(study.scalingLaw === undefined ? {} : { scalingLaw: study.scalingLaw }),
 		trials: study.trials.map(trialForFile)
 	};
 }

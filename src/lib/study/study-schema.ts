@@ -69,6 +69,8 @@ export const TRIAL_STATUSES = [
 	'cancelled'
 ] as const;
 export const TRAIN_COLUMNS = ['step', 'loss', 'lr', 'gradNorm', 'clipped'] as const;
+/** What a cooldown branch's `length` is a fraction of. */
+export const BRANCH_LENGTH_OF = ['maxTrainSteps', 'branchPoint'] as const;
 
 export const MAX_NAME_CHARS = 120;
 export const MAX_PARAM_NAME_CHARS = 40;
@@ -621,9 +623,81 @@ const cooldownBranches = strict(
 		shape: choice(COOLDOWN_SHAPES),
 		finalFraction: v.optional(numberSchema({ kind: 'number', min: 0, max: 1 })),
 		/** Branch only the trials where these searched parameters took one of the listed values. */
-		when: v.optional(condition)
+		when: v.optional(condition),
+		/**
+		 * What `length` is a fraction of: `maxTrainSteps` (the default), or each branch's own point
+		 * (`branchPoint`), so a branch from step s decays over length × s steps, as a scaling-law study
+		 * wants (every training length gets the same share of cooldown).
+		 */
+		lengthOf: v.optional(choice(BRANCH_LENGTH_OF))
 	},
 	{ what: 'an object with at, length and shape', required: (what) => `expected ${what}, got nothing` }
+);
+
+const positive = numberSchema({ kind: 'number', min: 0, minExclusive: true });
+const INTERVAL = 'a list of 2 numbers, lower then upper bound';
+const interval = expecting(
+	v.pipe(
+		v.array(
+			expecting(v.pipe(v.number(got('a number')), v.finite(got('a number'))), 'a number'),
+			got(INTERVAL)
+		),
+		v.length(2, got(INTERVAL))
+	),
+	INTERVAL
+);
+const SCALING_POINT_KEYS = ['N', 'D', 'loss', 'trial', 'fromStep'];
+/** One (model size, training length) point of a scaling-law fit. */
+const scalingPoint = strict(
+	{
+		/** Trainable parameters of the model. */
+		N: positive,
+		/** Training examples seen by the end of the branch (tokens for the language model). */
+		D: positive,
+		/** The branch's final validation loss, in nats. */
+		loss: positive,
+		/** The index of the trial (the trunk) the branch grew from. */
+		trial: integer(0),
+		/** The step the cooldown branch started from. */
+		fromStep: integer(0)
+	},
+	{ what: `an object with ${SCALING_POINT_KEYS.join(', ')}` }
+);
+const SCALING_FIT_KEYS = ['E', 'A', 'alpha', 'B', 'beta', 'intervals', 'bootstrap', 'seed', 'objective'];
+/** E, A and B are exponentials: never negative (a fit may drive one to 0 when its term is not needed). */
+const notNegative = numberSchema({ kind: 'number', min: 0 });
+/** The fitted law L(N, D) = E + A·N^(−alpha) + B·D^(−beta), with 95 % bootstrap intervals. */
+const scalingFit = strict(
+	{
+		E: notNegative,
+		A: notNegative,
+		alpha: finiteNumber,
+		B: notNegative,
+		beta: finiteNumber,
+		intervals: strict(
+			{ E: interval, A: interval, alpha: interval, B: interval, beta: interval },
+			{ what: 'an object with E, A, alpha, B and beta' }
+		),
+		/** Bootstrap resamples refitted for the intervals. */
+		bootstrap: integer(0),
+		/** Seed of the resampling. */
+		seed: numberSchema(SEED_RULE),
+		/** The Huber objective at the optimum (sum over points). */
+		objective: numberSchema({ kind: 'number', min: 0 })
+	},
+	{ what: `an object with ${SCALING_FIT_KEYS.join(', ')}` }
+);
+/**
+ * A scaling-law study (the Procedures page): `size` names the searched parameter that sets the model
+ * size; every trial is one size's trunk with cooldown branches. An export adds the points and the fit.
+ */
+const scalingLaw = strict(
+	{
+		size: text(MAX_PARAM_NAME_CHARS, true),
+		points: v.optional(expecting(v.array(scalingPoint, got('a list of points')), 'a list of points')),
+		fit: v.optional(scalingFit)
+	},
+	{ what: 'an object with size, points and fit' }
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -652,7 +726,8 @@ export const STUDY_SECTIONS = {
 		'required; expected a list (empty when nothing is searched)'
 	),
 	trials: v.optional(expecting(v.array(trial, got('a list of trials')), 'a list of trials'), () => []),
-	cooldownBranches: v.optional(cooldownBranches)
+	cooldownBranches: v.optional(cooldownBranches),
+	scalingLaw: v.optional(scalingLaw)
 };
 
 /** Top-level keys, in the order the documentation lists them. */
@@ -669,6 +744,7 @@ export const TOP_LEVEL_KEYS = [
 	'search',
 	'params',
 	'cooldownBranches',
+	'scalingLaw',
 	'trials',
 	'conclusion',
 	'changedBaseline'
@@ -697,7 +773,10 @@ export const SCHEMA_DEFINITIONS = {
 	branch,
 	throughput,
 	run,
-	cooldownBranches
+	cooldownBranches,
+	scalingLaw,
+	scalingPoint,
+	scalingFit
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -726,6 +805,9 @@ export type BranchResult = Omit<Output<typeof branch>, 'metrics' | 'best'> & {
 	best?: TrialBest;
 };
 export type CooldownBranchesOption = Output<typeof cooldownBranches>;
+export type ScalingLawSection = Output<typeof scalingLaw>;
+export type ScalingLawPoint = Output<typeof scalingPoint>;
+export type ScalingLawFit = Output<typeof scalingFit>;
 export type TrialRecord = Omit<Output<typeof trial>, 'metrics' | 'branches' | 'best'> & {
 	metrics?: MetricBatch;
 	best?: TrialBest;

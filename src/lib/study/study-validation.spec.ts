@@ -166,7 +166,7 @@ describe('validateStudy: unknown keys and types', () => {
 		});
 		expect(errorsOf(file)).toEqual([
 			'$.extra: unknown key; valid keys are format, version, name, goal, notes, workload, budget, objective, ' +
-				'fixed, search, params, cooldownBranches, trials, conclusion, changedBaseline',
+				'fixed, search, params, cooldownBranches, scalingLaw, trials, conclusion, changedBaseline',
 			'$.budget.steps: unknown key; valid keys are maxTrainSteps, evalEvery, checkpointEvery, keepBestCheckpoints',
 			`$.fixed.learningrate: unknown key (did you mean learningRate?); valid keys are ${VALID_CONFIG_KEYS}`,
 			'$.params[0].scale: not used by discrete parameters (only by float or int); valid keys are name, role, ' +

@@ -12,6 +12,7 @@ import {
 	checkBranchPoints,
 	checkBranchCondition,
 	checkColumnLengths,
+	checkScalingLaw,
 	checkObjective,
 	checkParam,
 	checkParamsTogether,
@@ -61,7 +62,8 @@ const SECTION_ORDER = [
 	'search',
 	'params',
 	'trials',
-	'cooldownBranches'
+	'cooldownBranches',
+	'scalingLaw'
 ] as const satisfies readonly ('' | keyof typeof STUDY_SECTIONS)[];
 type Section = (typeof SECTION_ORDER)[number];
 
@@ -286,6 +288,8 @@ export function validateStudy(input: unknown): StudyValidation {
 		} else if (name === 'cooldownBranches') {
 			checkBranchPoints(problems, input.cooldownBranches);
 			if (searched !== undefined) checkBranchCondition(problems, input.cooldownBranches, searched);
+		} else if (name === 'scalingLaw') {
+			checkScalingLaw(problems, input.scalingLaw, input.params);
 		}
 	}
 	if (problems.count > 0 || !parsed.success) return finish(problems);
