@@ -66,7 +66,8 @@ export const TRIAL_STATUSES = [
 	'completed',
 	'infeasible',
 	'failed',
-	'cancelled'
+	'cancelled',
+	'stopped'
 ] as const;
 export const TRAIN_COLUMNS = ['step', 'loss', 'lr', 'gradNorm', 'clipped'] as const;
 
@@ -256,6 +257,24 @@ const objective = strict(
 	{ what: 'an object' }
 );
 
+/**
+ * Successive halving (asynchronous, as trials arrive): at each rung, minSteps·eta^k steps below
+ * maxTrainSteps, a trial is scored (after a cooldown branch of cooldownSteps steps, or by its own
+ * evaluation there when cooldownSteps is 0) and goes on only while it is among the best 1/eta of the
+ * trials scored at that rung so far (study/halving.ts).
+ */
+const halving = strict(
+	{
+		/** Reduction factor: about 1 in eta trials goes on at each rung. */
+		eta: integer(2, 100),
+		/** Steps of the first rung. */
+		minSteps: integer(1),
+		/** Steps of the cooldown branch that scores a trial at a rung; 0 scores its own evaluation there. */
+		cooldownSteps: integer(0)
+	},
+	{ what: 'an object with eta, minSteps and cooldownSteps' }
+);
+
 const search = strict(
 	{
 		algorithm: choice(SAMPLER_ALGORITHMS),
@@ -264,7 +283,9 @@ const search = strict(
 		/** Seeds the sampler and, unless `seed` is fixed or searched, each trial's own seed. */
 		seed: numberSchema(SEED_RULE),
 		/** Bayesian search only: quasi-random trials before the Gaussian process takes over (≤ trials). */
-		initialTrials: v.optional(integer(1, 10_000))
+		initialTrials: v.optional(integer(1, 10_000)),
+		/** Quasi-random and bayesian search only: stop weak trials early (successive halving). */
+		halving: v.optional(halving)
 	},
 	{ what: 'an object' }
 );
@@ -670,6 +691,7 @@ export const SCHEMA_DEFINITIONS = {
 	objective,
 	fixed,
 	search,
+	halving,
 	param,
 	condition,
 	trial,
@@ -691,6 +713,7 @@ export type Workload = Output<typeof workload>;
 export type Budget = Output<typeof budget>;
 export type Objective = Output<typeof objective>;
 export type SearchSettings = Output<typeof search>;
+export type HalvingOption = Output<typeof halving>;
 export type StudyParam = Output<typeof param>;
 export type TrainRows = { [K in (typeof TRAIN_COLUMNS)[number]]: number[] };
 /** Non-finite values are NaN in memory, null in files. */
