@@ -7,8 +7,8 @@ import type { TrialStatus } from '$lib/study/metrics';
 import type { Study } from '$lib/study/study';
 import type { RungDecision } from '$lib/study/halving';
 import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
+import { HALVING_SHARD_MESSAGE } from '$lib/study/study-trials';
 import {
-	HALVING_SHARD_MESSAGE,
 	idleScheduler,
 	startRun,
 	statusAfterRun,

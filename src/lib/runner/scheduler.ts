@@ -30,7 +30,7 @@ import {
 } from '$lib/training/backend-choice';
 import type { CooldownShape } from '$lib/math/schedules';
 import { branchLength, branchSteps, type CooldownBranchesOption } from '$lib/study/cooldown-branches';
-import { BAYESIAN_SHARD_MESSAGE } from '$lib/study/study-trials';
+import { BAYESIAN_SHARD_MESSAGE, HALVING_SHARD_MESSAGE } from '$lib/study/study-trials';
 import {
 	RUNG_COOLDOWN_SHAPE,
 	decideAtRung,
@@ -66,9 +66,6 @@ const TERMINAL: ReadonlySet<TrialStatus> = new Set([
 	'cancelled',
 	'stopped'
 ]);
-
-export const HALVING_SHARD_MESSAGE =
-	'a study with successive halving cannot be split into shards: each rung compares the trials of the whole study';
 
 /** A queued trial as the scheduler sees it; `steps` is its maxTrainSteps. */
 export interface QueuedTrial {
