@@ -268,9 +268,9 @@ const halving = strict(
 		/** Reduction factor: about 1 in eta trials goes on at each rung. */
 		eta: integer(2, 100),
 		/** Steps of the first rung. */
-		minSteps: integer(1),
+		minSteps: count(1),
 		/** Steps of the cooldown branch that scores a trial at a rung; 0 scores its own evaluation there. */
-		cooldownSteps: integer(0)
+		cooldownSteps: count(0)
 	},
 	{ what: 'an object with eta, minSteps and cooldownSteps' }
 );
