@@ -1,7 +1,10 @@
 // The scheduler's successive halving: trials trained rung by rung on the slot that claimed them, scored
 // at each rung, decided as they arrive, and the decisions kept across a resume. Rung logic itself is
 // tested in study/halving.spec.ts; here, what the slots do with it.
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { openLabDb } from '$lib/storage/schema';
+import { listTrials, markInterruptedTrials, putTrial } from '$lib/storage/trials';
 import type { TrialRecord } from '$lib/storage/schema';
 import type { TrialStatus } from '$lib/study/metrics';
 import type { Study } from '$lib/study/study';
@@ -313,5 +316,48 @@ describe('resume keeps every decision', () => {
 			exhausted: false
 		} as const;
 		expect(statusAfterRun(end, [trial(0, 'completed'), trial(1, 'stopped')])).toBe('finished');
+	});
+});
+
+describe('a crash keeps every decision (IndexedDB)', () => {
+	it('the decisions stored with the trials survive the tab closing, and the next run decides from them', async () => {
+		const db = await openLabDb('halving-resume');
+		const at = (step: number, score: number, promoted: boolean, decidedAt: number): RungDecision => ({
+			rung: step === 10 ? 0 : 1,
+			step,
+			score,
+			promoted,
+			scoredAtRung: 1,
+			decidedAt
+		});
+		// As the runner left them when the tab closed: t0 training past rung 10 (went on with 0.5), t1
+		// stopped there (0.7), t2 cut off while its rung-10 branch ran (no decision yet).
+		await putTrial(db, trial(0, 'running', { halving: [at(10, 0.5, true, 1)], lastStep: 20 }));
+		await putTrial(db, trial(1, 'stopped', { halving: [at(10, 0.7, false, 2)], lastStep: 10 }));
+		await putTrial(db, trial(2, 'queued', { lastStep: 10 }));
+		expect(await markInterruptedTrials(db, () => false)).toBe(1);
+		const stored = (await listTrials(db)).sort((a, b) => a.id.localeCompare(b.id));
+		db.close();
+		expect(stored.map((t) => [t.id, t.status, t.halving?.length ?? 0])).toEqual([
+			['s-t0', 'queued', 1],
+			['s-t1', 'stopped', 1],
+			['s-t2', 'queued', 0]
+		]);
+		let run = start(stored, halvingStudy(5), 2);
+		expect(run.state.halving?.table).toEqual({ 10: [0.5, 0.7] });
+		expect(run.commands.flatMap((c) => (c.type === 'claim' ? [c.trial.id] : []))).toEqual(['s-t0', 's-t2']);
+		// t0 resumes from its checkpoint at 10 towards rung 30; t2 stands at rung 10 undecided: it is scored there.
+		run = feed(
+			run.state,
+			{ type: 'claimed', slot: 0, resumeStep: 10 },
+			{ type: 'claimed', slot: 1, resumeStep: 10 }
+		);
+		expect(trialRuns(run.commands)).toEqual([[0, 's-t0', 30]]);
+		expect(run.commands).toContainEqual(
+			expect.objectContaining({
+				type: 'run',
+				unit: expect.objectContaining({ kind: 'branch', parentId: 's-t2', rung: 0 })
+			})
+		);
 	});
 });
