@@ -15,8 +15,8 @@
 // - synthetic: curves from a formula with known final values. Under a constant rate a trial's loss sits
 //   above its clean value by a term proportional to the rate, which the final (or a branch's) decay
 //   removes; higher rates learn faster until they overshoot. So a mid-run comparison favours low rates.
-// - digits MLP (real, tfjs-wasm in Node): a pool of configurations (Adam, learning rate and width) each
-//   trained once for 810 steps with a wsd schedule (constant, then a 1-sqrt decay over the last 20 %),
+// - digits and Fashion-MNIST MLPs (real, tfjs-wasm in Node): a pool of configurations (Adam, learning
+//   rate and width) each trained once for 810 steps with a wsd schedule (constant, then a 1-sqrt decay over the last 20 %),
 //   with a checkpoint at each rung and a 30-step 1-sqrt cooldown branch from it (the lab's trial loop);
 //   each seed's study draws N of them in a seeded order.
 import * as tf from '@tensorflow/tfjs';
@@ -185,35 +185,37 @@ function syntheticTrials(seed: number, count: number): ReplayTrial[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Digits MLP: real curves, computed once per configuration of a pool.
+// Image MLPs (digits, Fashion-MNIST): real curves, computed once per configuration of a pool.
 
-const DIGITS_SPACE: SearchSpace = {
+const IMAGE_SPACE: SearchSpace = {
 	params: [
 		{ name: 'learningRate', type: 'float', min: 1e-4, max: 0.3, scale: 'log' },
 		{ name: 'hiddenWidth', type: 'discrete', values: [16, 32, 64, 128] }
 	]
 };
 const POOL = Number(process.env.HALVING_BENCH_POOL ?? 48);
-const DIGITS_TRIALS = 16;
+const IMAGE_TRIALS = 16;
 
-async function digitsPool(): Promise<{ trials: ReplayTrial[]; seconds: number }> {
+async function imagePool(
+	dataset: 'digits' | 'fashion-mnist'
+): Promise<{ trials: ReplayTrial[]; seconds: number }> {
 	await tf.setBackend('wasm');
 	await tf.ready();
 	const engine = createTfjsEngine();
-	const digits = await loadImageDataset(
-		IMAGE_DATASETS.digits,
+	const data = await loadImageDataset(
+		IMAGE_DATASETS[dataset],
 		async (p) => new Uint8Array(readFileSync(`static/${p}`))
 	);
 	const started = performance.now();
 	const trials: ReplayTrial[] = [];
-	for (const [i, p] of sampleTrials(DIGITS_SPACE, {
+	for (const [i, p] of sampleTrials(IMAGE_SPACE, {
 		algorithm: 'quasi-random',
 		seed: 0,
 		count: POOL
 	}).entries()) {
 		const config: TrialConfig = {
 			...DEFAULT_TRIAL_CONFIG,
-			dataset: 'digits',
+			dataset,
 			model: 'mlp',
 			backend: 'wasm',
 			engine: 'tfjs',
@@ -233,7 +235,7 @@ async function digitsPool(): Promise<{ trials: ReplayTrial[]; seconds: number }>
 		const outcome = await runTrialLoop(
 			engine,
 			config,
-			digits,
+			data,
 			{
 				onMetrics: (b) => appendBatch(metrics, b),
 				shouldStop: () => false,
@@ -253,7 +255,7 @@ async function digitsPool(): Promise<{ trials: ReplayTrial[]; seconds: number }>
 			await runTrialLoop(
 				engine,
 				{ ...config, maxTrainSteps: step + COOLDOWN },
-				digits,
+				data,
 				{ onMetrics: (b) => appendBatch(branch, b), shouldStop: () => false },
 				{
 					resumeFrom: from,
@@ -290,27 +292,32 @@ async function main() {
 		`${SEEDS} seeds of quasi-random trials over learning rate and width; final values known`
 	);
 
-	const pool = await digitsPool();
-	const digits = measured();
-	for (let seed = 1; seed <= SEEDS; seed++) {
-		// The study's 16 trials, then the rest of the pool in the same seeded order for the halving runs.
-		const order = permutation(pool.trials.length, new Random(streamSeed(seed, 'halving-bench')));
-		measure(
-			Array.from(order, (k) => pool.trials[k]!),
-			DIGITS_TRIALS,
-			digits
+	for (const [dataset, label] of [
+		['digits', 'digits MLP'],
+		['fashion-mnist', 'Fashion-MNIST MLP']
+	] as const) {
+		const pool = await imagePool(dataset);
+		const real = measured();
+		for (let seed = 1; seed <= SEEDS; seed++) {
+			// The study's trials, then the rest of the pool in the same seeded order for the halving runs.
+			const order = permutation(pool.trials.length, new Random(streamSeed(seed, 'halving-bench')));
+			measure(
+				Array.from(order, (k) => pool.trials[k]!),
+				IMAGE_TRIALS,
+				real
+			);
+		}
+		out.push(
+			...rows(
+				label,
+				real,
+				SEEDS,
+				IMAGE_TRIALS,
+				POOL,
+				`${SEEDS} seeds drawing ${IMAGE_TRIALS} of ${POOL} precomputed tfjs-wasm runs (${pool.seconds.toFixed(0)} s to compute)`
+			)
 		);
 	}
-	out.push(
-		...rows(
-			'digits MLP',
-			digits,
-			SEEDS,
-			DIGITS_TRIALS,
-			POOL,
-			`${SEEDS} seeds drawing ${DIGITS_TRIALS} of ${POOL} precomputed tfjs-wasm runs (${pool.seconds.toFixed(0)} s to compute)`
-		)
-	);
 	for (const row of out) console.log(JSON.stringify(row));
 }
 
