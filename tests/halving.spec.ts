@@ -102,6 +102,14 @@ test('a digits study with successive halving stops weak trials at rungs and draw
 	await expect(
 		page.locator('[data-testid="axis-plot"][data-param="learningRate"] [data-stopped="true"]')
 	).toHaveCount(stopped.length);
+	await expect(page.locator('[data-testid="parallel-coordinates"] [data-stopped="true"]')).toHaveCount(
+		stopped.length
+	);
+	await expect(page.getByTestId('history-stopped')).toContainText(`${stopped.length} stopped early`);
+	// The isolation plot (hidden width) counts them per group with ○, never as a group's best.
+	const counts = await page.getByTestId('isolation-count').allTextContents();
+	const circles = counts.reduce((sum, text) => sum + Number(/○(\d+)/.exec(text)?.[1] ?? 0), 0);
+	expect(circles).toBe(stopped.length);
 	await expect(page.getByTestId('early-stopping-caveat').first()).toBeVisible();
 	await expect(page.locator('[data-finding-id="early-stopping"]')).toBeVisible();
 });
