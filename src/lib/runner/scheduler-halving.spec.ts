@@ -306,6 +306,34 @@ describe('resume keeps every decision', () => {
 		expect(cancelled.commands.some((c) => c.type === 'decide')).toBe(false);
 	});
 
+	it('cancelling or pausing one trial while it is scored at a rung lets it go instead of deciding it', () => {
+		const scoring = () =>
+			feed(
+				start([trial(0), trial(1)], halvingStudy(5)).state,
+				{ type: 'claimed', slot: 0, resumeStep: 0 },
+				reached(0)
+			);
+		// Cancel during its rung branch: the branch is stopped, then the trial is cancelled, not scored.
+		let run = feed(scoring().state, { type: 'cancel-trial', trialId: 's-t0' });
+		expect(run.commands).toEqual([{ type: 'stop', slot: 0, pause: false }]);
+		run = feed(run.state, branchDone(0, Number.NaN, 'cancelled'));
+		expect(run.commands).toContainEqual({
+			type: 'cancel-unstarted',
+			trialId: 's-t0',
+			reason: 'cancelled by the user at a rung'
+		});
+		expect(run.commands.some((c) => c.type === 'decide')).toBe(false);
+		expect(run.state.done).toBe(1);
+		// The slot goes on with the next trial.
+		expect(run.commands).toContainEqual(expect.objectContaining({ type: 'claim', slot: 0 }));
+		// Pause while its decision is being stored: a stop stands; a trial that went on stays queued.
+		const deciding = feed(scoring().state, branchDone(0, 0.5), { type: 'pause-trial', trialId: 's-t0' });
+		const after = feed(deciding.state, { type: 'decided', slot: 0 });
+		expect(after.commands.some((c) => c.type === 'run' || c.type === 'cancel-unstarted')).toBe(false);
+		expect(after.commands[0]).toEqual({ type: 'release', slot: 0 });
+		expect(after.state.done).toBe(0);
+	});
+
 	it('counts stopped trials as final: the study finishes', () => {
 		const end = {
 			type: 'end',

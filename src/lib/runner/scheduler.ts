@@ -100,13 +100,26 @@ export type SlotState =
 	/** Waiting for the trial's lock and a fresh read of its status. */
 	| { state: 'claiming'; trial: QueuedTrial }
 	/** Holds the trial's claim and runs `unit`; `branches` run after it on this slot while the run goes on. */
-	| { state: 'busy'; trial: QueuedTrial; unit: WorkUnit; branches: BranchPoint[]; rung?: number }
+	| {
+			state: 'busy';
+			trial: QueuedTrial;
+			unit: WorkUnit;
+			branches: BranchPoint[];
+			rung?: number;
+			stopAs?: StopAs;
+	  }
 	/** Holds the trial's claim while its own evaluation at rung `rung` is read (cooldownSteps 0). */
-	| { state: 'scoring'; trial: QueuedTrial; rung: number }
+	| { state: 'scoring'; trial: QueuedTrial; rung: number; stopAs?: StopAs }
 	/** Holds the trial's claim while its rung decision is stored; it goes on or stops once it is. */
-	| { state: 'deciding'; trial: QueuedTrial; decision: RungDecision }
+	| { state: 'deciding'; trial: QueuedTrial; decision: RungDecision; stopAs?: StopAs }
 	/** Measures the engine × backend pairs of `trial`'s workload (the trial itself stays queued). */
 	| { state: 'measuring'; key: string; trial: QueuedTrial };
+
+/**
+ * The user paused or cancelled a trial held between its stretches (being scored at a rung): once the
+ * slot's current step is over it lets the trial go, queued for a later run or cancelled.
+ */
+export type StopAs = 'pause' | 'cancel';
 
 /** A bayesian study's trials past its initial design, suggested one at a time when a slot is free. */
 export interface Suggestions {
@@ -454,6 +467,7 @@ export function step(state: SchedulerState, event: SchedulerEvent): Step {
 		case 'scored': {
 			const slot = state.slots[event.slot];
 			if (slot?.state !== 'scoring') return { state, commands };
+			if (slot.stopAs) return abandon(state, event.slot, slot.trial, slot.stopAs);
 			return decide(state, event.slot, slot.trial, slot.rung, event.value);
 		}
 		case 'decided':
@@ -612,6 +626,21 @@ function stopTrial(state: SchedulerState, trialId: string, pause: boolean): Step
 		(s) => s.state === 'busy' && s.unit.kind === 'trial' && s.unit.trial.id === trialId
 	);
 	if (running >= 0) return { state, commands: [{ type: 'stop', slot: running, pause }] };
+	// Held between stretches (successive halving): let it go once its rung's scoring is over.
+	const held = state.slots.findIndex(
+		(s) => (s.state === 'busy' || s.state === 'scoring' || s.state === 'deciding') && s.trial.id === trialId
+	);
+	if (held >= 0) {
+		const slot = state.slots[held]! as Extract<SlotState, { stopAs?: StopAs }>;
+		const next = {
+			...state,
+			slots: withSlot(state.slots, held, { ...slot, stopAs: pause ? 'pause' : 'cancel' })
+		};
+		// A rung's cooldown branch is stopped at once; its parent is then let go, not scored.
+		const commands: SchedulerCommand[] =
+			slot.state === 'busy' ? [{ type: 'stop', slot: held, pause: false }] : [];
+		return { state: next, commands };
+	}
 	const queued = state.queue.findIndex((t) => t.id === trialId);
 	if (pause || queued < 0) return { state, commands: [] };
 	const next: SchedulerState = {
@@ -732,6 +761,8 @@ function decided(state: SchedulerState, index: number): Step {
 	const slot = state.slots[index];
 	if (slot?.state !== 'deciding' || !state.halving) return { state, commands: [] };
 	const { trial, decision } = slot;
+	// A stop decided by the rung stands (it is stored); a trial that went on is let go as the user asked.
+	if (decision.promoted && slot.stopAs) return abandon(state, index, trial, slot.stopAs);
 	if (!decision.promoted) {
 		const next = { ...state, done: state.done + 1, slots: withSlot(state.slots, index, { state: 'idle' }) };
 		return dispatch(next, [{ type: 'release', slot: index }]);
@@ -745,11 +776,12 @@ function decided(state: SchedulerState, index: number): Step {
  * Lets go of a trial held between its stretches (stored as queued) when the run pauses or is cancelled:
  * a pause leaves it queued for the next run; a cancel marks it cancelled.
  */
-function abandon(state: SchedulerState, index: number, trial: QueuedTrial): Step {
+function abandon(state: SchedulerState, index: number, trial: QueuedTrial, stopAs?: StopAs): Step {
 	const commands: SchedulerCommand[] = [{ type: 'release', slot: index }];
 	let next: SchedulerState = { ...state, slots: withSlot(state.slots, index, { state: 'idle' }) };
-	if (state.phase === 'cancelling') {
-		commands.push({ type: 'cancel-unstarted', trialId: trial.id, reason: 'cancelled with the study' });
+	if (state.phase === 'cancelling' || stopAs === 'cancel') {
+		const reason = stopAs === 'cancel' ? 'cancelled by the user at a rung' : 'cancelled with the study';
+		commands.push({ type: 'cancel-unstarted', trialId: trial.id, reason });
 		next = { ...next, done: next.done + 1 };
 	}
 	return dispatch(next, commands);
@@ -759,6 +791,8 @@ function unitEnded(state: SchedulerState, event: Extract<SchedulerEvent, { type:
 	const slot = state.slots[event.slot];
 	if (slot?.state !== 'busy') return { state, commands: [] };
 	if (slot.rung !== undefined && state.halving) {
+		if (slot.unit.kind === 'branch' && slot.stopAs)
+			return abandon(state, event.slot, slot.trial, slot.stopAs);
 		if (slot.unit.kind === 'branch') {
 			// A branch that diverged or failed gives no score: the trial stops (scoreBetter ranks NaN last).
 			const value = event.status === 'completed' ? (event.value ?? Number.NaN) : Number.NaN;

@@ -424,6 +424,8 @@ export class StudyRunner {
 			if (stopReason !== null) {
 				updated.status = 'stopped';
 				updated.reason = stopReason;
+			} else {
+				delete updated.reason; // it went on: the "waiting at a rung" note no longer holds
 			}
 			await putTrial(this.db, updated);
 			const claim = this.claims[slot];
