@@ -579,7 +579,7 @@ const trial = strict(
 		params: noArrays(expecting(v.record(v.string(), paramValue, got('an object')), 'an object')),
 		/** The full configuration the trial ran with. */
 		config: expecting(trialConfig, 'a configuration object', 'required; expected an object'),
-		/** Why the trial failed or was infeasible. */
+		/** Why the trial failed, was infeasible or was stopped by successive halving. */
 		reason: v.optional(text(MAX_TEXT_CHARS)),
 		/** The backend it trained on (webgpu, webgl, wasm or cpu). */
 		backend: v.optional(text(MAX_TEXT_CHARS)),
