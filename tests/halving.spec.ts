@@ -31,6 +31,8 @@ interface Decision {
 	step: number;
 	score: number;
 	promoted: boolean;
+	/** Its position among the trials scored at the rung (1 for the first): the order decisions were made. */
+	scoredAtRung: number;
 	decidedAt: number;
 }
 type Stored = StoredTrial & {
@@ -80,7 +82,9 @@ test('a digits study with successive halving stops weak trials at rungs and draw
 	// n-th trial scored goes on when fewer than max(1, ⌊n/3⌋) of the n scores are strictly lower.
 	const decisions = trials.flatMap((t) => (t.halving ?? []).map((d) => ({ ...d, trial: t })));
 	for (const step of [10, 30]) {
-		const atRung = decisions.filter((d) => d.step === step).sort((a, b) => a.decidedAt - b.decidedAt);
+		// In the order they were made (two can share a millisecond, so by position, not by time).
+		const atRung = decisions.filter((d) => d.step === step).sort((a, b) => a.scoredAtRung - b.scoredAtRung);
+		expect(atRung.map((d) => d.scoredAtRung)).toEqual(atRung.map((_, i) => i + 1));
 		atRung.forEach((d, i) => {
 			const better = atRung.slice(0, i).filter((e) => e.score < d.score).length;
 			expect(d.promoted).toBe(better < Math.max(1, Math.floor((i + 1) / 3)));
@@ -112,4 +116,72 @@ test('a digits study with successive halving stops weak trials at rungs and draw
 	expect(circles).toBe(stopped.length);
 	await expect(page.getByTestId('early-stopping-caveat').first()).toBeVisible();
 	await expect(page.locator('[data-finding-id="early-stopping"]')).toBeVisible();
+});
+
+test('a halving study cut off by a closed tab keeps every decision and decides the rest by the same rule', async ({
+	browser
+}) => {
+	test.setTimeout(300_000);
+	const longer = {
+		...study,
+		name: 'Halving resumed',
+		// Rungs at 10, 30 and 90 of 270 steps.
+		budget: { maxTrainSteps: 270, evalEvery: 30, checkpointEvery: 30, keepBestCheckpoints: 1 }
+	};
+	const context = await browser.newContext();
+	const first = await context.newPage();
+	await openLab(first);
+	await importStudy(first, longer, 'halving-resume.study.json');
+	await runStudyOnWasm(first);
+	const decided = async () =>
+		((await storedTrials(first)) as Stored[]).flatMap((t) =>
+			(t.halving ?? []).map((d) => ({ id: t.id, ...d }))
+		);
+	await expect
+		.poll(async () => (await decided()).length, { timeout: 120_000, intervals: [100] })
+		.toBeGreaterThan(3);
+	const before = await decided();
+	const stoppedBefore = ((await storedTrials(first)) as Stored[])
+		.filter((t) => t.status === 'stopped')
+		.map((t) => t.id);
+	const studyUrl = first.url();
+	await first.close();
+
+	const second = await context.newPage();
+	await second.goto(studyUrl);
+	await expect(second.getByTestId('study-status')).not.toHaveText('running');
+	await second.getByTestId('study-controls').getByLabel('Backend').selectOption('wasm');
+	await second.getByTestId('run-study').click();
+	await expect(second.getByTestId('study-status')).toHaveText('finished', { timeout: 240_000 });
+	const trials = ((await storedTrials(second)) as Stored[]).filter((t) => !t.branch);
+	await context.close();
+
+	// Every decision taken before the tab closed is still there, unchanged, and no trial was decided twice
+	// at one rung; trials stopped before stay stopped.
+	const after = trials.flatMap((t) => (t.halving ?? []).map((d) => ({ id: t.id, ...d })));
+	for (const d of before) expect(after).toContainEqual(d);
+	for (const t of trials) {
+		const steps = (t.halving ?? []).map((d) => d.step);
+		expect(new Set(steps).size).toBe(steps.length);
+	}
+	for (const id of stoppedBefore) expect(trials.find((t) => t.id === id)!.status).toBe('stopped');
+	expect(trials.every((t) => t.status === 'completed' || t.status === 'stopped')).toBe(true);
+	// And the whole history still follows the rule, the decisions before the crash included.
+	for (const step of [10, 30, 90]) {
+		const atRung = after.filter((d) => d.step === step).sort((a, b) => a.scoredAtRung - b.scoredAtRung);
+		expect(atRung.map((d) => d.scoredAtRung)).toEqual(atRung.map((_, i) => i + 1));
+		atRung.forEach((d, i) => {
+			const better = atRung.slice(0, i).filter((e) => e.score < d.score).length;
+			expect(d.promoted).toBe(better < Math.max(1, Math.floor((i + 1) / 3)));
+		});
+	}
+	// A completed trial went on at every rung and trained to the end.
+	for (const t of trials.filter((t) => t.status === 'completed')) {
+		expect(t.lastStep).toBe(270);
+		expect((t.halving ?? []).map((d) => [d.step, d.promoted])).toEqual([
+			[10, true],
+			[30, true],
+			[90, true]
+		]);
+	}
 });
