@@ -740,7 +740,8 @@ function decide(state: SchedulerState, index: number, trial: QueuedTrial, rung: 
 		score: value,
 		eta: halving.option.eta,
 		goal: halving.goal,
-		now: Date.now()
+		// The adapter stamps the time when it stores the decision (this state machine reads no clock).
+		now: 0
 	});
 	const decided = { ...halving.decided, [trial.id]: [...(halving.decided[trial.id] ?? []), decision] };
 	const deciding: SlotState = { state: 'deciding', trial, decision };

@@ -418,7 +418,7 @@ export class StudyRunner {
 			if (!trial) throw new Error(`trial ${trialId} is no longer in the database`);
 			const updated: TrialRecord = {
 				...trial,
-				halving: [...(trial.halving ?? []), decision],
+				halving: [...(trial.halving ?? []), { ...decision, decidedAt: Date.now() }],
 				updatedAt: Date.now()
 			};
 			if (stopReason !== null) {

@@ -27,7 +27,7 @@ export interface RungDecision {
 	promoted: boolean;
 	/** How many trials had been scored at this rung, this one included, when it was decided. */
 	scoredAtRung: number;
-	/** Milliseconds since the epoch. */
+	/** When it was stored, in milliseconds since the epoch. */
 	decidedAt: number;
 }
 
