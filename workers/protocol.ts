@@ -35,10 +35,12 @@ export interface RunTrialOptions {
 	resumeFrom?: TrialCheckpoint;
 	/** Run as a cooldown branch of the checkpoint's trial. */
 	cooldown?: CooldownSpec;
+	/** Stop at this step (a successive-halving rung) with a checkpoint there; the result is `reached`. */
+	untilStep?: number;
 }
 
 export type TrialResult =
-	| { status: 'completed' | 'stopped'; steps: number; backend: BackendReport }
+	| { status: 'completed' | 'stopped' | 'reached'; steps: number; backend: BackendReport }
 	| { status: 'infeasible'; steps: number; reason: string; backend: BackendReport }
 	| { status: 'failed'; error: string; backend: BackendReport | null };
 

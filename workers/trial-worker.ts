@@ -103,7 +103,8 @@ const api: TrialWorkerApi = {
 					every: options.checkpointEvery,
 					extraSteps: options.checkpointSteps,
 					resumeFrom: options.resumeFrom,
-					cooldown: options.cooldown
+					cooldown: options.cooldown,
+					untilStep: options.untilStep
 				}
 			);
 			return { ...outcome, backend: report };

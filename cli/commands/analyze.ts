@@ -28,7 +28,7 @@ or by "tuning-lab run") as one JSON object:
   "findings"    the analysis checklist, most severe first. Each finding has a stable "id" (boundary,
                 infeasible-fraction, overfitting, late-variance, still-improving, saturated,
                 train-loss-increasing, instability, aggressive-clipping, best-step-early, best-step-late,
-                training-length-unclear), a "severity" (problem, warning or info), a "title", a
+                training-length-unclear, early-stopping), a "severity" (problem, warning or info), a "title", a
                 "message", the evidence "trials" (indices), the "parameter" (and for boundary the "edge")
                 it concerns, the "plot" that shows it, the playbook "section" it rests on, and, when it
                 calls for a follow-up study, "nextStudy": {"change"} (the draft itself is created from

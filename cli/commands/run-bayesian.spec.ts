@@ -34,6 +34,32 @@ describe('tuning-lab run on a bayesian study', () => {
 		expect(stderr).toMatch(/^run: a bayesian study cannot be split into shards: each suggestion depends/);
 	});
 
+	it('refuses --shard for a study with successive halving too, saying why', () => {
+		const halving = {
+			...study,
+			search: {
+				algorithm: 'quasi-random',
+				trials: 8,
+				seed: 1,
+				halving: { eta: 3, minSteps: 5, cooldownSteps: 2 }
+			}
+		};
+		const file = folder.write('halving.json', halving);
+		const { status, stdout, stderr } = tuningLab(
+			'run',
+			file,
+			'--out',
+			join(folder.path, 'out.json'),
+			'--shard',
+			'0/2'
+		);
+		expect(status).toBe(1);
+		expect(stdout).toBe('');
+		expect(stderr).toMatch(
+			/^run: a study with successive halving cannot be split into shards: each rung compares/
+		);
+	});
+
 	it('prints only the quasi-random initial design as the trials it can plan ahead', () => {
 		const { status, stdout } = tuningLab('sample', folder.write('bayes-sample.json', study));
 		expect(status).toBe(0);

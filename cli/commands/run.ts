@@ -33,7 +33,12 @@ import { formatShard, inShard, parseShard, selectShard, type Shard } from '../..
 import { canonicalJson, describeStatuses } from '../study-merge';
 import { BACKEND_CHOICES, ENGINE_CHOICES } from '../../src/lib/study/config-vocabulary';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
-import { BAYESIAN_SHARD_MESSAGE, planTrials, type PlannedTrial } from '../../src/lib/study/study-trials';
+import {
+	BAYESIAN_SHARD_MESSAGE,
+	HALVING_SHARD_MESSAGE,
+	planTrials,
+	type PlannedTrial
+} from '../../src/lib/study/study-trials';
 import type { Study, TrialRecord } from '../../src/lib/study/study';
 import { EXIT_INVALID, loadStudyArgument } from './validate';
 import { errorMessage } from '../../src/lib/util/error-message';
@@ -585,6 +590,10 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 	const { shard } = args.options;
 	if (shard !== undefined && study.search.algorithm === 'bayesian') {
 		io.err(`run: ${BAYESIAN_SHARD_MESSAGE}\n`);
+		return EXIT_INVALID;
+	}
+	if (shard !== undefined && study.search.halving) {
+		io.err(`run: ${HALVING_SHARD_MESSAGE}\n`);
 		return EXIT_INVALID;
 	}
 	let planned: PlannedTrial[];

@@ -73,7 +73,7 @@ export interface Reading {
 }
 
 export interface Exclusions {
-	/** Trials left out for their status (queued, running, infeasible, failed, cancelled). */
+	/** Trials left out for their status (queued, running, infeasible, failed, cancelled, stopped). */
 	byStatus: Record<string, number>;
 	/** Completed trials with no usable best step (no evaluation, or a step outside [0, maxTrainSteps]). */
 	withoutBestStep: number;

@@ -594,3 +594,22 @@ describe('order and shape', () => {
 		expect(structuredClone(findings)).toEqual(findings);
 	});
 });
+
+describe('early-stopping (issue 22, item 4)', () => {
+	it('says when a study used successive halving, names the stopped trials, and leaves them unranked', () => {
+		const study = craft();
+		study.search = { ...study.search, halving: { eta: 3, minSteps: 20, cooldownSteps: 10 } };
+		for (const i of [1, 4, 7]) study.trials[i]!.status = 'stopped';
+		const finding = only(analyzeStudy(study), 'early-stopping');
+		expect(finding.severity).toBe('info');
+		expect(finding.title).toBe('Early stopping: 3 of 12 trials stopped at a rung');
+		expect(finding.trials).toEqual([1, 4, 7]);
+		expect(finding.message).toContain(
+			'eta 3, first rung at 20 steps, scored after a 10-step cooldown branch'
+		);
+	});
+
+	it('is silent for a study without halving', () => {
+		expect(ids(analyzeStudy(craft()))).not.toContain('early-stopping');
+	});
+});

@@ -17,6 +17,7 @@ import {
 } from './findings/curves';
 import { boundaryFindings, infeasibleFinding, instabilityFinding } from './findings/search-space';
 import { FINDING_IDS, SEVERITIES, type Finding } from './findings/types';
+import { earlyStoppingFinding } from './findings/early-stopping';
 
 export {
 	FINDING_IDS,
@@ -44,7 +45,8 @@ export function analyzeStudy(study: Study, choice: ObjectiveChoice = defaultChoi
 		...reconcileTrainingLength(ctx, [...trainingLengthFindings(ctx), ...bestStepFindings(ctx)]),
 		...trainLossIncreasingFinding(ctx),
 		...instabilityFinding(ctx),
-		...aggressiveClippingFinding(ctx)
+		...aggressiveClippingFinding(ctx),
+		...earlyStoppingFinding(ctx)
 	];
 	// A stable sort: ties keep the order above.
 	return findings.sort(

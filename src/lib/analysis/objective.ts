@@ -90,6 +90,14 @@ export function isInfeasible(trial: Pick<TrialRecord, 'status'>): boolean {
 }
 
 /**
+ * Trials stopped early by successive halving (study/halving.ts): they trained only to a rung, so their
+ * values do not compare with full-length trials. Plots draw them apart and they are never "best".
+ */
+export function isStopped(trial: Pick<TrialRecord, 'status'>): boolean {
+	return trial.status === 'stopped';
+}
+
+/**
  * Whether a trial finished with a result to plot: completed (a value) or infeasible (a marker). Queued,
  * running, failed and cancelled trials have no comparable value at the study's fixed budget.
  */

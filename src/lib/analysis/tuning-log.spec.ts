@@ -80,6 +80,13 @@ describe('studyBest', () => {
 		expect(studyBest(trials, 'valLoss', 'minimize')).toEqual({ value: 0.3, trialIndex: 1, step: 6 });
 	});
 
+	it('never picks a trial stopped early by successive halving, in either direction', () => {
+		// The stopped trial has the lowest loss (0.2) and the highest accuracy (0.97) of the feasible ones.
+		const withStopped = [...trials, trial(5, 'stopped', 0.2, 0.97)];
+		expect(studyBest(withStopped, 'valLoss', 'minimize')).toMatchObject({ value: 0.3, trialIndex: 1 });
+		expect(studyBest(withStopped, 'valAccuracy', 'maximize')).toMatchObject({ value: 0.95, trialIndex: 1 });
+	});
+
 	it('picks the highest accuracy when maximizing', () => {
 		expect(studyBest(trials, 'valAccuracy', 'maximize')).toMatchObject({ value: 0.95, trialIndex: 1 });
 	});

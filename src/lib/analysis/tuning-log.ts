@@ -53,7 +53,8 @@ export function summaryBest(
 
 /**
  * The best over the study's trials. Infeasible and failed trials are left out: divergence is an
- * outcome of its own, not a good or bad value. `valueOf` may supply a trial's value (for objectives
+ * outcome of its own, not a good or bad value. Trials stopped early by successive halving are left out
+ * too: they trained only to a rung, so they are never the best. `valueOf` may supply a trial's value (for objectives
  * the summary does not hold, such as the training loss); it falls back to the summary.
  */
 export function studyBest(
@@ -65,6 +66,7 @@ export function studyBest(
 	let best: StudyBest | null = null;
 	for (const trial of trials) {
 		if (trial.branch || trial.status === 'infeasible' || trial.status === 'failed') continue;
+		if (trial.status === 'stopped') continue;
 		const found = valueOf?.(trial) ?? summaryBest(trial, metric);
 		if (!found || !Number.isFinite(found.value)) continue;
 		const better =

@@ -27,6 +27,7 @@ import {
 	shownText,
 	shownTextErrors,
 	toFileObject,
+	defaultHalving,
 	typesFor,
 	unusedKeys,
 	validateForm,
@@ -101,6 +102,23 @@ describe('form ⇄ study', () => {
 			['momentum', ['optimizer: nesterov']]
 		]);
 		expect(form.params[0]!.values).toBe('nesterov, adam');
+	});
+
+	it('carries successive halving both ways, and drops it for grid search', () => {
+		const study = defaultStudy();
+		const halving = { eta: 3, minSteps: 20, cooldownSteps: 5 };
+		const withHalving: Study = { ...study, search: { ...study.search, halving } };
+		const form = fromStudy(withHalving);
+		expect(form.search.halving).toEqual(halving);
+		expect(draftText(form)).toBe(serializeStudy(withHalving));
+		expect(validStudy(form)).toEqual(withHalving);
+		form.search.algorithm = 'grid';
+		expect((toFileObject(form).search as Record<string, unknown>).halving).toBeUndefined();
+	});
+
+	it('starts halving with a first rung at a tenth of the run and eta 3', () => {
+		// 1000 / 10 = 100 steps; cooldown 100 / 5 = 20 steps.
+		expect(defaultHalving(1000)).toEqual({ eta: 3, minSteps: 100, cooldownSteps: 20 });
 	});
 
 	it('leaves recorded trials out of the form', () => {

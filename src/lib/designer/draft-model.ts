@@ -65,6 +65,20 @@ export interface ParamDraft {
 	when: ConditionRow[];
 }
 
+/** The search algorithms that take successive halving (`search.halving`). */
+export const HALVING_ALGORITHMS: readonly SamplerAlgorithm[] = ['quasi-random', 'bayesian'];
+
+/** Where the designer's halving switch starts: a first rung at a tenth of the run, a short cooldown. */
+export function defaultHalving(maxTrainSteps: number): {
+	eta: number;
+	minSteps: number;
+	cooldownSteps: number;
+} {
+	const steps = Number.isFinite(maxTrainSteps) && maxTrainSteps > 1 ? maxTrainSteps : 1000;
+	const minSteps = Math.max(1, Math.round(steps / 10));
+	return { eta: 3, minSteps, cooldownSteps: Math.max(1, Math.round(minSteps / 5)) };
+}
+
 export interface DraftForm {
 	name: string;
 	goal: string;
@@ -74,8 +88,17 @@ export interface DraftForm {
 	budget: { maxTrainSteps: number; evalEvery: number; checkpointEvery: number; keepBestCheckpoints: number };
 	objective: { metric: ObjectiveMetric; goal: ObjectiveGoal };
 	fixed: FixedRow[];
-	/** `initialTrials`: bayesian only; absent or NaN = the default start. */
-	search: { algorithm: SamplerAlgorithm; trials: number; seed: number; initialTrials?: number };
+	/**
+	 * `initialTrials`: bayesian only; absent or NaN = the default start. `halving`: successive halving,
+	 * quasi-random and bayesian only; absent = off.
+	 */
+	search: {
+		algorithm: SamplerAlgorithm;
+		trials: number;
+		seed: number;
+		initialTrials?: number;
+		halving?: { eta: number; minSteps: number; cooldownSteps: number };
+	};
 	params: ParamDraft[];
 }
 
@@ -201,6 +224,15 @@ export function toFileObject(form: DraftForm): JsonObject {
 			seed: numberOrNull(form.search.seed),
 			...(form.search.algorithm === 'bayesian' && Number.isFinite(form.search.initialTrials)
 				? { initialTrials: form.search.initialTrials! }
+				: {}),
+			...(form.search.halving && HALVING_ALGORITHMS.includes(form.search.algorithm)
+				? {
+						halving: {
+							eta: numberOrNull(form.search.halving.eta),
+							minSteps: numberOrNull(form.search.halving.minSteps),
+							cooldownSteps: numberOrNull(form.search.halving.cooldownSteps)
+						}
+					}
 				: {})
 		},
 		params: form.params.map(paramObject),
@@ -256,7 +288,10 @@ export function fromStudy(study: Study): DraftForm {
 			key,
 			value
 		})),
-		search: { ...study.search },
+		search: {
+			...study.search,
+			...(study.search.halving ? { halving: { ...study.search.halving } } : {})
+		},
 		params: study.params.map((param) => paramDraft(param, next))
 	};
 }

@@ -12,6 +12,12 @@
 // workload starts, and while no trial of the study trains (so every candidate is timed under the same
 // conditions), a slot measures the workload's step on each engine × backend pair; every trial of that
 // workload then trains on the pair chosen, which the study keeps (StudyRecord.enginePicks) for later runs.
+//
+// A study with successive halving (`search.halving`, study/halving.ts) trains each trial in stretches, one
+// rung at a time, on the slot that claimed it: the trial unit stops at the rung, the slot scores it there
+// (a cooldown branch unit, or its own evaluation when cooldownSteps is 0), the decision is stored with
+// the trial, and only then does the trial go on to its next rung or stop. Decisions are made as each trial
+// arrives, so a slot never waits for others; a resumed run rebuilds the rungs from the stored decisions.
 import type { StudyRecord, StudyStatus, TrialRecord } from '$lib/storage/schema';
 import type { TrialStatus } from '$lib/study/metrics';
 import type { BackendChoice, EngineChoice } from '$lib/study/trial-config';
@@ -29,7 +35,19 @@ import {
 	branchSteps,
 	type CooldownBranchesOption
 } from '$lib/study/cooldown-branches';
-import { BAYESIAN_SHARD_MESSAGE } from '$lib/study/study-trials';
+import { BAYESIAN_SHARD_MESSAGE, HALVING_SHARD_MESSAGE } from '$lib/study/study-trials';
+import {
+	RUNG_COOLDOWN_SHAPE,
+	decideAtRung,
+	nextRungAction,
+	rungSteps,
+	rungTable,
+	stoppedReason,
+	type HalvingOption,
+	type RungDecision,
+	type RungTable
+} from '$lib/study/halving';
+import { metricGoal } from '$lib/study/objective';
 import { inShard, type Shard } from '$lib/study/shard';
 import { defaultConcurrency } from './concurrency';
 
@@ -46,7 +64,13 @@ export interface RunOptions {
 /** `idle` between runs; `pausing` starts nothing new and lets the running units finish. */
 export type RunPhase = 'idle' | 'running' | 'pausing' | 'cancelling';
 
-const TERMINAL: ReadonlySet<TrialStatus> = new Set(['completed', 'infeasible', 'failed', 'cancelled']);
+const TERMINAL: ReadonlySet<TrialStatus> = new Set([
+	'completed',
+	'infeasible',
+	'failed',
+	'cancelled',
+	'stopped'
+]);
 
 /** A queued trial as the scheduler sees it; `steps` is its maxTrainSteps. */
 export interface QueuedTrial {
@@ -70,18 +94,39 @@ export interface BranchPoint {
 	finalFraction: number;
 }
 
-/** What a slot runs: its claimed trial, or a branch of it. */
+/**
+ * What a slot runs: its claimed trial (with `untilStep`, only up to that successive-halving rung), or a
+ * branch of it (with `rung`, the cooldown branch that scores the trial at that rung).
+ */
 export type WorkUnit =
-	{ kind: 'trial'; trial: QueuedTrial } | { kind: 'branch'; parentId: string; spec: BranchPoint };
+	| { kind: 'trial'; trial: QueuedTrial; untilStep?: number }
+	| { kind: 'branch'; parentId: string; spec: BranchPoint; rung?: number };
 
 export type SlotState =
 	| { state: 'idle' }
 	/** Waiting for the trial's lock and a fresh read of its status. */
 	| { state: 'claiming'; trial: QueuedTrial }
 	/** Holds the trial's claim and runs `unit`; `branches` run after it on this slot while the run goes on. */
-	| { state: 'busy'; trial: QueuedTrial; unit: WorkUnit; branches: BranchPoint[] }
+	| {
+			state: 'busy';
+			trial: QueuedTrial;
+			unit: WorkUnit;
+			branches: BranchPoint[];
+			rung?: number;
+			stopAs?: StopAs;
+	  }
+	/** Holds the trial's claim while its own evaluation at rung `rung` is read (cooldownSteps 0). */
+	| { state: 'scoring'; trial: QueuedTrial; rung: number; stopAs?: StopAs }
+	/** Holds the trial's claim while its rung decision is stored; it goes on or stops once it is. */
+	| { state: 'deciding'; trial: QueuedTrial; decision: RungDecision; stopAs?: StopAs }
 	/** Measures the engine × backend pairs of `trial`'s workload (the trial itself stays queued). */
 	| { state: 'measuring'; key: string; trial: QueuedTrial };
+
+/**
+ * The user paused or cancelled a trial held between its stretches (being scored at a rung): once the
+ * slot's current step is over it lets the trial go, queued for a later run or cancelled.
+ */
+export type StopAs = 'pause' | 'cancel';
 
 /** A bayesian study's trials past its initial design, suggested one at a time when a slot is free. */
 export interface Suggestions {
@@ -123,12 +168,27 @@ export interface SchedulerState {
 	/** null for studies that are not bayesian. */
 	suggestions: Suggestions | null;
 	cooldownBranches: CooldownBranchesOption | null;
+	/** Successive halving of this study's trials; null without it. */
+	halving: HalvingState | null;
 	/** Why a bayesian study stopped getting suggestions before its budget was spent. */
 	suggestionProblem: string | null;
 	/** The first adapter action that failed unexpectedly; the run pauses and reports it at the end. */
 	error: string | null;
 	/** The run is over and its final study status is being stored. */
 	ending: boolean;
+}
+
+export interface HalvingState {
+	option: HalvingOption;
+	/** Rung steps, increasing, below maxTrainSteps. */
+	rungs: number[];
+	/** The study's objective metric and its direction: what a rung score is and which way is better. */
+	metric: string;
+	goal: 'minimize' | 'maximize';
+	/** Scores recorded at each rung step (stored decisions and this run's). */
+	table: RungTable;
+	/** Each trial's decisions, by trial id. */
+	decided: Record<string, RungDecision[]>;
 }
 
 export type SchedulerEvent =
@@ -138,12 +198,28 @@ export type SchedulerEvent =
 	| { type: 'cancel-trial'; trialId: string }
 	/** A failed or cancelled trial was reset to queued in the database. */
 	| { type: 'retry'; studyId: string | undefined; trial: QueuedTrial }
-	/** The slot holds its trial's lock and the trial is still queued. */
-	| { type: 'claimed'; slot: number }
+	/** The slot holds its trial's lock and the trial is still queued; `resumeStep`: its latest checkpoint's step. */
+	| { type: 'claimed'; slot: number; resumeStep?: number }
 	/** Another tab holds the trial, or already ran it: this tab skips it. */
 	| { type: 'refused'; slot: number }
-	/** The slot's unit ended with the stored `status`; `checkpointSteps` are those stored of a trial unit. */
-	| { type: 'unit-ended'; slot: number; status: TrialStatus; storageFull: boolean; checkpointSteps: number[] }
+	/**
+	 * The slot's unit ended with the stored `status`; `checkpointSteps` are those stored of a trial unit.
+	 * `reached`: a trial unit stopped at its `untilStep` as asked. `value`: a rung branch's objective at
+	 * its end (NaN when it has none).
+	 */
+	| {
+			type: 'unit-ended';
+			slot: number;
+			status: TrialStatus;
+			storageFull: boolean;
+			checkpointSteps: number[];
+			reached?: boolean;
+			value?: number;
+	  }
+	/** The trial's own objective at its rung step (answer to `score`; NaN when it has none). */
+	| { type: 'scored'; slot: number; value: number }
+	/** The slot's rung decision is stored (answer to `decide`). */
+	| { type: 'decided'; slot: number }
 	/** The suggested trial, stored as queued; null when none came (`problem` says why, if it failed). */
 	| { type: 'suggested'; trial: QueuedTrial | null; problem?: string }
 	/** An action of the adapter threw (a database error): the run pauses and reports it at the end. */
@@ -185,6 +261,13 @@ export type SchedulerCommand =
 	| { type: 'cancel-unstarted'; trialId: string; reason: string }
 	/** Make the next suggestion; answer suggested. */
 	| { type: 'suggest' }
+	/** Read the claimed trial's own `metric` at its evaluation of `step`; answer scored. */
+	| { type: 'score'; slot: number; trialId: string; step: number; metric: string }
+	/**
+	 * Store `decision` with the trial (TrialRecord.halving); with `stopReason`, also mark it `stopped`
+	 * with that reason. Answer decided.
+	 */
+	| { type: 'decide'; slot: number; trialId: string; decision: RungDecision; stopReason: string | null }
 	/** The run is over: store `statusAfterRun(command, the study's trials)` and answer closed. */
 	| EndCommand;
 
@@ -219,6 +302,7 @@ export function idleScheduler(): SchedulerState {
 		fixedConcurrency: false,
 		suggestions: null,
 		cooldownBranches: null,
+		halving: null,
 		suggestionProblem: null,
 		error: null,
 		ending: false
@@ -300,6 +384,8 @@ export function startRun(
 	const { definition } = study;
 	const adaptive = definition.search.algorithm === 'bayesian';
 	if (adaptive && options.shard) throw new Error(BAYESIAN_SHARD_MESSAGE);
+	const halvingOption = definition.search.halving;
+	if (halvingOption && options.shard) throw new Error(HALVING_SHARD_MESSAGE);
 	const trials = input.trials.filter((t) => inShard(t.index ?? 0, options.shard));
 	// Pairs the study chose in an earlier run: its trials of those workloads train on them again.
 	const picks: Record<string, PickOutcome> = Object.fromEntries(
@@ -343,7 +429,19 @@ export function startRun(
 					exhausted: false
 				}
 			: null,
-		cooldownBranches: definition.cooldownBranches ?? null
+		cooldownBranches: definition.cooldownBranches ?? null,
+		halving: halvingOption
+			? {
+					option: halvingOption,
+					rungs: rungSteps(halvingOption, definition.budget.maxTrainSteps),
+					metric: definition.objective.metric,
+					goal: metricGoal(definition.objective.metric),
+					table: rungTable(input.trials.map((t) => t.halving)),
+					decided: Object.fromEntries(
+						input.trials.flatMap((t) => (t.halving?.length ? [[t.id, t.halving]] : []))
+					)
+				}
+			: null
 	};
 	return dispatch(state, []);
 }
@@ -366,7 +464,7 @@ export function step(state: SchedulerState, event: SchedulerEvent): Step {
 				return { state, commands };
 			return dispatch({ ...state, queue: [...state.queue, event.trial], done: state.done - 1 }, commands);
 		case 'claimed':
-			return claimed(state, event.slot);
+			return claimed(state, event.slot, event.resumeStep ?? 0);
 		case 'refused': {
 			// Another tab trains it (or did): that tab counts it.
 			if (state.slots[event.slot]?.state !== 'claiming') return { state, commands };
@@ -374,6 +472,14 @@ export function step(state: SchedulerState, event: SchedulerEvent): Step {
 		}
 		case 'unit-ended':
 			return unitEnded(state, event);
+		case 'scored': {
+			const slot = state.slots[event.slot];
+			if (slot?.state !== 'scoring') return { state, commands };
+			if (slot.stopAs) return abandon(state, event.slot, slot.trial, slot.stopAs);
+			return decide(state, event.slot, slot.trial, slot.rung, event.value);
+		}
+		case 'decided':
+			return decided(state, event.slot);
 		case 'suggested':
 			return suggested(state, event.trial, event.problem);
 		case 'failed': {
@@ -528,6 +634,21 @@ function stopTrial(state: SchedulerState, trialId: string, pause: boolean): Step
 		(s) => s.state === 'busy' && s.unit.kind === 'trial' && s.unit.trial.id === trialId
 	);
 	if (running >= 0) return { state, commands: [{ type: 'stop', slot: running, pause }] };
+	// Held between stretches (successive halving): let it go once its rung's scoring is over.
+	const held = state.slots.findIndex(
+		(s) => (s.state === 'busy' || s.state === 'scoring' || s.state === 'deciding') && s.trial.id === trialId
+	);
+	if (held >= 0) {
+		const slot = state.slots[held]! as Extract<SlotState, { stopAs?: StopAs }>;
+		const next = {
+			...state,
+			slots: withSlot(state.slots, held, { ...slot, stopAs: pause ? 'pause' : 'cancel' })
+		};
+		// A rung's cooldown branch is stopped at once; its parent is then let go, not scored.
+		const commands: SchedulerCommand[] =
+			slot.state === 'busy' ? [{ type: 'stop', slot: held, pause: false }] : [];
+		return { state: next, commands };
+	}
 	const queued = state.queue.findIndex((t) => t.id === trialId);
 	if (pause || queued < 0) return { state, commands: [] };
 	const next: SchedulerState = {
@@ -539,28 +660,17 @@ function stopTrial(state: SchedulerState, trialId: string, pause: boolean): Step
 	return dispatch(next, [{ type: 'cancel-unstarted', trialId, reason }]);
 }
 
-function claimed(state: SchedulerState, index: number): Step {
+function claimed(state: SchedulerState, index: number, resumeStep: number): Step {
 	const slot = state.slots[index];
 	if (slot?.state !== 'claiming') return { state, commands: [] };
 	const { trial } = slot;
 	if (state.phase === 'running') {
-		const unit: WorkUnit = { kind: 'trial', trial };
-		const next = {
-			...state,
-			slots: withSlot(state.slots, index, { state: 'busy', trial, unit, branches: [] })
-		};
-		// A workload measured for `auto` trains on its chosen pair; otherwise the run's forced choices.
-		const pick = pickOf(state, trial);
-		const outcome = pick ? state.picks[pick.key] : undefined;
-		const pair = outcome && 'pair' in outcome ? outcome.pair : null;
-		const command: SchedulerCommand = {
-			type: 'run',
-			slot: index,
-			unit,
-			backend: pair?.backend ?? state.backend,
-			engine: pair?.engine ?? state.engine
-		};
-		return { state: next, commands: [command] };
+		const halving = state.halving;
+		if (!halving) return trainStretch(state, index, trial, undefined);
+		// Cut off while being scored at a rung: score it there first; else train to its next rung.
+		const action = nextRungAction(halving.rungs, halving.decided[trial.id] ?? [], resumeStep);
+		if (action.kind === 'score') return score(state, index, trial, action.rung);
+		return trainStretch(state, index, trial, action.kind === 'train' ? action.rung : undefined);
 	}
 	// Paused or cancelled while the lock was being taken: the trial does not start.
 	const commands: SchedulerCommand[] = [{ type: 'release', slot: index }];
@@ -574,9 +684,134 @@ function claimed(state: SchedulerState, index: number): Step {
 	return dispatch(next, commands);
 }
 
+/** Trains the claimed trial on the slot: to rung `rung` (successive halving), or to its end. */
+function trainStretch(
+	state: SchedulerState,
+	index: number,
+	trial: QueuedTrial,
+	rung: number | undefined
+): Step {
+	const untilStep = rung === undefined ? undefined : state.halving?.rungs[rung];
+	const unit: WorkUnit =
+		untilStep === undefined ? { kind: 'trial', trial } : { kind: 'trial', trial, untilStep };
+	const busy: SlotState = { state: 'busy', trial, unit, branches: [] };
+	if (untilStep !== undefined) busy.rung = rung;
+	const next = { ...state, slots: withSlot(state.slots, index, busy) };
+	// A workload measured for `auto` trains on its chosen pair; otherwise the run's forced choices.
+	const pick = pickOf(state, trial);
+	const outcome = pick ? state.picks[pick.key] : undefined;
+	const pair = outcome && 'pair' in outcome ? outcome.pair : null;
+	const command: SchedulerCommand = {
+		type: 'run',
+		slot: index,
+		unit,
+		backend: pair?.backend ?? state.backend,
+		engine: pair?.engine ?? state.engine
+	};
+	return { state: next, commands: [command] };
+}
+
+/** Scores the claimed trial at rung `rung`: a cooldown branch from its checkpoint there, or its own evaluation. */
+function score(state: SchedulerState, index: number, trial: QueuedTrial, rung: number): Step {
+	const halving = state.halving!;
+	const step = halving.rungs[rung]!;
+	if (halving.option.cooldownSteps === 0) {
+		const scoring: SlotState = { state: 'scoring', trial, rung };
+		return {
+			state: { ...state, slots: withSlot(state.slots, index, scoring) },
+			commands: [{ type: 'score', slot: index, trialId: trial.id, step, metric: halving.metric }]
+		};
+	}
+	const spec: BranchPoint = {
+		fromStep: step,
+		length: halving.option.cooldownSteps,
+		shape: RUNG_COOLDOWN_SHAPE,
+		finalFraction: 0
+	};
+	const unit: WorkUnit = { kind: 'branch', parentId: trial.id, spec, rung };
+	const busy: SlotState = { state: 'busy', trial, unit, branches: [], rung };
+	return {
+		state: { ...state, slots: withSlot(state.slots, index, busy) },
+		// Like the automatic branches, it trains on the pair its parent trained on.
+		commands: [{ type: 'run', slot: index, unit, backend: null, engine: null }]
+	};
+}
+
+/** Decides the trial's arrival at a rung with `value` and stores the decision before acting on it. */
+function decide(state: SchedulerState, index: number, trial: QueuedTrial, rung: number, value: number): Step {
+	const halving = state.halving!;
+	if (state.phase === 'cancelling') return abandon(state, index, trial);
+	const step = halving.rungs[rung]!;
+	const { table, decision } = decideAtRung(halving.table, {
+		rung,
+		step,
+		score: value,
+		eta: halving.option.eta,
+		goal: halving.goal,
+		// The adapter stamps the time when it stores the decision (this state machine reads no clock).
+		now: 0
+	});
+	const decided = { ...halving.decided, [trial.id]: [...(halving.decided[trial.id] ?? []), decision] };
+	const deciding: SlotState = { state: 'deciding', trial, decision };
+	const next: SchedulerState = {
+		...state,
+		halving: { ...halving, table, decided },
+		slots: withSlot(state.slots, index, deciding)
+	};
+	const stopReason = decision.promoted ? null : stoppedReason(decision, halving.option, halving.metric);
+	return {
+		state: next,
+		commands: [{ type: 'decide', slot: index, trialId: trial.id, decision, stopReason }]
+	};
+}
+
+/** A rung decision is stored: the trial goes on to its next rung (or its end), or it stopped. */
+function decided(state: SchedulerState, index: number): Step {
+	const slot = state.slots[index];
+	if (slot?.state !== 'deciding' || !state.halving) return { state, commands: [] };
+	const { trial, decision } = slot;
+	// A stop decided by the rung stands (it is stored); a trial that went on is let go as the user asked.
+	if (decision.promoted && slot.stopAs) return abandon(state, index, trial, slot.stopAs);
+	if (!decision.promoted) {
+		const next = { ...state, done: state.done + 1, slots: withSlot(state.slots, index, { state: 'idle' }) };
+		return dispatch(next, [{ type: 'release', slot: index }]);
+	}
+	if (state.phase !== 'running') return abandon(state, index, trial);
+	const action = nextRungAction(state.halving.rungs, state.halving.decided[trial.id] ?? [], decision.step);
+	return trainStretch(state, index, trial, action.kind === 'train' ? action.rung : undefined);
+}
+
+/**
+ * Lets go of a trial held between its stretches (stored as queued) when the run pauses or is cancelled:
+ * a pause leaves it queued for the next run; a cancel marks it cancelled.
+ */
+function abandon(state: SchedulerState, index: number, trial: QueuedTrial, stopAs?: StopAs): Step {
+	const commands: SchedulerCommand[] = [{ type: 'release', slot: index }];
+	let next: SchedulerState = { ...state, slots: withSlot(state.slots, index, { state: 'idle' }) };
+	if (state.phase === 'cancelling' || stopAs === 'cancel') {
+		const reason = stopAs === 'cancel' ? 'cancelled by the user at a rung' : 'cancelled with the study';
+		commands.push({ type: 'cancel-unstarted', trialId: trial.id, reason });
+		next = { ...next, done: next.done + 1 };
+	}
+	return dispatch(next, commands);
+}
+
 function unitEnded(state: SchedulerState, event: Extract<SchedulerEvent, { type: 'unit-ended' }>): Step {
 	const slot = state.slots[event.slot];
 	if (slot?.state !== 'busy') return { state, commands: [] };
+	if (slot.rung !== undefined && state.halving) {
+		if (slot.unit.kind === 'branch' && slot.stopAs)
+			return abandon(state, event.slot, slot.trial, slot.stopAs);
+		if (slot.unit.kind === 'branch') {
+			// A branch that diverged or failed gives no score: the trial stops (scoreBetter ranks NaN last).
+			const value = event.status === 'completed' ? (event.value ?? Number.NaN) : Number.NaN;
+			return decide(state, event.slot, slot.trial, slot.rung, value);
+		}
+		if (event.reached && !event.storageFull) {
+			if (state.phase !== 'running') return abandon(state, event.slot, slot.trial);
+			return score(state, event.slot, slot.trial, slot.rung);
+		}
+	}
 	let next = state;
 	let branches = slot.branches;
 	if (slot.unit.kind === 'trial') {

@@ -11,6 +11,8 @@ import type { Study } from '$lib/study/study';
 import type { BackendChoice, EngineChoice, TrialConfig } from '$lib/study/trial-config';
 import { branchRecord } from '$lib/storage/study-transfer';
 import { defaultChoice, trialValue } from '$lib/analysis/objective';
+import { objectiveValue } from '$lib/study/objective';
+import type { RungDecision } from '$lib/study/halving';
 import { TrialClient } from './trial-client.svelte';
 import { claimTrialLock, withTrialLock, type TrialLock } from './trial-lock';
 import { BayesClient, suggestedTrialRecord, suggestionRequest, type TrialOutcome } from './bayes-client';
@@ -227,6 +229,14 @@ export class StudyRunner {
 				case 'suggest':
 					void this.suggest();
 					break;
+				case 'score':
+					void this.scoreAtStep(command.slot, command.trialId, command.step, command.metric);
+					break;
+				case 'decide':
+					this.inOrder(() =>
+						this.storeDecision(command.slot, command.trialId, command.decision, command.stopReason)
+					);
+					break;
 				case 'end':
 					this.inOrder(() => this.end(command));
 					break;
@@ -254,7 +264,9 @@ export class StudyRunner {
 				return this.apply({ type: 'refused', slot });
 			}
 			this.claims[slot] = { lock, trial };
-			this.apply({ type: 'claimed', slot });
+			// Where it resumes: a trial cut off at a successive-halving rung is scored there first.
+			const resumeStep = Math.max(0, ...(trial.checkpoints ?? []).map((c) => c.step));
+			this.apply({ type: 'claimed', slot, resumeStep });
 		} catch (error) {
 			lock?.release();
 			this.apply({ type: 'failed', slot, message: errorMessage(error) });
@@ -271,12 +283,13 @@ export class StudyRunner {
 		const claim = this.claims[index]!;
 		try {
 			let trial = claim.trial;
+			let reached = false;
 			if (unit.kind === 'trial') {
 				slot.activeIndex = unit.trial.index;
 				const overrides: Partial<TrialConfig> = {};
 				if (backend) overrides.backend = backend;
 				if (engine) overrides.engine = engine;
-				await slot.run(trial, overrides);
+				reached = (await slot.run(trial, overrides, unit.untilStep)).status === 'reached';
 			} else {
 				// The slot stores it (as running) and reports it, as it does a trial.
 				trial = branchRecord(claim.trial, unit.spec);
@@ -285,13 +298,19 @@ export class StudyRunner {
 			const stored = await getTrial(this.db, trial.id);
 			// Its branches start from the trial as stored when it finished (with its checkpoints).
 			if (unit.kind === 'trial' && stored) claim.trial = stored;
-			this.apply({
+			const event: SchedulerEvent = {
 				type: 'unit-ended',
 				slot: index,
 				status: stored?.status ?? 'failed',
 				storageFull: slot.stoppedForStorage,
 				checkpointSteps: (stored?.checkpoints ?? []).map((c) => c.step)
-			});
+			};
+			if (reached) event.reached = true;
+			// A rung's cooldown branch scores its trial: the objective at the branch's last evaluation.
+			if (unit.kind === 'branch' && unit.rung !== undefined) {
+				event.value = await this.objectiveAt(trial.id, trial.config.maxTrainSteps);
+			}
+			this.apply(event);
 		} catch (error) {
 			this.apply({ type: 'failed', slot: index, message: errorMessage(error) });
 		}
@@ -365,6 +384,56 @@ export class StudyRunner {
 				trial: null,
 				problem: `No further suggestion: ${errorMessage(error)}`
 			});
+		}
+	}
+
+	/** The trial's `metric` at its evaluation of `step` (NaN when it has none there). */
+	private async objectiveAt(trialId: string, step: number, metric?: string): Promise<number> {
+		const name = metric ?? this.definition?.objective.metric ?? 'valLoss';
+		const row = (await readMetrics(this.db, trialId)).evals.find((r) => r.step === step);
+		return row ? objectiveValue(row, name) : Number.NaN;
+	}
+
+	/** Answers `score`: the claimed trial's own objective at a rung (successive halving, cooldownSteps 0). */
+	private async scoreAtStep(slot: number, trialId: string, step: number, metric: string): Promise<void> {
+		try {
+			this.apply({ type: 'scored', slot, value: await this.objectiveAt(trialId, step, metric) });
+		} catch (error) {
+			this.apply({ type: 'failed', slot, message: errorMessage(error) });
+		}
+	}
+
+	/**
+	 * Stores a rung decision with its trial before the runner acts on it, so a resumed study keeps it; a
+	 * trial that does not go on is marked stopped with the rung and its score in the reason.
+	 */
+	private async storeDecision(
+		slot: number,
+		trialId: string,
+		decision: RungDecision,
+		stopReason: string | null
+	): Promise<void> {
+		try {
+			const trial = await getTrial(this.db, trialId);
+			if (!trial) throw new Error(`trial ${trialId} is no longer in the database`);
+			const updated: TrialRecord = {
+				...trial,
+				halving: [...(trial.halving ?? []), { ...decision, decidedAt: Date.now() }],
+				updatedAt: Date.now()
+			};
+			if (stopReason !== null) {
+				updated.status = 'stopped';
+				updated.reason = stopReason;
+			} else {
+				delete updated.reason; // it went on: the "waiting at a rung" note no longer holds
+			}
+			await putTrial(this.db, updated);
+			const claim = this.claims[slot];
+			if (claim?.trial.id === trialId) claim.trial = updated;
+			this.hooks.onTrialChanged(updated);
+			this.apply({ type: 'decided', slot });
+		} catch (error) {
+			this.apply({ type: 'failed', slot, message: errorMessage(error) });
 		}
 	}
 

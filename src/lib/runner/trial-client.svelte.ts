@@ -147,8 +147,14 @@ export class TrialClient {
 	/**
 	 * Trains a stored (or new) trial on this client's worker and resolves when its final status is
 	 * stored. `overrides` change the configuration for this run only (e.g. a backend forced from the CLI).
+	 * With `untilStep` (a successive-halving rung) it stops there with a checkpoint and is stored as queued
+	 * until its rung decides whether it goes on.
 	 */
-	async run(queued: TrialRecord, overrides: Partial<TrialConfig> = {}): Promise<TrialResult> {
+	async run(
+		queued: TrialRecord,
+		overrides: Partial<TrialConfig> = {},
+		untilStep?: number
+	): Promise<TrialResult> {
 		if (this.running) throw new Error('a trial is already running on this worker');
 		const now = Date.now();
 		const trial: TrialRecord = {
@@ -167,7 +173,7 @@ export class TrialClient {
 		this.progress = null;
 		this.lastResult = null;
 		await yieldToEventLoop();
-		return this.train(trial, { ...trial.config, ...overrides });
+		return this.train(trial, { ...trial.config, ...overrides }, untilStep);
 	}
 
 	stop(): void {
@@ -190,7 +196,7 @@ export class TrialClient {
 
 	private pauseRequested = false;
 
-	private async train(started: TrialRecord, config: TrialConfig): Promise<TrialResult> {
+	private async train(started: TrialRecord, config: TrialConfig, untilStep?: number): Promise<TrialResult> {
 		let trial = started;
 		// Continue from the latest checkpoint, dropping metrics logged after it; with none, start over
 		// (a cooldown branch starts from its parent's checkpoint).
@@ -274,7 +280,8 @@ export class TrialClient {
 					shape: branch.shape,
 					finalFraction: branch.finalFraction,
 					baseTotalSteps: branch.baseTotalSteps
-				}
+				},
+				untilStep
 			};
 			const buffers = resumeFrom ? checkpointBuffers(resumeFrom) : [];
 			const training = this.worker.call<TrialResult>((api) =>
@@ -307,18 +314,27 @@ export class TrialClient {
 				updatedAt: endedAt,
 				runs: closeRun(stored.runs, endedAt),
 				// Paused, or stopped by a full disk: back in the queue, to continue from its checkpoint later.
-				status: result.status === 'stopped' ? (stopReason || paused ? 'queued' : 'cancelled') : result.status,
+				status:
+					result.status === 'reached'
+						? 'queued'
+						: result.status === 'stopped'
+							? stopReason || paused
+								? 'queued'
+								: 'cancelled'
+							: result.status,
 				reason:
-					result.status === 'failed'
-						? result.error
-						: result.status === 'infeasible'
-							? result.reason
-							: result.status === 'stopped'
-								? (stopReason ??
-									(paused
-										? `paused by the user at step ${result.steps}; it resumes from its latest checkpoint`
-										: `stopped by the user at step ${result.steps}`))
-								: undefined,
+					result.status === 'reached'
+						? `reached step ${result.steps}, a successive-halving rung: it goes on or stops once scored there`
+						: result.status === 'failed'
+							? result.error
+							: result.status === 'infeasible'
+								? result.reason
+								: result.status === 'stopped'
+									? (stopReason ??
+										(paused
+											? `paused by the user at step ${result.steps}; it resumes from its latest checkpoint`
+											: `stopped by the user at step ${result.steps}`))
+									: undefined,
 				backend: result.backend ?? stored.backend,
 				throughput: steadyThroughput(timing, runStart) ?? undefined
 			};

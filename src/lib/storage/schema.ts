@@ -11,6 +11,7 @@ import type { CheckpointMeta } from '$lib/math/checkpoint-retention';
 import type { TrialCheckpoint } from '$lib/training/checkpoint-data';
 import type { Sample } from '$lib/math/search-space';
 import type { CooldownShape } from '$lib/math/schedules';
+import type { RungDecision } from '$lib/study/halving';
 import type { UserDatasetFiles, UserDatasetRecord } from '$lib/datasets/user-dataset-info';
 import type { TrialThroughput } from '$lib/procedures/throughput';
 
@@ -24,7 +25,7 @@ export interface TrialRecord {
 	updatedAt: number;
 	config: TrialConfig;
 	status: TrialStatus;
-	/** Why a trial is infeasible, failed or cancelled. */
+	/** Why a trial is infeasible, failed, cancelled or stopped (by successive halving). */
 	reason?: string;
 	backend?: BackendReport;
 	/** Updates applied so far. */
@@ -61,6 +62,11 @@ export interface TrialRecord {
 	 * (optional, so older records need no upgrade step).
 	 */
 	checkpointAverage?: CheckpointAverageResult;
+	/**
+	 * Its successive-halving decisions, one per rung it was scored at, oldest first (stored before the
+	 * runner acts on each, so a resumed study keeps them; optional, so older records need no upgrade step).
+	 */
+	halving?: RungDecision[];
 }
 
 /** A cooldown branch: from a saved checkpoint of its parent, `length` more steps decaying the rate. */

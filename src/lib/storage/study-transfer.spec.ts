@@ -181,7 +181,7 @@ describe('importStudyFile', () => {
 		expect(result).toEqual({
 			ok: false,
 			errors: [
-				'$.trials[2].status: expected one of queued, running, completed, infeasible, failed, cancelled, got "exploded"'
+				'$.trials[2].status: expected one of queued, running, completed, infeasible, failed, cancelled, stopped, got "exploded"'
 			]
 		});
 		expect(await snapshot(db)).toEqual(before);

@@ -39,6 +39,12 @@ describe('bayesian search settings', () => {
 		expect(JSON.stringify(tooMany)).toContain('$.search.initialTrials');
 	});
 
+	it('keeps halving (successive halving) through a file round trip', () => {
+		const halving = { eta: 3, minSteps: 10, cooldownSteps: 5 };
+		const parsed = parseStudyFile(serializeStudy(study({ initialTrials: 4, halving })));
+		expect(parsed.ok && parsed.study.search.halving).toEqual(halving);
+	});
+
 	it('keeps initialTrials through a file round trip', () => {
 		const parsed = parseStudyFile(serializeStudy(study({ initialTrials: 4 })));
 		expect(parsed.ok && parsed.study.search).toEqual({

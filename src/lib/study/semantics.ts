@@ -119,11 +119,33 @@ export function checkObjective(problems: Problems, { metric, goal }: Objective):
 
 /**
  * How many quasi-random trials a bayesian search starts with (study-trials.ts initialTrialCount): at
- * most the trials, and only for bayesian search. False when the setting breaks that.
+ * most the trials, and only for bayesian search. Successive halving (study/halving.ts) applies to
+ * quasi-random and bayesian search and needs its first rung below `budget.maxTrainSteps`. False when a
+ * setting breaks that.
  */
-export function checkSearch(problems: Problems, search: SearchSettings): boolean {
-	const { initialTrials, trials, algorithm } = search;
-	if (initialTrials === undefined) return true;
+export function checkSearch(
+	problems: Problems,
+	search: SearchSettings,
+	budget?: Pick<Budget, 'maxTrainSteps'>
+): boolean {
+	const { initialTrials, trials, algorithm, halving } = search;
+	let valid = true;
+	if (halving !== undefined) {
+		if (algorithm !== 'quasi-random' && algorithm !== 'bayesian') {
+			problems.add(
+				'$.search.halving',
+				`halving applies to quasi-random and bayesian search only, not ${algorithm}`
+			);
+			valid = false;
+		} else if (budget !== undefined && halving.minSteps >= budget.maxTrainSteps) {
+			problems.add(
+				'$.search.halving.minSteps',
+				`the first rung must come before the end of training: expected fewer than budget.maxTrainSteps (${budget.maxTrainSteps}) steps, got ${halving.minSteps}`
+			);
+			valid = false;
+		}
+	}
+	if (initialTrials === undefined) return valid;
 	if (initialTrials > trials) {
 		problems.add(
 			'$.search.initialTrials',
@@ -132,7 +154,7 @@ export function checkSearch(problems: Problems, search: SearchSettings): boolean
 	} else if (algorithm !== 'bayesian') {
 		problems.add('$.search.initialTrials', `initialTrials applies to bayesian search only, not ${algorithm}`);
 	} else {
-		return true;
+		return valid;
 	}
 	return false;
 }

@@ -341,7 +341,16 @@ export function toStudyFile(study: Study): StudyFile {
 			algorithm: study.search.algorithm,
 			trials: study.search.trials,
 			seed: study.search.seed,
-			...(study.search.initialTrials === undefined ? {} : { initialTrials: study.search.initialTrials })
+			...(study.search.initialTrials === undefined ? {} : { initialTrials: study.search.initialTrials }),
+			...(study.search.halving === undefined
+				? {}
+				: {
+						halving: {
+							eta: study.search.halving.eta,
+							minSteps: study.search.halving.minSteps,
+							cooldownSteps: study.search.halving.cooldownSteps
+						}
+					})
 		},
 		params: study.params.map(paramForFile),
 		...(study.cooldownBranches === undefined ? {} : { cooldownBranches: study.cooldownBranches }),

@@ -66,7 +66,8 @@ export const TRIAL_STATUSES = [
 	'completed',
 	'infeasible',
 	'failed',
-	'cancelled'
+	'cancelled',
+	'stopped'
 ] as const;
 export const TRAIN_COLUMNS = ['step', 'loss', 'lr', 'gradNorm', 'clipped'] as const;
 /** What a cooldown branch's `length` is a fraction of. */
@@ -258,6 +259,24 @@ const objective = strict(
 	{ what: 'an object' }
 );
 
+/**
+ * Successive halving (asynchronous, as trials arrive): at each rung, minSteps·eta^k steps below
+ * maxTrainSteps, a trial is scored (after a cooldown branch of cooldownSteps steps, or by its own
+ * evaluation there when cooldownSteps is 0) and goes on only while it is among the best 1/eta of the
+ * trials scored at that rung so far (study/halving.ts).
+ */
+const halving = strict(
+	{
+		/** Reduction factor: about 1 in eta trials goes on at each rung. */
+		eta: integer(2, 100),
+		/** Steps of the first rung. */
+		minSteps: count(1),
+		/** Steps of the cooldown branch that scores a trial at a rung; 0 scores its own evaluation there. */
+		cooldownSteps: count(0)
+	},
+	{ what: 'an object with eta, minSteps and cooldownSteps' }
+);
+
 const search = strict(
 	{
 		algorithm: choice(SAMPLER_ALGORITHMS),
@@ -266,7 +285,9 @@ const search = strict(
 		/** Seeds the sampler and, unless `seed` is fixed or searched, each trial's own seed. */
 		seed: numberSchema(SEED_RULE),
 		/** Bayesian search only: quasi-random trials before the Gaussian process takes over (≤ trials). */
-		initialTrials: v.optional(integer(1, 10_000))
+		initialTrials: v.optional(integer(1, 10_000)),
+		/** Quasi-random and bayesian search only: stop weak trials early (successive halving). */
+		halving: v.optional(halving)
 	},
 	{ what: 'an object' }
 );
@@ -573,7 +594,7 @@ const trial = strict(
 		params: noArrays(expecting(v.record(v.string(), paramValue, got('an object')), 'an object')),
 		/** The full configuration the trial ran with. */
 		config: expecting(trialConfig, 'a configuration object', 'required; expected an object'),
-		/** Why the trial failed or was infeasible. */
+		/** Why the trial failed, was infeasible or was stopped by successive halving. */
 		reason: v.optional(text(MAX_TEXT_CHARS)),
 		/** The backend it trained on (webgpu, webgl, wasm or cpu). */
 		backend: v.optional(text(MAX_TEXT_CHARS)),
@@ -763,6 +784,7 @@ export const SCHEMA_DEFINITIONS = {
 	objective,
 	fixed,
 	search,
+	halving,
 	param,
 	condition,
 	trial,
@@ -787,6 +809,7 @@ export type Workload = Output<typeof workload>;
 export type Budget = Output<typeof budget>;
 export type Objective = Output<typeof objective>;
 export type SearchSettings = Output<typeof search>;
+export type HalvingOption = Output<typeof halving>;
 export type StudyParam = Output<typeof param>;
 export type TrainRows = { [K in (typeof TRAIN_COLUMNS)[number]]: number[] };
 /** Non-finite values are NaN in memory, null in files. */

@@ -97,6 +97,11 @@ export const BAYESIAN_SHARD_MESSAGE =
 	'a bayesian study cannot be split into shards: each suggestion depends on the results of the trials ' +
 	'before it, so the shards would not be independent. Run it whole, or shard a quasi-random study.';
 
+/** Why `tuning-lab run --shard` and the study runner refuse to split a study with successive halving. */
+export const HALVING_SHARD_MESSAGE =
+	'a study with successive halving cannot be split into shards: each rung compares the trials of the ' +
+	'whole study as they arrive. Run it whole, or drop search.halving to shard it.';
+
 /**
  * How many trials can be planned before any runs: all of them, except for bayesian search, whose later
  * trials depend on the results (src/lib/math/bayes/suggest.ts) and are added by the runner one by one.

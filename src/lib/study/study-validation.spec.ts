@@ -249,7 +249,7 @@ describe('validateStudy: unknown keys and types', () => {
 		});
 		expect(errorsOf(file)).toEqual([
 			`$.fixed.lerningRate: unknown key (did you mean learningRate?); valid keys are ${VALID_CONFIG_KEYS}`,
-			'$.search.seeed: unknown key (did you mean seed?); valid keys are algorithm, trials, seed, initialTrials',
+			'$.search.seeed: unknown key (did you mean seed?); valid keys are algorithm, trials, seed, initialTrials, halving',
 			`$.params[1].name: unknown config key "weightDecy" (did you mean weightDecay?); valid keys are ${VALID_CONFIG_KEYS}`
 		]);
 	});
@@ -972,7 +972,7 @@ describe('validateStudy: recorded trials', () => {
 			];
 		});
 		expect(errorsOf(file)).toEqual([
-			'$.trials[0].status: expected one of queued, running, completed, infeasible, failed, cancelled, got "done"',
+			'$.trials[0].status: expected one of queued, running, completed, infeasible, failed, cancelled, stopped, got "done"',
 			'$.trials[0].params.hiddenWidth: expected a string, number or boolean, got an array',
 			'$.trials[0].config.learningRate: expected a number > 0, got -1',
 			`$.trials[0].config.colour: unknown key; valid keys are dataset, model, maxTrainSteps, evalEvery, ${VALID_CONFIG_KEYS}`,
@@ -1011,6 +1011,35 @@ describe('validateStudy: recorded trials', () => {
 			'$.trials[1].config.dataset: a csv dataset id is "csv:" followed by the SHA-256 of the data in 64 ' +
 				'lowercase hex digits; got 3 characters after "csv:"',
 			'$.trials[1].config.model: expected one of mlp, cnn, transformer, got "lstm"'
+		]);
+	});
+});
+
+describe('validateStudy: successive halving (search.halving)', () => {
+	const halving = (h: unknown, algorithm = 'quasi-random') =>
+		withChanges((f) => {
+			f.search = { ...(f.search as Json), algorithm, halving: h };
+		});
+
+	it('accepts it on quasi-random and bayesian search', () => {
+		expect(errorsOf(halving({ eta: 3, minSteps: 20, cooldownSteps: 10 }))).toEqual([]);
+		expect(errorsOf(halving({ eta: 2, minSteps: 199, cooldownSteps: 0 }, 'bayesian'))).toEqual([]);
+	});
+
+	it('names each wrong key, a first rung at or past the end, and other algorithms', () => {
+		expect(errorsOf(halving({ eta: 1, minSteps: 0, cooldownSteps: -1 }))).toEqual([
+			'$.search.halving.eta: expected an integer in [2, 100], got 1',
+			'$.search.halving.minSteps: expected an integer ≥ 1, got 0',
+			'$.search.halving.cooldownSteps: expected an integer ≥ 0, got -1'
+		]);
+		expect(errorsOf(halving({ eta: 3, minSteps: 200, cooldownSteps: 5 }))).toEqual([
+			'$.search.halving.minSteps: the first rung must come before the end of training: expected fewer than budget.maxTrainSteps (200) steps, got 200'
+		]);
+		expect(errorsOf(halving({ eta: 3, minSteps: 20, cooldownSteps: 5 }, 'grid'))).toEqual([
+			'$.search.halving: halving applies to quasi-random and bayesian search only, not grid'
+		]);
+		expect(errorsOf(halving({ eta: 3, minSteps: 20 }))).toEqual([
+			'$.search.halving.cooldownSteps: required; expected an integer ≥ 0'
 		]);
 	});
 });

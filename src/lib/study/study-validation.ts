@@ -284,7 +284,7 @@ export function validateStudy(input: unknown): StudyValidation {
 			if (objective !== undefined) checkObjective(problems, objective);
 		} else if (name === 'search') {
 			const search = section('search');
-			if (search !== undefined && !checkSearch(problems, search)) invalid.add('search');
+			if (search !== undefined && !checkSearch(problems, search, section('budget'))) invalid.add('search');
 		} else if (name === 'cooldownBranches') {
 			checkBranchPoints(problems, input.cooldownBranches);
 			if (searched !== undefined) checkBranchCondition(problems, input.cooldownBranches, searched);

@@ -49,6 +49,11 @@ export interface CheckpointOptions {
 	resumeFrom?: TrialCheckpoint;
 	/** Run as a cooldown branch: the base schedule (over its own horizon) decayed from `fromStep`. */
 	cooldown?: CooldownSpec;
+	/**
+	 * Stop once this many updates are done (a successive-halving rung below maxTrainSteps), after an
+	 * evaluation and a checkpoint there; the outcome is `reached`. The schedule keeps its full horizon.
+	 */
+	untilStep?: number;
 }
 
 export interface CooldownSpec {
@@ -62,6 +67,8 @@ export interface CooldownSpec {
 export type LoopOutcome =
 	| { status: 'completed'; steps: number }
 	| { status: 'stopped'; steps: number }
+	/** Stopped at `untilStep` as asked, with a checkpoint there. */
+	| { status: 'reached'; steps: number }
 	| { status: 'infeasible'; steps: number; reason: string };
 
 /** Rows per evaluation batch of `config` on `data`, the same wherever a split is scored. */
@@ -186,8 +193,10 @@ export async function runTrialLoop(
 			const done = step + 1;
 
 			const isLast = done === config.maxTrainSteps;
+			const atRung = done === checkpoints.untilStep;
 			const isCheckpoint =
 				(checkpointEvery !== undefined && (done % checkpointEvery === 0 || isLast)) ||
+				atRung ||
 				(checkpoints.extraSteps?.includes(done) ?? false);
 			// Checkpoints are always taken at an evaluation, so each one has its objective value.
 			const isEval = done % config.evalEvery === 0 || isLast || isCheckpoint;
@@ -202,6 +211,7 @@ export async function runTrialLoop(
 				await publish(done);
 				if (isCheckpoint && evalRow) await checkpoint(done, evalRow);
 				if (hooks.shouldStop()) return { status: 'stopped', steps: done };
+				if (atRung) return { status: 'reached', steps: done };
 			}
 		}
 		return { status: 'completed', steps: config.maxTrainSteps };

@@ -13,7 +13,8 @@ export const FINDING_IDS = [
 	'aggressive-clipping',
 	'best-step-early',
 	'best-step-late',
-	'training-length-unclear'
+	'training-length-unclear',
+	'early-stopping'
 ] as const;
 export type FindingId = (typeof FINDING_IDS)[number];
 

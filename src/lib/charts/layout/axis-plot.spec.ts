@@ -52,6 +52,27 @@ describe('axisPlotData', () => {
 	});
 });
 
+describe('trials stopped by successive halving', () => {
+	it('are drawn as their own kind of point with the value they reached, and counted apart', () => {
+		const withStopped = syntheticStudy(
+			[
+				trial({ learningRate: 1e-4, optimizer: 'adam' }, 0.5),
+				trial({ learningRate: 1e-2, optimizer: 'sgd', momentum: 0.2 }, 0.9)
+			],
+			{ params }
+		);
+		withStopped.trials[1]!.status = 'stopped';
+		const [lr] = axisPlotData(withStopped, choice);
+		expect(lr!.points.map((p) => [p.trialIndex, p.stopped ?? false])).toEqual([
+			[0, false],
+			[1, true]
+		]);
+		expect(lr!.points[1]!.y).toBeCloseTo(0.9 + 1 / 301, 12);
+		const layout = layoutAxisPlot(lr!, { width: 400, height: 100 }, 'valLoss');
+		expect([layout.stoppedCount, layout.infeasibleCount]).toEqual([1, 0]);
+	});
+});
+
 describe('layoutAxisPlot', () => {
 	it('maps a log-scaled parameter by its logarithm and puts infeasible trials on the worse edge', () => {
 		const [lr] = axisPlotData(study, choice);

@@ -15,6 +15,7 @@ import type { ObjectiveGoal, ParamRole, Study, TrialRecord } from '../../study/s
 import {
 	hasOutcome,
 	isInfeasible,
+	isStopped,
 	metricGoal,
 	trialValue,
 	type ObjectiveChoice
@@ -27,6 +28,8 @@ export interface AxisPoint {
 	/** The objective under the chosen metric and reduction; null for an infeasible trial. */
 	y: number | null;
 	infeasible: boolean;
+	/** Stopped early by successive halving: `y` is its value over the steps it trained (to a rung). */
+	stopped?: boolean;
 }
 
 export interface AxisPlotData {
@@ -42,7 +45,10 @@ export function axisPlotData(
 	study: Pick<Study, 'params' | 'trials'>,
 	choice: ObjectiveChoice
 ): AxisPlotData[] {
-	const outcomes = study.trials.filter((trial) => hasOutcome(trial, choice));
+	// Trials stopped by successive halving are drawn too, apart: their values come from shorter training.
+	const outcomes = study.trials.filter(
+		(trial) => hasOutcome(trial, choice) || (isStopped(trial) && trialValue(trial, choice) !== null)
+	);
 	return pairAxes(study.params).map((axis) => {
 		const role: ParamRole = study.params.some((p) => p.name === axis.name && p.role === 'scientific')
 			? 'scientific'
@@ -52,12 +58,14 @@ export function axisPlotData(
 			const x = trial.params[axis.name];
 			if (x === undefined) continue; // inactive in this trial
 			const infeasible = isInfeasible(trial);
-			points.push({
+			const point: AxisPoint = {
 				trialIndex: trial.index,
 				x,
 				y: infeasible ? null : trialValue(trial, choice)!.value,
 				infeasible
-			});
+			};
+			if (isStopped(trial)) point.stopped = true;
+			points.push(point);
 		}
 		return { name: axis.name, role, axis, points };
 	});
@@ -70,6 +78,7 @@ export interface PlacedPoint {
 	/** Pixels from the top of the plot area. */
 	py: number;
 	infeasible: boolean;
+	stopped?: boolean;
 	x: ParamValue;
 	y: number | null;
 }
@@ -125,6 +134,8 @@ export interface AxisPlotLayout {
 	y: ObjectiveAxis;
 	points: PlacedPoint[];
 	infeasibleCount: number;
+	/** Points of trials stopped early by successive halving. */
+	stoppedCount: number;
 }
 
 /**
@@ -148,16 +159,24 @@ export function layoutAxisPlot(
 		if (at === undefined) continue;
 		const px = x.bandwidth > 0 ? round(at + jitterOf(point.trialIndex) * 0.5 * x.bandwidth) : at;
 		const py = point.y === null ? y.worseEdge : y.position(point.y);
-		points.push({
+		const placed: PlacedPoint = {
 			trialIndex: point.trialIndex,
 			px,
 			py,
 			infeasible: point.infeasible,
 			x: point.x,
 			y: point.y
-		});
+		};
+		if (point.stopped) placed.stopped = true;
+		points.push(placed);
 	}
-	return { x, y, points, infeasibleCount: points.filter((p) => p.infeasible).length };
+	return {
+		x,
+		y,
+		points,
+		infeasibleCount: points.filter((p) => p.infeasible).length,
+		stoppedCount: points.filter((p) => p.stopped).length
+	};
 }
 
 /** Hover text for a trial: its index, its searched values and its objective. */

@@ -85,6 +85,42 @@ describe('contourAxes and contourData', () => {
 	});
 });
 
+describe('trials stopped by successive halving on the contour', () => {
+	it('are hollow markers where they ran, with no value, left out of the fill', () => {
+		const base = { seed: 0, config: {} as TrialRecord['config'] };
+		const trials: TrialRecord[] = [
+			{
+				...base,
+				index: 0,
+				status: 'completed',
+				params: { learningRate: 0.01, momentum: 0.5 },
+				metrics: evals(0.4)
+			},
+			{
+				...base,
+				index: 1,
+				status: 'stopped',
+				params: { learningRate: 0.001, momentum: 0.5 },
+				metrics: evals(0.1)
+			}
+		];
+		const data = contourData({ trials }, { metric: 'valLoss', reduce: 'best' }, lrAxis, mAxis);
+		expect(data.points[1]).toEqual({
+			trialIndex: 1,
+			x: 0.001,
+			y: 0.5,
+			value: null,
+			infeasible: false,
+			stopped: true
+		});
+		const small = layoutContour(data, size, 'minimize');
+		// 1e-3 is one decade of three into 1e-4…1e-1: 100 px across; momentum 0.5 halfway up 200 px.
+		expect(small.stopped).toEqual([{ trialIndex: 1, cx: 100, cy: 100 }]);
+		expect(small.dots.map((d) => d.trialIndex)).toEqual([0]);
+		expect(small.crosses).toEqual([]);
+	});
+});
+
 describe('layoutContour', () => {
 	const layout = layoutContour(gridData(), size, 'minimize');
 

@@ -7,7 +7,13 @@
 // at 1e-1. Infeasible trials have no value and take no part in the interpolation. Pure: Contour.svelte
 // draws what this returns.
 import { contours, scaleLinear, scaleLog, scaleSequential, interpolateViridis } from 'd3';
-import { hasOutcome, isInfeasible, trialValue, type ObjectiveChoice } from '../../analysis/objective';
+import {
+	hasOutcome,
+	isInfeasible,
+	isStopped,
+	trialValue,
+	type ObjectiveChoice
+} from '../../analysis/objective';
 import { idwGrid, type UnitSample } from '../../math/idw';
 import type { ObjectiveGoal, Study } from '../../study/study';
 import { axisTicks, formatValue } from './curve-scales';
@@ -25,9 +31,11 @@ export interface ContourPoint {
 	trialIndex: number;
 	x: number;
 	y: number;
-	/** The objective; null for an infeasible trial. */
+	/** The objective; null for an infeasible trial, or one stopped early (its value is from fewer steps). */
 	value: number | null;
 	infeasible: boolean;
+	/** Stopped early by successive halving: drawn as a hollow marker and left out of the fill. */
+	stopped?: boolean;
 }
 
 export interface ContourData {
@@ -48,7 +56,8 @@ export function contourData(
 	const points: ContourPoint[] = [];
 	let skipped = 0;
 	for (const trial of study.trials) {
-		if (!hasOutcome(trial, choice)) continue;
+		const stopped = isStopped(trial);
+		if (!hasOutcome(trial, choice) && !stopped) continue;
 		const px = trial.params[x.name];
 		const py = trial.params[y.name];
 		if (typeof px !== 'number' || typeof py !== 'number') {
@@ -56,6 +65,10 @@ export function contourData(
 			continue;
 		}
 		const infeasible = isInfeasible(trial);
+		if (stopped) {
+			points.push({ trialIndex: trial.index, x: px, y: py, value: null, infeasible: false, stopped: true });
+			continue;
+		}
 		points.push({
 			trialIndex: trial.index,
 			x: px,
@@ -96,6 +109,8 @@ export interface ContourLayout {
 	legend: { threshold: number; label: string; color: string }[];
 	dots: { trialIndex: number; cx: number; cy: number; value: number }[];
 	crosses: { trialIndex: number; cx: number; cy: number }[];
+	/** Trials stopped early by successive halving: where they ran, with no value. */
+	stopped: { trialIndex: number; cx: number; cy: number }[];
 	xTicks: AxisTick[];
 	yTicks: AxisTick[];
 	/** The interpolated grid (row by row from the top), exposed for tests and read-outs. */
@@ -207,11 +222,13 @@ export function layoutContour(
 	const y = placeAxis(data.y, [height, 0]);
 	const dots: ContourLayout['dots'] = [];
 	const crosses: ContourLayout['crosses'] = [];
+	const stopped: ContourLayout['stopped'] = [];
 	for (const p of data.points) {
 		const cx = x.position(p.x);
 		const cy = y.position(p.y);
 		if (cx === undefined || cy === undefined) continue;
-		if (p.infeasible || p.value === null) crosses.push({ trialIndex: p.trialIndex, cx, cy });
+		if (p.stopped) stopped.push({ trialIndex: p.trialIndex, cx, cy });
+		else if (p.infeasible || p.value === null) crosses.push({ trialIndex: p.trialIndex, cx, cy });
 		else dots.push({ trialIndex: p.trialIndex, cx, cy, value: p.value });
 	}
 	return {
@@ -220,6 +237,7 @@ export function layoutContour(
 		legend,
 		dots,
 		crosses,
+		stopped,
 		xTicks: x.ticks,
 		yTicks: y.ticks,
 		grid,

@@ -43,6 +43,23 @@ describe('isolationGroups for a categorical scientific parameter', () => {
 			{ label: 'adam', range: null, category: 'adam', bestTrialIndex: 3, value: 0.2, count: 3, infeasible: 1 }
 		]);
 	});
+	it('counts trials stopped by successive halving apart and never makes one the best of its group', () => {
+		const withStopped = structuredClone(study);
+		// Trial 0 (sgd, 0.9) would not be best anyway; make the best sgd trial (0.6) a stopped one instead.
+		withStopped.trials[1]!.status = 'stopped';
+		const [sgd] = isolationGroups(withStopped, 'optimizer', choice).groups;
+		expect(sgd).toEqual({
+			label: 'sgd',
+			range: null,
+			category: 'sgd',
+			bestTrialIndex: 0,
+			value: 0.9,
+			count: 1,
+			infeasible: 0,
+			stopped: 1
+		});
+	});
+
 	it('follows the metric direction (accuracy is maximised)', () => {
 		const result = isolationGroups(study, 'optimizer', { metric: 'valAccuracy', reduce: 'best' });
 		// valAccuracy = exp(−loss): the lowest loss has the highest accuracy.

@@ -22,6 +22,7 @@ import type { Study, StudyParam } from '../../study/study';
 import { objectiveAxis, type ObjectiveAxis } from './axis-plot';
 import {
 	hasOutcome,
+	isStopped,
 	isBetter,
 	isInfeasible,
 	metricGoal,
@@ -48,6 +49,8 @@ export interface IsolationGroup {
 	count: number;
 	/** Infeasible trials of the group (not part of `count`). */
 	infeasible: number;
+	/** Trials of the group stopped early by successive halving: counted apart, never its best. */
+	stopped?: number;
 }
 
 export interface IsolationResult {
@@ -146,7 +149,13 @@ export function isolationGroups(
 	}
 	for (const trial of study.trials) {
 		const x = trial.params[name];
-		if (x === undefined || !hasOutcome(trial, choice)) continue;
+		if (x === undefined) continue;
+		if (isStopped(trial)) {
+			const group = groups[groupOf(x)];
+			if (group) group.stopped = (group.stopped ?? 0) + 1;
+			continue;
+		}
+		if (!hasOutcome(trial, choice)) continue;
 		const group = groups[groupOf(x)];
 		if (!group) continue;
 		if (isInfeasible(trial)) {

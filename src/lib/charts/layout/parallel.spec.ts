@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyParam } from '../../study/study';
-import { brushFilter, INFEASIBLE_GREY, linePath, parallelData, setBrush } from './parallel';
+import { brushFilter, INFEASIBLE_GREY, linePath, parallelData, setBrush, STOPPED_STROKE } from './parallel';
 import { syntheticStudy, type SyntheticTrial } from '../../testing/synthetic-study';
 
 function trial(params: SyntheticTrial['params'], loss: number, status?: 'infeasible'): SyntheticTrial {
@@ -35,6 +35,27 @@ describe('parallelData', () => {
 		expect(lines[2]).toMatchObject({ infeasible: true, value: null, color: INFEASIBLE_GREY });
 		expect(lines[2]!.positions[2]).toBe(0);
 		expect(lines[0]!.positions[1]).toBeLessThan(lines[1]!.positions[1]!); // sgd band below adam's
+	});
+});
+
+describe('trials stopped by successive halving', () => {
+	it('get their own stroke and flag, widen the objective axis, and leave the colour ramp to the others', () => {
+		const withStopped = syntheticStudy(
+			[
+				trial({ learningRate: 1e-4, optimizer: 'sgd' }, 0.6),
+				trial({ learningRate: 1e-2, optimizer: 'adam' }, 0.2),
+				trial({ learningRate: 1e-3, optimizer: 'adam' }, 1)
+			],
+			{ params }
+		);
+		withStopped.trials[2]!.status = 'stopped';
+		const { lines } = parallelData(withStopped, choice);
+		expect(lines[2]).toMatchObject({ stopped: true, value: 1, color: STOPPED_STROKE, infeasible: false });
+		// The axis spans 0.2…1 (the stopped 1.0 at the bottom): 0.6 sits halfway.
+		expect(lines[2]!.positions[2]).toBe(0);
+		expect(lines[0]!.positions[2]).toBeCloseTo(0.5, 6);
+		// The ramp spans 0.2…0.6 only: the worst finished trial keeps the ramp's dark end, as without it.
+		expect(lines[0]!.color).toBe(parallelData(study, choice).lines[0]!.color);
 	});
 });
 

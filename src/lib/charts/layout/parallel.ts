@@ -15,6 +15,7 @@ import type { Study } from '../../study/study';
 import {
 	hasOutcome,
 	isInfeasible,
+	isStopped,
 	metricGoal,
 	trialValue,
 	type ObjectiveChoice
@@ -38,7 +39,15 @@ export interface ParallelLine {
 	positions: (number | undefined)[];
 	/** Stroke colour: the objective on a viridis ramp (bright = better), grey when infeasible. */
 	color: string;
+	/**
+	 * Stopped early by successive halving: `value` is from the steps it trained (to a rung), so it is
+	 * amber and dashed, never on the ramp of the trials that ran to the end.
+	 */
+	stopped?: boolean;
 }
+
+/** The colour of a trial stopped early by successive halving (the study curves use the same). */
+export const STOPPED_STROKE = '#b45309';
 
 export interface ParallelData {
 	axes: ParallelAxis[];
@@ -60,8 +69,14 @@ function placeUnit(axis: PairAxis): PlacedAxis {
 /** Axes and lines of the parallel-coordinates plot of a study's finished trials under `choice`. */
 export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: ObjectiveChoice): ParallelData {
 	const placed = pairAxes(study.params).map(placeUnit);
-	const finished = study.trials.filter((trial) => hasOutcome(trial, choice));
+	const finished = study.trials.filter(
+		(trial) => hasOutcome(trial, choice) || (isStopped(trial) && trialValue(trial, choice) !== null)
+	);
 	const values = finished.flatMap((trial) => (isInfeasible(trial) ? [] : [trialValue(trial, choice)!.value]));
+	// The colour ramp spans the trials that ran to the end; stopped ones only widen the axis.
+	const rampValues = finished.flatMap((trial) =>
+		isInfeasible(trial) || isStopped(trial) ? [] : [trialValue(trial, choice)!.value]
+	);
 	const minimize = metricGoal(choice.metric) === 'minimize';
 	let lo = values.length > 0 ? Math.min(...values) : 0;
 	let hi = values.length > 0 ? Math.max(...values) : 1;
@@ -72,8 +87,10 @@ export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: Ob
 	// Losses spanning decades read better on a log axis (same rule as the axis plots).
 	const log = lo > 0 && hi / lo > 30;
 	const objective = (log ? scaleLog() : scaleLinear()).domain([lo, hi]).range(minimize ? [1, 0] : [0, 1]);
+	const rampLo = rampValues.length > 0 ? Math.min(...rampValues) : lo;
+	const rampHi = rampValues.length > 0 ? Math.max(...rampValues) : hi;
 	const goodness = scaleLinear()
-		.domain(minimize ? [hi, lo] : [lo, hi])
+		.domain(minimize ? [rampHi, rampLo] : [rampLo, rampHi])
 		.range([0.1, 0.95])
 		.clamp(true);
 	const axes: ParallelAxis[] = [
@@ -98,13 +115,18 @@ export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: Ob
 			return x === undefined ? undefined : p.position(x);
 		});
 		positions.push(value === null ? 0 : round(objective(value)));
-		return {
+		const line: ParallelLine = {
 			trialIndex: trial.index,
 			infeasible,
 			value,
 			positions,
 			color: value === null ? INFEASIBLE_GREY : interpolateViridis(goodness(value))
 		};
+		if (isStopped(trial)) {
+			line.stopped = true;
+			line.color = STOPPED_STROKE;
+		}
+		return line;
 	});
 	return { axes, lines };
 }

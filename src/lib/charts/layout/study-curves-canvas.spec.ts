@@ -51,7 +51,9 @@ describe('line styles', () => {
 		expect(lineStyle({ kind: 'main', infeasible: true }, 'c').dash).toBe(DASHES.infeasible);
 		expect(lineStyle({ kind: 'branch', infeasible: false }, 'c').dash).toBe(DASHES.branch);
 		expect(lineStyle({ kind: 'ema', infeasible: false }, 'c').dash).toBe(DASHES.ema);
-		expect(new Set(Object.values(DASHES).map((d) => d.join(' '))).size).toBe(5);
+		expect(lineStyle({ kind: 'main', infeasible: false, stopped: true }, 'c').dash).toBe(DASHES.stopped);
+		// Every kind of line, trials stopped by successive halving included, has its own dash.
+		expect(new Set(Object.values(DASHES).map((d) => d.join(' '))).size).toBe(6);
 	});
 
 	it('reads CSS colours as channels', () => {

@@ -14,17 +14,22 @@ export interface LineStyle {
 }
 
 /** Dash patterns by what a line is; the legend shows the same ones. */
-export const DASHES: Record<CurveKind | 'infeasible', readonly number[]> = {
+export const DASHES: Record<CurveKind | 'infeasible' | 'stopped', readonly number[]> = {
 	main: [],
 	infeasible: [4, 3],
+	stopped: [8, 2, 2, 2],
 	ema: [6, 3],
 	swa: [6, 2, 1, 2],
 	branch: [1, 2]
 };
 
-export function lineStyle(curve: Pick<StudyCurve, 'kind' | 'infeasible'>, color: string): LineStyle {
+export function lineStyle(
+	curve: Pick<StudyCurve, 'kind' | 'infeasible' | 'stopped'>,
+	color: string
+): LineStyle {
 	if (curve.kind === 'branch') return { color, width: 1, dash: DASHES.branch };
 	if (curve.kind !== 'main') return { color, width: 1, dash: DASHES[curve.kind] };
+	if (curve.stopped) return { color, width: 1, dash: DASHES.stopped };
 	return { color, width: 1, dash: curve.infeasible ? DASHES.infeasible : DASHES.main };
 }
 

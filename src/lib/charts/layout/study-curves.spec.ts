@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticStudy } from '../../testing/synthetic-study';
 import type { MetricBatch } from '../../study/metrics';
+import { DASHES, lineStyle } from './study-curves-canvas';
 import {
+	STOPPED_COLOR,
 	averagedMetric,
 	bestTrials,
 	chartScales,
@@ -126,6 +128,24 @@ describe('ranking', () => {
 		expect(ranking.ranked).toBe(3);
 		expect(ranking.values.get(2)).toEqual({ value: 0.2, step: 0 });
 		expect(rankTrials(study.trials, { metric: 'valAccuracy', reduce: 'best' }).order).toEqual([2, 1, 0, 3]);
+	});
+
+	it('never ranks a trial stopped by successive halving: not best, not in best k; amber, dashed apart', () => {
+		const study = levelStudy();
+		// Trial 1 (0.5) stopped at a rung; trial 0 (0.8) had the worst value, now it ranks second.
+		study.trials[1]!.status = 'stopped';
+		const ranking = rankTrials(study.trials, valLoss);
+		expect(ranking.order).toEqual([2, 0, 1, 3]);
+		expect(ranking.ranked).toBe(2);
+		expect(bestTrials(study.trials, valLoss, 2)).toEqual([2, 0]);
+		expect(trialColors(study.trials, ranking).get(1)).toBe(STOPPED_COLOR);
+		const curves = studyCurves(study, { metric: 'valLoss', beta: 0 });
+		const stopped = curves.find((c) => c.key === 't1')!;
+		expect(stopped.stopped).toBe(true);
+		expect(lineStyle(stopped, 'x').dash).toEqual(DASHES.stopped);
+		expect(DASHES.stopped).not.toEqual(DASHES.main);
+		expect(DASHES.stopped).not.toEqual(DASHES.infeasible);
+		expect(curves.find((c) => c.key === 't0')!.stopped).toBeUndefined();
 	});
 
 	it('best k keeps the k best trials; 0, null or a negative k keeps all', () => {

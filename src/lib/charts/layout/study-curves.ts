@@ -3,7 +3,13 @@
 // downsampled, plus the nearest-curve search behind hover. No DOM: the component only draws what
 // these return, and the benchmark times the same functions.
 import { interpolateViridis, scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3';
-import { isInfeasible, metricGoal, trialValue, type ObjectiveChoice } from '../../analysis/objective';
+import {
+	isInfeasible,
+	isStopped,
+	metricGoal,
+	trialValue,
+	type ObjectiveChoice
+} from '../../analysis/objective';
 import type { MetricBatch } from '../../study/metrics';
 import type { Study, TrialRecord } from '../../study/study';
 import { axisTicks } from './curve-scales';
@@ -28,6 +34,8 @@ export interface StudyCurve {
 	/** `raw` after debiased exponential smoothing (equal to `raw` at β = 0). */
 	smooth: Float64Array;
 	infeasible: boolean;
+	/** The trial was stopped early by successive halving (drawn in its own colour and dash). */
+	stopped?: boolean;
 	/** Branches: the parent step the branch was trained from. */
 	fromStep?: number;
 }
@@ -121,14 +129,15 @@ export function studyCurves(study: Pick<Study, 'trials'>, options: CurveOptions)
 		const infeasible = isInfeasible(trial);
 		const own = metricRows(trial.metrics, metric);
 		if (own.steps.length > 0) {
-			curves.push(
-				makeCurve(
-					{ key: `t${trial.index}`, trial: trial.index, kind: 'main', label: metric, infeasible },
-					own.steps,
-					own.values,
-					beta
-				)
-			);
+			const main: Omit<StudyCurve, 'steps' | 'raw' | 'smooth'> = {
+				key: `t${trial.index}`,
+				trial: trial.index,
+				kind: 'main',
+				label: isStopped(trial) ? `${metric} (stopped early by successive halving)` : metric,
+				infeasible
+			};
+			if (isStopped(trial)) main.stopped = true;
+			curves.push(makeCurve(main, own.steps, own.values, beta));
 		}
 		for (const kind of ['ema', 'swa'] as const) {
 			const averaged = averagedMetric(metric, kind);
@@ -180,7 +189,7 @@ export function studyCurves(study: Pick<Study, 'trials'>, options: CurveOptions)
 
 export interface TrialRanking {
 	/** Trial indices: feasible trials with a value best first (ties by index), then feasible trials
-	 * without one, then infeasible trials, each by index. */
+	 * without one, then trials stopped by successive halving, then infeasible trials, each by index. */
 	order: number[];
 	/** How many trials at the front of `order` have an objective value. */
 	ranked: number;
@@ -188,14 +197,22 @@ export interface TrialRanking {
 	values: Map<number, { value: number; step: number }>;
 }
 
-/** Orders the trials by the objective; infeasible trials are never ranked, whatever they logged. */
+/**
+ * Orders the trials by the objective; infeasible trials and trials stopped early by successive halving
+ * (trained only to a rung, so never the best) are never ranked, whatever they logged.
+ */
 export function rankTrials(trials: readonly TrialRecord[], choice: ObjectiveChoice): TrialRanking {
 	const values = new Map<number, { value: number; step: number }>();
 	const unranked: number[] = [];
+	const stopped: number[] = [];
 	const infeasible: number[] = [];
 	for (const trial of trials) {
 		if (isInfeasible(trial)) {
 			infeasible.push(trial.index);
+			continue;
+		}
+		if (isStopped(trial)) {
+			stopped.push(trial.index);
 			continue;
 		}
 		const v = trialValue(trial, choice);
@@ -208,7 +225,7 @@ export function rankTrials(trials: readonly TrialRecord[], choice: ObjectiveChoi
 	);
 	const byIndex = (a: number, b: number) => a - b;
 	return {
-		order: [...ranked, ...unranked.sort(byIndex), ...infeasible.sort(byIndex)],
+		order: [...ranked, ...unranked.sort(byIndex), ...stopped.sort(byIndex), ...infeasible.sort(byIndex)],
 		ranked: ranked.length,
 		values
 	};
@@ -227,6 +244,8 @@ export function bestTrials(
 
 export const INFEASIBLE_COLOR = '#dc2626';
 export const UNRANKED_COLOR = '#9ca3af';
+/** Trials stopped early by successive halving: amber, apart from the rank colours and from red. */
+export const STOPPED_COLOR = '#b45309';
 /** Rank colours come in this many steps, so the canvas strokes one path per step, not per trial. */
 export const RANK_COLOR_STEPS = 16;
 
@@ -237,12 +256,16 @@ export function rankColor(rank: number, ranked: number): string {
 	return interpolateViridis(0.85 * t);
 }
 
-/** The colour of each trial: by objective rank, grey without a value, red when infeasible. */
+/**
+ * The colour of each trial: by objective rank, grey without a value, amber when stopped early by
+ * successive halving, red when infeasible.
+ */
 export function trialColors(trials: readonly TrialRecord[], ranking: TrialRanking): Map<number, string> {
 	const colors = new Map<number, string>();
 	ranking.order.forEach((index, position) =>
 		colors.set(index, position < ranking.ranked ? rankColor(position, ranking.ranked) : UNRANKED_COLOR)
 	);
+	for (const trial of trials) if (isStopped(trial)) colors.set(trial.index, STOPPED_COLOR);
 	for (const trial of trials) if (isInfeasible(trial)) colors.set(trial.index, INFEASIBLE_COLOR);
 	return colors;
 }

@@ -204,6 +204,50 @@ describe('checkpoints and resume (cpu backend)', () => {
 		expect(resumed.evals).toEqual(full.evals.slice(3));
 	});
 
+	it('stops at untilStep (a halving rung) with an evaluation and checkpoint there; going on matches one run', async () => {
+		const c: TrialConfig = { ...config, maxTrainSteps: 60, evalEvery: 20, schedule: 'cosine' };
+		const full: MetricBatch = { train: emptyTrainRows(), evals: [] };
+		await runTrialLoop(engine, c, digits, {
+			onMetrics: (b) => appendBatch(full, b),
+			shouldStop: () => false
+		});
+		const first: MetricBatch = { train: emptyTrainRows(), evals: [] };
+		const saved: TrialCheckpoint[] = [];
+		// 25 is not an evaluation step of the run (evalEvery 20): the rung adds one there.
+		const outcome = await runTrialLoop(
+			engine,
+			c,
+			digits,
+			{
+				onMetrics: (b) => appendBatch(first, b),
+				shouldStop: () => false,
+				onCheckpoint: (k) => void saved.push(k)
+			},
+			{ untilStep: 25 }
+		);
+		expect(outcome).toEqual({ status: 'reached', steps: 25 });
+		expect(first.train.step).toEqual(Array.from({ length: 25 }, (_, i) => i));
+		expect(first.evals.map((e) => e.step)).toEqual([0, 20, 25]);
+		expect(saved.map((k) => k.step)).toEqual([25]);
+		// The schedule keeps the full 60-step horizon: the rates are the uninterrupted run's.
+		expect(first.train.lr).toEqual(full.train.lr.slice(0, 25));
+		const rest: MetricBatch = { train: emptyTrainRows(), evals: [] };
+		const end = await runTrialLoop(
+			engine,
+			c,
+			digits,
+			{ onMetrics: (b) => appendBatch(rest, b), shouldStop: () => false },
+			{ resumeFrom: saved[0] }
+		);
+		expect(end.status).toBe('completed');
+		expect(rest.train.loss).toEqual(full.train.loss.slice(25));
+		expect(rest.evals.map((e) => e.step)).toEqual([40, 60]);
+		// Validation scores match exactly; trainLoss at 40 averages steps 25–39 here (the rung added an
+		// evaluation at 25), 20–39 in the uninterrupted run.
+		const scores = (rows: MetricBatch['evals']) => rows.map((e) => [e.valLoss, e.valAccuracy]);
+		expect(scores(rest.evals)).toEqual(scores(full.evals.slice(2)));
+	});
+
 	it('refuses a checkpoint from a different model shape', async () => {
 		const small = { ...config, maxTrainSteps: 20, evalEvery: 20 };
 		let saved: TrialCheckpoint | undefined;
