@@ -85,14 +85,14 @@ describe('tuning-lab dispatcher', () => {
 		const { status, stdout } = tuningLab('--help');
 		expect(status).toBe(0);
 		expect(stdout).toMatch(/^usage: tuning-lab <command> \[arguments\]\n/);
-		expect(stdout).toMatch(/\n {2}schedule {2}print the learning rate/);
+		expect(stdout).toMatch(/\n {2}schedule +print the learning rate/);
 	});
 
 	it('exits with 2 for an unknown command', () => {
 		const { status, stderr } = tuningLab('frobnicate');
 		expect(status).toBe(2);
 		expect(stderr).toBe(
-			'tuning-lab: unknown command "frobnicate"; commands: schedule, validate, sample, run, merge, analyze\n'
+			'tuning-lab: unknown command "frobnicate"; commands: schedule, validate, sample, run, merge, analyze, scaling-law\n'
 		);
 	});
 });

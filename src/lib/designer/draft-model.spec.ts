@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+	DEFAULT_BRANCH_POINTS,
+	DEFAULT_COOLDOWN,
+	DEFAULT_SPAN,
+	scalingLawStudy
+} from '../procedures/scaling-law';
 import { PRESETS } from '../study/presets';
+import { DEFAULT_TRIAL_CONFIG } from '../study/trial-config';
 import type { Study } from '../study/study';
 import { parseStudyFile, serializeStudy } from '../study/study-file';
 import {
@@ -85,12 +92,32 @@ describe('parseValueList / formatValueList', () => {
 describe('form ⇄ study', () => {
 	it('writes the same text as serializeStudy for the default study and every preset', () => {
 		const studies = [defaultStudy(), ...PRESETS.map((preset) => preset.build())];
-		expect(studies).toHaveLength(4);
+		expect(studies).toHaveLength(5);
 		for (const study of studies) {
 			const form = fromStudy(study);
 			expect(draftText(form)).toBe(serializeStudy(study));
 			expect(validStudy(form)).toEqual(study);
 		}
+	});
+
+	it('keeps the sections it has no fields for: a scaling-law study keeps its branches and marker', () => {
+		const study = scalingLawStudy({
+			config: { ...DEFAULT_TRIAL_CONFIG, dataset: 'digits', model: 'mlp' },
+			sizeKey: 'hiddenWidth',
+			sizes: [4, 16],
+			learningRate: 0.003,
+			warmupSteps: 10,
+			maxTrainSteps: 640,
+			branchPoints: DEFAULT_BRANCH_POINTS,
+			span: DEFAULT_SPAN,
+			cooldown: DEFAULT_COOLDOWN,
+			backend: 'wasm'
+		});
+		expect(study.cooldownBranches?.lengthOf).toBe('branchPoint');
+		expect(study.scalingLaw?.size).toBe('hiddenWidth');
+		const form = fromStudy(study);
+		expect(draftText(form)).toBe(serializeStudy(study));
+		expect(validStudy(form)).toEqual(study);
 	});
 
 	it('keeps conditions: the optimizer comparison has two conditional learning rates', () => {

@@ -100,6 +100,11 @@ export interface DraftForm {
 		halving?: { eta: number; minSteps: number; cooldownSteps: number };
 	};
 	params: ParamDraft[];
+	/**
+	 * Sections the form has no fields for (a procedure's cooldown branches, a scaling-law study's
+	 * marker and fit): carried through unchanged, so editing such a study in the designer keeps them.
+	 */
+	kept: Pick<Study, 'cooldownBranches' | 'scalingLaw'>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,6 +241,12 @@ export function toFileObject(form: DraftForm): JsonObject {
 				: {})
 		},
 		params: form.params.map(paramObject),
+		...(form.kept.cooldownBranches === undefined
+			? {}
+			: { cooldownBranches: structuredClone(form.kept.cooldownBranches) as JsonObject }),
+		...(form.kept.scalingLaw === undefined
+			? {}
+			: { scalingLaw: structuredClone(form.kept.scalingLaw) as JsonObject }),
 		trials: []
 	};
 }
@@ -292,7 +303,11 @@ export function fromStudy(study: Study): DraftForm {
 			...study.search,
 			...(study.search.halving ? { halving: { ...study.search.halving } } : {})
 		},
-		params: study.params.map((param) => paramDraft(param, next))
+		params: study.params.map((param) => paramDraft(param, next)),
+		kept: {
+			...(study.cooldownBranches === undefined ? {} : { cooldownBranches: study.cooldownBranches }),
+			...(study.scalingLaw === undefined ? {} : { scalingLaw: study.scalingLaw })
+		}
 	};
 }
 
