@@ -175,6 +175,12 @@ test('large studies: open, curves, hover and table scroll at 500 and 5,000 trial
 				open,
 				`${size}; navigation to ink on the canvas for all ${trials} trials`
 			),
+			stats(
+				`large study (${trials}): open /analysis → page settled`,
+				'ms',
+				settle,
+				'navigation until no long task (over 50 ms) for 1 s, that second included: every panel drawn and the worker results in'
+			),
 			{
 				...stats(
 					`large study (${trials}): hover, pointermove → readout updated`,
