@@ -3,7 +3,7 @@
 // wasm at concurrency 1, 2, … up to navigator.hardwareConcurrency, each in a fresh context. Reports
 // trials completed per hour and the scaling against concurrency 1; src/lib/runner/concurrency.ts takes
 // its default from these numbers. Writes bench/results/study-throughput.json; asserts nothing about time.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from '@playwright/test';
 import { median, stats, type BenchRow } from './bench-stats';
 
@@ -63,5 +63,189 @@ test('study throughput: 16 trials at concurrency 1 … hardware', async ({ brows
 	}
 	mkdirSync('bench/results', { recursive: true });
 	writeFileSync('bench/results/study-throughput.json', `${JSON.stringify(results, null, 2)}\n`);
+	console.log(JSON.stringify(results, null, 2));
+});
+
+// Issue 19, item 5: study throughput per engine, and the default CNN study's wall time.
+// Every run is one fresh browser context (empty IndexedDB and Cache Storage, so `auto` probes the
+// workload as a new user's first study does) running the study through the lab's own runner at the
+// lab's default concurrency (one trial per core on wasm). The compiled engine's column is unbatched:
+// each trial trains alone in its worker.
+
+interface ExportedTrial {
+	status?: string;
+	engine?: string;
+	backend?: string;
+	throughput?: { stepsPerSecond: number };
+	runs?: { startedAt: number; endedAt?: number }[];
+}
+
+interface StudyRun {
+	seconds: number;
+	completed: number;
+	/** Seconds from the call to the first trial's start (the `auto` probe, datasets, workers). */
+	beforeFirstTrial: number;
+	/** Median steps/s of the trials' own runs. */
+	trialSpeed: number;
+	/** The engine · backend pairs the trials trained on, with counts. */
+	pairs: string;
+}
+
+async function runStudyOnce(
+	browser: import('@playwright/test').Browser,
+	baseURL: string | undefined,
+	text: string,
+	options: { engine?: string; backend?: string }
+): Promise<StudyRun> {
+	const context = await browser.newContext({ baseURL });
+	try {
+		const page = await context.newPage();
+		await page.goto('/');
+		await page.waitForFunction(() => window.tuningLab !== undefined, null, { timeout: 60_000 });
+		const started = Date.now();
+		const exported = await page.evaluate(
+			({ text, options }) => window.tuningLab!.runStudy(text, options as never),
+			{ text, options }
+		);
+		const seconds = (Date.now() - started) / 1000;
+		const trials = (JSON.parse(exported) as { trials: ExportedTrial[] }).trials;
+		const firstStart = Math.min(...trials.flatMap((t) => (t.runs ?? []).map((r) => r.startedAt)));
+		const counts = new Map<string, number>();
+		for (const t of trials) {
+			const pair = `${t.engine ?? '?'} · ${t.backend ?? '?'}`;
+			counts.set(pair, (counts.get(pair) ?? 0) + 1);
+		}
+		return {
+			seconds,
+			completed: trials.filter((t) => t.status === 'completed').length,
+			beforeFirstTrial: (firstStart - started) / 1000,
+			trialSpeed: median(trials.flatMap((t) => (t.throughput ? [t.throughput.stepsPerSecond] : []))),
+			pairs: [...counts].map(([pair, n]) => `${n} on ${pair}`).join(', ')
+		};
+	} finally {
+		await context.close();
+	}
+}
+
+const ENGINE_RUNS = Number(process.env.STUDY_ENGINE_BENCH_RUNS ?? 2);
+
+/** A 16-trial study of a workload: a learning-rate sweep, Adam, constant schedule. */
+function sixteenTrials(dataset: string, model: string, steps: number, fixed: Record<string, unknown>) {
+	return JSON.stringify({
+		format: 'tuning-lab.study',
+		version: 1,
+		name: `${dataset} ${model} engine throughput`,
+		goal: 'Trials per hour per engine',
+		workload: { dataset, model },
+		budget: { maxTrainSteps: steps, evalEvery: 50, checkpointEvery: 100, keepBestCheckpoints: 1 },
+		objective: { metric: 'valLoss', goal: 'minimize' },
+		fixed: { optimizer: 'adam', schedule: 'constant', ...fixed },
+		search: { algorithm: 'quasi-random', trials: TRIALS, seed: 1 },
+		params: [{ name: 'learningRate', role: 'nuisance', type: 'float', min: 0.0003, max: 0.03, scale: 'log' }],
+		trials: []
+	});
+}
+
+const ENGINE_STUDIES = [
+	{
+		label: 'digits MLP',
+		detail: '16 trials × 200 steps, batch 64, hidden 64',
+		text: sixteenTrials('digits', 'mlp', 200, { batchSize: 64, depth: 1, hiddenWidth: 64 })
+	},
+	{
+		label: 'Fashion-MNIST CNN',
+		detail: '16 trials × 100 steps, batch 32, 16-32 filters',
+		text: sixteenTrials('fashion-mnist', 'cnn', 100, { batchSize: 32, cnnWidth: 16, cnnDepth: 2 })
+	}
+];
+
+for (const study of ENGINE_STUDIES) {
+	test(`study throughput per engine: 16-trial ${study.label} study, tfjs and jax`, async ({
+		browser
+	}, testInfo) => {
+		test.setTimeout(3_600_000);
+		const baseURL = testInfo.project.use.baseURL;
+		const runs: Record<'tfjs' | 'jax', StudyRun[]> = { tfjs: [], jax: [] };
+		for (let r = 0; r < ENGINE_RUNS; r++) {
+			// Interleaved run by run, so both engines see the same machine load.
+			for (const engine of ['tfjs', 'jax'] as const) {
+				runs[engine].push(await runStudyOnce(browser, baseURL, study.text, { engine, backend: 'wasm' }));
+			}
+		}
+		const perHour = (r: StudyRun) => (r.completed / r.seconds) * 3600;
+		const results: BenchRow[] = (['tfjs', 'jax'] as const).map((engine) =>
+			stats(
+				`study throughput: 16-trial ${study.label} study, engine ${engine}${engine === 'jax' ? ' (unbatched)' : ''}`,
+				'trials/h',
+				runs[engine].map(perHour),
+				`${study.detail}; wasm, default concurrency; trials' median ${median(runs[engine].map((r) => r.trialSpeed)).toFixed(1)} steps/s; ${runs[engine].at(-1)!.pairs}`
+			)
+		);
+		results.push(
+			stats(
+				`study throughput: 16-trial ${study.label} study, jax (unbatched) ÷ tfjs`,
+				'×',
+				runs.jax.map((r, i) => perHour(r) / perHour(runs.tfjs[i]!)),
+				'median of paired runs'
+			)
+		);
+		mkdirSync('bench/results', { recursive: true });
+		const name = study.label.toLowerCase().replace(/[^a-z]+/g, '-');
+		writeFileSync(`bench/results/study-engines-${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
+		console.log(JSON.stringify(results, null, 2));
+	});
+}
+
+test('default Fashion-MNIST CNN study: wall time with engine tfjs and with auto', async ({
+	browser
+}, testInfo) => {
+	test.setTimeout(3_600_000);
+	const baseURL = testInfo.project.use.baseURL;
+	// The study the studies panel creates for Fashion-MNIST · CNN, as the app ships it; it names no
+	// engine, so its trials use the default, `auto`.
+	const text = readFileSync('static/studies/default-fashion-mnist-cnn.study.json', 'utf8');
+	const definition = JSON.parse(text) as { search: { trials: number }; budget: { maxTrainSteps: number } };
+	const runs: Record<'tfjs' | 'auto', StudyRun[]> = { tfjs: [], auto: [] };
+	const defaultRuns = Number(process.env.DEFAULT_STUDY_BENCH_RUNS ?? 1);
+	for (let r = 0; r < defaultRuns; r++) {
+		runs.tfjs.push(await runStudyOnce(browser, baseURL, text, { engine: 'tfjs' }));
+		runs.auto.push(await runStudyOnce(browser, baseURL, text, {}));
+	}
+	const size = `${definition.search.trials} trials × ${definition.budget.maxTrainSteps} steps (static/studies/default-fashion-mnist-cnn.study.json), backend auto, default concurrency, fresh profile`;
+	const results: BenchRow[] = [];
+	for (const engine of ['tfjs', 'auto'] as const) {
+		const list = runs[engine];
+		results.push(
+			stats(
+				`default CNN study: wall time, engine ${engine}`,
+				's',
+				list.map((r) => r.seconds),
+				`${size}; ${list.at(-1)!.completed} completed; ${list.at(-1)!.pairs}`
+			),
+			stats(
+				`default CNN study (${engine}): before the first trial starts`,
+				's',
+				list.map((r) => r.beforeFirstTrial),
+				'the auto probe of every engine × backend pair, dataset and workers'
+			),
+			stats(
+				`default CNN study (${engine}): trials' training speed`,
+				'steps/s',
+				list.map((r) => r.trialSpeed),
+				"median over the study's trials of each one's measured steps/s (evaluations left out)"
+			)
+		);
+	}
+	const ratio = stats(
+		'default CNN study: wall time auto ÷ tfjs',
+		'×',
+		runs.auto.map((r, i) => r.seconds / runs.tfjs[i]!.seconds),
+		'median of paired runs',
+		'< 0.333× (under a third)'
+	);
+	ratio.note += ratio.median < 1 / 3 ? '; target met' : '; target MISSED';
+	results.push(ratio);
+	mkdirSync('bench/results', { recursive: true });
+	writeFileSync('bench/results/default-cnn-study.json', `${JSON.stringify(results, null, 2)}\n`);
 	console.log(JSON.stringify(results, null, 2));
 });

@@ -6,6 +6,12 @@
 //   (`{"name", "unit", "median", "min", "max", "runs", "target"?, "note"?}`, or an array of them).
 // - Browser benchmarks are Playwright specs under `bench/` run with `bench/playwright.bench.config.ts`;
 //   each writes its results as a JSON array to `bench/results/<name>.json`.
+//
+// `npm run bench` runs everything and writes docs/BENCHMARKS.md. `npm run bench -- NAME…` runs only the
+// benchmarks whose file names contain one of the NAMEs (`browser` selects every browser benchmark), and
+// writes bench/results/BENCHMARKS.subset.md instead, so a quick run never replaces the full table.
+// BENCH_SKIP_BUILD=1 reuses the builds of the app and of bench/pages that are already there.
+// Every section of the output names its command, start time, duration and the load average around it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -15,7 +21,15 @@ import { machineLines, measureMachine, webgpuAdapter } from './machine.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const benchDir = join(root, 'bench');
 const resultsDir = join(benchDir, 'results');
-const only = process.argv[2];
+const names = process.argv
+	.slice(2)
+	.flatMap((a) => a.split(','))
+	.filter((a) => a !== '');
+const subset = names.length > 0;
+const wanted = (file) =>
+	!subset || names.some((n) => file.includes(n) || (n === 'browser' && file.endsWith('.browser.ts')));
+const command = `npm run bench${subset ? ` -- ${names.join(' ')}` : ''}`;
+const startedAt = Date.now();
 
 function parseResults(text, source) {
 	const results = [];
@@ -60,38 +74,73 @@ function ensureTorch() {
 		console.warn(`bench: PyTorch peer skipped: apt-get failed (${install.stderr.trim().split('\n').pop()})`);
 	}
 }
-if (!only || 'peer.bench.ts'.includes(only)) ensureTorch();
+if (wanted('peer.bench.ts')) ensureTorch();
 
 const groups = [];
+/** When a section ran: its start, duration and the load averages (1/5/15 min) at its start and end. */
+function span(started, loadStart) {
+	const two = (load) => load.map((n) => n.toFixed(2)).join(' / ');
+	return `\`${command}\`, started ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((Date.now() - started) / 60_000).toFixed(1)} min; load average ${two(loadStart)} at its start, ${two(loadavg())} at its end`;
+}
 const nodeBenches = readdirSync(benchDir)
 	.filter((f) => f.endsWith('.bench.ts'))
-	.filter((f) => !only || f.includes(only))
+	.filter(wanted)
 	.sort();
 for (const file of nodeBenches) {
 	console.log(`bench: ${file}`);
+	const started = Date.now();
+	const load = loadavg();
 	const run = spawnSync('npx', ['tsx', join('bench', file)], { cwd: root, encoding: 'utf8' });
 	process.stderr.write(run.stderr);
 	if (run.status !== 0) throw new Error(`${file} failed with exit code ${run.status}`);
-	groups.push({ source: `bench/${file}`, environment: 'Node', results: parseResults(run.stdout, file) });
+	groups.push({
+		source: `bench/${file}`,
+		environment: 'Node',
+		ran: span(started, load),
+		results: parseResults(run.stdout, file)
+	});
 }
 
 const browserConfig = join(benchDir, 'playwright.bench.config.ts');
 /** The WebGPU adapter the browser benchmarks ran on; null when none ran. */
 let adapter = null;
-if (existsSync(browserConfig) && (!only || only === 'browser')) {
+const browserSpecs = readdirSync(benchDir)
+	.filter((f) => f.endsWith('.browser.ts'))
+	.filter(wanted)
+	.sort();
+if (existsSync(browserConfig) && browserSpecs.length > 0) {
 	adapter = await webgpuAdapter();
 	rmSync(resultsDir, { recursive: true, force: true });
 	mkdirSync(resultsDir, { recursive: true });
-	console.log('bench: browser benchmarks (vite build of the app and of bench/pages, then Playwright)');
-	execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
-	// The benchmark pages are built apart from the app (never shipped): into build/bench/.
-	execFileSync('npx', ['vite', 'build', '-c', 'bench/vite.config.ts'], { cwd: root, stdio: 'inherit' });
-	execFileSync('npx', ['playwright', 'test', '-c', browserConfig], { cwd: root, stdio: 'inherit' });
-	for (const file of readdirSync(resultsDir)
-		.filter((f) => f.endsWith('.json'))
-		.sort()) {
-		const results = parseResults(readFileSync(join(resultsDir, file), 'utf8').replace(/\n/g, ' '), file);
-		groups.push({ source: `bench/results/${file}`, environment: 'headless Chromium', results });
+	if (process.env.BENCH_SKIP_BUILD !== '1') {
+		console.log('bench: browser benchmarks (vite build of the app and of bench/pages, then Playwright)');
+		execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+		// The benchmark pages are built apart from the app (never shipped): into build/bench/.
+		execFileSync('npx', ['vite', 'build', '-c', 'bench/vite.config.ts'], { cwd: root, stdio: 'inherit' });
+	}
+	for (const spec of browserSpecs) {
+		console.log(`bench: ${spec}`);
+		const started = Date.now();
+		const load = loadavg();
+		const before = new Set(readdirSync(resultsDir));
+		// One spec at a time, so each section says when it ran and under what load; a failing spec
+		// stops the run, as a failing Node benchmark does.
+		execFileSync('npx', ['playwright', 'test', '-c', browserConfig, join('bench', spec)], {
+			cwd: root,
+			stdio: 'inherit'
+		});
+		const ran = span(started, load);
+		for (const file of readdirSync(resultsDir)
+			.filter((f) => f.endsWith('.json') && !before.has(f))
+			.sort()) {
+			const results = parseResults(readFileSync(join(resultsDir, file), 'utf8').replace(/\n/g, ' '), file);
+			groups.push({
+				source: `bench/results/${file}`,
+				environment: `headless Chromium, bench/${spec}`,
+				ran,
+				results
+			});
+		}
 	}
 }
 
@@ -109,14 +158,14 @@ const lines = [
 	'several runs with the range (min–max) beside it. Targets come from the issues; no test asserts them.',
 	'',
 	`- Date: ${new Date().toISOString().slice(0, 10)}`,
-	`- Command: \`npm run bench${only ? ` ${only}` : ''}\``,
+	`- Command: \`${command}\`${subset ? ' (a subset: not the full table)' : ''}; ${((Date.now() - startedAt) / 60_000).toFixed(1)} minutes in all`,
 	...machineLines({ ...measureMachine(loadAtStart), webgpu: adapter }),
 	'',
 	...readNotes(),
 	''
 ];
 for (const group of groups) {
-	lines.push(`## ${group.source} (${group.environment})`, '');
+	lines.push(`## ${group.source} (${group.environment})`, '', `Ran: ${group.ran}.`, '');
 	lines.push(
 		'| benchmark | median | min–max | runs | target | note |',
 		'| --- | --- | --- | --- | --- | --- |'
@@ -128,5 +177,7 @@ for (const group of groups) {
 	}
 	lines.push('');
 }
-writeFileSync(join(root, 'docs', 'BENCHMARKS.md'), lines.join('\n'));
-console.log('wrote docs/BENCHMARKS.md');
+const out = subset ? join(resultsDir, 'BENCHMARKS.subset.md') : join(root, 'docs', 'BENCHMARKS.md');
+mkdirSync(join(out, '..'), { recursive: true });
+writeFileSync(out, lines.join('\n'));
+console.log(`wrote ${out.slice(root.length)} in ${((Date.now() - startedAt) / 60_000).toFixed(1)} minutes`);
