@@ -203,8 +203,10 @@ test('the study curve chart: drawn, hover, highlight, keyboard, best k, and SVG/
 	expect(parsed.error).toBeNull();
 	expect(parsed.root).toBe('svg');
 	expect(parsed.images).toEqual(['data:image/png;base64,']);
-	expect(parsed.texts).toContain('step');
-	expect(parsed.texts).toContain('valLoss');
+	// Axis titles in words with units (issue 24, item 3), never the code names.
+	expect(parsed.texts).toContain('optimizer step');
+	expect(parsed.texts).toContain('validation loss (nats)');
+	expect(parsed.texts).not.toContain('valLoss');
 	expect(parsed.ticks).toBeGreaterThan(2);
 
 	// PNG export: a PNG file.

@@ -51,11 +51,11 @@ test('parameter plots: axis plots, objective switch, brushing, importance, isola
 	const before = await heights();
 	await expect(page.getByTestId('objective-metric')).toHaveValue('valLoss');
 	await page.getByTestId('objective-metric').selectOption('valAccuracy');
-	await expect(lr).toContainText('valAccuracy (best)');
+	await expect(lr).toContainText('validation accuracy (fraction correct), best over training');
 	expect(await heights()).not.toEqual(before);
 	await expect(bars.first()).toHaveAttribute('data-param', 'hiddenWidth');
 	await page.getByTestId('objective-reduce').selectOption('final');
-	await expect(lr).toContainText('valAccuracy (final)');
+	await expect(lr).toContainText('validation accuracy (fraction correct), at the end');
 	await page.getByTestId('objective-metric').selectOption('valLoss');
 	await page.getByTestId('objective-reduce').selectOption('best');
 	await expect(bars.first()).toHaveAttribute('data-param', 'learningRate');

@@ -74,8 +74,8 @@ test('contour, best so far, EDF and timeline views: values, keyboard and export'
 	await expect(contour.locator('[data-infeasible="true"]')).toHaveCount(infeasible.length);
 	await expect(contour.locator('[data-infeasible="true"]').first()).toHaveCSS('stroke', 'rgb(220, 38, 38)');
 	await expect(contour.locator(`circle.point[data-trial="${CANCELLED}"]`)).toHaveCount(0);
-	await expect(contour).toContainText('learningRate · log');
-	await expect(contour).toContainText('weightDecay · log');
+	await expect(contour).toContainText('learning rate (log)');
+	await expect(contour).toContainText('weight decay (log)');
 	expect(await contour.locator('path.band').count()).toBeGreaterThan(1);
 
 	// The reader picks another pair with the keyboard: hiddenWidth (32…128, a linear axis) up.
@@ -84,7 +84,8 @@ test('contour, best so far, EDF and timeline views: values, keyboard and export'
 	await tabTo(page, ySelect);
 	await ySelect.selectOption('hiddenWidth');
 	await expect(contour).toHaveAttribute('data-y', 'hiddenWidth');
-	await expect(contour).not.toContainText('hiddenWidth · log');
+	await expect(contour).toContainText('hidden width');
+	await expect(contour).not.toContainText('hidden width (log)');
 	await expect(contour.locator('circle.point')).toHaveCount(completed.length);
 	await expect(contour.locator('[data-infeasible="true"]')).toHaveCount(infeasible.length);
 

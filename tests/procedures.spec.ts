@@ -36,7 +36,7 @@ test('throughput probe: digits MLP on wasm, batch 8–64, table, suggestion and 
 
 	await page.getByRole('link', { name: 'Tuning Lab' }).click();
 	await expect(page.getByTestId('study-list')).toContainText(studyName);
-	await expect(page.getByTestId('study-list').locator('li', { hasText: studyName })).toContainText(
+	await expect(page.getByTestId('study-list').locator('tr', { hasText: studyName })).toContainText(
 		'finished'
 	);
 });
@@ -104,6 +104,8 @@ test('trial variance: three seeds of a study trial give mean ± sd, a study, and
 			timeout: 60_000
 		});
 		await expect(section.getByTestId('variance-row')).toHaveCount(3);
+		// The seed with the best value is marked, once.
+		await expect(section.locator('[data-testid="variance-row"][data-best="true"]')).toHaveCount(1);
 		console.log(`variance of trial ${trial}:`, await section.getByTestId('variance-summary').textContent());
 		return (await section.getByTestId('variance-study-link').textContent())!.trim();
 	};

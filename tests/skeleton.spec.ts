@@ -36,7 +36,7 @@ test('a wasm trial on digits trains without freezing the page, and survives a re
 
 	// Hover read-out names the step under the pointer.
 	const lossChart = page.locator('[data-chart="Loss"]');
-	const overlay = lossChart.locator('rect.overlay');
+	const overlay = lossChart.locator('.overlay');
 	const box = await overlay.boundingBox();
 	await overlay.hover({ position: { x: box!.width / 2, y: box!.height / 2 } });
 	await expect(lossChart.getByTestId('chart-readout')).toContainText(/train loss @ step 1\d\d/);

@@ -31,6 +31,9 @@ import {
 	setFixedKey,
 	setObjectiveMetric,
 	setParamName,
+	dropModelKeys,
+	fixModelKeys,
+	strayModelKeys,
 	shownText,
 	shownTextErrors,
 	toFileObject,
@@ -283,12 +286,23 @@ describe('edits', () => {
 		expect(removeParam(form, 0).params.map((p) => p.name)).toEqual(['learningRate']);
 	});
 
-	it('renames: a config key takes its suggestion, another name becomes a switch', () => {
+	it('renames: a key that takes the same type keeps type, values and range; another type restarts; another name becomes a switch', () => {
 		const form = fromStudy(defaultStudy());
-		const momentum = setParamName(form, 1, 'weightDecay');
-		expect(momentum.params[1]).toMatchObject({ name: 'weightDecay', type: 'float', min: 1e-6, scale: 'log' });
+		const before = form.params[1]!;
+		const renamed = setParamName(form, 1, 'weightDecay');
+		expect(renamed.params[1]).toEqual({ ...before, name: 'weightDecay' });
+		// optimizer is searched only as categorical: a numeric parameter takes its suggested values.
+		expect(setParamName(form, 1, 'optimizer').params[1]).toMatchObject({
+			name: 'optimizer',
+			type: 'categorical'
+		});
 		const switched = setParamName(form, 1, 'useWarmup');
-		expect(switched.params[1]).toMatchObject({ name: 'useWarmup', type: 'bool' });
+		expect(switched.params[1]).toMatchObject({
+			name: 'useWarmup',
+			type: 'bool',
+			min: before.min,
+			max: before.max
+		});
 	});
 
 	it('offers the types the validator accepts for each name', () => {
@@ -319,6 +333,38 @@ describe('edits', () => {
 		const study = validStudy(form);
 		expect(study.params[3]).toMatchObject({ name: 'weightDecay', when: { useDecay: [true] } });
 		expect(removeCondition(form, 3, 0).params[3]!.when).toEqual([]);
+	});
+});
+
+describe('a model switch', () => {
+	/** The default study: an MLP with depth fixed and hiddenWidth and learningRate searched. */
+	function mlpForm(): DraftForm {
+		const form = fromStudy(defaultStudy());
+		expect(form.fixed.map((r) => r.key)).toContain('depth');
+		expect(form.params.map((p) => p.name)).toEqual(['hiddenWidth', 'learningRate']);
+		return form;
+	}
+
+	it('lists the keys the new model does not read, with their counterparts', () => {
+		const form = mlpForm();
+		expect(strayModelKeys(form, 'mlp')).toEqual([]);
+		expect(strayModelKeys(form, 'cnn')).toEqual([
+			{ where: 'fixed', key: 'depth', counterpart: 'cnnDepth' },
+			{ where: 'param', key: 'hiddenWidth', counterpart: 'cnnWidth' }
+		]);
+	});
+
+	it('fixes them into their counterparts, or drops them', () => {
+		const form = mlpForm();
+		const fixed = fixModelKeys(form, 'transformer');
+		expect(fixed.fixed.find((r) => r.key === 'nLayer')).toMatchObject({ key: 'nLayer', value: 2 });
+		expect(fixed.fixed.some((r) => r.key === 'depth')).toBe(false);
+		expect(fixed.params.find((p) => p.name === 'dModel')).toBeDefined();
+		expect(strayModelKeys(fixed, 'transformer')).toEqual([]);
+		const dropped = dropModelKeys(form, 'cnn');
+		expect(dropped.fixed.some((r) => r.key === 'depth')).toBe(false);
+		expect(dropped.params.some((p) => p.name === 'hiddenWidth')).toBe(false);
+		expect(dropped.params.map((p) => p.name)).toEqual(['learningRate']);
 	});
 });
 

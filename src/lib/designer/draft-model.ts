@@ -11,6 +11,7 @@ import {
 	configKeySpec,
 	isConfigKey,
 	MODEL_KEY_DEFAULTS,
+	modelReads,
 	type ConfigKey
 } from '../study/config-vocabulary';
 import { childPath } from '../study/json-path';
@@ -28,7 +29,7 @@ import {
 	type StudyParam
 } from '../study/study';
 import { validateStudy, type StudyError, type StudyValidation } from '../study/study-validation';
-import { DEFAULT_TRIAL_CONFIG } from '../study/trial-config';
+import { DEFAULT_TRIAL_CONFIG, type ModelName } from '../study/trial-config';
 import { errorMessage } from '$lib/util/error-message';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -481,12 +482,18 @@ function updateParam(form: DraftForm, index: number, change: (param: ParamDraft)
 }
 
 /**
- * Renames a parameter. Picking a configuration key starts its search from that key's suggestion (a
- * range that suits the key); any other name makes it a switch, which must be categorical or bool.
+ * Renames a parameter. It keeps its type, values and range where the new name can be searched that
+ * way (what the user entered is not thrown away by a rename); only a type the new key cannot take
+ * restarts from that key's suggestion. Any other name makes it a switch, which must be categorical or
+ * bool (the other fields stay in the draft, so renaming back restores them).
  */
 export function setParamName(form: DraftForm, index: number, name: string): DraftForm {
 	return updateParam(form, index, (param) => {
-		if (isConfigKey(name)) return { ...param, name, ...suggestedSearch(name) };
+		if (isConfigKey(name)) {
+			return typesFor(name).includes(param.type)
+				? { ...param, name }
+				: { ...param, name, ...suggestedSearch(name) };
+		}
 		const switchType = param.type === 'categorical' || param.type === 'bool' ? param.type : 'bool';
 		return { ...param, name, type: switchType };
 	});
@@ -599,4 +606,76 @@ export function previewTrials(study: Study, cap = PREVIEW_TRIAL_CAP): TrialPrevi
  */
 export function planKey(study: Study): string {
 	return JSON.stringify([study.workload, study.budget, study.fixed, study.search, study.params]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A model switch: keys the new model does not read
+
+/** The size keys of each model, in the same roles (width, depth), so a switch can carry them over. */
+const MODEL_COUNTERPARTS: Record<ModelName, { width: ConfigKey; depth: ConfigKey }> = {
+	mlp: { width: 'hiddenWidth', depth: 'depth' },
+	cnn: { width: 'cnnWidth', depth: 'cnnDepth' },
+	transformer: { width: 'dModel', depth: 'nLayer' }
+};
+
+/** A fixed or searched key the model does not read, and the key in its role for the model, if any. */
+export interface StrayKey {
+	where: 'fixed' | 'param';
+	key: ConfigKey;
+	counterpart: ConfigKey | null;
+}
+
+function counterpartOf(key: ConfigKey, model: ModelName): ConfigKey | null {
+	for (const keys of Object.values(MODEL_COUNTERPARTS)) {
+		if (keys.width === key) return MODEL_COUNTERPARTS[model].width;
+		if (keys.depth === key) return MODEL_COUNTERPARTS[model].depth;
+	}
+	return null;
+}
+
+/** The fixed and searched keys `model` does not read (after a model switch), in form order. */
+export function strayModelKeys(form: DraftForm, model: ModelName): StrayKey[] {
+	const stray: StrayKey[] = [];
+	const used = new Set<string>([...form.fixed.map((r) => r.key), ...form.params.map((p) => p.name)]);
+	const entries = [
+		...form.fixed.map((r) => ({ where: 'fixed' as const, key: r.key })),
+		...form.params
+			.filter((p) => isConfigKey(p.name))
+			.map((p) => ({ where: 'param' as const, key: p.name as ConfigKey }))
+	];
+	for (const { where, key } of entries) {
+		if (modelReads(model, key)) continue;
+		const counterpart = counterpartOf(key, model);
+		// A counterpart the form already holds is not offered twice.
+		stray.push({ where, key, counterpart: counterpart && !used.has(counterpart) ? counterpart : null });
+	}
+	return stray;
+}
+
+/**
+ * Fixes the stray keys: each with a counterpart becomes it (a fixed row with the new key's default, a
+ * searched one with its suggested search, since sizes differ between models); the rest are dropped.
+ */
+export function fixModelKeys(form: DraftForm, model: ModelName): DraftForm {
+	const to = new Map(strayModelKeys(form, model).map((s) => [`${s.where}:${s.key}`, s.counterpart]));
+	const fixed = form.fixed.flatMap((row) => {
+		if (!to.has(`fixed:${row.key}`)) return [row];
+		const key = to.get(`fixed:${row.key}`);
+		return key ? [{ ...row, key, value: defaultFixedValue(key) }] : [];
+	});
+	const params = form.params.flatMap((param) => {
+		if (!to.has(`param:${param.name}`)) return [param];
+		const key = to.get(`param:${param.name}`);
+		return key ? [{ ...param, name: key, ...suggestedSearch(key) }] : [];
+	});
+	return { ...form, fixed, params };
+}
+
+/** Drops every fixed and searched key `model` does not read. */
+export function dropModelKeys(form: DraftForm, model: ModelName): DraftForm {
+	return {
+		...form,
+		fixed: form.fixed.filter((row) => modelReads(model, row.key)),
+		params: form.params.filter((p) => !isConfigKey(p.name) || modelReads(model, p.name))
+	};
 }

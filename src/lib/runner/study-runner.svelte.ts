@@ -17,8 +17,8 @@ import { TrialClient } from './trial-client.svelte';
 import { claimTrialLock, withTrialLock, type TrialLock } from './trial-lock';
 import { BayesClient, suggestedTrialRecord, suggestionRequest, type TrialOutcome } from './bayes-client';
 import {
-	etaSeconds,
 	idleScheduler,
+	pendingSteps,
 	queuedTrial,
 	startRun,
 	statusAfterRun,
@@ -33,6 +33,8 @@ import {
 	type WorkUnit
 } from './scheduler';
 import { errorMessage } from '$lib/util/error-message';
+import { nextEta, type EtaEstimate } from './eta';
+import { studyActivity, type TrialActivityPhase } from './study-activity';
 
 export { type RunOptions } from './scheduler';
 
@@ -44,6 +46,10 @@ export interface RunningTrialView {
 	stepsPerSecond: number;
 	/** Step of its latest checkpoint safely stored, or null. */
 	savedCheckpointStep: number | null;
+	/** What its worker says it is doing (starting the backend, loading data, training). */
+	phase: TrialActivityPhase;
+	/** Whether it reported a step yet; before that, step and maxTrainSteps are the plan, not progress. */
+	stepping: boolean;
 }
 
 export type RunnerState = RunPhase;
@@ -107,24 +113,66 @@ export class StudyRunner {
 
 	get runningTrials(): RunningTrialView[] {
 		const out: RunningTrialView[] = [];
-		for (const slot of this.slots) {
+		for (const [i, slot] of this.slots.entries()) {
 			const trialId = slot.activeTrialId;
 			if (!trialId) continue;
+			// Before its first step the plan stands in (never "0/0"): the trial's own length from the schedule.
+			const planned = this.schedule.slots[i];
+			const plannedSteps = planned && planned.state === 'busy' ? planned.trial.steps : 0;
 			out.push({
 				trialId,
 				index: slot.activeIndex ?? -1,
 				step: slot.progress?.step ?? 0,
-				maxTrainSteps: slot.progress?.maxTrainSteps ?? 0,
+				maxTrainSteps: slot.progress?.maxTrainSteps ?? plannedSteps,
 				stepsPerSecond: slot.progress?.stepsPerSecond ?? 0,
-				savedCheckpointStep: slot.savedCheckpointStep
+				savedCheckpointStep: slot.savedCheckpointStep,
+				phase: slot.phase,
+				stepping: slot.progress !== null
 			});
 		}
 		return out;
 	}
 
-	/** Seconds until the run's trials are done, from the running trials' current speed. */
+	/** Optimizer steps still to train in this run: the queue, suggestions to come, and the running trials' rest. */
+	get stepsLeft(): number {
+		return (
+			pendingSteps(this.schedule) +
+			this.runningTrials.reduce((sum, r) => sum + Math.max(0, r.maxTrainSteps - r.step), 0)
+		);
+	}
+
+	/** What the run is doing now, in words ("Measuring backends for cnn on fashion-mnist…"); null when idle. */
+	get activity(): string | null {
+		return studyActivity(this.state, this.measuring, this.runningTrials);
+	}
+
+	/**
+	 * Seconds until the run's trials are done, from the run's measured throughput, smoothed (eta.ts);
+	 * null until steps were trained.
+	 */
 	get etaSeconds(): number | null {
-		return etaSeconds(this.schedule, this.runningTrials);
+		return this.eta?.seconds ?? null;
+	}
+
+	private eta = $state<EtaEstimate | null>(null);
+	/** Steps trained in this run so far, and the last step seen of each trial (to count only new steps). */
+	private trained: { total: number; seen: Record<string, number> } = { total: 0, seen: {} };
+	private etaTimer: ReturnType<typeof setInterval> | null = null;
+
+	/** Reads the run's progress once (about every second while it runs) into the smoothed ETA. */
+	private sampleEta(): void {
+		for (const r of this.runningTrials) {
+			if (!r.stepping) continue;
+			const last = this.trained.seen[r.trialId];
+			// A trial's first report sets its baseline (a resumed trial starts from its checkpoint's step).
+			if (last !== undefined && r.step > last) this.trained.total += r.step - last;
+			if (last === undefined || r.step > last) this.trained.seen[r.trialId] = r.step;
+		}
+		this.eta = nextEta(this.eta, {
+			time: performance.now() / 1000,
+			stepsDone: this.trained.total,
+			stepsLeft: this.stepsLeft
+		});
 	}
 
 	/** Runs the study's queued trials; resolves when all are done, or the run is paused or cancelled. */
@@ -143,6 +191,10 @@ export class StudyRunner {
 		this.ensureSlots(started.state.slots.length);
 		this.runEnded = new Promise((resolve) => (this.finishRun = resolve));
 		this.schedule = started.state;
+		this.eta = null;
+		this.trained = { total: 0, seen: {} };
+		this.sampleEta();
+		this.etaTimer = setInterval(() => this.sampleEta(), 1000);
 		this.inOrder(() => this.setStudyStatus(studyId, 'running'));
 		this.execute(started.commands);
 		await this.runEnded;
@@ -454,6 +506,9 @@ export class StudyRunner {
 			this.apply({ type: 'failed', message: errorMessage(error) });
 		} finally {
 			this.definition = null;
+			if (this.etaTimer !== null) clearInterval(this.etaTimer);
+			this.etaTimer = null;
+			this.eta = null;
 			this.apply({ type: 'closed' });
 			this.finishRun();
 		}

@@ -1,6 +1,7 @@
 // One training slot: it trains trials on its trial worker (from trial-workers.ts), stores their metrics
 // in IndexedDB in batches (one chunk per worker readback), and publishes live state for the UI.
 // UI code never talks to the worker directly.
+import { formatBytes } from '$lib/util/bytes';
 import * as Comlink from 'comlink';
 import type {
 	BackendReport,
@@ -28,8 +29,8 @@ export type ClientPhase = 'idle' | TrialPhase | 'finishing';
 export async function storageUsage(): Promise<string> {
 	const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
 	if (!estimate?.usage || !estimate.quota) return 'usage unknown';
-	const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-	return `${mb(estimate.usage)} used of ${mb(estimate.quota)}`;
+	// Quotas run to gigabytes: each size in the unit that reads best (util/bytes.ts).
+	return `${formatBytes(estimate.usage)} used of ${formatBytes(estimate.quota)}`;
 }
 
 /** How often live charts and progress redraw while a trial trains, in milliseconds. */

@@ -6,6 +6,7 @@ import { PRESETS } from '$lib/study/presets';
 import type { ObjectiveMetric, Study } from '$lib/study/study';
 import { parseStudyFile } from '$lib/study/study-file';
 import type { ConfigKey } from '$lib/study/config-vocabulary';
+import type { ModelName } from '$lib/study/trial-config';
 import {
 	addCondition,
 	addFixed,
@@ -21,6 +22,8 @@ import {
 	setFixedKey,
 	setObjectiveMetric,
 	setParamName,
+	fixModelKeys,
+	dropModelKeys,
 	shownText,
 	shownTextErrors,
 	validateForm,
@@ -157,6 +160,16 @@ export class StudyDraft {
 
 	moveParam(index: number, delta: number): void {
 		this.edit((form) => moveParam(form, index, delta));
+	}
+
+	/** Turns the keys the model does not read into its own (hiddenWidth → cnnWidth…), dropping the rest. */
+	fixModelKeys(model: ModelName): void {
+		this.edit((form) => fixModelKeys(form, model));
+	}
+
+	/** Drops the fixed and searched keys the model does not read. */
+	dropModelKeys(model: ModelName): void {
+		this.edit((form) => dropModelKeys(form, model));
 	}
 
 	setParamName(index: number, name: string): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyParam } from '../../study/study';
-import { axisPlotData, layoutAxisPlot, objectiveAxis, trialTitle } from './axis-plot';
+import { axisPlotData, layoutAxisPlot, objectiveAxis, plotAxis, trialTitle } from './axis-plot';
 import { syntheticStudy, type SyntheticTrial } from '../../testing/synthetic-study';
 
 const params: StudyParam[] = [
@@ -70,6 +70,22 @@ describe('trials stopped by successive halving', () => {
 		expect(lr!.points[1]!.y).toBeCloseTo(0.9 + 1 / 301, 12);
 		const layout = layoutAxisPlot(lr!, { width: 400, height: 100 }, 'valLoss');
 		expect([layout.stoppedCount, layout.infeasibleCount]).toEqual([1, 0]);
+	});
+});
+
+describe('plotAxis', () => {
+	it('gives a discrete parameter one band per value, in increasing order; other axes stay', () => {
+		const discrete: StudyParam[] = [
+			{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [128, 32, 64] },
+			{ name: 'lr', role: 'nuisance', type: 'float', min: 0.1, max: 1, scale: 'linear' }
+		];
+		expect(plotAxis({ name: 'hiddenWidth', kind: 'log', min: 32, max: 128 }, discrete)).toEqual({
+			name: 'hiddenWidth',
+			kind: 'band',
+			values: [32, 64, 128]
+		});
+		const linear = { name: 'lr', kind: 'linear', min: 0.1, max: 1 } as const;
+		expect(plotAxis(linear, discrete)).toBe(linear);
 	});
 });
 

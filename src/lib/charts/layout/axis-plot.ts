@@ -40,6 +40,20 @@ export interface AxisPlotData {
 	points: AxisPoint[];
 }
 
+/**
+ * The axis a plot of one parameter draws: a parameter that only takes listed numbers (discrete) gets a
+ * band per value in increasing order, like a categorical one, so its few values read as the choices they
+ * are rather than as points on a continuous line; other axes are the pair plot's.
+ */
+export function plotAxis(axis: PairAxis, params: Pick<Study, 'params'>['params']): PairAxis {
+	const own = params.filter((p) => p.name === axis.name);
+	if (axis.kind === 'band' || own.length === 0 || !own.every((p) => p.type === 'discrete')) return axis;
+	const values = [...new Set(own.flatMap((p) => (p.type === 'discrete' ? p.values : [])))].sort(
+		(a, b) => a - b
+	);
+	return { name: axis.name, kind: 'band', values };
+}
+
 /** One entry per searched parameter name: the points of the trials where that parameter was active. */
 export function axisPlotData(
 	study: Pick<Study, 'params' | 'trials'>,
@@ -49,7 +63,8 @@ export function axisPlotData(
 	const outcomes = study.trials.filter(
 		(trial) => hasOutcome(trial, choice) || (isStopped(trial) && trialValue(trial, choice) !== null)
 	);
-	return pairAxes(study.params).map((axis) => {
+	return pairAxes(study.params).map((pairAxis) => {
+		const axis = plotAxis(pairAxis, study.params);
 		const role: ParamRole = study.params.some((p) => p.name === axis.name && p.role === 'scientific')
 			? 'scientific'
 			: 'nuisance';

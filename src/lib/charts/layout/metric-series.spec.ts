@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricBatch } from '$lib/study/metrics';
-import { cooldownCurve, gradNormSeries, learningRateSeries, lossSeries } from './metric-series';
+import {
+	accuracySeries,
+	branchLearningRateSeries,
+	branchSeries,
+	cooldownCurve,
+	gradNormSeries,
+	learningRateSeries,
+	lossSeries
+} from './metric-series';
 
 const metrics: MetricBatch = {
 	train: { step: [0, 1, 2], loss: [2, 1.5, 1.2], lr: [0, 0.5, 1], gradNorm: [3, 0.5, 2], clipped: [1, 0, 1] },
@@ -45,5 +53,30 @@ describe('cooldownCurve', () => {
 		]);
 		expect(curve).toMatchObject({ xs: [110, 250], ys: [0.7, 0.4] });
 		expect(cooldownCurve([{ end: 110, metrics: ended(110, 0.7) }])).toEqual([]);
+	});
+});
+
+describe('validation accuracy and branch learning rate', () => {
+	const m: MetricBatch = {
+		train: { step: [10, 11], loss: [1, 0.9], lr: [0.01, 0.005], gradNorm: [1, 1], clipped: [0, 0] },
+		evals: [
+			{ step: 0, valLoss: 2.3, valAccuracy: 0.1 },
+			{ step: 11, valLoss: 0.8, valAccuracy: 0.7, emaValAccuracy: 0.72 }
+		]
+	};
+
+	it('draws validation accuracy on its own curve, EMA weights dashed', () => {
+		const series = accuracySeries(m);
+		expect(series.map((s) => [s.id, s.xs, s.ys, s.dashed])).toEqual([
+			['val-acc', [0, 11], [0.1, 0.7], false],
+			['ema-acc', [11], [0.72], true]
+		]);
+	});
+
+	it("draws a branch's learning-rate decay dashed, in the colour of its loss curves", () => {
+		const [lr] = branchLearningRateSeries('branch-0', 'branch @10', 0, m);
+		expect(lr).toMatchObject({ xs: [10, 11], ys: [0.01, 0.005], dashed: true });
+		expect(lr!.color).toBe(branchSeries('branch-0', 'branch @10', 0, m)[0]!.color);
+		expect(branchLearningRateSeries('b', 'b', 0, { ...m, train: { ...m.train, step: [] } })).toEqual([]);
 	});
 });

@@ -43,6 +43,16 @@ export function lossSeries(m: MetricBatch): CurveSeries[] {
 	return series.filter((s): s is CurveSeries => s !== null);
 }
 
+/** Validation accuracy on its own curve (and the averaged weights' where logged); empty when none was logged. */
+export function accuracySeries(m: MetricBatch): CurveSeries[] {
+	const series: (CurveSeries | null)[] = [
+		evalSeries(m.evals, 'valAccuracy', 'val-acc', 'validation accuracy', COLORS.val),
+		evalSeries(m.evals, 'emaValAccuracy', 'ema-acc', 'validation accuracy (EMA weights)', COLORS.ema, true),
+		evalSeries(m.evals, 'swaValAccuracy', 'swa-acc', 'validation accuracy (SWA weights)', COLORS.swa, true)
+	];
+	return series.filter((s): s is CurveSeries => s !== null);
+}
+
 export function learningRateSeries(m: MetricBatch): CurveSeries[] {
 	return [{ id: 'lr', label: 'learning rate', color: COLORS.lr, xs: m.train.step, ys: m.train.lr }];
 }
@@ -83,6 +93,30 @@ export function branchSeries(key: string, label: string, order: number, m: Metri
 		evalSeries(m.evals, 'valLoss', `${key}-val`, `${label} validation`, color)
 	];
 	return series.filter((s): s is CurveSeries => s !== null);
+}
+
+/**
+ * A cooldown branch's learning rate on its parent's learning-rate chart: the decay it trained with,
+ * dashed, in the branch's own colour (the same colour as its loss on the loss chart).
+ */
+export function branchLearningRateSeries(
+	key: string,
+	label: string,
+	order: number,
+	m: MetricBatch
+): CurveSeries[] {
+	if (m.train.step.length === 0) return [];
+	const color = BRANCH_COLORS[order % BRANCH_COLORS.length]!;
+	return [
+		{
+			id: `${key}-lr`,
+			label: `${label} learning rate`,
+			color,
+			dashed: true,
+			xs: m.train.step,
+			ys: m.train.lr
+		}
+	];
 }
 
 /**

@@ -1,6 +1,13 @@
 // Series for the schedule preview: a schedule sampled over a run, and optionally a cooldown branch
 // drawn over it.
-import { buildSchedule, type ScheduleConfig } from '$lib/math/schedule-config';
+import {
+	buildSchedule,
+	DEFAULT_COOLDOWN_SHAPE,
+	DEFAULT_FINAL_LR_FRACTION,
+	DEFAULT_RSQRT_TIMESCALE,
+	resolveCooldownSteps,
+	type ScheduleConfig
+} from '$lib/math/schedule-config';
 import { cooldownBranch, type CooldownShape, type Schedule } from '$lib/math/schedules';
 import type { CurveSeries } from './curve-scales';
 
@@ -64,4 +71,33 @@ export function schedulePreviewSeries(
 		);
 	}
 	return out;
+}
+
+/**
+ * What the preview draws, in words, with every default spelled out (an empty field is not "off" when
+ * the schedule still applies its default): "wsd from 0.003, warmup 500 steps, cooldown the last 2000
+ * steps (20%, linear) to 0 × the rate; branch from step 6000 for 2000 steps, 1-sqrt to 0 × the rate".
+ */
+export function describeSchedulePreview(
+	config: ScheduleConfig,
+	totalSteps: number,
+	branch?: BranchSpec
+): string {
+	const parts = [`${config.schedule} from ${config.learningRate}`];
+	parts.push(config.warmupSteps ? `warmup ${config.warmupSteps} steps` : 'no warmup');
+	const finalFraction = config.finalLrFraction ?? DEFAULT_FINAL_LR_FRACTION;
+	if (config.schedule === 'wsd') {
+		const steps = resolveCooldownSteps(config, totalSteps);
+		const percent = Number(((100 * steps) / totalSteps).toPrecision(3));
+		parts.push(
+			`cooldown the last ${steps} steps (${percent}%, ${config.cooldownShape ?? DEFAULT_COOLDOWN_SHAPE}) to ${finalFraction} × the rate`
+		);
+	} else if (config.schedule === 'linear' || config.schedule === 'cosine') {
+		parts.push(`decays to ${finalFraction} × the rate`);
+	} else if (config.schedule === 'rsqrt') {
+		parts.push(`timescale ${config.rsqrtTimescale ?? DEFAULT_RSQRT_TIMESCALE} steps`);
+	}
+	const text = parts.join(', ');
+	if (!branch) return `${text}; no branch`;
+	return `${text}; branch from step ${branch.startStep} for ${branch.length} steps, ${branch.shape} to ${branch.finalFraction} × the rate`;
 }
