@@ -1,0 +1,129 @@
+// Trial-steps per second of K digits-MLP trials trained as one vectorised step (batched-trainer.ts)
+// against the same K trials trained one after another on solo JaxTrainers: jax-js on wasm, one thread,
+// Adam with decoupled weight decay, the default digits study's shape (64-128-10, batch 64), each trial
+// with its own learning rate and its own batches. Solo and batched runs are interleaved run by run, so
+// both see the same machine load. Prints one JSON result line per K and mode.
+// Run: npx tsx bench/jax-batched.bench.ts   (JAX_BATCH_RUNS, default 5; JAX_BATCH_K, default 1,2,4,8,16)
+import { performance } from 'node:perf_hooks';
+import { numpy as np } from '@jax-js/jax';
+import { stats, type BenchRow } from './bench-stats';
+import { initJax, labels, normals } from '../src/lib/testing/jax-fixtures';
+import { BatchedJaxTrainer } from '../src/lib/training/jax/batched-trainer';
+import { JaxTrainer, type TrainerOptions } from '../src/lib/training/jax/trainer';
+
+const RUNS = Number(process.env.JAX_BATCH_RUNS ?? 5);
+const KS = (process.env.JAX_BATCH_K ?? '1,2,4,8,16').split(',').map(Number);
+const STEPS = Number(process.env.JAX_BATCH_STEPS ?? 60);
+const READBACK_EVERY = 20;
+const ROWS = 64;
+const FEATURES = 64;
+const CLASSES = 10;
+
+const options = (k: number): TrainerOptions => ({
+	model: { kind: 'mlp', inputSize: FEATURES, hiddenWidth: 128, depth: 1, classes: CLASSES },
+	optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 1e-3 * (k + 1) },
+	dropoutSeed: k
+});
+
+/** Host batches, one list per trial. */
+const hostBatches = (K: number) =>
+	Array.from({ length: K }, (_, k) =>
+		Array.from({ length: 4 }, (_, i) => ({
+			x: normals(ROWS * FEATURES, 100 * k + i),
+			y: labels(ROWS, CLASSES, 100 * k + i + 50)
+		}))
+	);
+
+async function solo(K: number, batches: ReturnType<typeof hostBatches>): Promise<number> {
+	const trainers = Array.from({ length: K }, (_, k) => new JaxTrainer(options(k), { seed: k }));
+	// Compile outside the timing (each solo trial compiles once too).
+	for (const t of trainers)
+		await JaxTrainer.readStats([
+			t.trainStep(
+				np.array(batches[0]![0]!.x).reshape([ROWS, FEATURES]),
+				np.array(batches[0]![0]!.y, { dtype: np.int32 }),
+				1e-3
+			)
+		]);
+	const start = performance.now();
+	for (const [k, t] of trainers.entries()) {
+		const pending: np.Array[] = [];
+		for (let s = 0; s < STEPS; s++) {
+			const b = batches[k]![s % 4]!;
+			pending.push(
+				t.trainStep(
+					np.array(b.x).reshape([ROWS, FEATURES]),
+					np.array(b.y, { dtype: np.int32 }),
+					1e-3 * (k + 1)
+				)
+			);
+			if (pending.length === READBACK_EVERY) await JaxTrainer.readStats(pending.splice(0));
+		}
+		await JaxTrainer.readStats(pending.splice(0));
+	}
+	const seconds = (performance.now() - start) / 1000;
+	for (const t of trainers) t.dispose();
+	return (K * STEPS) / seconds;
+}
+
+/** The batch's x [K, rows, features] and y [K, rows] for step s, gathered on the host as the loop does. */
+function batchedInputs(batches: ReturnType<typeof hostBatches>, s: number) {
+	const K = batches.length;
+	const x = new Float32Array(K * ROWS * FEATURES);
+	const y = new Int32Array(K * ROWS);
+	batches.forEach((list, k) => {
+		x.set(list[s % 4]!.x, k * ROWS * FEATURES);
+		y.set(list[s % 4]!.y, k * ROWS);
+	});
+	return {
+		x: np.array(x).reshape([K, ROWS, FEATURES]),
+		y: np.array(y, { dtype: np.int32 }).reshape([K, ROWS])
+	};
+}
+
+async function batched(K: number, batches: ReturnType<typeof hostBatches>): Promise<number> {
+	const trainer = new BatchedJaxTrainer(
+		Array.from({ length: K }, (_, k) => ({ options: options(k), initial: { seed: k } }))
+	);
+	const rates = Array.from({ length: K }, (_, k) => 1e-3 * (k + 1));
+	{
+		const { x, y } = batchedInputs(batches, 0);
+		await BatchedJaxTrainer.readStats([trainer.trainStep(x, y, rates)]);
+	}
+	const start = performance.now();
+	const pending: np.Array[] = [];
+	for (let s = 0; s < STEPS; s++) {
+		const { x, y } = batchedInputs(batches, s);
+		pending.push(trainer.trainStep(x, y, rates));
+		if (pending.length === READBACK_EVERY) await BatchedJaxTrainer.readStats(pending.splice(0));
+	}
+	await BatchedJaxTrainer.readStats(pending.splice(0));
+	const seconds = (performance.now() - start) / 1000;
+	trainer.dispose();
+	return (K * STEPS) / seconds;
+}
+
+await initJax();
+const rows: BenchRow[] = [];
+for (const K of KS) {
+	const batches = hostBatches(K);
+	const soloRuns: number[] = [];
+	const batchRuns: number[] = [];
+	for (let r = 0; r < RUNS; r++) {
+		soloRuns.push(await solo(K, batches));
+		batchRuns.push(await batched(K, batches));
+	}
+	for (const [mode, runs] of [
+		['solo trials one after another', soloRuns],
+		['one batched step', batchRuns]
+	] as const) {
+		const row = stats(
+			`jax-js wasm digits MLP, K=${K}, ${mode}`,
+			'trial-steps/s',
+			runs,
+			`${STEPS} steps per trial per run, Adam + weight decay`
+		);
+		rows.push(row);
+		console.log(JSON.stringify(row));
+	}
+}

@@ -1,0 +1,315 @@
+// K trials of one workload trained as one vectorised step (batched-step.ts): the stacked device state
+// and, per trial, the host bookkeeping a solo JaxTrainer keeps (update count, Σ γ², averager snapshots,
+// dropout seed). Each trial's state goes in and out as the same engine-neutral TrainerState a solo
+// trainer uses, so a trial's checkpoints do not say whether it trained alone or in a batch, and a batch
+// can be rebuilt from its trials' checkpoints (resume) or without one of them (a trial that diverged,
+// was paused or was cancelled leaves; the others go on from exactly where they were).
+import { jit, numpy as np, random, type OwnedFunction } from '@jax-js/jax';
+import { averagerCoefficients, checkAverager } from './averaging';
+import {
+	batchedModel,
+	compileBatchedStep,
+	type BatchedModel,
+	type CompiledBatchedStep
+} from './batched-step';
+import { batchLossAndCorrect, maskedLossAndCorrect } from './evaluate';
+import { jaxModel, type JaxModel } from './models';
+import { initialValues, sizeOf, type ParamSpec } from './params';
+import { nextRateSquaredSum } from '../optimizer-scalars';
+import { stepCoefficients, stepLayout, type StepLayout } from './train-step';
+import type { StepStats, TrainerOptions, TrainerState } from './trainer';
+
+/** One trial of a batch: its options and where it starts (as a solo JaxTrainer takes them). */
+export interface BatchMember {
+	options: TrainerOptions;
+	initial: TrainerState | { weights: Float32Array[] } | { seed: number };
+}
+
+/**
+ * What trials must share to train in one batch: the model and every choice that changes the compiled
+ * step's shape (the optimizer rule, which of weight decay, clipping, smoothing and dropout are on, the
+ * averagers' kinds). Values inside those (rates, betas, thresholds, decays) may differ. Null when the
+ * model has no batched form.
+ */
+export function batchSignature(options: TrainerOptions): string | null {
+	if (!batchedModel(options.model)) return null;
+	return JSON.stringify({
+		model: options.model,
+		rule: options.optimizer.kind,
+		weightDecay: options.optimizer.weightDecay !== 0,
+		clip: (options.gradClipNorm ?? 0) > 0,
+		smoothing: (options.labelSmoothing ?? 0) > 0,
+		dropout: (options.dropout ?? 0) > 0,
+		averagers: (options.averagers ?? []).map((a) => a.kind)
+	});
+}
+
+/** A trial's starting state on the host, by the rules of JaxTrainer's constructor. */
+function startingState(specs: ParamSpec[], layout: StepLayout, member: BatchMember): TrainerState {
+	const { options, initial } = member;
+	const names = specs.map((s) => s.name);
+	const slotInit = Object.entries(layout.rule.slotInitialValues);
+	if ('optimizer' in initial) {
+		if (initial.paramNames.join() !== names.join()) {
+			throw new Error(
+				`checkpoint parameters ${initial.paramNames.join(', ')} do not match ${names.join(', ')}`
+			);
+		}
+		const saved = Object.keys(initial.optimizer.slots);
+		if (
+			saved.sort().join() !==
+			slotInit
+				.map(([n]) => n)
+				.sort()
+				.join()
+		) {
+			throw new Error(`optimizer slots ${saved.join(', ')} do not match the ${options.optimizer.kind} rule`);
+		}
+		const averagers = (options.averagers ?? []).map((a) => ({
+			kind: a.kind,
+			state: initial.averagers.find((s) => s.kind === a.kind)?.state ?? {
+				updates: 0,
+				average: initial.params
+			}
+		}));
+		return { ...initial, averagers };
+	}
+	const values = 'seed' in initial ? initialValues(specs, initial.seed) : initial.weights;
+	const slots: Record<string, Float32Array[]> = {};
+	for (const [name, start] of slotInit) {
+		slots[name] = specs.map((s, i) =>
+			start === 'weights' ? values[i]! : new Float32Array(sizeOf(s.shape)).fill(start)
+		);
+	}
+	return {
+		paramNames: names,
+		params: values,
+		optimizer: { step: 0, slots, rateSquaredSum: 0 },
+		averagers: (options.averagers ?? []).map((a) => ({
+			kind: a.kind,
+			state: { updates: 0, average: values }
+		}))
+	};
+}
+
+/** K host arrays of one parameter → one device array [K, size] (a copy). */
+function stack(arrays: Float32Array[], size: number): np.Array {
+	const out = new Float32Array(arrays.length * size);
+	arrays.forEach((a, k) => {
+		if (a.length !== size) throw new Error(`got ${a.length} values for a parameter of ${size}`);
+		out.set(a, k * size);
+	});
+	return np.array(out).reshape([arrays.length, size]);
+}
+
+type CompiledEval = OwnedFunction<(params: np.Array[], x: np.Array, y: np.Array) => np.Array>;
+type CompiledMaskedEval = OwnedFunction<
+	(params: np.Array[], x: np.Array, y: np.Array, mask: np.Array) => np.Array
+>;
+
+export class BatchedJaxTrainer {
+	readonly members: readonly TrainerOptions[];
+	/** The solo model: evaluation and checkpoints read one trial at a time. */
+	readonly model: JaxModel;
+	readonly #batched: BatchedModel;
+	readonly #layout: StepLayout;
+	/** Each trial's own layout: the same positions, its own rule scalars (betas, ε, momentum…). */
+	readonly #layouts: StepLayout[];
+	readonly #compiled: CompiledBatchedStep;
+	#params: np.Array[];
+	#slots: np.Array[][];
+	#averages: np.Array[][];
+	readonly #updates: number[][];
+	readonly #steps: number[];
+	readonly #sums: number[];
+	#evaluate: CompiledEval | null = null;
+	#evaluateMasked: CompiledMaskedEval | null = null;
+	#unusedKeys: np.Array | null = null;
+
+	constructor(members: BatchMember[]) {
+		if (members.length === 0) throw new Error('a batch needs at least one trial');
+		const signature = batchSignature(members[0]!.options);
+		if (signature === null) throw new Error(`a ${members[0]!.options.model.kind} has no batched step`);
+		for (const m of members) {
+			if (batchSignature(m.options) !== signature) {
+				throw new Error(
+					'trials of one batch must share the model, the optimizer rule and which options are on'
+				);
+			}
+			for (const a of m.options.averagers ?? []) checkAverager(a);
+		}
+		this.members = members.map((m) => m.options);
+		this.model = jaxModel(members[0]!.options.model);
+		this.#batched = batchedModel(members[0]!.options.model)!;
+		this.#layout = stepLayout(members[0]!.options);
+		this.#layouts = members.map((m) => stepLayout(m.options));
+		const specs = this.model.params;
+		const states = members.map((m) => startingState(specs, this.#layout, m));
+		const sizes = specs.map((s) => sizeOf(s.shape));
+		const stackOf = (pick: (s: TrainerState) => Float32Array[]) =>
+			sizes.map((size, i) =>
+				stack(
+					states.map((s) => pick(s)[i]!),
+					size
+				)
+			);
+		this.#params = stackOf((s) => s.params);
+		this.#slots = Object.keys(this.#layout.rule.slotInitialValues).map((name) =>
+			stackOf((s) => s.optimizer.slots[name]!)
+		);
+		this.#averages = (members[0]!.options.averagers ?? []).map((_, a) =>
+			stackOf((s) => s.averagers[a]!.state.average)
+		);
+		this.#updates = states.map((s) => s.averagers.map((a) => a.state.updates));
+		this.#steps = states.map((s) => s.optimizer.step);
+		this.#sums = states.map((s) => {
+			const sum = s.optimizer.rateSquaredSum ?? 0;
+			if (!(Number.isFinite(sum) && sum >= 0)) {
+				throw new Error(`optimizer state rateSquaredSum must be a finite number >= 0 (got ${sum})`);
+			}
+			return sum;
+		});
+		this.#compiled = compileBatchedStep(this.#batched, members[0]!.options, members.length);
+	}
+
+	get size(): number {
+		return this.members.length;
+	}
+
+	/** Updates applied so far to trial `k`. */
+	step(k: number): number {
+		return this.#steps[k]!;
+	}
+
+	/** Snapshots each of trial `k`'s averagers has absorbed. */
+	averagerUpdates(k: number): readonly number[] {
+		return [...this.#updates[k]!];
+	}
+
+	/**
+	 * One update of every trial: x [K, rows, …] and y [K, labels] (consumed) hold each trial's own batch,
+	 * `learningRates[k]` trial k's scheduled rate. Returns the device stats [K, 3] (the caller owns them).
+	 */
+	trainStep(x: np.Array, y: np.Array, learningRates: number[]): np.Array {
+		const K = this.size;
+		if (learningRates.length !== K)
+			throw new Error(`expected ${K} learning rates, got ${learningRates.length}`);
+		const rows = new Float32Array(K * this.#layout.size);
+		const keys: np.Array[] = [];
+		const dropout = (this.members[0]!.dropout ?? 0) > 0;
+		this.members.forEach((options, k) => {
+			const t = this.#steps[k]! + 1;
+			const averagerValues = (options.averagers ?? []).map((a, i) => {
+				const { values, absorbs } = averagerCoefficients(a, this.#updates[k]![i]!, t);
+				if (absorbs) this.#updates[k]![i]! += 1;
+				return values;
+			});
+			const layout = this.#layouts[k]!;
+			const sum = nextRateSquaredSum(layout.rule, this.#sums[k]!, learningRates[k]!, t);
+			rows.set(
+				stepCoefficients(layout, options, learningRates[k]!, t, averagerValues, sum),
+				k * this.#layout.size
+			);
+			// The key of the solo trainer for the same trial and step (trainer.ts), so masks match.
+			if (dropout) keys.push(random.key((options.dropoutSeed + this.#steps[k]!) >>> 0));
+			this.#steps[k] = t;
+			this.#sums[k] = sum;
+		});
+		const keyStack = dropout
+			? np.stack(keys)
+			: (this.#unusedKeys ??= np.stack(this.members.map(() => random.key(0)))).ref;
+		const out = this.#compiled(
+			{ params: this.#params, slots: this.#slots, averages: this.#averages },
+			x,
+			y,
+			np.array(rows).reshape([K, this.#layout.size]),
+			keyStack
+		);
+		this.#params = out.params;
+		this.#slots = out.slots;
+		this.#averages = out.averages;
+		return out.stats;
+	}
+
+	/** Trial `k`'s weights (or average `averager`) as solo-shaped device arrays; the caller owns them. */
+	#weightsOf(k: number, averager?: number): np.Array[] {
+		const stacks = averager === undefined ? this.#params : this.#averages[averager];
+		if (!stacks) throw new Error(`no averager ${averager}`);
+		return stacks.map((a, i) => a.ref.slice(k).reshape(this.model.params[i]!.shape));
+	}
+
+	/** As JaxTrainer.evaluate, for trial `k`: [summed loss, correct count]; consumes x and y. */
+	evaluate(k: number, x: np.Array, y: np.Array, averager?: number): np.Array {
+		this.#evaluate ??= jit((params: np.Array[], xs: np.Array, ys: np.Array) =>
+			batchLossAndCorrect(this.model, params, xs, ys)
+		);
+		return this.#evaluate(this.#weightsOf(k, averager), x, y);
+	}
+
+	/** As JaxTrainer.evaluateMasked, for trial `k`; consumes x, y and mask. */
+	evaluateMasked(k: number, x: np.Array, y: np.Array, mask: np.Array, averager?: number): np.Array {
+		this.#evaluateMasked ??= jit((params: np.Array[], xs: np.Array, ys: np.Array, m: np.Array) =>
+			maskedLossAndCorrect(this.model, params, xs, ys, m)
+		);
+		return this.#evaluateMasked(this.#weightsOf(k, averager), x, y, mask);
+	}
+
+	/** Reads a group of batched steps' stats (consumed) in one sync: result[s][k] is trial k at step s. */
+	static async readStats(stats: np.Array[]): Promise<StepStats[][]> {
+		if (stats.length === 0) return [];
+		const K = stats[0]!.shape[0]!;
+		const values = await np.stack(stats).data();
+		return stats.map((_, s) =>
+			Array.from({ length: K }, (_, k) => {
+				const at = (s * K + k) * 3;
+				return { loss: values[at]!, gradNorm: values[at + 1]!, clipped: values[at + 2]! };
+			})
+		);
+	}
+
+	/** Trial `k`'s whole state on the host, as a solo JaxTrainer exports it. */
+	async exportState(k: number): Promise<TrainerState> {
+		const read = async (stacks: np.Array[]) =>
+			Promise.all(stacks.map(async (a) => new Float32Array(await a.ref.slice(k).data())));
+		const slots: Record<string, Float32Array[]> = {};
+		for (const [s, name] of Object.keys(this.#layout.rule.slotInitialValues).entries()) {
+			slots[name] = await read(this.#slots[s]!);
+		}
+		const options = this.members[k]!;
+		const averagers = await Promise.all(
+			(options.averagers ?? []).map(async (a, i) => ({
+				kind: a.kind,
+				state: { updates: this.#updates[k]![i]!, average: await read(this.#averages[i]!) }
+			}))
+		);
+		return {
+			paramNames: this.model.params.map((s) => s.name),
+			params: await read(this.#params),
+			optimizer: this.#layout.rule.scheduleFree
+				? { step: this.#steps[k]!, slots, rateSquaredSum: this.#sums[k]! }
+				: { step: this.#steps[k]!, slots },
+			averagers
+		};
+	}
+
+	/**
+	 * The batch without the trials in `leaving` (indices), each of the others continuing from its exact
+	 * state; this trainer is disposed. Null when no trial stays.
+	 */
+	async without(leaving: number[]): Promise<BatchedJaxTrainer | null> {
+		const staying = this.members.map((_, k) => k).filter((k) => !leaving.includes(k));
+		const members: BatchMember[] = [];
+		for (const k of staying) members.push({ options: this.members[k]!, initial: await this.exportState(k) });
+		this.dispose();
+		return members.length > 0 ? new BatchedJaxTrainer(members) : null;
+	}
+
+	/** Frees every device array and the compiled functions. */
+	dispose(): void {
+		for (const a of [this.#params, ...this.#slots, ...this.#averages].flat()) a.dispose();
+		this.#compiled.dispose();
+		this.#evaluate?.dispose();
+		this.#evaluateMasked?.dispose();
+		this.#unusedKeys?.dispose();
+	}
+}
