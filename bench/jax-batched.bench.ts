@@ -2,19 +2,27 @@
 // against the same K trials trained one after another on solo JaxTrainers: jax-js on wasm, one thread,
 // Adam with decoupled weight decay, the default digits study's shape (64-128-10, batch 64), each trial
 // with its own learning rate and its own batches. Solo and batched runs are interleaved run by run, so
-// both see the same machine load. Prints one JSON result line per K and mode.
+// both see the same machine load. Both read each step's scalars as it is queued (dataSync), as the
+// engine's trainers do on wasm, where reading costs no device round trip and keeps jax-js's pending
+// work per step flat. Prints one JSON result line per K and mode.
 // Run: npx tsx bench/jax-batched.bench.ts   (JAX_BATCH_RUNS, default 5; JAX_BATCH_K, default 1,2,4,8,16)
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { numpy as np } from '@jax-js/jax';
 import { stats, type BenchRow } from './bench-stats';
 import { initJax, labels, normals } from '../src/lib/testing/jax-fixtures';
 import { BatchedJaxTrainer } from '../src/lib/training/jax/batched-trainer';
 import { JaxTrainer, type TrainerOptions } from '../src/lib/training/jax/trainer';
+import { createBatchedJaxTrainers } from '../src/lib/training/jax/batched-trials';
+import { createJaxEngine } from '../src/lib/training/jax/engine';
+import { runTrialLoop, type TrialLoopHooks } from '../src/lib/training/trial-loop';
+import { loadDataset } from '../src/lib/datasets/load-dataset';
+import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '../src/lib/study/trial-config';
 
 const RUNS = Number(process.env.JAX_BATCH_RUNS ?? 5);
 const KS = (process.env.JAX_BATCH_K ?? '1,2,4,8,16').split(',').map(Number);
+const STEP_LEVEL = process.env.JAX_BATCH_STEP_LEVEL !== '0';
 const STEPS = Number(process.env.JAX_BATCH_STEPS ?? 60);
-const READBACK_EVERY = 20;
 const ROWS = 64;
 const FEATURES = 64;
 const CLASSES = 10;
@@ -47,19 +55,15 @@ async function solo(K: number, batches: ReturnType<typeof hostBatches>): Promise
 		]);
 	const start = performance.now();
 	for (const [k, t] of trainers.entries()) {
-		const pending: np.Array[] = [];
 		for (let s = 0; s < STEPS; s++) {
 			const b = batches[k]![s % 4]!;
-			pending.push(
-				t.trainStep(
-					np.array(b.x).reshape([ROWS, FEATURES]),
-					np.array(b.y, { dtype: np.int32 }),
-					1e-3 * (k + 1)
-				)
+			const stats = t.trainStep(
+				np.array(b.x).reshape([ROWS, FEATURES]),
+				np.array(b.y, { dtype: np.int32 }),
+				1e-3 * (k + 1)
 			);
-			if (pending.length === READBACK_EVERY) await JaxTrainer.readStats(pending.splice(0));
+			stats.dataSync();
 		}
-		await JaxTrainer.readStats(pending.splice(0));
 	}
 	const seconds = (performance.now() - start) / 1000;
 	for (const t of trainers) t.dispose();
@@ -91,13 +95,10 @@ async function batched(K: number, batches: ReturnType<typeof hostBatches>): Prom
 		await BatchedJaxTrainer.readStats([trainer.trainStep(x, y, rates)]);
 	}
 	const start = performance.now();
-	const pending: np.Array[] = [];
 	for (let s = 0; s < STEPS; s++) {
 		const { x, y } = batchedInputs(batches, s);
-		pending.push(trainer.trainStep(x, y, rates));
-		if (pending.length === READBACK_EVERY) await BatchedJaxTrainer.readStats(pending.splice(0));
+		trainer.trainStep(x, y, rates).dataSync();
 	}
-	await BatchedJaxTrainer.readStats(pending.splice(0));
 	const seconds = (performance.now() - start) / 1000;
 	trainer.dispose();
 	return (K * STEPS) / seconds;
@@ -105,7 +106,7 @@ async function batched(K: number, batches: ReturnType<typeof hostBatches>): Prom
 
 await initJax();
 const rows: BenchRow[] = [];
-for (const K of KS) {
+for (const K of STEP_LEVEL ? KS : []) {
 	const batches = hostBatches(K);
 	const soloRuns: number[] = [];
 	const batchRuns: number[] = [];
@@ -122,6 +123,70 @@ for (const K of KS) {
 			'trial-steps/s',
 			runs,
 			`${STEPS} steps per trial per run, Adam + weight decay`
+		);
+		rows.push(row);
+		console.log(JSON.stringify(row));
+	}
+}
+
+// The same comparison through the trial loop on the bundled digits data, shaped as the default digits
+// study (MLP 64-128-10, batch 64, Adam, cosine, weight decay, 300 steps, an evaluation every 25 steps
+// and a checkpoint every 50): K whole trials one after another against the same K as one batch. This
+// is the study-level figure: evaluations, checkpoints and each trial's own host work are included.
+const LOOP_STEPS = Number(process.env.JAX_BATCH_LOOP_STEPS ?? 300);
+const digits = await loadDataset('digits', async (path) => new Uint8Array(readFileSync(`static/${path}`)));
+const engine = createJaxEngine();
+await engine.selectBackend('wasm');
+const studyTrial = (k: number): TrialConfig => ({
+	...DEFAULT_TRIAL_CONFIG,
+	backend: 'wasm',
+	dataset: 'digits',
+	hiddenWidth: 128,
+	depth: 1,
+	batchSize: 64,
+	optimizer: 'adam',
+	schedule: 'cosine',
+	learningRate: 1e-3 * (k + 1),
+	weightDecay: 1e-3 * (k + 1),
+	maxTrainSteps: LOOP_STEPS,
+	evalEvery: 25,
+	seed: k + 1
+});
+const hooks: TrialLoopHooks = { onMetrics: () => {}, shouldStop: () => false, onCheckpoint: () => {} };
+async function loops(K: number, batchedMode: boolean): Promise<number> {
+	const configs = Array.from({ length: K }, (_, k) => studyTrial(k));
+	const start = performance.now();
+	if (batchedMode) {
+		const trainers = createBatchedJaxTrainers(
+			configs.map((config) => ({ config })),
+			digits
+		);
+		await Promise.all(
+			trainers.map((t, k) =>
+				runTrialLoop({ createTrainer: () => t }, configs[k]!, digits, hooks, { every: 50 })
+			)
+		);
+	} else {
+		for (const c of configs) await runTrialLoop(engine, c, digits, hooks, { every: 50 });
+	}
+	return (K * LOOP_STEPS) / ((performance.now() - start) / 1000);
+}
+for (const K of KS.filter((k) => k > 1)) {
+	const soloRuns: number[] = [];
+	const batchRuns: number[] = [];
+	for (let r = 0; r < RUNS; r++) {
+		soloRuns.push(await loops(K, false));
+		batchRuns.push(await loops(K, true));
+	}
+	for (const [mode, runs] of [
+		['whole trials one after another', soloRuns],
+		['whole trials as one batch', batchRuns]
+	] as const) {
+		const row = stats(
+			`jax-js wasm digits study trials (runTrialLoop), K=${K}, ${mode}`,
+			'trial-steps/s',
+			runs,
+			`${LOOP_STEPS} steps per trial, eval every 25, checkpoint every 50`
 		);
 		rows.push(row);
 		console.log(JSON.stringify(row));

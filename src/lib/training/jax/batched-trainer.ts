@@ -2,8 +2,8 @@
 // and, per trial, the host bookkeeping a solo JaxTrainer keeps (update count, Σ γ², averager snapshots,
 // dropout seed). Each trial's state goes in and out as the same engine-neutral TrainerState a solo
 // trainer uses, so a trial's checkpoints do not say whether it trained alone or in a batch, and a batch
-// can be rebuilt from its trials' checkpoints (resume) or without one of them (a trial that diverged,
-// was paused or was cancelled leaves; the others go on from exactly where they were).
+// can be rebuilt from its trials' checkpoints (resume). A trial that diverged, was paused or was
+// cancelled leaves (removeRows); the others go on from exactly where they were.
 import { jit, numpy as np, random, type OwnedFunction } from '@jax-js/jax';
 import { averagerCoefficients, checkAverager } from './averaging';
 import {
@@ -33,8 +33,11 @@ export interface BatchMember {
  */
 export function batchSignature(options: TrainerOptions): string | null {
 	if (!batchedModel(options.model)) return null;
+	// The shared model spec may carry the dropout rate, a value (the step reads it per trial).
+	const { dropout: _rate, ...model } = options.model as typeof options.model & { dropout?: number };
+	void _rate;
 	return JSON.stringify({
-		model: options.model,
+		model,
 		rule: options.optimizer.kind,
 		weightDecay: options.optimizer.weightDecay !== 0,
 		clip: (options.gradClipNorm ?? 0) > 0,
@@ -108,20 +111,21 @@ type CompiledMaskedEval = OwnedFunction<
 >;
 
 export class BatchedJaxTrainer {
-	readonly members: readonly TrainerOptions[];
+	#members: TrainerOptions[];
 	/** The solo model: evaluation and checkpoints read one trial at a time. */
 	readonly model: JaxModel;
 	readonly #batched: BatchedModel;
 	readonly #layout: StepLayout;
 	/** Each trial's own layout: the same positions, its own rule scalars (betas, ε, momentum…). */
-	readonly #layouts: StepLayout[];
-	readonly #compiled: CompiledBatchedStep;
+	#layouts: StepLayout[];
+	/** Compiled steps by batch size: a batch that loses trials compiles its smaller step once. */
+	readonly #compiled = new Map<number, CompiledBatchedStep>();
 	#params: np.Array[];
 	#slots: np.Array[][];
 	#averages: np.Array[][];
-	readonly #updates: number[][];
-	readonly #steps: number[];
-	readonly #sums: number[];
+	#updates: number[][];
+	#steps: number[];
+	#sums: number[];
 	#evaluate: CompiledEval | null = null;
 	#evaluateMasked: CompiledMaskedEval | null = null;
 	#unusedKeys: np.Array | null = null;
@@ -138,7 +142,7 @@ export class BatchedJaxTrainer {
 			}
 			for (const a of m.options.averagers ?? []) checkAverager(a);
 		}
-		this.members = members.map((m) => m.options);
+		this.#members = members.map((m) => m.options);
 		this.model = jaxModel(members[0]!.options.model);
 		this.#batched = batchedModel(members[0]!.options.model)!;
 		this.#layout = stepLayout(members[0]!.options);
@@ -169,11 +173,14 @@ export class BatchedJaxTrainer {
 			}
 			return sum;
 		});
-		this.#compiled = compileBatchedStep(this.#batched, members[0]!.options, members.length);
+	}
+
+	get members(): readonly TrainerOptions[] {
+		return this.#members;
 	}
 
 	get size(): number {
-		return this.members.length;
+		return this.#members.length;
 	}
 
 	/** Updates applied so far to trial `k`. */
@@ -196,8 +203,8 @@ export class BatchedJaxTrainer {
 			throw new Error(`expected ${K} learning rates, got ${learningRates.length}`);
 		const rows = new Float32Array(K * this.#layout.size);
 		const keys: np.Array[] = [];
-		const dropout = (this.members[0]!.dropout ?? 0) > 0;
-		this.members.forEach((options, k) => {
+		const dropout = (this.#members[0]!.dropout ?? 0) > 0;
+		this.#members.forEach((options, k) => {
 			const t = this.#steps[k]! + 1;
 			const averagerValues = (options.averagers ?? []).map((a, i) => {
 				const { values, absorbs } = averagerCoefficients(a, this.#updates[k]![i]!, t);
@@ -215,10 +222,13 @@ export class BatchedJaxTrainer {
 			this.#steps[k] = t;
 			this.#sums[k] = sum;
 		});
-		const keyStack = dropout
-			? np.stack(keys)
-			: (this.#unusedKeys ??= np.stack(this.members.map(() => random.key(0)))).ref;
-		const out = this.#compiled(
+		const keyStack = dropout ? np.stack(keys) : this.#unusedKeysFor(K);
+		let compiled = this.#compiled.get(K);
+		if (!compiled) {
+			compiled = compileBatchedStep(this.#batched, this.#members[0]!, K);
+			this.#compiled.set(K, compiled);
+		}
+		const out = compiled(
 			{ params: this.#params, slots: this.#slots, averages: this.#averages },
 			x,
 			y,
@@ -269,47 +279,87 @@ export class BatchedJaxTrainer {
 
 	/** Trial `k`'s whole state on the host, as a solo JaxTrainer exports it. */
 	async exportState(k: number): Promise<TrainerState> {
-		const read = async (stacks: np.Array[]) =>
-			Promise.all(stacks.map(async (a) => new Float32Array(await a.ref.slice(k).data())));
-		const slots: Record<string, Float32Array[]> = {};
-		for (const [s, name] of Object.keys(this.#layout.rule.slotInitialValues).entries()) {
-			slots[name] = await read(this.#slots[s]!);
-		}
-		const options = this.members[k]!;
+		// Everything of row k is taken before the first await: the batch may lose rows meanwhile
+		// (another trial leaving), which renumbers them.
+		const take = (stacks: np.Array[]) => stacks.map((a) => a.ref.slice(k));
+		const slotNames = Object.keys(this.#layout.rule.slotInitialValues);
+		const params = take(this.#params);
+		const slots = slotNames.map((_, s) => take(this.#slots[s]!));
+		const options = this.#members[k]!;
+		const averages = (options.averagers ?? []).map((_, i) => take(this.#averages[i]!));
+		const updates = [...this.#updates[k]!];
+		const optimizer = { step: this.#steps[k]!, sum: this.#sums[k]! };
+		const read = (arrays: np.Array[]) =>
+			Promise.all(arrays.map(async (a) => new Float32Array(await a.data())));
+		const slotValues: Record<string, Float32Array[]> = {};
+		for (const [s, name] of slotNames.entries()) slotValues[name] = await read(slots[s]!);
 		const averagers = await Promise.all(
 			(options.averagers ?? []).map(async (a, i) => ({
 				kind: a.kind,
-				state: { updates: this.#updates[k]![i]!, average: await read(this.#averages[i]!) }
+				state: { updates: updates[i]!, average: await read(averages[i]!) }
 			}))
 		);
 		return {
 			paramNames: this.model.params.map((s) => s.name),
-			params: await read(this.#params),
+			params: await read(params),
 			optimizer: this.#layout.rule.scheduleFree
-				? { step: this.#steps[k]!, slots, rateSquaredSum: this.#sums[k]! }
-				: { step: this.#steps[k]!, slots },
+				? { step: optimizer.step, slots: slotValues, rateSquaredSum: optimizer.sum }
+				: { step: optimizer.step, slots: slotValues },
 			averagers
 		};
 	}
 
+	/** A key per trial for steps without dropout (the step ignores them), kept per batch size. */
+	#unusedKeysFor(K: number): np.Array {
+		if (this.#unusedKeys?.shape[0] !== K) {
+			this.#unusedKeys?.dispose();
+			this.#unusedKeys = np.stack(Array.from({ length: K }, () => random.key(0)));
+		}
+		return this.#unusedKeys.ref;
+	}
+
 	/**
-	 * The batch without the trials in `leaving` (indices), each of the others continuing from its exact
-	 * state; this trainer is disposed. Null when no trial stays.
+	 * Takes the trials at `leaving` (indices) out of the batch; the others keep their exact state (their
+	 * rows of every stack are copied, not recomputed) and their order. With no trial left the batch
+	 * frees everything, as `dispose`.
 	 */
-	async without(leaving: number[]): Promise<BatchedJaxTrainer | null> {
-		const staying = this.members.map((_, k) => k).filter((k) => !leaving.includes(k));
-		const members: BatchMember[] = [];
-		for (const k of staying) members.push({ options: this.members[k]!, initial: await this.exportState(k) });
-		this.dispose();
-		return members.length > 0 ? new BatchedJaxTrainer(members) : null;
+	removeRows(leaving: number[]): void {
+		const staying = this.#members.map((_, k) => k).filter((k) => !leaving.includes(k));
+		if (staying.length === this.size) return;
+		if (staying.length === 0) {
+			this.dispose();
+			this.#members = [];
+			return;
+		}
+		const keep = <T>(list: T[]) => staying.map((k) => list[k]!);
+		const rows = (a: np.Array) => {
+			const parts = staying.map((k) => a.ref.slice([k, k + 1]));
+			a.dispose();
+			return parts.length === 1 ? parts[0]! : np.concatenate(parts, 0);
+		};
+		this.#params = this.#params.map(rows);
+		this.#slots = this.#slots.map((list) => list.map(rows));
+		this.#averages = this.#averages.map((list) => list.map(rows));
+		this.#members = keep(this.#members);
+		this.#layouts = keep(this.#layouts);
+		this.#updates = keep(this.#updates);
+		this.#steps = keep(this.#steps);
+		this.#sums = keep(this.#sums);
 	}
 
 	/** Frees every device array and the compiled functions. */
 	dispose(): void {
 		for (const a of [this.#params, ...this.#slots, ...this.#averages].flat()) a.dispose();
-		this.#compiled.dispose();
+		for (const c of this.#compiled.values()) c.dispose();
+		this.#compiled.clear();
 		this.#evaluate?.dispose();
 		this.#evaluateMasked?.dispose();
 		this.#unusedKeys?.dispose();
+		this.#params = [];
+		this.#slots = [];
+		this.#averages = [];
+		this.#evaluate = null;
+		this.#evaluateMasked = null;
+		this.#unusedKeys = null;
 	}
 }
