@@ -5,10 +5,10 @@
 // both see the same machine load. Both read each step's scalars as it is queued (dataSync), as the
 // engine's trainers do on wasm, where reading costs no device round trip and keeps jax-js's pending
 // work per step flat. Prints one JSON result line per K and mode.
-// Run: npx tsx bench/jax-batched.bench.ts   (JAX_BATCH_RUNS, default 5; JAX_BATCH_K, default 1,2,4,8,16)
+// Run: npx tsx bench/jax-batched.bench.ts   (JAX_BATCH_RUNS, default 3; JAX_BATCH_K, default 1,2,4,8,16)
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { numpy as np } from '@jax-js/jax';
+import { jit, numpy as np, vmap } from '@jax-js/jax';
 import { stats, type BenchRow } from './bench-stats';
 import { initJax, labels, normals } from '../src/lib/testing/jax-fixtures';
 import { BatchedJaxTrainer } from '../src/lib/training/jax/batched-trainer';
@@ -19,7 +19,7 @@ import { runTrialLoop, type TrialLoopHooks } from '../src/lib/training/trial-loo
 import { loadDataset } from '../src/lib/datasets/load-dataset';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '../src/lib/study/trial-config';
 
-const RUNS = Number(process.env.JAX_BATCH_RUNS ?? 5);
+const RUNS = Number(process.env.JAX_BATCH_RUNS ?? 3);
 const KS = (process.env.JAX_BATCH_K ?? '1,2,4,8,16').split(',').map(Number);
 const STEP_LEVEL = process.env.JAX_BATCH_STEP_LEVEL !== '0';
 const STEPS = Number(process.env.JAX_BATCH_STEPS ?? 60);
@@ -178,6 +178,16 @@ for (const K of KS.filter((k) => k > 1)) {
 		soloRuns.push(await loops(K, false));
 		batchRuns.push(await loops(K, true));
 	}
+	// Paired run by run, so the ratio sees both modes under the same load.
+	const ratio = stats(
+		`jax-js wasm digits study trials, K=${K}: batched ÷ one after another`,
+		'×',
+		batchRuns.map((b, r) => b / soloRuns[r]!),
+		'paired runs of the two rows above',
+		'≥ 2 (issue 19: batched study throughput on the digits MLP study)'
+	);
+	rows.push(ratio);
+	console.log(JSON.stringify(ratio));
 	for (const [mode, runs] of [
 		['whole trials one after another', soloRuns],
 		['whole trials as one batch', batchRuns]
@@ -191,4 +201,54 @@ for (const K of KS.filter((k) => k > 1)) {
 		rows.push(row);
 		console.log(JSON.stringify(row));
 	}
+}
+
+// Why batching gains what it gains (the profile behind the rows above): the hidden layer's product of
+// 8 trials, [64, 64] · [64, 128] each, as 8 solo products, as one batched product [8, 64, 64] ·
+// [8, 64, 128], and the same arithmetic as one plain product [512, 64] · [64, 128] (which batching
+// cannot use: each trial has its own weights). Billions of multiply-adds per second, each product read
+// back as it is computed (dataSync), as in the steps above.
+const product = jit((a: np.Array, b: np.Array) => np.matmul(a, b));
+// vmap of the solo product over the trial axis: what vectorising the solo step with vmap would run.
+const vmapped = jit(vmap((a: np.Array, b: np.Array) => np.matmul(a, b), [0, 0]));
+const PRODUCT_K = 8;
+const productCases: [string, number[], number[], number, typeof product][] = [
+	['8 solo products [64,64]·[64,128]', [64, 64], [64, 128], PRODUCT_K, product],
+	['one batched product [8,64,64]·[8,64,128]', [PRODUCT_K, 64, 64], [PRODUCT_K, 64, 128], 1, product],
+	['vmap of the solo product over 8 trials', [PRODUCT_K, 64, 64], [PRODUCT_K, 64, 128], 1, vmapped],
+	['one plain product [512,64]·[64,128]', [PRODUCT_K * 64, 64], [64, 128], 1, product]
+];
+for (const [name, aShape, bShape, reps, f] of productCases) {
+	const a = np
+		.array(
+			normals(
+				aShape.reduce((p, q) => p * q, 1),
+				1
+			)
+		)
+		.reshape(aShape);
+	const b = np
+		.array(
+			normals(
+				bShape.reduce((p, q) => p * q, 1),
+				2
+			)
+		)
+		.reshape(bShape);
+	const once = () => {
+		for (let r = 0; r < reps; r++) f(a.ref, b.ref).dataSync();
+	};
+	once();
+	const speeds: number[] = [];
+	for (let run = 0; run < 5; run++) {
+		const start = performance.now();
+		for (let i = 0; i < 40; i++) once();
+		const seconds = (performance.now() - start) / 1000 / 40;
+		speeds.push((PRODUCT_K * 64 * 64 * 128) / seconds / 1e9);
+	}
+	a.dispose();
+	b.dispose();
+	const row = stats(`jax-js wasm product: ${name}`, 'GMAC/s', speeds, '40 repetitions per run');
+	rows.push(row);
+	console.log(JSON.stringify(row));
 }

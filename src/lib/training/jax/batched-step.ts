@@ -14,6 +14,7 @@
 import { jit, nn, numpy as np, random, tree, valueAndGrad } from '@jax-js/jax';
 import { updateAverage } from './averaging';
 import type { DropoutSites } from './dropout';
+import { relu } from './activations';
 import { mlpDropoutSites, mlpForward, mlpParams } from './mlp';
 import type { ModelSpec } from './models';
 import { applyRule, applyScheduleFree, gradientPoint, type Coefficient } from './optimizers';
@@ -29,6 +30,11 @@ export interface BatchedModel {
 	view(i: number, stacked: np.Array, trials: number): np.Array;
 	/** Logits [K, labels per trial, classes] from x [K, rows, …]; consumes params and x. */
 	forward(params: np.Array[], x: np.Array, dropout: DropoutSites | null): np.Array;
+	/**
+	 * The same logits when every trial reads the same inputs x [rows, …] (evaluation on the shared
+	 * validation split), without dropout; consumes params and x.
+	 */
+	forwardShared(params: np.Array[], x: np.Array): np.Array;
 }
 
 /**
@@ -48,7 +54,28 @@ export function batchedModel(spec: ModelSpec): BatchedModel | null {
 			// A bias [out] becomes [K, 1, out] so it broadcasts over the rows of x [K, rows, out].
 			return stacked.reshape(shape.length === 1 ? [trials, 1, shape[0]!] : [trials, ...shape]);
 		},
-		forward: (p, x, d) => mlpForward(spec, p, x, d)
+		forward: (p, x, d) => mlpForward(spec, p, x, d),
+		forwardShared: (p, x, trials = p[0]!.shape[0]!) => {
+			// The first layer as ONE plain product x · [W₁ | W₂ | … | W_K] ([rows, in] · [in, K·out]):
+			// on wasm jax-js runs a plain product about twice as fast as the batched product of the same
+			// arithmetic (bench/jax-batched.bench.ts, "product" rows). The other layers read per-trial
+			// activations and stay batched.
+			const rows = x.shape[0]!;
+			let h: np.Array = x;
+			for (let layer = 0; layer <= spec.depth; layer++) {
+				const kernel = p[2 * layer]!;
+				const bias = p[2 * layer + 1]!;
+				let z: np.Array;
+				if (layer === 0) {
+					const [, inSize, width] = kernel.shape as [number, number, number];
+					const joined = kernel.transpose([1, 0, 2]).reshape([inSize, trials * width]);
+					z = np.matmul(h, joined).reshape([rows, trials, width]).transpose([1, 0, 2]);
+				} else z = np.matmul(h, kernel);
+				z = z.add(bias);
+				h = layer === spec.depth ? z : relu(z);
+			}
+			return h;
+		}
 	};
 }
 
@@ -203,4 +230,28 @@ export function compileBatchedStep(model: BatchedModel, options: StepOptions, tr
 	};
 
 	return jit(step);
+}
+
+/**
+ * Evaluation of every trial of a batch on one shared validation batch: [K, 2] rows of [summed loss,
+ * correct count], each label weighted by `mask` (0 on padding rows), as evaluate.ts's
+ * maskedLossAndCorrect computes them for one trial. `stacks` are the batch's flat stacks (consumed);
+ * x [rows, …], y [labels] and mask [labels] are consumed and shared by all trials.
+ */
+export function batchedMaskedLossAndCorrect(
+	model: BatchedModel,
+	trials: number,
+	stacks: np.Array[],
+	x: np.Array,
+	y: np.Array,
+	mask: np.Array
+): np.Array {
+	const params = stacks.map((a, i) => model.view(i, a, trials));
+	const logits = model.forwardShared(params, x);
+	const labels = y.reshape([-1]);
+	const predicted = np.argmax(logits.ref, -1);
+	const correct = predicted.equal(labels.ref).astype(np.float32).mul(mask.ref).sum(1);
+	const logProbs = nn.logSoftmax(logits, -1);
+	const perLabel = np.negative(nn.oneHot(labels, model.classes).mul(logProbs).sum(-1));
+	return np.stack([perLabel.mul(mask).sum(1), correct], 1);
 }

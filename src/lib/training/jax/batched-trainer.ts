@@ -7,6 +7,7 @@
 import { jit, numpy as np, random, type OwnedFunction } from '@jax-js/jax';
 import { averagerCoefficients, checkAverager } from './averaging';
 import {
+	batchedMaskedLossAndCorrect,
 	batchedModel,
 	compileBatchedStep,
 	type BatchedModel,
@@ -128,6 +129,11 @@ export class BatchedJaxTrainer {
 	#sums: number[];
 	#evaluate: CompiledEval | null = null;
 	#evaluateMasked: CompiledMaskedEval | null = null;
+	/** Batched evaluation by batch size (the trial axis is part of the compiled shape). */
+	readonly #evaluateAll = new Map<number, CompiledMaskedEval>();
+	/** Counts changes of the stacks (steps, rows leaving): what `exportState`'s host copy is of. */
+	#generation = 0;
+	#host: { generation: number; values: Promise<Float32Array[][]> } | null = null;
 	#unusedKeys: np.Array | null = null;
 
 	constructor(members: BatchMember[]) {
@@ -177,6 +183,11 @@ export class BatchedJaxTrainer {
 
 	get members(): readonly TrainerOptions[] {
 		return this.#members;
+	}
+
+	/** Changes with every step and every departure: results computed at one generation stay valid for it. */
+	get generation(): number {
+		return this.#generation;
 	}
 
 	get size(): number {
@@ -238,6 +249,7 @@ export class BatchedJaxTrainer {
 		this.#params = out.params;
 		this.#slots = out.slots;
 		this.#averages = out.averages;
+		this.#generation += 1;
 		return out.stats;
 	}
 
@@ -264,6 +276,30 @@ export class BatchedJaxTrainer {
 		return this.#evaluateMasked(this.#weightsOf(k, averager), x, y, mask);
 	}
 
+	/**
+	 * Every trial's [summed loss, correct count] on one validation batch shared by all (x, y, mask
+	 * consumed), with the raw weights or average `averager`: [K, 2], row k for trial k. One compiled
+	 * forward pass for the whole batch instead of one per trial.
+	 */
+	evaluateAllMasked(x: np.Array, y: np.Array, mask: np.Array, averager?: number): np.Array {
+		const K = this.size;
+		let compiled = this.#evaluateAll.get(K);
+		if (!compiled) {
+			compiled = jit((stacks: np.Array[], xs: np.Array, ys: np.Array, m: np.Array) =>
+				batchedMaskedLossAndCorrect(this.#batched, K, stacks, xs, ys, m)
+			);
+			this.#evaluateAll.set(K, compiled);
+		}
+		const stacks = averager === undefined ? this.#params : this.#averages[averager];
+		if (!stacks) throw new Error(`no averager ${averager}`);
+		return compiled(
+			stacks.map((a) => a.ref),
+			x,
+			y,
+			mask
+		);
+	}
+
 	/** Reads a group of batched steps' stats (consumed) in one sync: result[s][k] is trial k at step s. */
 	static async readStats(stats: np.Array[]): Promise<StepStats[][]> {
 		if (stats.length === 0) return [];
@@ -279,33 +315,38 @@ export class BatchedJaxTrainer {
 
 	/** Trial `k`'s whole state on the host, as a solo JaxTrainer exports it. */
 	async exportState(k: number): Promise<TrainerState> {
-		// Everything of row k is taken before the first await: the batch may lose rows meanwhile
-		// (another trial leaving), which renumbers them.
-		const take = (stacks: np.Array[]) => stacks.map((a) => a.ref.slice(k));
-		const slotNames = Object.keys(this.#layout.rule.slotInitialValues);
-		const params = take(this.#params);
-		const slots = slotNames.map((_, s) => take(this.#slots[s]!));
+		// Trials of a batch checkpoint at the same steps: the first export after a change reads every
+		// stack once ([K, size] each), the others slice that host copy. Row k, the trial's bookkeeping
+		// and the copy are all taken before the first await, as rows renumber when a trial leaves.
+		if (this.#host?.generation !== this.#generation) {
+			const stacks = [this.#params, ...this.#slots, ...this.#averages];
+			this.#host = {
+				generation: this.#generation,
+				values: Promise.all(
+					stacks.map((list) => Promise.all(list.map(async (a) => new Float32Array(await a.ref.data()))))
+				)
+			};
+		}
+		const host = this.#host.values;
 		const options = this.#members[k]!;
-		const averages = (options.averagers ?? []).map((_, i) => take(this.#averages[i]!));
 		const updates = [...this.#updates[k]!];
-		const optimizer = { step: this.#steps[k]!, sum: this.#sums[k]! };
-		const read = (arrays: np.Array[]) =>
-			Promise.all(arrays.map(async (a) => new Float32Array(await a.data())));
-		const slotValues: Record<string, Float32Array[]> = {};
-		for (const [s, name] of slotNames.entries()) slotValues[name] = await read(slots[s]!);
-		const averagers = await Promise.all(
-			(options.averagers ?? []).map(async (a, i) => ({
-				kind: a.kind,
-				state: { updates: updates[i]!, average: await read(averages[i]!) }
-			}))
-		);
+		const step = this.#steps[k]!;
+		const sum = this.#sums[k]!;
+		const slotNames = Object.keys(this.#layout.rule.slotInitialValues);
+		const sizes = this.model.params.map((s) => sizeOf(s.shape));
+		const lists = await host;
+		// A copy of row k, so the checkpoint owns its arrays.
+		const row = (list: Float32Array[]) => list.map((a, i) => a.slice(k * sizes[i]!, (k + 1) * sizes[i]!));
+		const slots: Record<string, Float32Array[]> = {};
+		slotNames.forEach((name, s) => (slots[name] = row(lists[1 + s]!)));
 		return {
 			paramNames: this.model.params.map((s) => s.name),
-			params: await read(params),
-			optimizer: this.#layout.rule.scheduleFree
-				? { step: optimizer.step, slots: slotValues, rateSquaredSum: optimizer.sum }
-				: { step: optimizer.step, slots: slotValues },
-			averagers
+			params: row(lists[0]!),
+			optimizer: this.#layout.rule.scheduleFree ? { step, slots, rateSquaredSum: sum } : { step, slots },
+			averagers: (options.averagers ?? []).map((a, i) => ({
+				kind: a.kind,
+				state: { updates: updates[i]!, average: row(lists[1 + slotNames.length + i]!) }
+			}))
 		};
 	}
 
@@ -331,6 +372,7 @@ export class BatchedJaxTrainer {
 			this.#members = [];
 			return;
 		}
+		this.#generation += 1;
 		const keep = <T>(list: T[]) => staying.map((k) => list[k]!);
 		const rows = (a: np.Array) => {
 			const parts = staying.map((k) => a.ref.slice([k, k + 1]));
@@ -354,6 +396,9 @@ export class BatchedJaxTrainer {
 		this.#compiled.clear();
 		this.#evaluate?.dispose();
 		this.#evaluateMasked?.dispose();
+		for (const e of this.#evaluateAll.values()) e.dispose();
+		this.#evaluateAll.clear();
+		this.#host = null;
 		this.#unusedKeys?.dispose();
 		this.#params = [];
 		this.#slots = [];

@@ -93,6 +93,9 @@ export function createBatchedJaxTrainers(
 	/** Batched steps whose scalars wait on the device (deferred reads): stats [K, 3] and their rows. */
 	let deferred: { stats: np.Array; rows: number[] }[] = [];
 
+	/** Validation scores of every trial, by generation, batch size and weights (raw or an average). */
+	const scores = new Map<string, { rows: number[]; values: Promise<ArrayLike<number>> }>();
+
 	/** Runs batched steps while every member still in the batch has one queued. */
 	const dispatch = () => {
 		while (batch && rows.length > 0 && rows.every((m) => members[m]!.queue.length > 0)) {
@@ -183,13 +186,23 @@ export function createBatchedJaxTrainers(
 	return members.map((member, m): Trainer => {
 		const kinds = (member.options.averagers ?? []).map((a) => a.kind);
 		const scoreSplit = async (batchSize: number, averager?: number) => {
-			const { batch: b, k } = rowOf(m);
-			const parts = device
-				.evalBatches(batchSize)
-				.map((e) => b.evaluateMasked(k, e.x.ref, e.y.ref, e.mask.ref, averager));
-			const sums = parts.length === 1 ? parts[0]! : np.stack(parts).sum(0);
-			const [loss, correct] = await sums.data();
-			return { loss: loss! / device.valLabels, accuracy: correct! / device.valLabels };
+			const { batch: b } = rowOf(m);
+			const key = `${b.generation}/${batchSize}/${averager ?? 'raw'}`;
+			let scored = scores.get(key);
+			if (!scored) {
+				// The first trial to ask scores the whole batch in one pass per validation batch; the
+				// others (at the same generation: they step together) read their rows of it.
+				const parts = device
+					.evalBatches(batchSize)
+					.map((e) => b.evaluateAllMasked(e.x.ref, e.y.ref, e.mask.ref, averager));
+				const sums = parts.length === 1 ? parts[0]! : np.stack(parts).sum(0);
+				scored = { rows: [...rows], values: sums.data() };
+				scores.clear();
+				scores.set(key, scored);
+			}
+			const k = scored.rows.indexOf(m);
+			const values = await scored.values;
+			return { loss: values[2 * k]! / device.valLabels, accuracy: values[2 * k + 1]! / device.valLabels };
 		};
 		let stepsQueued = specs[m]!.resume?.optimizer.step ?? 0;
 		return {
