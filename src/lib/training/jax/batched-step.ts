@@ -6,8 +6,8 @@
 // averaging code of the solo step (optimizers.ts, averaging.ts) runs unchanged on the stacks; only the
 // loss, the global norm and dropout are written here per trial, and the forward pass sees the stacks
 // reshaped with the trial axis in front (x [K, rows, …], kernels [K, in, out], biases [K, 1, out]).
-// Why not `vmap` of the solo step: jax-js 0.1.25 lowers a vmapped matmul on wasm to a kernel several
-// times slower than the explicitly batched product (docs/engineering-notes.md, "Batched trials").
+// Why not `vmap` of the solo step: jax-js 0.1.25 runs a vmapped product on wasm about ten times slower
+// than the explicitly batched one (bench/jax-batched.bench.ts, "product" rows).
 // The trials stay independent: the gradient is taken of the SUM of the K losses, whose derivative with
 // respect to trial k's loss is exactly 1, and no operation mixes rows of different trials, so a trial
 // that diverges (NaN) leaves the others' numbers unchanged.
