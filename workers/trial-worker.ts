@@ -122,7 +122,7 @@ async function trainBatch(
 	members: BatchMember[],
 	onEvent: (k: number, event: TrialEvent) => void,
 	shouldStop: (k: number) => boolean,
-	finish: (k: number, result: TrialResult) => void
+	finish: (k: number, result: TrialResult) => Promise<void>
 ): Promise<void> {
 	const first = members[0]!.config;
 	let report: BackendReport | null = null;
@@ -145,7 +145,7 @@ async function trainBatch(
 			data
 		);
 	} catch (error) {
-		members.forEach((m, k) => finish(k, failure(error, m.config, report)));
+		await Promise.all(members.map((m, k) => finish(k, failure(error, m.config, report))));
 		return;
 	}
 	await Promise.all(
@@ -168,7 +168,7 @@ async function trainBatch(
 				// The loop disposed its trainer: this trial has left the batch.
 				result = failure(error, m.config, report);
 			}
-			finish(k, result);
+			await finish(k, result);
 		})
 	);
 }
@@ -257,10 +257,13 @@ const api: TrialWorkerApi = {
 	async runTrials(members, onEvent: (index: number, event: BatchEvent) => void) {
 		for (const m of members) stoppedKeys.delete(m.key);
 		const ended = new Set<number>();
-		const finish = (i: number, result: TrialResult) => {
+		// Each result waits for the page's answer: the events come through the callback's own port,
+		// which does not keep order with this call's answer, so the call ends only after every result
+		// (and every event before it) has reached the page.
+		const finish = async (i: number, result: TrialResult) => {
 			ended.add(i);
 			stoppedKeys.delete(members[i]!.key);
-			onEvent(i, { type: 'result', result });
+			await Promise.resolve(onEvent(i, { type: 'result', result }) as unknown);
 		};
 		const shouldStop = (i: number) => () => stoppedKeys.has(members[i]!.key);
 		try {
@@ -269,7 +272,7 @@ const api: TrialWorkerApi = {
 					const i = unit[0]!;
 					onEvent(i, { type: 'batch', batchId: null, size: 1 });
 					const { config, options } = members[i]!;
-					finish(i, await trainAlone(config, options, (e) => onEvent(i, e), shouldStop(i)));
+					await finish(i, await trainAlone(config, options, (e) => onEvent(i, e), shouldStop(i)));
 				} else {
 					await trainBatch(
 						unit.map((i) => members[i]!),
@@ -281,10 +284,10 @@ const api: TrialWorkerApi = {
 			}
 		} finally {
 			// Whatever went wrong, no member is left without its result.
-			members.forEach((_, i) => {
+			for (const i of members.keys()) {
 				if (!ended.has(i))
-					finish(i, { status: 'failed', error: 'the batch ended before this trial', backend: null });
-			});
+					await finish(i, { status: 'failed', error: 'the batch ended before this trial', backend: null });
+			}
 		}
 	},
 

@@ -678,3 +678,22 @@ describe('batched trials: K slots per worker', () => {
 		]);
 	});
 });
+
+describe('batched trials: a run that sets the batch', () => {
+	it('uses the run’s batch over the measured one (1: one trial per worker)', () => {
+		const jax = (index: number) =>
+			trial(index, 'queued', {
+				config: { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, backend: 'wasm', engine: 'jax' }
+			});
+		const measured = {
+			type: 'measured',
+			slot: 0,
+			key: 'mlp/digits/w64d1/batch64|engine=jax|backend=wasm',
+			outcome: { pair: { engine: 'jax', backend: 'wasm' }, batch: 8 }
+		} as const;
+		const three = feed(start([jax(0), jax(1)], { concurrency: 1, batch: 3 }).state, measured);
+		expect(three.state.slots).toHaveLength(3);
+		const one = feed(start([jax(0), jax(1)], { concurrency: 2, batch: 1 }).state, measured);
+		expect(one.state.slots).toHaveLength(2);
+	});
+});

@@ -36,6 +36,11 @@ export interface RunOptions {
 	engine?: EngineChoice;
 	/** Run only the trials whose index ≡ shard.index (mod shard.count). */
 	shard?: Shard;
+	/**
+	 * Trials per worker for this run, over the measured batch (1: one at a time). Trials the engine
+	 * cannot batch still train one after another in their worker.
+	 */
+	batch?: number;
 }
 
 /** `idle` between runs; `pausing` starts nothing new and lets the running units finish. */
@@ -122,6 +127,8 @@ export interface SchedulerState {
 	 * workload measured a batch (the smallest such K).
 	 */
 	batch: number;
+	/** The run's `batch` option, or null: the measured one. */
+	forcedBatch: number | null;
 	/** null for studies that are not bayesian. */
 	suggestions: Suggestions | null;
 	cooldownBranches: CooldownBranchesOption | null;
@@ -220,6 +227,7 @@ export function idleScheduler(): SchedulerState {
 		hardwareConcurrency: undefined,
 		fixedConcurrency: false,
 		batch: 1,
+		forcedBatch: null,
 		suggestions: null,
 		cooldownBranches: null,
 		suggestionProblem: null,
@@ -269,13 +277,14 @@ function knownBackend(
 }
 
 /**
- * Trials per worker for the queue: the smallest batch measured for the queued trials' workloads, or 1
- * when any of them has none (a forced TF.js trial, a workload the engine cannot batch, or not measured).
+ * Trials per worker for the queue: the run's batch if it set one, else the smallest batch measured for
+ * the queued trials' workloads, or 1 when any of them has none (a forced TF.js trial, a workload the engine cannot batch, or not measured).
  */
 function batchOf(
-	state: Pick<SchedulerState, 'engine' | 'backend' | 'picks'>,
+	state: Pick<SchedulerState, 'engine' | 'backend' | 'picks' | 'forcedBatch'>,
 	queue: readonly QueuedTrial[]
 ): number {
+	if (state.forcedBatch !== null) return state.forcedBatch;
 	let k = Number.POSITIVE_INFINITY;
 	for (const trial of queue) {
 		const pick = pickOf(state, trial);
@@ -332,7 +341,11 @@ export function startRun(
 		])
 	);
 	const queue = trials.filter((t) => t.status === 'queued').map(queuedTrial);
-	const batch = batchOf({ engine: options.engine ?? null, backend: options.backend ?? null, picks }, queue);
+	const forcedBatch = options.batch === undefined ? null : Math.max(1, Math.floor(options.batch));
+	const batch = batchOf(
+		{ engine: options.engine ?? null, backend: options.backend ?? null, picks, forcedBatch },
+		queue
+	);
 	// A bayesian study's trials past its initial design do not exist yet: count them as to come.
 	const toCome = adaptive
 		? Math.max(0, definition.search.trials - trials.filter((t) => !t.branch).length)
@@ -357,6 +370,7 @@ export function startRun(
 			() => ({ state: 'idle' })
 		),
 		batch,
+		forcedBatch,
 		total: trials.length + toCome,
 		done: trials.filter((t) => TERMINAL.has(t.status)).length,
 		backend: options.backend ?? null,

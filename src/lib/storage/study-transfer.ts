@@ -61,6 +61,7 @@ export function toFileTrial(
 	if (trial.backend) out.backend = trial.backend.backend;
 	// Reports from before there were two engines have none (they trained on TF.js); files say so by its absence.
 	if (trial.backend?.engine) out.engine = trial.backend.engine;
+	if (trial.batchId) out.batch = trial.batchId;
 	const best = bestByObjective(metrics, objective);
 	if (best) out.best = best;
 	if (branches.length > 0) out.branches = branches.map((b) => toBranchResult(b, objective));
@@ -188,6 +189,7 @@ export function studyRows(
 				index: t.index,
 				params: t.params,
 				backend: importedBackend(t.backend, t.config.backend, t.engine),
+				...(t.batch === undefined ? {} : { batchId: t.batch }),
 				...(t.notes === undefined ? {} : { notes: t.notes }),
 				...(t.throughput === undefined ? {} : { throughput: t.throughput }),
 				runs: t.runs ?? [],

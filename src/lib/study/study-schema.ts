@@ -540,6 +540,7 @@ const TRIAL_KEYS = [
 	'reason',
 	'backend',
 	'engine',
+	'batch',
 	'metrics',
 	'best',
 	'branches',
@@ -564,6 +565,8 @@ const trial = strict(
 		backend: v.optional(text(MAX_TEXT_CHARS)),
 		/** The engine it trained on: tfjs or jax (absent in files written before there were two). */
 		engine: v.optional(choice(ENGINE_NAMES)),
+		/** The batch its latest run trained in: trials with the same id trained as one vectorised step. */
+		batch: v.optional(text(MAX_TEXT_CHARS)),
 		/** The user's notes on this trial (tuning log). */
 		notes: v.optional(text(MAX_NOTES_CHARS)),
 		/** Training speed of its last run, warm-up left out (the throughput probe reads it). */
