@@ -61,6 +61,44 @@ test('study throughput: 16 trials at concurrency 1 … hardware', async ({ brows
 			)
 		);
 	}
+	// Compiled engine batched (issue 19, item 4): the same study on jax-wasm, one worker per core, with
+	// the K the probe measured for the workload (batched) against one trial per worker (unbatched).
+	const jaxRows: Record<string, number> = {};
+	for (const mode of [
+		{ name: 'compiled engine unbatched', batch: 1 as number | undefined },
+		{ name: 'compiled engine batched', batch: undefined }
+	]) {
+		const perHour: number[] = [];
+		for (let r = 0; r < RUNS; r++) {
+			const context = await browser.newContext({ baseURL });
+			const page = await context.newPage();
+			await page.goto('/');
+			await page.waitForFunction(() => window.tuningLab !== undefined, null, { timeout: 60_000 });
+			const started = Date.now();
+			const exported = await page.evaluate(
+				({ text, concurrency, batch }) =>
+					window.tuningLab!.runStudy(text, { engine: 'jax', backend: 'wasm', concurrency, batch }),
+				{ text: studyText, concurrency: cores, batch: mode.batch }
+			);
+			const seconds = (Date.now() - started) / 1000;
+			await context.close();
+			const trials = (JSON.parse(exported) as { trials: { status?: string }[] }).trials;
+			perHour.push((trials.filter((t) => t.status === 'completed').length / seconds) * 3600);
+		}
+		jaxRows[mode.name] = median(perHour);
+		const ratio =
+			mode.batch === undefined
+				? `; ${(median(perHour) / jaxRows['compiled engine unbatched']!).toFixed(2)}× unbatched`
+				: '';
+		results.push(
+			stats(
+				`study throughput: ${TRIALS} trials, ${mode.name}`,
+				'trials/h',
+				perHour,
+				`jax on wasm, digits MLP 200 steps, ${cores} workers (the probe's K when batched, includes its measurement)${ratio}`
+			)
+		);
+	}
 	mkdirSync('bench/results', { recursive: true });
 	writeFileSync('bench/results/study-throughput.json', `${JSON.stringify(results, null, 2)}\n`);
 	console.log(JSON.stringify(results, null, 2));

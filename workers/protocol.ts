@@ -24,7 +24,22 @@ export type TrialEvent =
 	| { type: 'phase'; phase: TrialPhase }
 	| { type: 'backend'; report: BackendReport }
 	| { type: 'metrics'; batch: MetricBatch; progress: LoopProgress }
-	| { type: 'checkpoint'; checkpoint: TrialCheckpoint; bytes: number };
+	| { type: 'checkpoint'; checkpoint: TrialCheckpoint; bytes: number }
+	/**
+	 * Whether the trial trains in a batch (runTrials): the batch's id and how many trials it started
+	 * with, or null when it trains alone.
+	 */
+	| { type: 'batch'; batchId: string | null; size: number };
+
+/** One trial handed to runTrials: `key` names it for stopTrial. */
+export interface BatchMember {
+	key: string;
+	config: TrialConfig;
+	options: RunTrialOptions;
+}
+
+/** runTrials' events: a member's trial events, and its result as soon as that trial ends. */
+export type BatchEvent = TrialEvent | { type: 'result'; result: TrialResult };
 
 export interface RunTrialOptions {
 	/** Take a checkpoint every this many steps (and at the last step). */
@@ -50,7 +65,9 @@ export interface TrialWorkerApi {
 	 * `engine` (a missing key and no workload mean `auto`). When the engine or the backend is `auto` and
 	 * there is a `workload`: the engine × backend pair measured fastest for that workload on this device
 	 * (cached; `remeasure` probes again; every pair that failed is listed with its reason); without a
-	 * workload, TF.js and the first backend that starts.
+	 * workload, TF.js and the first backend that starts. A forced engine that can batch trials (the
+	 * compiled engine) is measured with its workload too: the probe's `batch` says how many of the
+	 * workload's trials to train as one batch.
 	 */
 	probeBackend(choice: BackendChoice, workload?: TrialConfig, remeasure?: boolean): Promise<BackendReport>;
 	/** Trains one trial; `onEvent` is a comlink proxy called with progress and batched metrics. */
@@ -59,8 +76,17 @@ export interface TrialWorkerApi {
 		options: RunTrialOptions,
 		onEvent: (event: TrialEvent) => void
 	): Promise<TrialResult>;
+	/**
+	 * Trains several trials: those whose engine can batch them and whose shapes are identical train
+	 * together as one vectorised step (each through its own trial loop: its metrics, checkpoints,
+	 * divergence and stop), the others alone, one after another. `onEvent(i, event)` carries member i's
+	 * events, its `result` when it ends; resolves when every member has ended.
+	 */
+	runTrials(members: BatchMember[], onEvent: (index: number, event: BatchEvent) => void): Promise<void>;
 	/** Asks the running trial to stop at its next readback (within READBACK_EVERY steps). */
 	stop(): void;
+	/** Asks one member of runTrials (by its key) to stop at its next readback; it leaves its batch. */
+	stopTrial(key: string): void;
 	/**
 	 * TF.js tensors alive in the worker (for leak checks). The compiled engine's buffers are not counted:
 	 * jax-js has no public count, and the Node tests' counter (training/jax/live-buffers.ts) cannot run here.

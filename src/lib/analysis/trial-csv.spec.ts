@@ -13,7 +13,7 @@ const row = (extra: Partial<TableRow>): TableRow => ({
 });
 
 describe('trialsCsv', () => {
-	it('writes one line per trial with the engine and backend it trained on', () => {
+	it('writes one line per trial with the engine and backend it trained on and its batch', () => {
 		const csv = trialsCsv(
 			[
 				row({
@@ -22,7 +22,8 @@ describe('trialsCsv', () => {
 					best: 0.25,
 					bestStep: 60,
 					engine: 'jax',
-					backend: 'wasm'
+					backend: 'wasm',
+					batchId: 'batch-7'
 				}),
 				row({
 					index: 1,
@@ -36,9 +37,9 @@ describe('trialsCsv', () => {
 			'valLoss'
 		);
 		expect(csv).toBe(
-			'index,learningRate,status,best valLoss,best step,engine,backend,last step,max train steps,reason\r\n' +
-				'0,0.1,completed,0.25,60,jax,wasm,80,80,\r\n' +
-				'1,0.2,failed,,,,,5,80,worker crashed\r\n'
+			'index,learningRate,status,best valLoss,best step,engine,backend,batch,last step,max train steps,reason\r\n' +
+				'0,0.1,completed,0.25,60,jax,wasm,batch-7,80,80,\r\n' +
+				'1,0.2,failed,,,,,,5,80,worker crashed\r\n'
 		);
 	});
 	it('quotes fields with commas, quotes or line breaks (RFC 4180)', () => {

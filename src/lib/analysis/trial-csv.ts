@@ -1,6 +1,6 @@
 // The study's trial table as CSV (RFC 4180: comma separated, CRLF line ends, fields with a comma, quote or
 // line break quoted, quotes doubled), one row per trial with its searched values, outcome and the engine
-// and backend it trained on. Pure, so the quoting is testable without a page.
+// and backend it trained on and the batch it trained in (if any). Pure, so the quoting is testable without a page.
 import type { TableRow } from './trial-table';
 
 /** Quotes a field when it holds a comma, a quote or a line break (RFC 4180 §2.6–2.7). */
@@ -20,6 +20,7 @@ export function trialsCsv(rows: readonly TableRow[], paramNames: readonly string
 		'best step',
 		'engine',
 		'backend',
+		'batch',
 		'last step',
 		'max train steps',
 		'reason'
@@ -32,6 +33,7 @@ export function trialsCsv(rows: readonly TableRow[], paramNames: readonly string
 		row.bestStep,
 		row.engine,
 		row.backend,
+		row.batchId,
 		row.lastStep,
 		row.maxTrainSteps,
 		row.reason

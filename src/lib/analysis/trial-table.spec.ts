@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialRecord } from '$lib/storage/schema';
-import { formatDuration, queryRows, toRow, trainingDuration, type TableRow } from './trial-table';
+import {
+	batchLabels,
+	formatDuration,
+	queryRows,
+	toRow,
+	trainingDuration,
+	type TableRow
+} from './trial-table';
 
 const row = (index: number, status: TableRow['status'], best: number | undefined, lr: number): TableRow => ({
 	id: `t${index}`,
@@ -90,5 +97,23 @@ describe('training time and speed', () => {
 		expect(formatDuration(42_400)).toBe('42 s');
 		expect(formatDuration(185_000)).toBe('3 min 05 s');
 		expect(formatDuration(3_720_000)).toBe('1 h 02 min');
+	});
+});
+
+describe('batchLabels', () => {
+	it('numbers batches by their lowest trial index and counts their trials; lone trials get none', () => {
+		const labels = batchLabels([
+			{ index: 4, batchId: 'x' },
+			{ index: 1, batchId: 'y' },
+			{ index: 2 },
+			{ index: 0, batchId: 'x' },
+			{ index: 3, batchId: 'y' },
+			{ index: 5, batchId: 'y' }
+		]);
+		// x's lowest index is 0, y's is 1.
+		expect([...labels.entries()]).toEqual([
+			['x', { label: 'batch 1', size: 2 }],
+			['y', { label: 'batch 2', size: 3 }]
+		]);
 	});
 });

@@ -20,6 +20,8 @@ export interface TableRow {
 	backend?: string;
 	/** The engine it trained on (tfjs or jax); records from before there were two engines trained on tfjs. */
 	engine?: string;
+	/** The batch its latest run trained in (trials with the same id trained together); absent when alone. */
+	batchId?: string;
 	/** The best saved checkpoint by the objective: what retrospective selection would pick. */
 	bestCheckpointStep?: number;
 	bestCheckpointValue?: number;
@@ -77,6 +79,7 @@ export function toRow(
 		bestStep: best?.step,
 		backend: trial.backend?.backend,
 		engine: trial.backend ? (trial.backend.engine ?? 'tfjs') : undefined,
+		batchId: trial.batchId,
 		bestCheckpointStep: checkpoint?.step,
 		bestCheckpointValue: checkpoint?.value,
 		lastStep: trial.lastStep,
@@ -119,4 +122,24 @@ export function queryRows(rows: readonly TableRow[], query: TableQuery): TableRo
 		if (va === vb) return a.index - b.index;
 		return (va! < vb! ? -1 : 1) * direction;
 	});
+}
+
+/**
+ * Names for the batches of the rows, as people read them: "batch 1", "batch 2", … numbered in the order
+ * of each batch's lowest trial index, with how many of the rows share it. Rows trained alone have none.
+ */
+export function batchLabels(
+	rows: readonly Pick<TableRow, 'index' | 'batchId'>[]
+): Map<string, { label: string; size: number }> {
+	const lowest = new Map<string, { index: number; size: number }>();
+	for (const row of rows) {
+		if (!row.batchId) continue;
+		const seen = lowest.get(row.batchId);
+		lowest.set(row.batchId, {
+			index: Math.min(seen?.index ?? row.index, row.index),
+			size: (seen?.size ?? 0) + 1
+		});
+	}
+	const ordered = [...lowest.entries()].sort((a, b) => a[1].index - b[1].index);
+	return new Map(ordered.map(([id, { size }], n) => [id, { label: `batch ${n + 1}`, size }]));
 }

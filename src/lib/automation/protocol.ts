@@ -22,6 +22,8 @@ export interface RunStudyOptions {
 	concurrency?: number;
 	/** Run only the trials whose index ≡ shard.index (mod shard.count). */
 	shard?: Shard;
+	/** Trials trained together per worker (batched trials), over the measured number; 1: one at a time. */
+	batch?: number;
 }
 
 /** A trial training right now. */

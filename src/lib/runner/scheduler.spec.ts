@@ -648,3 +648,84 @@ describe('auto: one measured engine and backend per workload', () => {
 		expect(runs(feed(run.state, { type: 'claimed', slot: 0 }).commands)).toEqual(['tfjs/cpu']);
 	});
 });
+
+describe('batched trials: K slots per worker', () => {
+	const jax = (index: number, width = 64) =>
+		trial(index, 'queued', {
+			config: {
+				...DEFAULT_TRIAL_CONFIG,
+				maxTrainSteps: 100,
+				hiddenWidth: width,
+				backend: 'wasm',
+				engine: 'jax'
+			}
+		});
+	const key = (width = 64) => `mlp/digits/w${width}d1/batch64|engine=jax|backend=wasm`;
+	const measured = (batch: number | undefined, width = 64) =>
+		({
+			type: 'measured',
+			slot: 0,
+			key: key(width),
+			outcome: { pair: { engine: 'jax', backend: 'wasm' }, ...(batch && { batch }) }
+		}) as const;
+
+	it('measures a forced compiled engine (for its batch), then gives each worker K slots', () => {
+		let run = start([jax(0), jax(1), jax(2), jax(3), jax(4)], { concurrency: 2 });
+		expect(run.commands).toEqual([
+			{ type: 'measure', slot: 0, key: key(), trialId: 's-t0', engine: 'jax', backend: 'wasm' }
+		]);
+		run = feed(run.state, measured(4));
+		// 2 workers × 4 trials each: 8 slots; the 5 queued trials are claimed at once.
+		expect(run.state.batch).toBe(4);
+		expect(run.state.slots).toHaveLength(8);
+		expect(claims(run.commands).map(([slot]) => slot)).toEqual([0, 1, 2, 3, 4]);
+	});
+
+	it('keeps one trial per worker when any queued workload has no batch (a forced TF.js trial)', () => {
+		let run = start([jax(0), trial(1)], { concurrency: 2 });
+		run = feed(run.state, measured(8));
+		expect(run.state.batch).toBe(1);
+		expect(run.state.slots).toHaveLength(2);
+	});
+
+	it('takes the smallest K of the queued workloads, and the K the study kept from an earlier run', () => {
+		let run = start([jax(0, 64), jax(1, 128)], { concurrency: 1 });
+		run = feed(run.state, measured(8, 64), measured(2, 128));
+		expect(run.state.batch).toBe(2);
+		expect(run.state.slots).toHaveLength(2);
+		const again = startRun(idleScheduler(), {
+			study: {
+				...study(),
+				enginePicks: { [key()]: { pair: { engine: 'jax', backend: 'wasm' }, batch: 4, chosenAt: 1 } }
+			},
+			trials: [jax(0), jax(1)],
+			options: { concurrency: 1 },
+			hardwareConcurrency: 4
+		});
+		expect(again.state.batch).toBe(4);
+		expect(again.state.slots).toHaveLength(4);
+		expect(claims(again.commands)).toEqual([
+			[0, 's-t0'],
+			[1, 's-t1']
+		]);
+	});
+});
+
+describe('batched trials: a run that sets the batch', () => {
+	it('uses the run’s batch over the measured one (1: one trial per worker)', () => {
+		const jax = (index: number) =>
+			trial(index, 'queued', {
+				config: { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, backend: 'wasm', engine: 'jax' }
+			});
+		const measured = {
+			type: 'measured',
+			slot: 0,
+			key: 'mlp/digits/w64d1/batch64|engine=jax|backend=wasm',
+			outcome: { pair: { engine: 'jax', backend: 'wasm' }, batch: 8 }
+		} as const;
+		const three = feed(start([jax(0), jax(1)], { concurrency: 1, batch: 3 }).state, measured);
+		expect(three.state.slots).toHaveLength(3);
+		const one = feed(start([jax(0), jax(1)], { concurrency: 2, batch: 1 }).state, measured);
+		expect(one.state.slots).toHaveLength(2);
+	});
+});

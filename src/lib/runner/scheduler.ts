@@ -59,6 +59,11 @@ export interface RunOptions {
 	engine?: EngineChoice;
 	/** Run only the trials whose index ≡ shard.index (mod shard.count). */
 	shard?: Shard;
+	/**
+	 * Trials per worker for this run, over the measured batch (1: one at a time). Trials the engine
+	 * cannot batch still train one after another in their worker.
+	 */
+	batch?: number;
 }
 
 /** `idle` between runs; `pausing` starts nothing new and lets the running units finish. */
@@ -83,8 +88,11 @@ export interface QueuedTrial {
 	pick?: { workload: string; engine: EngineChoice; backend: BackendChoice };
 }
 
-/** What a workload's `auto` measurement chose: a pair, or why none could be chosen. */
-export type PickOutcome = { pair: EnginePair } | { problem: string };
+/**
+ * What a workload's measurement chose: a pair (and, where its engine can batch the workload, how many
+ * of its trials to train as one batch), or why none could be chosen.
+ */
+export type PickOutcome = { pair: EnginePair; batch?: number } | { problem: string };
 
 /** One automatic cooldown branch of a trial, from its checkpoint at `fromStep`. */
 export interface BranchPoint {
@@ -165,6 +173,14 @@ export interface SchedulerState {
 	hardwareConcurrency: number | undefined;
 	/** The run was given a concurrency: measurements do not change the slot count. */
 	fixedConcurrency: boolean;
+	/**
+	 * Trials per worker: each worker trains up to this many trials together (batched trials), so the
+	 * pool has workers × batch slots, slot i on worker ⌊i / batch⌋. 1 unless every queued trial's
+	 * workload measured a batch (the smallest such K).
+	 */
+	batch: number;
+	/** The run's `batch` option, or null: the measured one. */
+	forcedBatch: number | null;
 	/** null for studies that are not bayesian. */
 	suggestions: Suggestions | null;
 	cooldownBranches: CooldownBranchesOption | null;
@@ -300,6 +316,8 @@ export function idleScheduler(): SchedulerState {
 		picks: {},
 		hardwareConcurrency: undefined,
 		fixedConcurrency: false,
+		batch: 1,
+		forcedBatch: null,
 		suggestions: null,
 		cooldownBranches: null,
 		halving: null,
@@ -323,7 +341,10 @@ export function queuedTrial(trial: TrialRecord): QueuedTrial {
 	};
 }
 
-/** The pick key of `trial` in this run, with its effective choices; null when nothing in it is `auto`. */
+/**
+ * The pick key of `trial` in this run, with its effective choices; null when nothing in it is `auto`
+ * and its engine is not the compiled one.
+ */
 export function pickOf(
 	state: Pick<SchedulerState, 'engine' | 'backend'>,
 	trial: QueuedTrial
@@ -331,7 +352,8 @@ export function pickOf(
 	if (!trial.pick) return null;
 	const engine = state.engine ?? trial.pick.engine;
 	const backend = state.backend ?? trial.pick.backend;
-	if (!needsProbe(engine, backend)) return null;
+	// The compiled engine is measured even when forced: the measurement says how many trials to batch.
+	if (!needsProbe(engine, backend) && engine !== 'jax') return null;
 	return { key: pickKey(trial.pick.workload, engine, backend), engine, backend };
 }
 
@@ -344,6 +366,24 @@ function knownBackend(
 	if (!pick) return state.backend ?? trial.pick?.backend ?? 'auto';
 	const outcome = state.picks[pick.key];
 	return outcome && 'pair' in outcome ? outcome.pair.backend : 'auto';
+}
+
+/**
+ * Trials per worker for the queue: the run's batch if it set one, else the smallest batch measured for
+ * the queued trials' workloads, or 1 when any of them has none (a forced TF.js trial, a workload the engine cannot batch, or not measured).
+ */
+function batchOf(
+	state: Pick<SchedulerState, 'engine' | 'backend' | 'picks' | 'forcedBatch'>,
+	queue: readonly QueuedTrial[]
+): number {
+	if (state.forcedBatch !== null) return state.forcedBatch;
+	let k = Number.POSITIVE_INFINITY;
+	for (const trial of queue) {
+		const pick = pickOf(state, trial);
+		const outcome = pick ? state.picks[pick.key] : undefined;
+		k = Math.min(k, outcome && 'pair' in outcome ? (outcome.batch ?? 1) : 1);
+	}
+	return Number.isFinite(k) ? Math.max(1, Math.floor(k)) : 1;
 }
 
 /**
@@ -389,7 +429,16 @@ export function startRun(
 	const trials = input.trials.filter((t) => inShard(t.index ?? 0, options.shard));
 	// Pairs the study chose in an earlier run: its trials of those workloads train on them again.
 	const picks: Record<string, PickOutcome> = Object.fromEntries(
-		Object.entries(study.enginePicks ?? {}).map(([key, p]) => [key, { pair: p.pair }])
+		Object.entries(study.enginePicks ?? {}).map(([key, p]) => [
+			key,
+			p.batch ? { pair: p.pair, batch: p.batch } : { pair: p.pair }
+		])
+	);
+	const queue = trials.filter((t) => t.status === 'queued').map(queuedTrial);
+	const forcedBatch = options.batch === undefined ? null : Math.max(1, Math.floor(options.batch));
+	const batch = batchOf(
+		{ engine: options.engine ?? null, backend: options.backend ?? null, picks, forcedBatch },
+		queue
 	);
 	// A bayesian study's trials past its initial design do not exist yet: count them as to come.
 	const toCome = adaptive
@@ -400,18 +449,22 @@ export function startRun(
 		phase: 'running',
 		studyId: study.id,
 		shard: options.shard ?? null,
-		queue: trials.filter((t) => t.status === 'queued').map(queuedTrial),
+		queue,
 		slots: Array.from(
 			{
-				length: slotCount(
-					options,
-					trials.filter((t) => t.status === 'queued'),
-					input.hardwareConcurrency,
-					picks
-				)
+				length:
+					batch *
+					slotCount(
+						options,
+						trials.filter((t) => t.status === 'queued'),
+						input.hardwareConcurrency,
+						picks
+					)
 			},
 			() => ({ state: 'idle' })
 		),
+		batch,
+		forcedBatch,
 		total: trials.length + toCome,
 		done: trials.filter((t) => TERMINAL.has(t.status)).length,
 		backend: options.backend ?? null,
@@ -511,10 +564,14 @@ function measured(state: SchedulerState, event: Extract<SchedulerEvent, { type: 
 		slots: withSlot(state.slots, event.slot, { state: 'idle' })
 	};
 	// Measurements run only while every slot is idle, so the pool can be resized now.
-	if (!next.fixedConcurrency && next.slots.every((s) => s.state === 'idle')) {
+	if (next.slots.every((s) => s.state === 'idle')) {
+		const batch = batchOf(next, next.queue);
 		const backends = next.queue.map((t) => knownBackend(next, t));
-		const count = slotsFor(backends.length > 0 ? backends : ['auto'], next.hardwareConcurrency);
-		next = { ...next, slots: Array.from({ length: count }, () => ({ state: 'idle' })) };
+		const workers = next.fixedConcurrency
+			? next.slots.length / next.batch
+			: slotsFor(backends.length > 0 ? backends : ['auto'], next.hardwareConcurrency);
+		const count = workers * batch;
+		next = { ...next, batch, slots: Array.from({ length: count }, () => ({ state: 'idle' })) };
 	}
 	return dispatch(next, []);
 }

@@ -14,6 +14,7 @@ import { defaultChoice, trialValue } from '$lib/analysis/objective';
 import { objectiveValue } from '$lib/study/objective';
 import type { RungDecision } from '$lib/study/halving';
 import { TrialClient } from './trial-client.svelte';
+import { TrialBatcher } from './trial-batcher';
 import { claimTrialLock, withTrialLock, type TrialLock } from './trial-lock';
 import { BayesClient, suggestedTrialRecord, suggestionRequest, type TrialOutcome } from './bayes-client';
 import {
@@ -61,6 +62,10 @@ export class StudyRunner {
 	/** Suggests the trials of bayesian studies; started on the first suggestion. */
 	readonly bayes = new BayesClient();
 
+	/** Trials per worker of the current pool (slots share a worker's batcher when over 1). */
+	private slotBatch = 1;
+	/** One per worker of the pool when slots are batched; empty otherwise. */
+	private batchers: TrialBatcher[] = [];
 	/** Per slot: the lock and stored record of the trial it claimed (a branch's parent). */
 	private claims: ({ lock: TrialLock; trial: TrialRecord } | null)[] = [];
 	/** The running bayesian study's definition (its suggestions need it). */
@@ -188,7 +193,7 @@ export class StudyRunner {
 			hardwareConcurrency: navigator.hardwareConcurrency
 		});
 		this.definition = study.definition;
-		this.ensureSlots(started.state.slots.length);
+		this.ensureSlots(started.state.slots.length, started.state.batch);
 		this.runEnded = new Promise((resolve) => (this.finishRun = resolve));
 		this.schedule = started.state;
 		this.eta = null;
@@ -241,16 +246,20 @@ export class StudyRunner {
 
 	dispose(): void {
 		for (const slot of this.slots) slot.dispose();
+		for (const batcher of this.batchers) batcher.dispose();
 		this.slots = [];
+		this.batchers = [];
 		this.bayes.dispose();
 	}
 
 	private apply(event: SchedulerEvent): void {
 		const { state, commands } = step(this.schedule, event);
 		this.schedule = state;
-		// A measurement can widen the pool (auto chose a CPU backend: one trial per core).
-		this.ensureSlots(state.slots.length);
+		// A measurement can widen the pool (auto chose a CPU backend: one trial per core; batched trials).
+		this.ensureSlots(state.slots.length, state.batch);
 		this.execute(commands);
+		// A slot that went idle, or handed its trial over, may complete its group's batch.
+		for (const batcher of this.batchers) batcher.poke();
 	}
 
 	/** Carries out the commands; each answers with an event once its (asynchronous) work is done. */
@@ -380,9 +389,12 @@ export class StudyRunner {
 			if (!trial) throw new Error(`trial ${trialId} is no longer in the database`);
 			const report = await this.slots[index]!.measure({ ...trial.config, engine, backend });
 			const pair = { engine: report.engine ?? 'tfjs', backend: report.backend };
-			outcome = { pair };
+			// Trials of the workload per batch, when the probe measured batching faster than one at a time.
+			const batch = report.probe?.batch?.k ?? 1;
+			outcome = batch > 1 ? { pair, batch } : { pair };
 			const studyId = this.schedule.studyId;
-			if (studyId) this.inOrder(() => this.rememberPick(studyId, key, { pair, probe: report.probe }));
+			const pick = { pair, probe: report.probe, ...(batch > 1 && { batch }) };
+			if (studyId) this.inOrder(() => this.rememberPick(studyId, key, pick));
 		} catch (error) {
 			outcome = { problem: errorMessage(error) };
 		}
@@ -514,17 +526,49 @@ export class StudyRunner {
 		}
 	}
 
-	private ensureSlots(count: number): void {
+	/**
+	 * At least `count` slots; with `batch` > 1, every `batch` consecutive slots share one worker through
+	 * a TrialBatcher (batched trials). A change of `batch` happens only while every slot is idle (a run's
+	 * start, a measurement): the pool is then built afresh.
+	 */
+	private ensureSlots(count: number, batch: number): void {
+		if (batch !== this.slotBatch) {
+			for (const slot of this.slots) slot.dispose();
+			for (const batcher of this.batchers) batcher.dispose();
+			this.slots = [];
+			this.batchers = [];
+			this.slotBatch = batch;
+		}
 		if (this.slots.length >= count) return;
 		const added = Array.from({ length: count - this.slots.length }, (_, k) => {
-			const client = new TrialClient(this.db, {
-				onTrialChanged: (t) => this.hooks.onTrialChanged(t),
-				onTrialFinished: (id, metrics) => this.hooks.onTrialFinished(id, metrics)
-			});
-			client.slot = this.slots.length + k; // its runs record this slot (the study timeline)
+			const index = this.slots.length + k;
+			let batcher: TrialBatcher | null = null;
+			if (batch > 1) {
+				const group = Math.floor(index / batch);
+				batcher = this.batchers[group] ??= new TrialBatcher(() => this.busySlots(group, batch));
+			}
+			const client = new TrialClient(
+				this.db,
+				{
+					onTrialChanged: (t) => this.hooks.onTrialChanged(t),
+					onTrialFinished: (id, metrics) => this.hooks.onTrialFinished(id, metrics)
+				},
+				batcher
+			);
+			client.slot = index; // its runs record this slot (the study timeline)
 			return client;
 		});
 		this.slots = [...this.slots, ...added];
+	}
+
+	/** The slots of worker `group` that the scheduler gave work (a trial being claimed or a unit running). */
+	private busySlots(group: number, batch: number): number[] {
+		const out: number[] = [];
+		for (let i = group * batch; i < (group + 1) * batch; i++) {
+			const state = this.schedule.slots[i]?.state;
+			if (state === 'claiming' || state === 'busy') out.push(i);
+		}
+		return out;
 	}
 
 	private async setStudyStatus(studyId: string, status: StudyStatus): Promise<void> {

@@ -20,6 +20,8 @@ import { checkpointBuffers } from '$lib/training/checkpoint-data';
 import type { LabDb, TrialRecord } from '$lib/storage/schema';
 import { steadyThroughput, type TimingMark } from '$lib/procedures/throughput';
 import { trialWorkers } from './trial-workers';
+import type { LazyWorker } from './spawn-worker';
+import type { TrialBatcher } from './trial-batcher';
 import { newId } from '$lib/util/new-id';
 import { errorMessage } from '$lib/util/error-message';
 
@@ -59,8 +61,11 @@ export class TrialClient {
 	/** Set when IndexedDB refused a write (e.g. quota exceeded); training results may be incomplete. */
 	storageError = $state<string | null>(null);
 
-	/** This slot's worker, from the page's one owner of trial workers; kept across trials. */
-	private readonly worker = trialWorkers.forSlot();
+	/**
+	 * This slot's worker, from the page's one owner of trial workers; kept across trials. A slot of a
+	 * batching group (study-runner) shares its group's worker and hands its trials to the group's batcher.
+	 */
+	private readonly worker: LazyWorker<'trial'>;
 	private writes: Promise<unknown> = Promise.resolve();
 	/** Only the newest probe's answer is shown; earlier ones may finish later. */
 	private probeSeq = 0;
@@ -72,8 +77,11 @@ export class TrialClient {
 			onTrialChanged(trial: TrialRecord): void;
 			/** A trial ended and all its metrics are stored; `metrics` is everything it logged. */
 			onTrialFinished(trialId: string, metrics: MetricBatch): void;
-		}
-	) {}
+		},
+		private readonly batcher: TrialBatcher | null = null
+	) {
+		this.worker = batcher?.worker ?? trialWorkers.forSlot();
+	}
 
 	get running(): boolean {
 		return this.activeTrialId !== null;
@@ -111,12 +119,12 @@ export class TrialClient {
 		try {
 			report = await this.worker.call((api) => api.probeBackend(snapshot.backend, snapshot));
 		} catch (error) {
-			this.dispose();
+			this.worker.dispose();
 			throw error;
 		}
 		// A pair that failed may have left its engine broken in this worker (a wasm instance that ran out
 		// of memory answers every later call with "memory access out of bounds"): trials get a fresh one.
-		if (report.attempts.some((a) => !a.ok)) this.dispose();
+		if (report.attempts.some((a) => !a.ok)) this.worker.dispose();
 		this.backend = report;
 		return report;
 	}
@@ -179,8 +187,9 @@ export class TrialClient {
 
 	stop(): void {
 		if (!this.running) return;
-		if (this.handedOver && this.worker.started) void this.worker.api.stop();
-		else this.stopPending = true;
+		if (!this.handedOver) this.stopPending = true;
+		else if (this.batcher) this.batcher.stop(this.activeTrialId!);
+		else if (this.worker.started) void this.worker.api.stop();
 	}
 
 	/** Whether the running trial was handed to the worker yet. */
@@ -236,7 +245,16 @@ export class TrialClient {
 		const onEvent = (event: TrialEvent) => {
 			if (event.type === 'phase') this.phase = event.phase;
 			else if (event.type === 'backend') this.backend = event.report;
-			else if (event.type === 'checkpoint') {
+			else if (event.type === 'batch') {
+				// The batch it trains in this run (none when alone), kept with the trial for the study page.
+				this.enqueueWrite(async () => {
+					const stored = (await getTrial(this.db, trial.id)) ?? trial;
+					const { batchId: _old, ...rest } = stored;
+					const updated: TrialRecord = event.batchId ? { ...rest, batchId: event.batchId } : rest;
+					await putTrial(this.db, updated);
+					this.hooks.onTrialChanged(updated);
+				});
+			} else if (event.type === 'checkpoint') {
 				this.enqueueWrite(async () => {
 					const updated = await saveCheckpoint(this.db, trial.id, event.checkpoint, event.bytes);
 					this.savedCheckpointStep = event.checkpoint.step;
@@ -285,13 +303,21 @@ export class TrialClient {
 				untilStep
 			};
 			const buffers = resumeFrom ? checkpointBuffers(resumeFrom) : [];
-			const training = this.worker.call<TrialResult>((api) =>
-				api.runTrial(config, Comlink.transfer(options, buffers), Comlink.proxy(onEvent))
-			);
-			this.handedOver = true;
-			// The worker reads its messages in order, so this stop reaches it after the trial began.
-			if (this.stopPending) void this.worker.api.stop();
-			result = await training;
+			if (this.batcher) {
+				const member = { key: trial.id, config, options };
+				const training = this.batcher.train(this.slot, member, buffers, onEvent);
+				this.handedOver = true;
+				if (this.stopPending) this.batcher.stop(trial.id);
+				result = await training;
+			} else {
+				const training = this.worker.call<TrialResult>((api) =>
+					api.runTrial(config, Comlink.transfer(options, buffers), Comlink.proxy(onEvent))
+				);
+				this.handedOver = true;
+				// The worker reads its messages in order, so this stop reaches it after the trial began.
+				if (this.stopPending) void this.worker.api.stop();
+				result = await training;
+			}
 		} catch (error) {
 			result = {
 				status: 'failed',
@@ -301,7 +327,8 @@ export class TrialClient {
 		}
 		// A failed trial may leave the backend unusable (tfjs-wasm after running out of memory answers
 		// every later call with "memory access out of bounds"), so the next trial gets a fresh worker.
-		if (result.status === 'failed') this.dispose();
+		// (A batching group's batcher restarts the shared worker itself, once none of its trials trains.)
+		if (result.status === 'failed' && !this.batcher) this.dispose();
 		this.phase = 'finishing';
 		const paused = this.pauseRequested;
 		this.pauseRequested = false;
@@ -376,8 +403,9 @@ export class TrialClient {
 	/** The last trial stopped because the storage quota was full (the study runner pauses then). */
 	stoppedForStorage = false;
 
+	/** Stops this slot's worker (a batching group's worker belongs to its batcher: left running). */
 	dispose(): void {
-		this.worker.dispose();
+		if (!this.batcher) this.worker.dispose();
 	}
 }
 

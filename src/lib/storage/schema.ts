@@ -67,6 +67,11 @@ export interface TrialRecord {
 	 * runner acts on each, so a resumed study keeps them; optional, so older records need no upgrade step).
 	 */
 	halving?: RungDecision[];
+	/**
+	 * The batch its latest run trained in (trials with the same id trained as one vectorised step);
+	 * absent when it trained alone (optional, so older records need no upgrade step).
+	 */
+	batchId?: string;
 }
 
 /** A cooldown branch: from a saved checkpoint of its parent, `length` more steps decaying the rate. */
@@ -129,6 +134,8 @@ export interface StudyRecord {
 export interface StudyPick {
 	pair: EnginePair;
 	probe?: BackendProbe;
+	/** Trials of this workload trained together as one batch (measured; absent or 1: one at a time). */
+	batch?: number;
 	/** Milliseconds since the epoch. */
 	chosenAt: number;
 }

@@ -77,6 +77,24 @@ describe('the study file carries the tuning log', () => {
 	});
 });
 
+describe('the study file carries the batch a trial trained in', () => {
+	it('writes it under batch, reads it back into the record and exports the same file', async () => {
+		const study = sharedStudy();
+		study.trials[0] = { ...study.trials[0]!, batch: 'batch-a' };
+		study.trials[1] = { ...study.trials[1]!, batch: 'batch-a' };
+		const text = serializeStudy(study);
+		const file = JSON.parse(text) as { trials: Record<string, unknown>[] };
+		expect(file.trials.map((t) => t.batch)).toEqual(['batch-a', 'batch-a', undefined]);
+		const db = await freshDb();
+		const result = await importStudyFile(db, text);
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		const trials = await listStudyTrials(db, result.study.id);
+		expect(trials.map((t) => t.batchId)).toEqual(['batch-a', 'batch-a', undefined]);
+		expect(await exportedText(db, result.study.id)).toBe(text);
+	});
+});
+
 describe('the study file carries a trial checkpoint average', () => {
 	/** The shared study with trial 2's average of steps 20 and 40 (its loss not finite). */
 	const withAverage = () => {

@@ -65,6 +65,7 @@ export function toFileTrial(
 	const adapter = trial.backend?.backend === 'webgpu' ? trial.backend.adapter : null;
 	if (adapter)
 		out.adapter = { name: adapterText({ ...adapter, isFallback: false }), fallback: adapter.isFallback };
+	if (trial.batchId) out.batch = trial.batchId;
 	const best = bestByObjective(metrics, objective);
 	if (best) out.best = best;
 	if (branches.length > 0) out.branches = branches.map((b) => toBranchResult(b, objective));
@@ -201,6 +202,7 @@ export function studyRows(
 				index: t.index,
 				params: t.params,
 				backend: importedBackend(t.backend, t.config.backend, t.engine, t.adapter),
+				...(t.batch === undefined ? {} : { batchId: t.batch }),
 				...(t.notes === undefined ? {} : { notes: t.notes }),
 				...(t.throughput === undefined ? {} : { throughput: t.throughput }),
 				runs: t.runs ?? [],

@@ -296,13 +296,14 @@ function paramForFile(param: StudyParam): StudyParam {
 }
 
 function trialForFile(trial: TrialRecord): TrialRecord {
-	const { index, params, config, seed, status, reason, backend, engine, adapter } = trial;
+	const { index, params, config, seed, status, reason, backend, engine, adapter, batch } = trial;
 	const { metrics, best, branches, notes, throughput, runs, checkpointAverage } = trial;
 	const record: TrialRecord = { index, params, config, seed, status };
 	if (reason !== undefined) record.reason = reason;
 	if (backend !== undefined) record.backend = backend;
 	if (engine !== undefined) record.engine = engine;
 	if (adapter !== undefined) record.adapter = { name: adapter.name, fallback: adapter.fallback };
+	if (batch !== undefined) record.batch = batch;
 	if (metrics !== undefined) record.metrics = metrics;
 	if (best !== undefined) record.best = best;
 	if (branches !== undefined && branches.length > 0) record.branches = branches;

@@ -576,6 +576,7 @@ const TRIAL_KEYS = [
 	'backend',
 	'engine',
 	'adapter',
+	'batch',
 	'metrics',
 	'best',
 	'branches',
@@ -602,6 +603,8 @@ const trial = strict(
 		engine: v.optional(choice(ENGINE_NAMES)),
 		/** The WebGPU adapter it trained on, when its backend was webgpu. */
 		adapter: v.optional(adapter),
+		/** The batch its latest run trained in: trials with the same id trained as one vectorised step. */
+		batch: v.optional(text(MAX_TEXT_CHARS)),
 		/** The user's notes on this trial (tuning log). */
 		notes: v.optional(text(MAX_NOTES_CHARS)),
 		/** Training speed of its last run, warm-up left out (the throughput probe reads it). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
 import {
+	bestBatch,
 	PROBE_VERSION,
 	candidatePairs,
 	choiceKey,
@@ -134,9 +135,9 @@ describe('cache keys', () => {
 	it('name the version, the device, the browser and the choice', () => {
 		const choice = 'mlp/digits/w64d1/batch64|engine=auto|backend=auto';
 		const key = probeKey('Google SwiftShader (fallback)', 'Chrome/156', choice);
-		expect(key).toBe(`v2|Google SwiftShader (fallback)|Chrome/156|${choice}`);
-		expect(PROBE_VERSION).toBe(2);
-		expect(probeKey('', 'Chrome/156', 'w')).toBe('v2|no-webgpu-adapter|Chrome/156|w');
+		expect(key).toBe(`v3|Google SwiftShader (fallback)|Chrome/156|${choice}`);
+		expect(PROBE_VERSION).toBe(3);
+		expect(probeKey('', 'Chrome/156', 'w')).toBe('v3|no-webgpu-adapter|Chrome/156|w');
 	});
 });
 
@@ -163,5 +164,20 @@ describe('stored probes', () => {
 		expect(await store.get('k')).toBeUndefined();
 		await store.put(probe);
 		expect((await store.get('k'))?.fastest).toEqual({ engine: 'jax', backend: 'wasm' });
+	});
+});
+
+describe('bestBatch', () => {
+	it('keeps the K with the most trial-steps/s, only when it beats one trial alone', () => {
+		const speeds = [
+			{ k: 2, trialStepsPerSecond: 150 },
+			{ k: 4, trialStepsPerSecond: 210 },
+			{ k: 8, trialStepsPerSecond: 190 },
+			{ k: 16, error: 'out of memory' }
+		];
+		expect(bestBatch(100, speeds)).toBe(4);
+		// Alone at 220 trial-steps/s beats every batch: one at a time.
+		expect(bestBatch(220, speeds)).toBe(1);
+		expect(bestBatch(100, [])).toBe(1);
 	});
 });

@@ -19,9 +19,9 @@ import {
 
 /**
  * Bump when the probe's procedure changes, so older cached answers are measured again. 2: pairs of
- * engine and backend (version 1 measured TF.js backends only).
+ * engine and backend (version 1 measured TF.js backends only). 3: with batched trials (`batch`).
  */
-export const PROBE_VERSION = 2;
+export const PROBE_VERSION = 3;
 
 /** The order `auto` tries backends in when nothing has been measured (and breaks exact ties in). */
 export const FALLBACK_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -61,6 +61,34 @@ export interface BackendProbe {
 	/** When it was measured, ms since the epoch. */
 	measuredAt: number;
 	version: number;
+	/**
+	 * Trials trained together as one batch on the fastest pair (engines that can batch this workload
+	 * only): trial-steps/s for each K tried, and `k`, the best K when it beats one trial alone, else 1.
+	 */
+	batch?: BatchProbe;
+}
+
+export interface BatchProbe {
+	/** Trials per batch to train with (1: one at a time, batching measured no faster). */
+	k: number;
+	/** The fastest pair's trial-steps/s trained alone (its stepsPerSecond above). */
+	solo: number;
+	/** Each K tried: trial-steps/s (K × batched steps/s), or why it failed. */
+	speeds: { k: number; trialStepsPerSecond?: number; error?: string }[];
+}
+
+/** The K tried for a batch (trials per vectorised step). */
+export const BATCH_SIZES = [2, 4, 8, 16] as const;
+
+/** The K to train with: the one with the most trial-steps/s, if it beats `solo`; else 1. */
+export function bestBatch(solo: number, speeds: BatchProbe['speeds']): number {
+	let best = { k: 1, rate: solo };
+	for (const s of speeds) {
+		if (s.trialStepsPerSecond !== undefined && s.trialStepsPerSecond > best.rate) {
+			best = { k: s.k, rate: s.trialStepsPerSecond };
+		}
+	}
+	return best.k;
 }
 
 /**

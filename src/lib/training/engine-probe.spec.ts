@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { loadDataset } from '$lib/datasets/load-dataset';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
-import { fastestPair, memoryProbeStore } from './backend-choice';
+import { BATCH_SIZES, bestBatch, fastestPair, memoryProbeStore } from './backend-choice';
 import { startPair, type Engines } from './engine-probe';
 import { createJaxEngine } from './jax/engine';
 import { createTfjsEngine } from './tfjs/engine';
@@ -103,5 +103,34 @@ describe('startPair with auto', () => {
 		expect(engine).toBe(engines.jax);
 		expect(report).toMatchObject({ engine: 'jax', backend: 'wasm', requestedEngine: 'jax' });
 		expect(report.probe).toBeUndefined();
+	});
+});
+
+describe('batched trials in the probe', () => {
+	it('a study measuring a forced compiled engine times every K of BATCH_SIZES and keeps the best when it beats one trial', async () => {
+		const store = memoryProbeStore();
+		const forced: TrialConfig = { ...config, engine: 'jax', backend: 'wasm' };
+		const { report } = await startPair(
+			engines,
+			{ engine: 'jax', backend: 'wasm', workload: { config: forced, data: async () => data }, batch: true },
+			store
+		);
+		const batch = report.probe!.batch!;
+		expect(batch.speeds.map((s) => s.k)).toEqual([...BATCH_SIZES]);
+		for (const s of batch.speeds) expect(s.trialStepsPerSecond).toBeGreaterThan(0);
+		expect(batch.solo).toBe(report.probe!.speeds[0]!.stepsPerSecond);
+		expect(batch.k).toBe(bestBatch(batch.solo, batch.speeds));
+		// Without `batch` (a single trial's start), a forced pair is started without measuring.
+		const plain = await startPair(engines, { engine: 'jax', backend: 'wasm', workload: workload() }, store);
+		expect(plain.report.probe).toBeUndefined();
+	});
+
+	it('does not batch what the engine cannot (TF.js)', async () => {
+		const { report } = await startPair(
+			engines,
+			{ engine: 'tfjs', backend: 'auto', workload: workload(), batch: true },
+			memoryProbeStore()
+		);
+		expect(report.probe!.batch).toBeUndefined();
 	});
 });

@@ -6,10 +6,18 @@
 // No engine imports here: the engines come in as arguments.
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { BatchOrder } from '$lib/math/batch-order';
-import type { BackendChoice, EngineChoice, EngineName, TrialConfig } from '$lib/study/trial-config';
+import type {
+	BackendChoice,
+	BackendName,
+	EngineChoice,
+	EngineName,
+	TrialConfig
+} from '$lib/study/trial-config';
 import { errorMessage } from '$lib/util/error-message';
 import {
+	BATCH_SIZES,
 	PROBE_VERSION,
+	bestBatch,
 	candidatePairs,
 	choiceKey,
 	failedPairs,
@@ -20,6 +28,7 @@ import {
 	usableProbe,
 	workloadKey,
 	type BackendProbe,
+	type BatchProbe,
 	type PairSpeed,
 	type ProbeStore
 } from './backend-choice';
@@ -29,7 +38,7 @@ import {
 	type BackendAttempt,
 	type BackendReport
 } from './backend-report';
-import type { Engine } from './engine';
+import type { Engine, Trainer } from './engine';
 
 /** Untimed first step: shader compilation, tracing, kernel caches, allocator growth. */
 export const PROBE_WARMUP_STEPS = 1;
@@ -53,7 +62,7 @@ export type Engines = Record<EngineName, Engine>;
  * `bestSecondsPerStep`.
  */
 export async function measureSteps(
-	engine: Engine,
+	engine: Pick<Engine, 'createTrainer'>,
 	config: TrialConfig,
 	data: TrainingData,
 	bestSecondsPerStep = Number.POSITIVE_INFINITY
@@ -114,13 +123,68 @@ export async function probePairs(
 		const reasons = failedPairs(speeds).map((s) => `${s.engine} on ${s.backend}: ${s.error}`);
 		throw new Error(`no engine and backend could train this workload (${reasons.join('; ')})`);
 	}
+	const solo = speeds.find((s) => s.engine === fastest.engine && s.backend === fastest.backend)!;
+	const batch = await probeBatches(
+		engines[fastest.engine],
+		fastest.backend,
+		config,
+		data,
+		solo.stepsPerSecond!
+	);
 	return {
 		key: choice.key,
 		workload: workloadKey(config),
 		speeds,
 		fastest,
 		measuredAt: Date.now(),
-		version: PROBE_VERSION
+		version: PROBE_VERSION,
+		...(batch && { batch })
+	};
+}
+
+/**
+ * Trial-steps/s of K copies of `config` trained as one batch (seeds 0…K−1: values differ, shapes do
+ * not), for each K of BATCH_SIZES on `backend`, timed as measureSteps times one trial; null when the
+ * engine cannot batch this workload. `solo` is the workload's steps/s alone on the same pair.
+ */
+export async function probeBatches(
+	engine: Engine,
+	backend: BackendName,
+	config: TrialConfig,
+	data: TrainingData,
+	solo: number
+): Promise<BatchProbe | null> {
+	const copies = (k: number) => Array.from({ length: k }, (_, seed) => ({ ...config, seed }));
+	if (!engine.createBatchedTrainers || !engine.canBatch?.(copies(2), data)) return null;
+	await engine.selectBackend(backend);
+	const speeds: BatchProbe['speeds'] = [];
+	for (const k of BATCH_SIZES) {
+		try {
+			const trainers = engine.createBatchedTrainers(
+				copies(k).map((c) => ({ config: c })),
+				data
+			);
+			const batched: Pick<Engine, 'createTrainer'> = {
+				createTrainer: () => asOneTrainer(trainers)
+			};
+			speeds.push({ k, trialStepsPerSecond: k * (await measureSteps(batched, config, data)) });
+		} catch (error) {
+			speeds.push({ k, error: errorMessage(error) });
+		}
+	}
+	return { k: bestBatch(solo, speeds), solo, speeds };
+}
+
+/** K trainers of one batch driven as one: each step queues on every trial, a readback reads them all. */
+function asOneTrainer(trainers: Trainer[]): Trainer {
+	const first = trainers[0]!;
+	return {
+		trainCount: first.trainCount,
+		step: (step, learningRate, indices) => trainers.forEach((t) => t.step(step, learningRate, indices)),
+		readback: async () => (await Promise.all(trainers.map((t) => t.readback())))[0]!,
+		evaluate: (batchSize) => first.evaluate(batchSize),
+		save: () => first.save(),
+		dispose: () => trainers.forEach((t) => t.dispose())
 	};
 }
 
@@ -152,6 +216,11 @@ export interface PairRequest {
 	workload?: { config: TrialConfig; data(): Promise<TrainingData> };
 	/** Measure again even when a measurement is cached. */
 	remeasure?: boolean;
+	/**
+	 * Measure a forced pair too (a study's measurement), when its engine can batch trials: the probe
+	 * then says how many trials of the workload to train as one batch.
+	 */
+	batch?: boolean;
 }
 
 /**
@@ -168,7 +237,9 @@ export async function startPair(
 ): Promise<{ engine: Engine; report: BackendReport }> {
 	const { workload } = request;
 	const requestedEngine = request.engine;
-	if (request.engine !== 'auto' && (request.backend !== 'auto' || !workload)) {
+	const measureBatch =
+		request.batch === true && request.engine !== 'auto' && !!engines[request.engine].createBatchedTrainers;
+	if (request.engine !== 'auto' && (request.backend !== 'auto' || !workload) && !(workload && measureBatch)) {
 		const engine = engines[request.engine];
 		const report = await engine.selectBackend(request.backend);
 		return { engine, report: { ...report, engine: request.engine, requestedEngine } };

@@ -97,4 +97,17 @@ export interface Engine {
 	exportModel(request: ModelExportRequest, data: TrainingData): Promise<Uint8Array>;
 	/** Buffers the engine holds on the device right now (tensors for tfjs), for leak checks. */
 	liveBuffers(): number;
+	/**
+	 * Engines that can train several trials as one vectorised step (the compiled engine, MLPs): whether
+	 * these trials can share one batch on `data` (identical shapes and switches; values may differ).
+	 */
+	canBatch?(configs: TrialConfig[], data: TrainingData): boolean;
+	/**
+	 * One Trainer per trial, in order, trained together as one batch on the current backend (each
+	 * seeded, or resumed from its state). Every trainer must be disposed; a disposed one leaves the batch.
+	 */
+	createBatchedTrainers?(
+		specs: { config: TrialConfig; resume?: TrainerState }[],
+		data: TrainingData
+	): Trainer[];
 }

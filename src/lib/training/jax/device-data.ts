@@ -17,6 +17,13 @@ export interface EvalBatch {
 	mask: np.Array;
 }
 
+/** A training batch on the host: x (row-major, shape xShape) and its labels. */
+export interface HostBatch {
+	x: Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
+	xShape: number[];
+	y: Int32Array<ArrayBuffer>;
+}
+
 export interface JaxDeviceData {
 	/** Output classes of the model (the vocabulary size for text). */
 	classes: number;
@@ -24,6 +31,8 @@ export interface JaxDeviceData {
 	trainCount: number;
 	/** The training batch for `indices`: x float32 [n, features] or int32 [n, T], y int32 labels; caller owns. */
 	batch(indices: Int32Array): { x: np.Array; y: np.Array };
+	/** The same batch on the host (x's shape without a leading axis is xShape), for batched trials. */
+	hostBatch(indices: Int32Array): HostBatch;
 	/** Validation labels in all (rows × labels per row). */
 	valLabels: number;
 	/** The validation split in batches of `rows` rows (built once per size, kept until dispose). */
@@ -88,16 +97,21 @@ function classificationData(data: Extract<TrainingData, { kind: 'classification'
 	const evals = batchCache((rows) =>
 		cutBatches(data.val.inputs, data.val.labels, data.val.count, f, 1, rows)
 	);
+	const hostBatch = (indices: Int32Array): HostBatch => {
+		const n = indices.length;
+		const x = new Float32Array(n * f);
+		indices.forEach((row, r) => x.set(data.train.inputs.subarray(row * f, row * f + f), r * f));
+		const y = Int32Array.from(indices, (row) => data.train.labels[row]!);
+		return { x, xShape: [n, f], y };
+	};
 	return {
 		classes: data.classes,
 		trainCount: data.train.count,
 		batch(indices) {
-			const n = indices.length;
-			const x = new Float32Array(n * f);
-			indices.forEach((row, r) => x.set(data.train.inputs.subarray(row * f, row * f + f), r * f));
-			const y = Int32Array.from(indices, (row) => data.train.labels[row]!);
-			return { x: np.array(x).reshape([n, f]), y: np.array(y, { dtype: np.int32 }) };
+			const { x, xShape, y } = hostBatch(indices);
+			return { x: np.array(x).reshape(xShape), y: np.array(y, { dtype: np.int32 }) };
 		},
+		hostBatch,
 		valLabels: data.val.count,
 		evalBatches: (rows) => evals.get(rows),
 		dispose: () => evals.dispose()
@@ -109,23 +123,28 @@ function textData(data: Extract<TrainingData, { kind: 'text' }>, contextLength: 
 	checkContextFits(data, T);
 	const windows = validationWindows(data.val, T);
 	const evals = batchCache((rows) => cutBatches(windows.x, windows.y, windows.count, T, T, rows));
+	const hostBatch = (indices: Int32Array): HostBatch => {
+		const n = indices.length;
+		const x = new Int32Array(n * T);
+		const y = new Int32Array(n * T);
+		indices.forEach((start, r) => {
+			x.set(data.train.subarray(start, start + T), r * T);
+			y.set(data.train.subarray(start + 1, start + T + 1), r * T);
+		});
+		return { x, xShape: [n, T], y };
+	};
 	return {
 		classes: data.vocab.length,
 		// Every start whose window and next-token targets fit inside the training text.
 		trainCount: data.train.length - T,
 		batch(indices) {
-			const n = indices.length;
-			const x = new Int32Array(n * T);
-			const y = new Int32Array(n * T);
-			indices.forEach((start, r) => {
-				x.set(data.train.subarray(start, start + T), r * T);
-				y.set(data.train.subarray(start + 1, start + T + 1), r * T);
-			});
+			const { x, xShape, y } = hostBatch(indices);
 			return {
-				x: np.array(x, { dtype: np.int32 }).reshape([n, T]),
+				x: np.array(x, { dtype: np.int32 }).reshape(xShape),
 				y: np.array(y, { dtype: np.int32 })
 			};
 		},
+		hostBatch,
 		valLabels: windows.count * T,
 		evalBatches: (rows) => evals.get(rows),
 		dispose: () => evals.dispose()

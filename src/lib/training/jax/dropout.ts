@@ -3,7 +3,12 @@
 // as many subkeys as the model has dropout sites, so each site draws an independent mask.
 import { numpy as np, random } from '@jax-js/jax';
 
-export class Dropout {
+/** What a forward pass needs of dropout: the next site's mask applied to `x` (consumed). */
+export interface DropoutSites {
+	apply(x: np.Array): np.Array;
+}
+
+export class Dropout implements DropoutSites {
 	readonly #keys: np.Array;
 	readonly #keep: np.Array;
 	readonly #sites: number;
@@ -32,6 +37,6 @@ export class Dropout {
 }
 
 /** Applies `dropout` when there is one (training with a rate above 0), else returns `x` unchanged. */
-export function maybeDrop(dropout: Dropout | null, x: np.Array): np.Array {
+export function maybeDrop(dropout: DropoutSites | null, x: np.Array): np.Array {
 	return dropout ? dropout.apply(x) : x;
 }

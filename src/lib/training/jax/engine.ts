@@ -15,6 +15,7 @@ import type { AveragerConfig } from './averaging';
 import { toJaxDevice } from './device-data';
 import { modelSpecOf } from '../model-spec';
 import { sampleTextJax } from './sample-text';
+import { canBatch, createBatchedJaxTrainers } from './batched-trials';
 import type { OptimizerConfig } from './optimizers';
 import { JaxTrainer, type TrainerOptions } from './trainer';
 
@@ -200,6 +201,10 @@ export function createJaxEngine(options: JaxEngineOptions = {}): Engine {
 		async exportModel() {
 			throw new Error('model export is not supported by the compiled engine yet; use tfjs');
 		},
+
+		canBatch,
+
+		createBatchedTrainers: (specs, data) => createBatchedJaxTrainers(specs, data),
 
 		liveBuffers() {
 			if (!countBuffers) throw new Error('this compiled engine was created without a buffer counter');

@@ -2,7 +2,7 @@
 // init as the TF.js model (hidden ReLU layers, then a linear output layer giving logits).
 import { numpy as np } from '@jax-js/jax';
 import { relu } from './activations';
-import { maybeDrop, type Dropout } from './dropout';
+import { maybeDrop, type DropoutSites } from './dropout';
 import { byName, type ParamSpec } from './params';
 import type { MlpShape as SharedMlpShape } from '../model-spec';
 
@@ -35,12 +35,16 @@ export function mlpDropoutSites(shape: MlpShape): number {
 	return shape.depth;
 }
 
-/** Logits [batch, classes] from inputs [batch, inputSize]; consumes `params` and `x`. */
+/**
+ * Logits [batch, classes] from inputs [batch, inputSize]; consumes `params` and `x`. The batched step
+ * (batched-step.ts) calls it with a leading trial axis on everything: x [K, batch, inputSize], kernels
+ * [K, in, out], biases [K, 1, out] → logits [K, batch, classes].
+ */
 export function mlpForward(
 	shape: MlpShape,
 	params: np.Array[],
 	x: np.Array,
-	dropout: Dropout | null
+	dropout: DropoutSites | null
 ): np.Array {
 	const p = byName(mlpParams(shape), params);
 	let h = x;
