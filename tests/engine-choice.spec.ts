@@ -138,7 +138,9 @@ test('auto that chooses wasm runs one trial per core without a given concurrency
 			most = Math.max(most, lab.progress()?.running.length ?? 0);
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
-		const exported = (await done) as { trials: { status: string; engine: string; backend: string }[] };
+		const exported = (await done) as {
+			trials: { status: string; engine: string; backend: string; batch?: string }[];
+		};
 		return { most, cores: navigator.hardwareConcurrency, trials: exported.trials };
 	}, text);
 	expect(seen.trials.map((t) => t.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
@@ -146,6 +148,14 @@ test('auto that chooses wasm runs one trial per core without a given concurrency
 	expect(pairs.size).toBe(1);
 	// Headless Chromium here has no GPU: auto chooses wasm (either engine), a CPU backend.
 	expect([...pairs][0]).toMatch(/^(tfjs|jax)\/wasm$/);
-	// One trial per core, at most 8 (concurrency.ts), as a forced wasm study runs.
-	expect(seen.most).toBe(Math.min(8, seen.cores));
+	// One worker per core, at most 8 (concurrency.ts), as a forced wasm study runs. When auto batches
+	// trials on the compiled engine, each worker trains a batch: the 4 trials then spread over one batch
+	// per worker (all running at once), not over one worker's batch.
+	const workers = Math.min(8, seen.cores);
+	const batches = new Set(seen.trials.map((t) => t.batch).filter((b) => b !== undefined));
+	if (batches.size === 0) expect(seen.most).toBe(workers);
+	else {
+		expect(batches.size).toBe(workers);
+		expect(seen.most).toBe(4);
+	}
 });

@@ -9,9 +9,11 @@ test('a starting study says what it does from the first second, and its bars nev
 	test.setTimeout(240_000);
 	await openLab(page);
 	const study = twoTrialStudy('Feedback study', {
-		maxTrainSteps: 1500,
-		evalEvery: 500,
-		checkpointEvery: 500,
+		// Long enough (a few seconds even when auto batches both trials on the compiled engine) that the
+		// once-a-second ETA sampling sees steps trained.
+		maxTrainSteps: 8000,
+		evalEvery: 2000,
+		checkpointEvery: 4000,
 		keepBestCheckpoints: 1
 	});
 	study.fixed.engine = 'auto';
@@ -43,7 +45,7 @@ test('a starting study says what it does from the first second, and its bars nev
 	const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
 	expect(seen.filter((t) => /\b0\s*\/\s*0\b/.test(t))).toEqual([]);
 	// The running trial's line, before and after its first step.
-	expect(seen.some((t) => /^trial \d+: \d+\/1500/.test(t))).toBe(true);
+	expect(seen.some((t) => /^trial \d+: \d+\/8000/.test(t))).toBe(true);
 	// The study line gained an ETA from measured throughput while the trials trained.
 	expect(seen.some((t) => /about (\d+ s|\d+ min \d\d s) left/.test(t))).toBe(true);
 });

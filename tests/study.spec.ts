@@ -96,7 +96,7 @@ test('a 6-trial study runs through the UI; the divergent trials end infeasible; 
 	await importFile(other, 'exported.json', exported);
 	await expect(other.getByTestId('study-trial-row')).toHaveCount(6);
 	await other.goto('/');
-	await expect(other.getByTestId('study-list').locator('li')).toHaveCount(1);
+	await expect(other.getByTestId('study-list-row')).toHaveCount(1);
 	await fresh.close();
 });
 

@@ -9,6 +9,7 @@ import {
 	idleScheduler,
 	pendingSteps,
 	slotCount,
+	slotOrder,
 	startRun,
 	statusAfterRun,
 	step,
@@ -675,10 +676,11 @@ describe('batched trials: K slots per worker', () => {
 			{ type: 'measure', slot: 0, key: key(), trialId: 's-t0', engine: 'jax', backend: 'wasm' }
 		]);
 		run = feed(run.state, measured(4));
-		// 2 workers × 4 trials each: 8 slots; the 5 queued trials are claimed at once.
+		// 2 workers × 4 trials each: 8 slots (worker 0: slots 0–3, worker 1: 4–7); the 5 queued trials
+		// are claimed at once, spread over both workers (3 on worker 0, 2 on worker 1).
 		expect(run.state.batch).toBe(4);
 		expect(run.state.slots).toHaveLength(8);
-		expect(claims(run.commands).map(([slot]) => slot)).toEqual([0, 1, 2, 3, 4]);
+		expect(claims(run.commands).map(([slot]) => slot)).toEqual([0, 4, 1, 5, 2]);
 	});
 
 	it('keeps one trial per worker when any queued workload has no batch (a forced TF.js trial)', () => {
@@ -727,5 +729,16 @@ describe('batched trials: a run that sets the batch', () => {
 		expect(three.state.slots).toHaveLength(3);
 		const one = feed(start([jax(0), jax(1)], { concurrency: 2, batch: 1 }).state, measured);
 		expect(one.state.slots).toHaveLength(2);
+	});
+});
+
+describe('slotOrder', () => {
+	it('hands work to the first slot of every worker before the second of any', () => {
+		// 2 workers × 4 batched slots: worker 0 holds slots 0–3, worker 1 slots 4–7.
+		expect(slotOrder(8, 4)).toEqual([0, 4, 1, 5, 2, 6, 3, 7]);
+		// 3 workers × 2 slots.
+		expect(slotOrder(6, 2)).toEqual([0, 2, 4, 1, 3, 5]);
+		// No batching: plain slot order.
+		expect(slotOrder(3, 1)).toEqual([0, 1, 2]);
 	});
 });

@@ -624,6 +624,24 @@ function withSlot(slots: readonly SlotState[], index: number, slot: SlotState): 
 	return slots.map((s, i) => (i === index ? slot : s));
 }
 
+/**
+ * The order in which idle slots get work: with batched trials (`batch` slots per worker, slot i on
+ * worker ⌊i / batch⌋) the first slot of every worker, then the second of every worker, and so on, so
+ * a study with fewer trials than slots spreads them over every worker (every core) instead of filling
+ * one worker's batch while the others idle. Without batching, slot order.
+ */
+export function slotOrder(count: number, batch: number): number[] {
+	const workers = Math.ceil(count / Math.max(1, batch));
+	const order: number[] = [];
+	for (let j = 0; j < batch; j++) {
+		for (let w = 0; w < workers; w++) {
+			const index = w * batch + j;
+			if (index < count) order.push(index);
+		}
+	}
+	return order;
+}
+
 /** Gives idle slots work while the run goes on, and ends the run when nothing is left to do. */
 function dispatch(state: SchedulerState, commands: SchedulerCommand[]): Step {
 	if (state.phase === 'idle' || state.ending) return { state, commands };
@@ -638,8 +656,8 @@ function dispatch(state: SchedulerState, commands: SchedulerCommand[]): Step {
 			commands.push({ type: 'measure', slot: 0, key, trialId: trial.id, engine, backend });
 		}
 	} else if (next.phase === 'running') {
-		for (const [index, slot] of next.slots.entries()) {
-			if (slot.state !== 'idle') continue;
+		for (const index of slotOrder(next.slots.length, next.batch)) {
+			if (next.slots[index]?.state !== 'idle') continue;
 			const [trial, ...rest] = next.queue;
 			if (trial) {
 				next = { ...next, queue: rest, slots: withSlot(next.slots, index, { state: 'claiming', trial }) };
