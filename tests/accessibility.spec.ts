@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { visitEveryPage } from './every-page';
 import { importStudy, twoTrialStudy } from './helpers';
 
 // Every page passes axe-core's audit with no serious or critical violation, empty and with a study loaded.
-const PAGES = ['/', '/design', '/schedules', '/procedures', '/log'];
 
 /** axe-core's serious and critical violations on the page as it stands, one readable line each. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -27,32 +26,7 @@ test('every page passes the axe-core audit, empty and with a study loaded', asyn
 	const audit = async (label: string) => {
 		for (const line of await seriousViolations(page)) found.push(`${label}: ${line}`);
 	};
-	for (const path of PAGES) {
-		await page.goto(path);
-		await expect(page.getByRole('navigation', { name: 'Site' })).toBeVisible();
-		await audit(`${path} (empty)`);
-	}
-	await page.goto('/');
-	await page.getByTestId('study-file-input').setInputFiles({
-		name: 'analysis-params.study.json',
-		mimeType: 'application/json',
-		buffer: readFileSync('tests/fixtures/analysis-params.study.json')
-	});
-	await expect(page.getByTestId('study-name')).toBeVisible();
-	await audit('/ with a study');
-	await page.getByTestId('open-analysis').click();
-	await expect(page.getByTestId('parameter-plots')).toBeVisible();
-	await audit('/analysis');
-	const id = new URL(page.url()).searchParams.get('id')!;
-	await page.goto(`/study?id=${encodeURIComponent(id)}`);
-	await expect(page.getByTestId('study-name')).toBeVisible();
-	await audit('/study');
-	await page.goto(`/design?from=${encodeURIComponent(id)}`);
-	await audit('/design (from the study)');
-	for (const path of ['/schedules', '/procedures', '/log']) {
-		await page.goto(path);
-		await audit(`${path} (with a study stored)`);
-	}
+	await visitEveryPage(page, audit);
 	expect(found, found.join('\n')).toEqual([]);
 });
 

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { visitEveryPage } from './every-page';
 
 // A phone held upright: no page may scroll sideways; wide tables and plots scroll inside their own box.
 const PHONE = { width: 390, height: 844 };
-const PAGES = ['/', '/design', '/schedules', '/procedures', '/log'];
 
 /** How far the document reaches past the window's right edge, in CSS pixels (0 when it fits). */
 async function overflow(page: Page): Promise<{ extra: number; culprit: string }> {
@@ -41,28 +40,5 @@ test('at 390 px no page scrolls sideways, empty or with a study loaded', async (
 			0
 		);
 	};
-	for (const path of PAGES) {
-		await page.goto(path);
-		await expect(page.getByRole('navigation', { name: 'Site' })).toBeVisible();
-		await check(`${path} (empty)`);
-	}
-	await page.goto('/');
-	await page.getByTestId('study-file-input').setInputFiles({
-		name: 'analysis-params.study.json',
-		mimeType: 'application/json',
-		buffer: readFileSync('tests/fixtures/analysis-params.study.json')
-	});
-	await expect(page.getByTestId('study-name')).toBeVisible();
-	await check('/ with a study');
-	await page.getByTestId('open-analysis').click();
-	await expect(page.getByTestId('parameter-plots')).toBeVisible();
-	await check('/analysis');
-	const id = new URL(page.url()).searchParams.get('id')!;
-	await page.goto(`/study?id=${encodeURIComponent(id)}`);
-	await expect(page.getByTestId('study-name')).toBeVisible();
-	await check('/study');
-	for (const path of PAGES.slice(1)) {
-		await page.goto(path);
-		await check(`${path} (with a study stored)`);
-	}
+	await visitEveryPage(page, check);
 });

@@ -173,14 +173,18 @@ export class TrialClient {
 			// A new run on this slot (the study timeline); closed when the trial stops, below.
 			runs: [...(queued.runs ?? []), { slot: this.slot, startedAt: now }]
 		};
+		// The slot's view of its previous trial goes at once, in the same task as the new id: a reader in
+		// between (the running-trials list, `tuning-lab run`'s progress lines) would otherwise pair this
+		// trial with the last one's step and stored checkpoint.
+		this.progress = null;
+		this.savedCheckpointStep = null;
+		this.lastResult = null;
 		this.activeTrialId = trial.id;
 		await putTrial(this.db, trial);
 		// Each UI change renders in its own task, so no single task grows long (the main thread stays free).
 		this.hooks.onTrialChanged(trial);
 		await yieldToEventLoop();
 		this.live = { train: emptyTrainRows(), evals: [] };
-		this.progress = null;
-		this.lastResult = null;
 		await yieldToEventLoop();
 		return this.train(trial, { ...trial.config, ...overrides }, untilStep);
 	}
