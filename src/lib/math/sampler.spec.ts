@@ -10,6 +10,7 @@ import {
 	type SampleTrialsOptions
 } from './sampler';
 import type { ParamSpec, Sample, SearchSpace } from './search-space';
+import { suggestTrials } from './bayes/suggest';
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -455,5 +456,57 @@ describe('validateSpaceForSampling', () => {
 		expect(() =>
 			sampleTrials({ params: [{ name: 'lr', type: 'float', min: -1, max: 1, scale: 'log' }] }, quasi(1))
 		).toThrow(/cannot be sampled:\n- Parameter 'lr': a log scale needs min > 0/);
+	});
+});
+
+describe('a discrete parent with conditional children (one learning rate per model width)', () => {
+	// Width 8 trains at 0.03, 16 at 0.01, 32 at 0.003: one one-value child per width, plus a free float.
+	const rateOf = new Map([
+		[8, 0.03],
+		[16, 0.01],
+		[32, 0.003]
+	]);
+	const space: SearchSpace = {
+		params: [
+			{ name: 'width', type: 'discrete', role: 'scientific', values: [8, 16, 32] },
+			...[...rateOf].map(([width, rate]): ParamSpec => ({
+				name: 'lr',
+				type: 'discrete',
+				values: [rate],
+				when: { width: [width] }
+			})),
+			unitFloat('dropout')
+		]
+	};
+	const each = (trials: Sample[]) => {
+		for (const t of trials) {
+			expect(Object.keys(t).sort()).toEqual(['dropout', 'lr', 'width']);
+			expect(t.lr).toBe(rateOf.get(t.width as number));
+		}
+	};
+
+	it('quasi-random and random search give each trial its width’s rate, and quasi-random each width once in 3', () => {
+		for (const algorithm of ['quasi-random', 'random', 'bayesian'] as const) {
+			each(sampleTrials(space, { algorithm, seed: 5, count: 30 }));
+		}
+		const three = sampleTrials(space, { algorithm: 'quasi-random', seed: 5, count: 3 });
+		expect(three.map((t) => t.width).sort((a, b) => (a as number) - (b as number))).toEqual([8, 16, 32]);
+	});
+
+	it('Bayesian suggestions after the quasi-random start keep each width’s rate', () => {
+		const start = sampleTrials(space, { algorithm: 'bayesian', seed: 5, count: 6 });
+		const history = start.map((params) => ({
+			params,
+			value: (params.dropout as number) + (params.width as number) / 32
+		}));
+		const suggestions = suggestTrials({ space, seed: 5, index: 6, count: 3, goal: 'minimize', history });
+		expect(suggestions).toHaveLength(3);
+		each(suggestions.map((s) => s.params));
+	});
+
+	it('grid search refuses the conditional children by name', () => {
+		expect(() =>
+			sampleTrials({ params: space.params.slice(0, 2) }, { algorithm: 'grid', seed: 5, count: 3, total: 3 })
+		).toThrow(/Grid search does not support conditional parameters \('lr' has a condition\)/);
 	});
 });

@@ -20,8 +20,11 @@ import {
 	scalingLawStudy,
 	scalingPoints,
 	trainableParameters,
+	tunedRates,
+	type EarlierStudy,
 	type ScalingLawOptions
 } from './scaling-law';
+import type { TrialRecord } from '../study/study-schema';
 
 const digits: TrialConfig = { ...DEFAULT_TRIAL_CONFIG, dataset: 'digits', model: 'mlp' };
 
@@ -218,6 +221,175 @@ describe('scalingPoints', () => {
 		expect(reading.skipped).toEqual([
 			'trial 0, branch from step 40: failed',
 			'trial 1, branch from step 40: failed'
+		]);
+	});
+});
+
+/** A hand-made earlier study of digits · mlp that searched hiddenWidth and learningRate. */
+function earlierStudy(trials: TrialRecord[], objective: EarlierStudy['objective']): EarlierStudy {
+	return {
+		name: 'Width × rate',
+		workload: { dataset: 'digits', model: 'mlp' },
+		objective,
+		params: [
+			{ name: 'hiddenWidth', role: 'scientific', type: 'discrete', values: [4, 16, 64] },
+			{ name: 'learningRate', role: 'nuisance', type: 'float', min: 0.0001, max: 0.3, scale: 'log' }
+		],
+		trials
+	};
+}
+
+function earlierTrial(
+	index: number,
+	hiddenWidth: number,
+	learningRate: number,
+	status: TrialRecord['status'],
+	best?: number
+): TrialRecord {
+	return {
+		index,
+		params: { hiddenWidth, learningRate },
+		config: { ...digits, hiddenWidth, learningRate },
+		seed: 1,
+		status,
+		...(best === undefined ? {} : { best: { step: 100, value: best } })
+	};
+}
+
+// Trial 5 has no stored best: its value is read from its evaluations (lowest valLoss 0.4, highest
+// valAccuracy 0.3). Trials 2 (failed) and 4 (stopped) would win but are not completed.
+const handMade: TrialRecord[] = [
+	earlierTrial(0, 4, 0.01, 'completed', 0.9),
+	earlierTrial(1, 4, 0.03, 'completed', 0.7),
+	earlierTrial(2, 4, 0.1, 'failed', 0.1),
+	earlierTrial(3, 16, 0.003, 'completed', 0.5),
+	earlierTrial(4, 16, 0.001, 'stopped', 0.2),
+	{
+		...earlierTrial(5, 64, 0.002, 'completed'),
+		metrics: {
+			train: { step: [], loss: [], lr: [], gradNorm: [], clipped: [] },
+			evals: [
+				{ step: 10, valLoss: 0.8, valAccuracy: 0.1 },
+				{ step: 20, valLoss: 0.4, valAccuracy: 0.3 },
+				{ step: 30, valLoss: 0.6, valAccuracy: 0.2 }
+			]
+		}
+	},
+	earlierTrial(6, 64, 0.005, 'completed', 0.45)
+];
+
+describe('tunedRates', () => {
+	it('takes each size’s rate from its best completed trial, lowest when minimising', () => {
+		const read = tunedRates(
+			earlierStudy(handMade, { metric: 'valLoss', goal: 'minimize' }),
+			digits,
+			'hiddenWidth',
+			[4, 16, 64]
+		);
+		expect(read).toEqual({
+			ok: true,
+			rates: {
+				from: 'Width × rate',
+				rates: [
+					{ size: 4, learningRate: 0.03, trial: 1, value: 0.7 },
+					{ size: 16, learningRate: 0.003, trial: 3, value: 0.5 },
+					{ size: 64, learningRate: 0.002, trial: 5, value: 0.4 }
+				]
+			}
+		});
+	});
+
+	it('and highest when maximising', () => {
+		const read = tunedRates(
+			earlierStudy(handMade, { metric: 'valAccuracy', goal: 'maximize' }),
+			digits,
+			'hiddenWidth',
+			[4, 64]
+		);
+		expect(read.ok && read.rates.rates.map((r) => [r.size, r.learningRate, r.trial])).toEqual([
+			[4, 0.01, 0],
+			[64, 0.005, 6]
+		]);
+	});
+
+	it('names every size with no completed trial, another workload, and a study that did not search the rate', () => {
+		const study = earlierStudy(
+			handMade.filter((t) => t.index !== 3),
+			{ metric: 'valLoss', goal: 'minimize' }
+		);
+		expect(tunedRates(study, digits, 'hiddenWidth', [4, 16, 32, 64])).toEqual({
+			ok: false,
+			problems: [
+				'the earlier study “Width × rate” has no completed trial with a valLoss at hiddenWidth 16, 32; ' +
+					'drop those sizes or pick a study that trained them'
+			]
+		});
+		expect(tunedRates(study, { dataset: 'fashion-mnist', model: 'mlp' }, 'hiddenWidth', [4])).toEqual({
+			ok: false,
+			problems: ['the earlier study “Width × rate” trained digits · mlp, not fashion-mnist · mlp']
+		});
+		expect(tunedRates({ ...study, params: study.params.slice(0, 1) }, digits, 'hiddenWidth', [4])).toEqual({
+			ok: false,
+			problems: ['the earlier study “Width × rate” did not search learningRate']
+		});
+	});
+});
+
+describe('scalingLawStudy with a learning rate per size', () => {
+	const read = tunedRates(
+		earlierStudy(handMade, { metric: 'valLoss', goal: 'minimize' }),
+		digits,
+		'hiddenWidth',
+		[4, 16, 64]
+	);
+	const rates = read.ok ? read.rates : null;
+
+	it('is a valid study whose trials each train at their size’s rate, each size once', () => {
+		const study = scalingLawStudy(options({ learningRate: rates! }));
+		const parsed = parseStudyFile(serializeStudy(study));
+		expect(parsed.ok ? [] : parsed.errors).toEqual([]);
+		expect(study.fixed).not.toHaveProperty('learningRate');
+		expect(study.search.algorithm).toBe('quasi-random');
+		expect(study.params.slice(1)).toEqual([
+			{
+				name: 'learningRate',
+				role: 'nuisance',
+				type: 'discrete',
+				values: [0.03],
+				when: { hiddenWidth: [4] }
+			},
+			{
+				name: 'learningRate',
+				role: 'nuisance',
+				type: 'discrete',
+				values: [0.003],
+				when: { hiddenWidth: [16] }
+			},
+			{
+				name: 'learningRate',
+				role: 'nuisance',
+				type: 'discrete',
+				values: [0.002],
+				when: { hiddenWidth: [64] }
+			}
+		]);
+		const planned = planTrials(study);
+		const pairs = planned.map((t) => [t.config.hiddenWidth, t.config.learningRate]);
+		expect(pairs.sort((a, b) => a[0]! - b[0]!)).toEqual([
+			[4, 0.03],
+			[16, 0.003],
+			[64, 0.002]
+		]);
+		for (const t of planned) {
+			expect(t.config.schedule).toBe('constant');
+			expect(t.config.warmupSteps).toBe(10);
+		}
+		expect(study.notes).toContain('“Width × rate”');
+	});
+
+	it('names a size the rates do not cover', () => {
+		expect(scalingLawOptionProblems(options({ learningRate: rates!, sizes: [4, 16, 32] }))).toEqual([
+			'no learning rate from “Width × rate” for hiddenWidth 32'
 		]);
 	});
 });

@@ -9,9 +9,10 @@
 import { DATASETS } from '../datasets/registry';
 import type { ScalingPoint } from '../analysis/scaling-fit';
 import { MODEL_KEY_DEFAULTS } from '../study/config-vocabulary';
+import { bestObjective, isBetterFor } from '../study/objective';
 import { cleanTrialConfig } from '../study/trial-config-clean';
 import type { Study } from '../study/study';
-import type { ScalingLawPoint, TrialRecord } from '../study/study-schema';
+import type { ScalingLawPoint, StudyParam, TrialRecord } from '../study/study-schema';
 import { isUserDatasetId, type BackendChoice, type ModelName, type TrialConfig } from '../study/trial-config';
 import { fixedFromConfig } from './trial-variance';
 
@@ -36,8 +37,11 @@ export interface ScalingLawOptions {
 	sizeKey: SizeKey;
 	/** The values of the size key, one trunk each. */
 	sizes: number[];
-	/** The constant learning rate after the warmup, the same for every size. */
-	learningRate: number;
+	/**
+	 * The constant learning rate after the warmup: one for every size, or one per size tuned in an
+	 * earlier study (tunedRates).
+	 */
+	learningRate: number | TunedRates;
 	warmupSteps: number;
 	maxTrainSteps: number;
 	/** Number of branch points, spaced on a log scale up to maxTrainSteps. */
@@ -47,6 +51,97 @@ export interface ScalingLawOptions {
 	/** Cooldown length as a fraction of each branch point. */
 	cooldown: number;
 	backend: BackendChoice;
+}
+
+/** The learning rate of one size: that of the earlier study's best completed trial at this size. */
+export interface TunedRate {
+	size: number;
+	learningRate: number;
+	/** The earlier trial's index, and its objective value (best over training). */
+	trial: number;
+	value: number;
+}
+
+/** One learning rate per size, read from an earlier study (its name travels into the new study's notes). */
+export interface TunedRates {
+	from: string;
+	rates: TunedRate[];
+}
+
+/** What tunedRates reads of the earlier study. */
+export type EarlierStudy = Pick<Study, 'name' | 'workload' | 'objective' | 'params'> & {
+	trials: readonly TrialRecord[];
+};
+
+/**
+ * Whether an earlier study can give a learning rate per size: it trained the same dataset and model and
+ * searched both the size key and the learning rate.
+ */
+export function canTuneFrom(
+	study: Pick<Study, 'workload' | 'params'>,
+	config: Pick<TrialConfig, 'dataset' | 'model'>,
+	sizeKey: SizeKey
+): boolean {
+	const searched = new Set(study.params.map((p) => p.name));
+	return (
+		study.workload.dataset === config.dataset &&
+		study.workload.model === config.model &&
+		searched.has(sizeKey) &&
+		searched.has('learningRate')
+	);
+}
+
+/**
+ * For each size, the learning rate of the earlier study's best completed trial at that size (best by
+ * the earlier study's own objective and direction, over training; a tie goes to the lower trial index).
+ * Problems name the study and every size it has no completed trial for.
+ */
+export function tunedRates(
+	earlier: EarlierStudy,
+	config: Pick<TrialConfig, 'dataset' | 'model'>,
+	sizeKey: SizeKey,
+	sizes: readonly number[]
+): { ok: true; rates: TunedRates } | { ok: false; problems: string[] } {
+	const named = `the earlier study “${earlier.name}”`;
+	if (earlier.workload.dataset !== config.dataset || earlier.workload.model !== config.model)
+		return {
+			ok: false,
+			problems: [
+				`${named} trained ${earlier.workload.dataset} · ${earlier.workload.model}, not ${config.dataset} · ${config.model}`
+			]
+		};
+	const searched = new Set(earlier.params.map((p) => p.name));
+	const unsearched = [sizeKey, 'learningRate'].filter((key) => !searched.has(key));
+	if (unsearched.length > 0)
+		return { ok: false, problems: [`${named} did not search ${unsearched.join(' or ')}`] };
+	const { objective } = earlier;
+	const rates: TunedRate[] = [];
+	const missing: number[] = [];
+	for (const size of sizes) {
+		let best: TunedRate | undefined;
+		for (const trial of earlier.trials) {
+			if (trial.status !== 'completed' || sizeOf(trial.config, sizeKey) !== size) continue;
+			const value =
+				trial.best?.value ?? (trial.metrics ? bestObjective(trial.metrics, objective)?.value : undefined);
+			if (value === undefined || !Number.isFinite(value)) continue;
+			const better =
+				!best ||
+				isBetterFor(objective.goal, value, best.value) ||
+				(value === best.value && trial.index < best.trial);
+			if (better) best = { size, learningRate: trial.config.learningRate, trial: trial.index, value };
+		}
+		if (best) rates.push(best);
+		else missing.push(size);
+	}
+	if (missing.length > 0)
+		return {
+			ok: false,
+			problems: [
+				`${named} has no completed trial with a ${objective.metric} at ${sizeKey} ${missing.join(', ')}; ` +
+					'drop those sizes or pick a study that trained them'
+			]
+		};
+	return { ok: true, rates: { from: earlier.name, rates } };
 }
 
 /** `count` fractions of maxTrainSteps spaced evenly in log from 1/span up to 1 (4 significant digits). */
@@ -71,8 +166,17 @@ export function scalingLawOptionProblems(options: ScalingLawOptions): string[] {
 	else if (sizes.some((s) => !Number.isInteger(s) || s < minSize))
 		problems.push(`every model size must be a whole number ≥ ${minSize}`);
 	else if (new Set(sizes).size !== sizes.length) problems.push('the model sizes must differ');
-	if (!(options.learningRate > 0 && Number.isFinite(options.learningRate)))
-		problems.push('the learning rate must be a positive number');
+	const rate = options.learningRate;
+	if (typeof rate === 'number') {
+		if (!(rate > 0 && Number.isFinite(rate))) problems.push('the learning rate must be a positive number');
+	} else {
+		const missing = sizes.filter((size) => !rate.rates.some((r) => r.size === size));
+		if (missing.length > 0)
+			problems.push(`no learning rate from “${rate.from}” for ${options.sizeKey} ${missing.join(', ')}`);
+		for (const r of rate.rates)
+			if (!(r.learningRate > 0 && Number.isFinite(r.learningRate)))
+				problems.push(`the learning rate for ${options.sizeKey} ${r.size} must be a positive number`);
+	}
 	if (!Number.isInteger(maxTrainSteps) || maxTrainSteps < 10 || maxTrainSteps > 1_000_000)
 		problems.push('maxTrainSteps must be a whole number from 10 to 1000000');
 	if (!Number.isInteger(warmupSteps) || warmupSteps < 0 || warmupSteps >= maxTrainSteps)
@@ -104,23 +208,47 @@ function sizeOf(config: TrialConfig, key: SizeKey): number {
 }
 
 /**
- * The study: one trial per size (a grid over the size key), each trained with a constant learning rate
- * after a linear warmup, then branched into cooldowns at log-spaced points up to maxTrainSteps, each
- * `cooldown` × its point long with the 1 − sqrt shape (Hägele et al., section 3, found it the best
- * shape).
+ * The study: one trial per size, each trained with a constant learning rate after a linear warmup, then
+ * branched into cooldowns at log-spaced points up to maxTrainSteps, each `cooldown` × its point long
+ * with the 1 − sqrt shape (Hägele et al., section 3, found it the best shape).
+ *
+ * With one rate for every size the study is a grid over the size key and the rate is fixed. With a rate
+ * per size, each size's rate is a one-value discrete `learningRate` parameter whose `when` names that
+ * size, and the search is quasi-random: grid search refuses conditional parameters, and quasi-random
+ * search gives each value of an unconditional scientific parameter its share of the trials, so with as
+ * many trials as sizes each size runs exactly once (math/sampler.ts, balancedCell).
  */
 export function scalingLawStudy(options: ScalingLawOptions): Study {
 	const { config, sizeKey, sizes, maxTrainSteps, warmupSteps, branchPoints, span, cooldown } = options;
+	const tuned = typeof options.learningRate === 'number' ? null : options.learningRate;
 	const workload = cleanTrialConfig({
 		...config,
 		schedule: 'constant',
 		warmupSteps,
-		learningRate: options.learningRate,
+		learningRate: tuned ? config.learningRate : (options.learningRate as number),
 		maxTrainSteps
 	});
-	const fixed = { ...fixedFromConfig(workload, [sizeKey]), backend: options.backend };
+	const fixed = {
+		...fixedFromConfig(workload, tuned ? [sizeKey, 'learningRate'] : [sizeKey]),
+		backend: options.backend
+	};
 	const at = branchFractions(branchPoints, span);
-	const rates = `learning rate ${options.learningRate}`;
+	const rateParams: StudyParam[] = (tuned ? sizes : []).map((size) => {
+		const rate = tuned!.rates.find((r) => r.size === size);
+		if (!rate) throw new Error(`no learning rate from “${tuned!.from}” for ${sizeKey} ${size}`);
+		return {
+			name: 'learningRate',
+			role: 'nuisance',
+			type: 'discrete',
+			values: [rate.learningRate],
+			when: { [sizeKey]: [size] }
+		};
+	});
+	const rates = tuned
+		? `a learning rate per size from the best completed trial at that size of “${tuned.from}” (` +
+			tuned.rates.map((r) => `${r.size}: ${r.learningRate}, trial ${r.trial}`).join('; ') +
+			')'
+		: `learning rate ${options.learningRate}`;
 	return {
 		name: `Scaling law: ${config.dataset} ${config.model}, ${sizeKey} ${sizes.join('/')}, ${maxTrainSteps} steps`,
 		goal:
@@ -140,8 +268,8 @@ export function scalingLawStudy(options: ScalingLawOptions): Study {
 		},
 		objective: { metric: 'valLoss', goal: 'minimize' },
 		fixed,
-		search: { algorithm: 'grid', trials: sizes.length, seed: config.seed },
-		params: [{ name: sizeKey, role: 'scientific', type: 'discrete', values: [...sizes] }],
+		search: { algorithm: tuned ? 'quasi-random' : 'grid', trials: sizes.length, seed: config.seed },
+		params: [{ name: sizeKey, role: 'scientific', type: 'discrete', values: [...sizes] }, ...rateParams],
 		cooldownBranches: { at, length: cooldown, shape: '1-sqrt', lengthOf: 'branchPoint' },
 		scalingLaw: { size: sizeKey },
 		trials: []

@@ -8,6 +8,7 @@ import {
 	scalingLawOptionProblems,
 	scalingLawStudy,
 	scalingPoints,
+	tunedRates,
 	type ScalingLawOptions,
 	type ScalingPointsReading
 } from '$lib/procedures/scaling-law';
@@ -25,13 +26,32 @@ export interface ScalingLawResult {
 	fitProblem: string | null;
 }
 
+/** The options of the form: the learning rate is a number, or the id of an earlier study to read one per size from. */
+export type ScalingLawForm = Omit<ScalingLawOptions, 'learningRate'> & {
+	learningRate: number | { studyId: string };
+};
+
 export async function runScalingLaw(
 	lab: LabState,
-	options: ScalingLawOptions,
+	form: ScalingLawForm,
 	run: ProcedureRun
 ): Promise<ScalingLawResult | null> {
 	return run.track(async () => {
-		stopOnProblems(run, scalingLawOptionProblems(options));
+		let options: ScalingLawOptions;
+		if (typeof form.learningRate === 'number') {
+			options = { ...form, learningRate: form.learningRate };
+			stopOnProblems(run, scalingLawOptionProblems(options));
+		} else {
+			// Every problem is named before anything is created: the earlier study's, and the form's.
+			if (form.learningRate.studyId === '')
+				stopOnProblems(run, ['pick the earlier study to read a learning rate per size from']);
+			const earlier = await lab.studyWithResults(form.learningRate.studyId);
+			const tuned = tunedRates(earlier, form.config, form.sizeKey, form.sizes);
+			const others = scalingLawOptionProblems({ ...form, learningRate: tuned.ok ? tuned.rates : 1 });
+			stopOnProblems(run, tuned.ok ? others : [...tuned.problems, ...others]);
+			if (!tuned.ok) return null;
+			options = { ...form, learningRate: tuned.rates };
+		}
 		ensureIdle(lab);
 		const study = await addAndRun(lab, run, scalingLawStudy(options), { backend: options.backend });
 		return loadScalingLaw(lab, study.id);

@@ -1,7 +1,7 @@
 // The rules of a study file that span several keys, run after the shape check (study-schema.ts) on
 // the sections whose shape is right. A key is either fixed or searched; `maxTrainSteps` is never
 // searched; the model can train on the dataset and a metric's goal suits it; a parameter's range or
-// values lie inside the vocabulary's rule for its key; conditions refer to existing categorical or bool
+// values lie inside the vocabulary's rule for its key; conditions refer to existing categorical, bool or discrete
 // parameters and to values they can take; parameters sharing a name never apply to the same trial;
 // and in every combination of searched choices (every "branch") the fixed and active keys belong to
 // the optimizer and schedule of that branch and to the workload's model, fit in the run, and give the
@@ -263,6 +263,15 @@ function choicesOf(param: StudyParam): readonly ParamValue[] | undefined {
 	return undefined;
 }
 
+/**
+ * The values a parameter that a `when` names can take: a categorical's or bool's, and a discrete one's
+ * (so that, say, each model size of a scaling-law study gets its own learning rate). Float and int
+ * ranges have too many values to list in a condition.
+ */
+function conditionValuesOf(param: StudyParam): readonly ParamValue[] | undefined {
+	return param.type === 'discrete' ? param.values : choicesOf(param);
+}
+
 /** Largest value a source can give a numeric key, and the path to blame if it is too large. */
 interface Upper {
 	value: number;
@@ -325,17 +334,17 @@ export function checkParamsTogether(
 				problems.add(
 					at,
 					Object.hasOwn(fixed, parent)
-						? `${nameText(parent)} is fixed, not searched; when may only refer to searched categorical or bool parameters`
-						: `${nameText(parent)} is not a parameter of this study; when may only refer to categorical or bool parameters`
+						? `${nameText(parent)} is fixed, not searched; when may only refer to searched categorical, bool or discrete parameters`
+						: `${nameText(parent)} is not a parameter of this study; when may only refer to categorical, bool or discrete parameters`
 				);
 				continue;
 			}
-			const choices = parents.map((j) => choicesOf(params[j] as StudyParam));
+			const choices = parents.map((j) => conditionValuesOf(params[j] as StudyParam));
 			if (choices.some((list) => list === undefined)) {
 				const kind = params[parents[0] as number]?.type ?? 'float';
 				problems.add(
 					at,
-					`${nameText(parent)} is a ${kind} parameter; when may only refer to categorical or bool parameters`
+					`${nameText(parent)} is a ${kind} parameter; when may only refer to categorical, bool or discrete parameters`
 				);
 				continue;
 			}
@@ -356,12 +365,13 @@ export function checkParamsTogether(
 	const order = topologicalOrder(problems, params, byName);
 	if (order === undefined) return;
 
-	// Walk every combination of the categorical choices that steer other keys: the parents named in
-	// conditions, and the optimizer and schedule (which decide the keys that apply).
+	// Walk every combination of the listed choices that steer other keys: the parents named in
+	// conditions (categorical, bool or discrete), and the optimizer and schedule (which decide the keys
+	// that apply).
 	const steering = order.filter((i) => {
 		const param = params[i] as StudyParam;
 		return (
-			choicesOf(param) !== undefined &&
+			conditionValuesOf(param) !== undefined &&
 			(referenced.has(param.name) || param.name === 'optimizer' || param.name === 'schedule')
 		);
 	});
@@ -381,7 +391,7 @@ export function checkParamsTogether(
 		const i = steering[k] as number;
 		const param = params[i] as StudyParam;
 		if (!isActive(param)) return visit(k + 1);
-		for (const value of choicesOf(param) ?? []) {
+		for (const value of conditionValuesOf(param) ?? []) {
 			picks.set(i, value);
 			if (!visit(k + 1)) return false;
 		}
@@ -780,7 +790,7 @@ export function checkBranchPoints(problems: Problems, option: unknown): void {
 }
 
 /**
- * The parameters named in `cooldownBranches.when` are searched categorical or bool parameters of the
+ * The parameters named in `cooldownBranches.when` are searched categorical, bool or discrete parameters of the
  * study, and each listed value is one they can take (the same rule as a parameter's `when`).
  */
 export function checkBranchCondition(
@@ -796,15 +806,15 @@ export function checkBranchCondition(
 		if (parents.length === 0) {
 			problems.add(
 				at,
-				`${nameText(parent)} is not a parameter of this study; when may only refer to searched categorical or bool parameters`
+				`${nameText(parent)} is not a parameter of this study; when may only refer to searched categorical, bool or discrete parameters`
 			);
 			continue;
 		}
-		const choices = parents.map((param) => choicesOf(param));
+		const choices = parents.map((param) => conditionValuesOf(param));
 		if (choices.some((list) => list === undefined)) {
 			problems.add(
 				at,
-				`${nameText(parent)} is a ${parents[0]?.type ?? 'float'} parameter; when may only refer to categorical or bool parameters`
+				`${nameText(parent)} is a ${parents[0]?.type ?? 'float'} parameter; when may only refer to categorical, bool or discrete parameters`
 			);
 			continue;
 		}

@@ -410,11 +410,46 @@ describe('validateStudy: conditions', () => {
 		expect(errorsOf(file)).toEqual([
 			'$.params[3].when.optimizer[1]: optimizer never takes "sgd"; its values are "nesterov", "adam"',
 			'$.params[3].when.schedule: schedule is fixed, not searched; when may only refer to searched ' +
-				'categorical or bool parameters',
-			'$.params[3].when.learningRate: learningRate is a float parameter; when may only refer to categorical ' +
-				'or bool parameters',
+				'categorical, bool or discrete parameters',
+			'$.params[3].when.learningRate: learningRate is a float parameter; when may only refer to categorical, ' +
+				'bool or discrete parameters',
 			'$.params[3].when.missing: "missing" is not a parameter of this study; when may only refer to ' +
-				'categorical or bool parameters'
+				'categorical, bool or discrete parameters'
+		]);
+	});
+
+	it('accepts a condition on a discrete parameter, one learning rate per width', () => {
+		const perWidth = (width: number, rate: number) => ({
+			name: 'learningRate',
+			role: 'nuisance',
+			type: 'discrete',
+			values: [rate],
+			when: { hiddenWidth: [width] }
+		});
+		const file = withChanges((f) => {
+			f.params = [f.params[0]!, perWidth(32, 0.01), perWidth(64, 0.003)];
+		});
+		expect(errorsOf(file)).toEqual([]);
+		// A width the parameter never takes, an int parent, and two rates active for the same width.
+		const wrong = withChanges((f) => {
+			f.params = [
+				f.params[0]!,
+				perWidth(48, 0.01),
+				{ name: 'depth', role: 'nuisance', type: 'int', min: 1, max: 3, scale: 'linear' },
+				{ ...perWidth(64, 0.003), when: { depth: [2] } }
+			];
+		});
+		expect(errorsOf(wrong)).toEqual([
+			'$.params[1].when.hiddenWidth[0]: hiddenWidth never takes 48; its values are 32, 64',
+			'$.params[3].when.depth: depth is a int parameter; when may only refer to categorical, bool or ' +
+				'discrete parameters'
+		]);
+		const twice = withChanges((f) => {
+			f.params = [f.params[0]!, perWidth(64, 0.01), perWidth(64, 0.003)];
+		});
+		expect(errorsOf(twice)).toEqual([
+			'$.params[2].when: learningRate is also searched by $.params[1] in trials where hiddenWidth = 64; ' +
+				'parameters that share a name need conditions that never hold together'
 		]);
 	});
 
@@ -428,7 +463,7 @@ describe('validateStudy: conditions', () => {
 			expect(text).toContain(reserved);
 			expect(errorsOf(JSON.parse(text)), reserved).toEqual([
 				`$.params[2].when.${reserved}: "${reserved}" is not a parameter of this study; when may only refer ` +
-					'to categorical or bool parameters'
+					'to categorical, bool or discrete parameters'
 			]);
 		}
 	});

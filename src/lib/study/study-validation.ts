@@ -157,7 +157,7 @@ function checkReservedKeys(problems: Problems, value: unknown, path: PathSegment
 			problems.add(
 				jsonPath(at),
 				inCondition
-					? `${quote(key)} is not a parameter of this study; when may only refer to categorical or bool parameters`
+					? `${quote(key)} is not a parameter of this study; when may only refer to categorical, bool or discrete parameters`
 					: `unknown key ${quote(key)}: no key of a study file has that name`
 			);
 			continue;
