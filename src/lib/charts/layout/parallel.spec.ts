@@ -28,6 +28,12 @@ describe('parallelData', () => {
 			['optimizer', 'param'],
 			['valLoss', 'objective']
 		]);
+		// Titled in words from the one vocabulary, never the code names.
+		expect(axes.map((a) => a.title)).toEqual([
+			'learning rate (log)',
+			'optimizer',
+			'validation loss (nats)'
+		]);
 		// Log axis: 1e-2 is halfway. Loss is minimised: 0.2 (best) at the top, 0.6 at the bottom.
 		expect(lines[1]!.positions[0]).toBeCloseTo(0.5, 6);
 		expect(lines[1]!.positions[2]).toBe(1);

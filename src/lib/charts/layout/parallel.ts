@@ -11,6 +11,7 @@
 import { interpolateViridis, scaleLinear, scaleLog } from 'd3';
 import { pairAxes, placeAxis, type AxisTick, type PairAxis, type PlacedAxis } from './pair-plot';
 import { axisTicks, formatValue } from './curve-scales';
+import { axisTitle, metricWords, paramWords } from './axis-words';
 import type { Study } from '../../study/study';
 import {
 	hasOutcome,
@@ -25,6 +26,8 @@ export interface ParallelAxis {
 	/** A parameter's name, or the objective metric's. */
 	name: string;
 	kind: 'param' | 'objective';
+	/** The axis title in words from the one vocabulary (axis-words.ts), "(log)" on a log axis. */
+	title: string;
 	ticks: AxisTick[];
 	/** Band axes: the height share of one band (0 on continuous axes). */
 	bandwidth: number;
@@ -97,12 +100,14 @@ export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: Ob
 		...placed.map((p) => ({
 			name: p.axis.name,
 			kind: 'param' as const,
+			title: axisTitle(paramWords(p.axis.name), p.axis.kind === 'log'),
 			ticks: p.ticks,
 			bandwidth: p.bandwidth
 		})),
 		{
 			name: choice.metric,
 			kind: 'objective',
+			title: axisTitle(metricWords(choice.metric), log),
 			ticks: axisTicks(objective, log, 4).map((t) => ({ at: round(objective(t)), label: formatValue(t) })),
 			bandwidth: 0
 		}
