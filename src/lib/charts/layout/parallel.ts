@@ -10,7 +10,8 @@
 
 import { interpolateViridis, scaleLinear, scaleLog } from 'd3';
 import { pairAxes, placeAxis, type AxisTick, type PairAxis, type PlacedAxis } from './pair-plot';
-import { axisTicks, formatValue } from './curve-scales';
+import { axisTicks } from './curve-scales';
+import { tickFormat } from './tick-format';
 import { axisTitle, metricWords, paramWords } from './axis-words';
 import type { Study } from '../../study/study';
 import {
@@ -96,6 +97,8 @@ export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: Ob
 		.domain(minimize ? [rampHi, rampLo] : [rampLo, rampHi])
 		.range([0.1, 0.95])
 		.clamp(true);
+	const objectiveTicks = axisTicks(objective, log, 4);
+	const objectiveLabel = tickFormat(objectiveTicks, log);
 	const axes: ParallelAxis[] = [
 		...placed.map((p) => ({
 			name: p.axis.name,
@@ -108,7 +111,7 @@ export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: Ob
 			name: choice.metric,
 			kind: 'objective',
 			title: axisTitle(metricWords(choice.metric), log),
-			ticks: axisTicks(objective, log, 4).map((t) => ({ at: round(objective(t)), label: formatValue(t) })),
+			ticks: objectiveTicks.map((t) => ({ at: round(objective(t)), label: objectiveLabel(t) })),
 			bandwidth: 0
 		}
 	];
