@@ -110,6 +110,19 @@ test('axis titles are words with units, a discrete parameter gets bands, ticks n
 		expect(title).not.toMatch(/\((best|final)\)/);
 	}
 
+	// One colour for "better" on the page: the study curves' rank ramp and the parallel coordinates both
+	// start at viridis's dark purple (#440154 = rgb(68, 1, 84)) for the best trial, and both draw
+	// infeasible trials red (#dc2626 = rgb(220, 38, 38)).
+	const ramp = page.locator('[data-testid="study-curves"] .ramp i');
+	await expect(ramp.first()).toHaveCSS('background-color', 'rgb(68, 1, 84)');
+	const strokes = await parallel
+		.locator('path.line:not(.dim)')
+		.evaluateAll((paths) => paths.map((p) => [p.getAttribute('stroke'), p.classList.contains('infeasible')]));
+	expect(strokes.filter(([, infeasible]) => !infeasible).map(([s]) => s)).toContain('#440154');
+	const infeasibleStrokes = strokes.filter(([, infeasible]) => infeasible).map(([s]) => s);
+	expect(infeasibleStrokes.length).toBe(4);
+	for (const stroke of infeasibleStrokes) expect(stroke).toBe('#dc2626');
+
 	for (const axis of await page.locator('.axis-bottom, .axis-left').all()) {
 		if (!(await axis.isVisible())) continue;
 		expect(await overlappingTicks(axis)).toEqual([]);

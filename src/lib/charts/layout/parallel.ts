@@ -8,7 +8,8 @@
 // survive a resize. The objective axis points "better" up: a minimised metric is drawn reversed.
 // Infeasible trials sit at the worse end of the objective axis.
 
-import { interpolateViridis, scaleLinear, scaleLog } from 'd3';
+import { scaleLinear, scaleLog } from 'd3';
+import { INFEASIBLE_COLOR, objectiveColor, STOPPED_COLOR } from './objective-colors';
 import { pairAxes, placeAxis, type AxisTick, type PairAxis, type PlacedAxis } from './pair-plot';
 import { axisTicks } from './curve-scales';
 import { tickFormat } from './tick-format';
@@ -41,7 +42,7 @@ export interface ParallelLine {
 	value: number | null;
 	/** Per axis, the position in [0, 1] (0 bottom); undefined when the parameter was inactive. */
 	positions: (number | undefined)[];
-	/** Stroke colour: the objective on a viridis ramp (bright = better), grey when infeasible. */
+	/** Stroke colour: the objective on the page's ramp (objective-colors.ts: dark = better), red when infeasible. */
 	color: string;
 	/**
 	 * Stopped early by successive halving: `value` is from the steps it trained (to a rung), so it is
@@ -51,15 +52,15 @@ export interface ParallelLine {
 }
 
 /** The colour of a trial stopped early by successive halving (the study curves use the same). */
-export const STOPPED_STROKE = '#b45309';
+export const STOPPED_STROKE = STOPPED_COLOR;
 
 export interface ParallelData {
 	axes: ParallelAxis[];
 	lines: ParallelLine[];
 }
 
-/** The colour of infeasible trials. */
-export const INFEASIBLE_GREY = '#9ca3af';
+/** The colour of infeasible trials: red, as on the study curves, axis plots and contour. */
+export const INFEASIBLE_STROKE = INFEASIBLE_COLOR;
 
 function round(value: number): number {
 	return Math.round(value * 1e6) / 1e6;
@@ -93,9 +94,10 @@ export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: Ob
 	const objective = (log ? scaleLog() : scaleLinear()).domain([lo, hi]).range(minimize ? [1, 0] : [0, 1]);
 	const rampLo = rampValues.length > 0 ? Math.min(...rampValues) : lo;
 	const rampHi = rampValues.length > 0 ? Math.max(...rampValues) : hi;
-	const goodness = scaleLinear()
-		.domain(minimize ? [rampHi, rampLo] : [rampLo, rampHi])
-		.range([0.1, 0.95])
+	// 0 at the best finished value, 1 at the worst: the page's ramp draws the best dark.
+	const badness = scaleLinear()
+		.domain(minimize ? [rampLo, rampHi] : [rampHi, rampLo])
+		.range([0, 1])
 		.clamp(true);
 	const objectiveTicks = axisTicks(objective, log, 4);
 	const objectiveLabel = tickFormat(objectiveTicks, log);
@@ -128,7 +130,7 @@ export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: Ob
 			infeasible,
 			value,
 			positions,
-			color: value === null ? INFEASIBLE_GREY : interpolateViridis(goodness(value))
+			color: value === null ? INFEASIBLE_STROKE : objectiveColor(badness(value))
 		};
 		if (isStopped(trial)) {
 			line.stopped = true;
