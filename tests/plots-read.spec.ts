@@ -69,11 +69,59 @@ test('axis titles are words with units, a discrete parameter gets bands, ticks n
 		gs.map((g) => Number(/translate\(([-\d.]+)/.exec(g.getAttribute('transform') ?? '')?.[1]))
 	);
 	expect(Math.abs(xs[1]! - xs[0]! - (xs[2]! - xs[1]!))).toBeLessThan(1);
-	// The axis plots name their axes in words (the parallel-coordinates, isolation,
-	// best-so-far and bootstrap charts still show code names: not yet covered).
+	// The axis plots name their axes in words.
 	const worded = await axisTitles(page.locator('[data-testid="axis-plot"]'));
 	expect(worded.length).toBe(6);
 	for (const name of CODE_NAMES) expect(worded).not.toContain(name);
+
+	// Every other chart of the analysis page too: parallel coordinates, isolation, best so far, EDF and
+	// the trial-budget bootstrap use the same words ("validation loss (nats), best over training").
+	// A log axis adds "(log)" (losses spanning decades), so the objective's title may carry it.
+	const objective = /^validation loss \(nats\), best over training( \(log\))?$/;
+	const parallel = page.getByTestId('parallel-coordinates');
+	await expect(parallel.locator('text.axis-label')).toHaveText([
+		'learning rate (log)',
+		'weight decay (log)',
+		'hidden width',
+		/^validation loss \(nats\)( \(log\))? ↑ better$/
+	]);
+	await expect(page.getByTestId('isolation-plot').locator('text.axis-label')).toHaveText([
+		objective,
+		'hidden width'
+	]);
+	await expect(page.getByTestId('best-so-far-plot').locator('text.axis-label')).toHaveText([
+		'trial index (run order)',
+		objective
+	]);
+	await expect(page.getByTestId('edf-plot').locator('text.axis-label')).toHaveText([
+		objective,
+		'share of trials ≤ value'
+	]);
+	await expect(page.getByTestId('bootstrap-plot').locator('text.axis-label')).toHaveText([
+		objective,
+		'trials per study (shaded: this study, 24)'
+	]);
+	// No axis title anywhere on the page holds a code name: a camelCase identifier ("valLoss",
+	// "maxTrainSteps") or the file's "(best)" shorthand.
+	const all = await axisTitles(page.getByTestId('analysis-page'));
+	expect(all.length).toBeGreaterThan(20);
+	for (const title of all) {
+		expect(title).not.toMatch(/\b[a-z]+[A-Z][A-Za-z0-9]*\b/);
+		expect(title).not.toMatch(/\((best|final)\)/);
+	}
+
+	// One colour for "better" on the page: the study curves' rank ramp and the parallel coordinates both
+	// start at viridis's dark purple (#440154 = rgb(68, 1, 84)) for the best trial, and both draw
+	// infeasible trials red (#dc2626 = rgb(220, 38, 38)).
+	const ramp = page.locator('[data-testid="study-curves"] .ramp i');
+	await expect(ramp.first()).toHaveCSS('background-color', 'rgb(68, 1, 84)');
+	const strokes = await parallel
+		.locator('path.line:not(.dim)')
+		.evaluateAll((paths) => paths.map((p) => [p.getAttribute('stroke'), p.classList.contains('infeasible')]));
+	expect(strokes.filter(([, infeasible]) => !infeasible).map(([s]) => s)).toContain('#440154');
+	const infeasibleStrokes = strokes.filter(([, infeasible]) => infeasible).map(([s]) => s);
+	expect(infeasibleStrokes.length).toBe(4);
+	for (const stroke of infeasibleStrokes) expect(stroke).toBe('#dc2626');
 
 	for (const axis of await page.locator('.axis-bottom, .axis-left').all()) {
 		if (!(await axis.isVisible())) continue;

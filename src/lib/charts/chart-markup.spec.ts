@@ -154,7 +154,7 @@ describe('BestStepHistogram', () => {
 		// Measured width before layout: 480 px, less the 40 + 14 px margins, so the plot is 426 px wide.
 		expect(html).toContain('<line class="axis" y1="132" x2="426" y2="132"></line>');
 		expect(html).toContain('class="band early"');
-		expect(html).toContain('>best step ÷ maxTrainSteps</text>');
+		expect(html).toContain('>best step (fraction of the run)</text>');
 	});
 });
 

@@ -10,6 +10,7 @@
 import { scaleLinear, scaleLog } from 'd3';
 import { pairAxes, placeAxis, type AxisTick, type PairAxis, type PlacedAxis } from './pair-plot';
 import { axisTicks, formatValue } from './curve-scales';
+import { tickFormat } from './tick-format';
 import type { ParamValue } from '../../math/search-space';
 import type { ObjectiveGoal, ParamRole, Study, TrialRecord } from '../../study/study';
 import {
@@ -125,7 +126,9 @@ export function objectiveAxis(values: readonly number[], height: number, goal: O
 		hi += half;
 	}
 	const scale = (log ? scaleLog() : scaleLinear()).domain([lo, hi]).range([height, 0]).nice();
-	const ticks = axisTicks(scale, log, 4).map((t) => ({ at: round(scale(t)), label: formatValue(t) }));
+	const tickValues = axisTicks(scale, log, 4);
+	const label = tickFormat(tickValues, log);
+	const ticks = tickValues.map((t) => ({ at: round(scale(t)), label: label(t) }));
 	return {
 		log,
 		position: (value) => round(scale(value)),

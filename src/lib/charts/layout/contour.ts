@@ -6,7 +6,8 @@
 // coordinate scaled to [0, 1] (log₁₀ of the value on a log axis), so a decade counts as much at 1e-4 as
 // at 1e-1. Infeasible trials have no value and take no part in the interpolation. Pure: Contour.svelte
 // draws what this returns.
-import { contours, scaleLinear, scaleLog, scaleSequential, interpolateViridis } from 'd3';
+import { contours, scaleLinear, scaleLog } from 'd3';
+import { objectiveColor } from './objective-colors';
 import {
 	hasOutcome,
 	isInfeasible,
@@ -191,12 +192,11 @@ export function layoutContour(
 	// Levels strictly inside the values' range: one at or below the lowest value would cover everything.
 	const thresholds =
 		samples.length < 2 ? [] : axisTicks(levelScale, log, options.levels ?? 8).filter((t) => t > lo && t < hi);
-	// Colour by position of a value among the levels: dark = best.
+	// Colour by position of a value among the levels: dark = best, the page's one ramp (objective-colors.ts).
 	const rank = (value: number) => {
 		const t = log ? Math.log(value / lo) / Math.log(hi / lo) : (value - lo) / (hi - lo || 1);
 		return goal === 'minimize' ? t : 1 - t;
 	};
-	const color = scaleSequential(interpolateViridis).domain([0, 1]);
 	const generator = contours().size([cells, cells]).thresholds(thresholds);
 	const sx = width / cells;
 	const sy = height / cells;
@@ -204,7 +204,7 @@ export function layoutContour(
 	const edges = [lo, ...thresholds, hi];
 	const middle = (k: number) =>
 		log ? Math.sqrt(edges[k]! * edges[k + 1]!) : (edges[k]! + edges[k + 1]!) / 2;
-	const bandColor = (k: number) => color(rank(middle(k)));
+	const bandColor = (k: number) => objectiveColor(rank(middle(k)));
 	const bands: ContourBand[] =
 		samples.length < 2
 			? []

@@ -13,7 +13,8 @@
 import { scaleLinear, scaleLog } from 'd3';
 import { runningBest, type HistoryTrial } from '../../analysis/best-so-far';
 import type { ObjectiveGoal } from '../../study/study';
-import { axisTicks, formatValue } from './curve-scales';
+import { axisTicks } from './curve-scales';
+import { tickFormat } from './tick-format';
 
 // The finished trials and their running best are the analysis's (analysis/best-so-far.ts), so this chart,
 // the bayesian sequence plot and `tuning-lab analyze` show one series.
@@ -75,9 +76,11 @@ export function valueScale(values: readonly number[], range: [number, number], c
 		hi = log ? hi * 2 : hi + half;
 	}
 	const scale = (log ? scaleLog() : scaleLinear()).domain([lo, hi]).range(range).nice();
-	const ticks = axisTicks(scale, log, count).map((t) => ({
+	const tickValues = axisTicks(scale, log, count);
+	const label = tickFormat(tickValues, log);
+	const ticks = tickValues.map((t) => ({
 		at: round(scale(t)),
-		label: formatValue(t),
+		label: label(t),
 		value: t
 	}));
 	const [d0, d1] = scale.domain() as [number, number];

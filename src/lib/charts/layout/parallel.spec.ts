@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyParam } from '../../study/study';
-import { brushFilter, INFEASIBLE_GREY, linePath, parallelData, setBrush, STOPPED_STROKE } from './parallel';
+import { brushFilter, INFEASIBLE_STROKE, linePath, parallelData, setBrush, STOPPED_STROKE } from './parallel';
+import { rankColor } from './study-curves';
 import { syntheticStudy, type SyntheticTrial } from '../../testing/synthetic-study';
 
 function trial(params: SyntheticTrial['params'], loss: number, status?: 'infeasible'): SyntheticTrial {
@@ -28,13 +29,19 @@ describe('parallelData', () => {
 			['optimizer', 'param'],
 			['valLoss', 'objective']
 		]);
+		// Titled in words from the one vocabulary, never the code names.
+		expect(axes.map((a) => a.title)).toEqual(['learning rate (log)', 'optimizer', 'validation loss (nats)']);
 		// Log axis: 1e-2 is halfway. Loss is minimised: 0.2 (best) at the top, 0.6 at the bottom.
 		expect(lines[1]!.positions[0]).toBeCloseTo(0.5, 6);
 		expect(lines[1]!.positions[2]).toBe(1);
 		expect(lines[0]!.positions[2]).toBe(0);
-		expect(lines[2]).toMatchObject({ infeasible: true, value: null, color: INFEASIBLE_GREY });
+		expect(lines[2]).toMatchObject({ infeasible: true, value: null, color: INFEASIBLE_STROKE });
 		expect(lines[2]!.positions[2]).toBe(0);
 		expect(lines[0]!.positions[1]).toBeLessThan(lines[1]!.positions[1]!); // sgd band below adam's
+		// One colour for better on the page: the best trial takes viridis's dark start (#440154), as the
+		// best-ranked study curve does; the worst stops at 0.85 of the ramp, short of the pale yellow.
+		expect(lines[1]!.color).toBe('#440154');
+		expect(lines[0]!.color).toBe(rankColor(1, 2));
 	});
 });
 

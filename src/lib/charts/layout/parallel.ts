@@ -8,9 +8,12 @@
 // survive a resize. The objective axis points "better" up: a minimised metric is drawn reversed.
 // Infeasible trials sit at the worse end of the objective axis.
 
-import { interpolateViridis, scaleLinear, scaleLog } from 'd3';
+import { scaleLinear, scaleLog } from 'd3';
+import { INFEASIBLE_COLOR, objectiveColor, STOPPED_COLOR } from './objective-colors';
 import { pairAxes, placeAxis, type AxisTick, type PairAxis, type PlacedAxis } from './pair-plot';
-import { axisTicks, formatValue } from './curve-scales';
+import { axisTicks } from './curve-scales';
+import { tickFormat } from './tick-format';
+import { axisTitle, metricWords, paramWords } from './axis-words';
 import type { Study } from '../../study/study';
 import {
 	hasOutcome,
@@ -25,6 +28,8 @@ export interface ParallelAxis {
 	/** A parameter's name, or the objective metric's. */
 	name: string;
 	kind: 'param' | 'objective';
+	/** The axis title in words from the one vocabulary (axis-words.ts), "(log)" on a log axis. */
+	title: string;
 	ticks: AxisTick[];
 	/** Band axes: the height share of one band (0 on continuous axes). */
 	bandwidth: number;
@@ -37,7 +42,7 @@ export interface ParallelLine {
 	value: number | null;
 	/** Per axis, the position in [0, 1] (0 bottom); undefined when the parameter was inactive. */
 	positions: (number | undefined)[];
-	/** Stroke colour: the objective on a viridis ramp (bright = better), grey when infeasible. */
+	/** Stroke colour: the objective on the page's ramp (objective-colors.ts: dark = better), red when infeasible. */
 	color: string;
 	/**
 	 * Stopped early by successive halving: `value` is from the steps it trained (to a rung), so it is
@@ -47,15 +52,15 @@ export interface ParallelLine {
 }
 
 /** The colour of a trial stopped early by successive halving (the study curves use the same). */
-export const STOPPED_STROKE = '#b45309';
+export const STOPPED_STROKE = STOPPED_COLOR;
 
 export interface ParallelData {
 	axes: ParallelAxis[];
 	lines: ParallelLine[];
 }
 
-/** The colour of infeasible trials. */
-export const INFEASIBLE_GREY = '#9ca3af';
+/** The colour of infeasible trials: red, as on the study curves, axis plots and contour. */
+export const INFEASIBLE_STROKE = INFEASIBLE_COLOR;
 
 function round(value: number): number {
 	return Math.round(value * 1e6) / 1e6;
@@ -89,21 +94,26 @@ export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: Ob
 	const objective = (log ? scaleLog() : scaleLinear()).domain([lo, hi]).range(minimize ? [1, 0] : [0, 1]);
 	const rampLo = rampValues.length > 0 ? Math.min(...rampValues) : lo;
 	const rampHi = rampValues.length > 0 ? Math.max(...rampValues) : hi;
-	const goodness = scaleLinear()
-		.domain(minimize ? [rampHi, rampLo] : [rampLo, rampHi])
-		.range([0.1, 0.95])
+	// 0 at the best finished value, 1 at the worst: the page's ramp draws the best dark.
+	const badness = scaleLinear()
+		.domain(minimize ? [rampLo, rampHi] : [rampHi, rampLo])
+		.range([0, 1])
 		.clamp(true);
+	const objectiveTicks = axisTicks(objective, log, 4);
+	const objectiveLabel = tickFormat(objectiveTicks, log);
 	const axes: ParallelAxis[] = [
 		...placed.map((p) => ({
 			name: p.axis.name,
 			kind: 'param' as const,
+			title: axisTitle(paramWords(p.axis.name), p.axis.kind === 'log'),
 			ticks: p.ticks,
 			bandwidth: p.bandwidth
 		})),
 		{
 			name: choice.metric,
 			kind: 'objective',
-			ticks: axisTicks(objective, log, 4).map((t) => ({ at: round(objective(t)), label: formatValue(t) })),
+			title: axisTitle(metricWords(choice.metric), log),
+			ticks: objectiveTicks.map((t) => ({ at: round(objective(t)), label: objectiveLabel(t) })),
 			bandwidth: 0
 		}
 	];
@@ -120,7 +130,7 @@ export function parallelData(study: Pick<Study, 'params' | 'trials'>, choice: Ob
 			infeasible,
 			value,
 			positions,
-			color: value === null ? INFEASIBLE_GREY : interpolateViridis(goodness(value))
+			color: value === null ? INFEASIBLE_STROKE : objectiveColor(badness(value))
 		};
 		if (isStopped(trial)) {
 			line.stopped = true;

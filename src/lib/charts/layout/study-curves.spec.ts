@@ -165,6 +165,8 @@ describe('ranking', () => {
 		expect(colors.get(3)).toBe(INFEASIBLE_COLOR);
 		expect(rankColor(0, 500)).not.toBe(rankColor(499, 500));
 		expect(rankColor(1, 500)).toBe(rankColor(0, 500));
+		// Dark for the best: viridis's start, the colour the parallel coordinates give their best trial.
+		expect(rankColor(0, 2)).toBe('#440154');
 	});
 });
 

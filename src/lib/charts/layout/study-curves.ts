@@ -2,7 +2,7 @@
 // against optimizer steps, smoothed, ranked by the objective, scaled, projected to pixels and
 // downsampled, plus the nearest-curve search behind hover. No DOM: the component only draws what
 // these return, and the benchmark times the same functions.
-import { interpolateViridis, scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3';
+import { scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3';
 import {
 	isInfeasible,
 	isStopped,
@@ -15,6 +15,7 @@ import type { Study, TrialRecord } from '../../study/study';
 import { axisTicks } from './curve-scales';
 import { minMaxDownsample } from './downsample';
 import { smoothDebiased } from './smoothing';
+import { INFEASIBLE_COLOR, objectiveColor, STOPPED_COLOR, UNRANKED_COLOR } from './objective-colors';
 
 /** The trial's own curve, its averaged-weight evaluations, or one of its cooldown branches. */
 export type CurveKind = 'main' | 'ema' | 'swa' | 'branch';
@@ -242,18 +243,16 @@ export function bestTrials(
 	return ranking.order.slice(0, Math.min(Math.floor(k), ranking.ranked));
 }
 
-export const INFEASIBLE_COLOR = '#dc2626';
-export const UNRANKED_COLOR = '#9ca3af';
-/** Trials stopped early by successive halving: amber, apart from the rank colours and from red. */
-export const STOPPED_COLOR = '#b45309';
+// The colours of infeasible, unranked and stopped trials are the page's one convention (objective-colors.ts).
+export { INFEASIBLE_COLOR, STOPPED_COLOR, UNRANKED_COLOR };
 /** Rank colours come in this many steps, so the canvas strokes one path per step, not per trial. */
 export const RANK_COLOR_STEPS = 16;
 
-/** Viridis from dark (best) to green-yellow (worst); the palest yellows are cut, they vanish on white. */
+/** The page's ramp for "better" (objective-colors.ts): dark for the best rank, green-yellow for the worst. */
 export function rankColor(rank: number, ranked: number): string {
 	const t =
 		ranked <= 1 ? 0 : Math.round((rank / (ranked - 1)) * (RANK_COLOR_STEPS - 1)) / (RANK_COLOR_STEPS - 1);
-	return interpolateViridis(0.85 * t);
+	return objectiveColor(t);
 }
 
 /**
