@@ -241,5 +241,11 @@ test('cooldown branches of trials trained in a batch train in batches and have t
 		branches.every((b) => b.batchId?.startsWith('batch-')),
 		JSON.stringify(branches.map((b) => b.batchId))
 	).toBe(true);
+	const sizes = new Map<string, number>();
+	for (const b of branches) sizes.set(b.batchId!, (sizes.get(b.batchId!) ?? 0) + 1);
+	expect(
+		[...sizes.values()].every((n) => n >= 2),
+		`branches per batch: ${[...sizes.values()]}`
+	).toBe(true);
 	expect((await storedOf(page, 'Branches alone')).every((t) => t.batchId === undefined)).toBe(true);
 });
