@@ -5,7 +5,6 @@ import type { Study } from '$lib/study/study';
 import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
 import { BAYESIAN_SHARD_MESSAGE } from '$lib/study/study-trials';
 import {
-	etaSeconds,
 	idleScheduler,
 	pendingSteps,
 	slotCount,
@@ -499,17 +498,13 @@ describe('a second tab', () => {
 });
 
 describe('ETA', () => {
-	it('is the steps left (queued, suggestions to come, the running trials’ rest) over the running speed', () => {
+	it('counts the steps still to come: queued trials and suggestions to come (the ETA divides them by measured throughput, eta.ts)', () => {
 		const run = feed(start([trial(0), trial(1), trial(2, 'completed')], { concurrency: 1 }, bayesian).state, {
 			type: 'claimed',
 			slot: 0
 		});
 		// Trial 1 queued (100 steps) and 2 suggestions to come (100 each).
 		expect(pendingSteps(run.state)).toBe(300);
-		const running = [{ step: 40, maxTrainSteps: 100, stepsPerSecond: 20 }];
-		expect(etaSeconds(run.state, running)).toBe((300 + 60) / 20);
-		expect(etaSeconds(run.state, [{ step: 0, maxTrainSteps: 100, stepsPerSecond: 0 }])).toBeNull();
-		expect(etaSeconds(run.state, [])).toBeNull();
 	});
 
 	it('counts nothing still to come after a cancel', () => {

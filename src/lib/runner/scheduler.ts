@@ -592,22 +592,6 @@ export function pendingSteps(state: SchedulerState): number {
 	return queued + (suggestions?.open ? suggestions.toCome * suggestions.stepsEach : 0);
 }
 
-/** What the ETA needs of a running trial: where it is and how fast it goes (steps per second). */
-export interface RunningProgress {
-	step: number;
-	maxTrainSteps: number;
-	stepsPerSecond: number;
-}
-
-/** Seconds until the run's trials are done, at the running trials' current speed; null before any speed. */
-export function etaSeconds(state: SchedulerState, running: readonly RunningProgress[]): number | null {
-	const rate = running.reduce((sum, r) => sum + r.stepsPerSecond, 0);
-	if (rate <= 0) return null;
-	const left =
-		pendingSteps(state) + running.reduce((sum, r) => sum + Math.max(0, r.maxTrainSteps - r.step), 0);
-	return left / rate;
-}
-
 /** The study's status once a run ended, from its trials as stored then (all of them, or the shard's). */
 export function statusAfterRun(end: EndCommand, stored: readonly TrialRecord[]): StudyStatus {
 	if (end.cancelled) return 'cancelled';
