@@ -1,7 +1,7 @@
 // Issue 11, item 6, in headless Chromium against the built app, every run in a fresh browser context
 // (empty HTTP cache, IndexedDB and Cache Storage, so shaders, wasm and datasets load cold):
 // - page open → first training step: navigation to '/', then a one-trial study through window.tuningLab
-//   (the lab's own runner), until the worker reports step 1. Measured on wasm, on webgpu (SwiftShader
+//   (the lab's own runner), until the worker first reports a step (steps are read back in groups). Measured on wasm, on webgpu (SwiftShader
 //   here: shader compilation) and on auto (which, cold, first probes every backend for this workload).
 // - opening a stored 200-trial study → plots interactive: the study is imported once; each run opens
 //   /analysis?id=… in a new page and stops when the curves chart shows all 200 trials with ink on its
@@ -21,7 +21,9 @@ const oneTrial = (backend: string) =>
 		name: `cold start ${backend}`,
 		goal: 'Time the first training step',
 		workload: { dataset: 'digits', model: 'mlp' },
-		budget: { maxTrainSteps: 20, evalEvery: 1, checkpointEvery: 20, keepBestCheckpoints: 1 },
+		// Long enough that the run is still going when the first group of steps is read back (the
+		// compiled engine reports steps in groups of 20; a 20-step run could end between two polls).
+		budget: { maxTrainSteps: 200, evalEvery: 50, checkpointEvery: 200, keepBestCheckpoints: 1 },
 		objective: { metric: 'valLoss', goal: 'minimize' },
 		fixed: {
 			optimizer: 'adam',
@@ -41,18 +43,36 @@ async function firstStepMs(page: Page, backend: string): Promise<number> {
 	const started = Date.now();
 	await page.goto('/');
 	await page.waitForFunction(() => window.tuningLab !== undefined, null, { timeout: 60_000 });
-	await page.evaluate(
-		(text) => void window.tuningLab!.runStudy(text).catch(() => undefined),
-		oneTrial(backend)
-	);
-	await page.waitForFunction(
-		() => {
-			const p = window.tuningLab!.progress();
-			return Boolean(p && (p.running.some((r) => r.step >= 1) || p.finished.length > 0));
-		},
-		null,
-		{ timeout: 120_000, polling: 10 }
-	);
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	await page.evaluate((text) => {
+		// A study that fails to start must stop the benchmark with its reason, not time out silently.
+		const w = window as unknown as { coldStartError?: string; coldStartDone?: boolean };
+		void window
+			.tuningLab!.runStudy(text)
+			.then(() => (w.coldStartDone = true))
+			.catch((e) => (w.coldStartError = String(e)));
+	}, oneTrial(backend));
+	const handle = await page
+		.waitForFunction(
+			() => {
+				const w = window as unknown as { coldStartError?: string; coldStartDone?: boolean };
+				if (w.coldStartError) return w.coldStartError;
+				// Done before a poll saw a step: the first step certainly happened (an upper bound).
+				if (w.coldStartDone) return true;
+				const p = window.tuningLab!.progress();
+				return Boolean(p && (p.running.some((r) => r.step >= 1) || p.finished.length > 0));
+			},
+			null,
+			{ timeout: 120_000, polling: 10 }
+		)
+		.catch((e: Error) => {
+			throw new Error(
+				`${backend}: no training step within 120 s (page errors: ${errors.join('; ') || 'none'}): ${e.message}`
+			);
+		});
+	const outcome = await handle.jsonValue();
+	if (typeof outcome === 'string') throw new Error(`${backend}: the study failed to start: ${outcome}`);
 	return Date.now() - started;
 }
 

@@ -77,6 +77,8 @@ function ensureTorch() {
 if (wanted('peer.bench.ts')) ensureTorch();
 
 const groups = [];
+/** Benchmarks that failed: listed at the top of the output, and the run exits non-zero. */
+const failures = [];
 /** When a section ran: its start, duration and the load averages (1/5/15 min) at its start and end. */
 function span(started, loadStart) {
 	const two = (load) => load.map((n) => n.toFixed(2)).join(' / ');
@@ -91,8 +93,12 @@ for (const file of nodeBenches) {
 	const started = Date.now();
 	const load = loadavg();
 	const run = spawnSync('npx', ['tsx', join('bench', file)], { cwd: root, encoding: 'utf8' });
+	process.stdout.write(run.stdout);
 	process.stderr.write(run.stderr);
-	if (run.status !== 0) throw new Error(`${file} failed with exit code ${run.status}`);
+	if (run.status !== 0) {
+		failures.push(`bench/${file} exited with code ${run.status} (${span(started, load)})`);
+		continue;
+	}
 	groups.push({
 		source: `bench/${file}`,
 		environment: 'Node',
@@ -123,12 +129,17 @@ if (existsSync(browserConfig) && browserSpecs.length > 0) {
 		const started = Date.now();
 		const load = loadavg();
 		const before = new Set(readdirSync(resultsDir));
-		// One spec at a time, so each section says when it ran and under what load; a failing spec
-		// stops the run, as a failing Node benchmark does.
-		execFileSync('npx', ['playwright', 'test', '-c', browserConfig, join('bench', spec)], {
+		// One spec at a time, so each section says when it ran and under what load. A failing spec is
+		// listed as failed and the others still run: one broken benchmark must not throw away an hour of
+		// measurements (the run still exits non-zero).
+		const run = spawnSync('npx', ['playwright', 'test', '-c', browserConfig, join('bench', spec)], {
 			cwd: root,
 			stdio: 'inherit'
 		});
+		if (run.status !== 0) {
+			failures.push(`bench/${spec} exited with code ${run.status} (${span(started, load)})`);
+			continue;
+		}
 		const ran = span(started, load);
 		for (const file of readdirSync(resultsDir)
 			.filter((f) => f.endsWith('.json') && !before.has(f))
@@ -161,6 +172,9 @@ const lines = [
 	`- Command: \`${command}\`${subset ? ' (a subset: not the full table)' : ''}; ${((Date.now() - startedAt) / 60_000).toFixed(1)} minutes in all`,
 	...machineLines({ ...measureMachine(loadAtStart), webgpu: adapter }),
 	'',
+	...(failures.length > 0
+		? ['## FAILED benchmarks (their rows are missing)', '', ...failures.map((f) => `- ${f}`), '']
+		: []),
 	...readNotes(),
 	''
 ];
@@ -181,3 +195,7 @@ const out = subset ? join(resultsDir, 'BENCHMARKS.subset.md') : join(root, 'docs
 mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(out, lines.join('\n'));
 console.log(`wrote ${out.slice(root.length)} in ${((Date.now() - startedAt) / 60_000).toFixed(1)} minutes`);
+if (failures.length > 0) {
+	console.error(`bench: ${failures.length} benchmark(s) FAILED:\n${failures.join('\n')}`);
+	process.exitCode = 1;
+}
