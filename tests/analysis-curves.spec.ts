@@ -99,6 +99,10 @@ test('the study curve chart: drawn, hover, highlight, keyboard, best k, and SVG/
 	await expect(chart.getByTestId('curves-branches')).toBeVisible();
 	await expect(chart.getByTestId('curves-averaged')).toBeVisible();
 	await expect(chart.locator('.legend')).toContainText('infeasible');
+	await expect(chart.locator('.legend')).toContainText(
+		'colour: rank by best validation loss, best (dark) to worst'
+	);
+	await expect(page.getByTestId('curves-count')).toContainText('ranked by best validation loss');
 
 	// The canvas has drawn, and the infeasible trial's line (at 0.9 until step 80) is red.
 	await expect.poll(async () => (await canvasInk(page)).ink).toBeGreaterThan(1000);
@@ -114,8 +118,9 @@ test('the study curve chart: drawn, hover, highlight, keyboard, best k, and SVG/
 	const spot = await hoverAt(page, 0.6, LEVELS[3]!);
 	const hoverText = page.getByTestId('curves-hover');
 	await expect(hoverText).toContainText('trial 3');
-	await expect(hoverText).toContainText('learningRate = 0.008');
-	await expect(hoverText).toContainText('valLoss 0.7');
+	// In words (issue 24, item 3): the parameter's and the metric's names, never the code names.
+	await expect(hoverText).toContainText('learning rate = 0.008');
+	await expect(hoverText).toContainText('validation loss 0.7');
 	// The hovered line is drawn on the overlay canvas, through the pointer, and only there.
 	const hoverInk = () =>
 		page.getByTestId('curves-hover-canvas').evaluate((node, at) => {
@@ -145,7 +150,7 @@ test('the study curve chart: drawn, hover, highlight, keyboard, best k, and SVG/
 	// Click highlights it (others dimmed); clicking it again clears.
 	await page.mouse.click(spot.x, spot.y);
 	await expect(page.getByTestId('curves-highlight')).toContainText('trial 3');
-	await expect(page.getByTestId('curves-highlight')).toContainText('best valLoss 0.7');
+	await expect(page.getByTestId('curves-highlight')).toContainText('best validation loss 0.7');
 	await expect(chart).toHaveAttribute('data-highlighted', '3');
 	await expect(page.getByTestId('curves-canvas')).toHaveClass(/dimmed/);
 	await page.mouse.click(spot.x, spot.y);
@@ -196,6 +201,7 @@ test('the study curve chart: drawn, hover, highlight, keyboard, best k, and SVG/
 			error: doc.querySelector('parsererror')?.textContent ?? null,
 			root: doc.documentElement.nodeName,
 			images: [...doc.querySelectorAll('image')].map((i) => (i.getAttribute('href') ?? '').slice(0, 22)),
+			title: doc.querySelector('svg > title')?.textContent ?? null,
 			texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
 			ticks: doc.querySelectorAll('[data-y-tick]').length
 		};
@@ -207,6 +213,7 @@ test('the study curve chart: drawn, hover, highlight, keyboard, best k, and SVG/
 	expect(parsed.texts).toContain('optimizer step');
 	expect(parsed.texts).toContain('validation loss (nats)');
 	expect(parsed.texts).not.toContain('valLoss');
+	expect(parsed.title).toBe('Validation loss of every trial against optimizer step: Curves e2e');
 	expect(parsed.ticks).toBeGreaterThan(2);
 
 	// PNG export: a PNG file.

@@ -16,6 +16,7 @@ interface FixtureTrial {
 	runs?: { slot: number; startedAt: number; endedAt?: number }[];
 }
 const fixture = JSON.parse(readFileSync('tests/fixtures/analysis-params.study.json', 'utf8')) as {
+	name: string;
 	trials: FixtureTrial[];
 };
 
@@ -55,6 +56,11 @@ async function exportSvg(page: Page, figure: Locator): Promise<{ name: string; t
 	await figure.getByTestId('export-svg').click();
 	const file = await download;
 	return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
+}
+
+/** The title of an exported SVG: its first <title> (the export inlines a style attribute on it). */
+function svgTitle(text: string): string | null {
+	return text.match(/<title[^>]*>([^<]*)<\/title>/)?.[1] ?? null;
 }
 
 test('contour, best so far, EDF and timeline views: values, keyboard and export', async ({ page }) => {
@@ -125,19 +131,26 @@ test('contour, best so far, EDF and timeline views: values, keyboard and export'
 	// The runs span 158 s: more than two minutes, so the axis counts minutes.
 	await expect(timeline).toContainText('minutes since the first trial started');
 
-	// Every view's SVG export is reachable with the keyboard and downloads a file holding the chart.
-	for (const [figure, name, inside] of [
-		[contour, 'contour-learningrate-hiddenwidth.svg', 'valLoss (best) over learningRate and hiddenWidth'],
-		[history, 'best-so-far.svg', 'Best valLoss (best) so far'],
-		[edf, 'objective-edf.svg', 'Empirical distribution of valLoss (best)'],
-		[timeline, 'timeline.svg', 'Timeline of Analysis fixture']
+	// Every view's SVG export is reachable with the keyboard and downloads a file holding the chart,
+	// titled in words (issue 24, item 3).
+	for (const [figure, name, title] of [
+		[
+			contour,
+			'contour-learningrate-hiddenwidth.svg',
+			'Validation loss (best over training) over learning rate and hidden width'
+		],
+		[history, 'best-so-far.svg', 'Best so far: validation loss (best over training)'],
+		[edf, 'objective-edf.svg', 'Empirical distribution of validation loss (best over training)'],
+		[timeline, 'timeline.svg', `Timeline of ${study.name}`]
 	] as const) {
 		const button = figure.getByTestId('export-svg');
 		await tabTo(page, button);
 		const { name: file, text } = await exportSvg(page, figure);
 		expect(file).toBe(name);
 		expect(text).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-		expect(text).toContain(inside);
+		expect(svgTitle(text)).toBe(title);
+		// Titles, point titles and labels in words (issue 24, item 3): no code name travels with the file.
+		expect(text).not.toMatch(/valLoss|learningRate|weightDecay|hiddenWidth/);
 	}
 	// The exported contour holds its bands, every point and every ×.
 	const { text: contourSvg } = await exportSvg(page, contour);
@@ -202,6 +215,11 @@ test('compare studies: best-so-far curves and EDFs of two studies on shared axes
 	const { name, text } = await exportSvg(page, panel.getByTestId('compare-edf'));
 	expect(name).toBe('compare-edf.svg');
 	expect(text).toContain('Round 2 of the analysis fixture');
+	// The exported title names the objective in words (issue 24, item 3), not the file's code name.
+	expect(svgTitle(text)).toBe(
+		`Empirical distribution of validation loss (best over training): ${study.name} vs ${round2.name}`
+	);
+	expect(text).not.toContain('valLoss');
 });
 
 test('the runner stores when each trial ran and on which slot, and the timeline draws it', async ({

@@ -99,6 +99,9 @@ test('compare studies: isolation plots side by side on shared axes, keyboard and
 	const text = readFileSync(await svgFile.path(), 'utf8');
 	expect(text).toContain('Round 2 (losses halved)');
 	expect(text).toContain(study.name.slice(0, 30));
+	// Its title and point titles in words (issue 24, item 3), not the study file's code names.
+	expect(text).toMatch(/<title[^>]*>Isolation plots of learning rate, best validation loss per bucket: /);
+	expect(text).not.toMatch(/valLoss|learningRate|hiddenWidth/);
 	const png = page.waitForEvent('download');
 	await isolation.getByTestId('export-png').click();
 	const pngFile = await png;

@@ -100,6 +100,38 @@ test('conditional parameters: points are left out of pairs where a parameter is 
 		.evaluateAll((panels) => panels.map((svg) => svg.querySelectorAll('circle').length));
 	// optimizer × learningRate: all 24; the pairs with momentum: the 12 Nesterov trials.
 	expect(counts).toEqual([24, 12, 12]);
+	// Axis titles in words from the one vocabulary, "(log)" on the log-scaled rate (issue 24, item 3).
+	const titles = await page
+		.getByTestId('pair-panel')
+		.evaluateAll((panels) =>
+			panels.map((svg) => [...svg.querySelectorAll('text.axis-label')].map((t) => t.textContent))
+		);
+	expect(titles).toEqual([
+		['optimizer', 'learning rate (log)'],
+		['optimizer', 'momentum'],
+		['learning rate (log)', 'momentum']
+	]);
+	// Tick labels of one axis never overlap (each box against every other on the same axis).
+	const overlaps = await page.getByTestId('pair-panel').evaluateAll((panels) =>
+		panels.flatMap((svg) =>
+			[...svg.querySelectorAll('.axis-bottom, .axis-left')].flatMap((axis) => {
+				const boxes = [...axis.querySelectorAll(':scope > .tick text')].map((t) => ({
+					text: t.textContent,
+					box: t.getBoundingClientRect()
+				}));
+				const out: string[] = [];
+				for (let i = 0; i < boxes.length; i++)
+					for (let j = i + 1; j < boxes.length; j++) {
+						const a = boxes[i]!.box;
+						const b = boxes[j]!.box;
+						if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+							out.push(`${boxes[i]!.text} / ${boxes[j]!.text}`);
+					}
+				return out;
+			})
+		)
+	);
+	expect(overlaps).toEqual([]);
 	await expect(page.getByTestId('preview-row')).toHaveCount(24);
 });
 

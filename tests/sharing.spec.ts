@@ -105,10 +105,16 @@ test('an imported study shows markup as text, is read-only, and clones to a stud
 	await openLab(page);
 	await expect(listed).toHaveCount(1);
 
-	// Clone to re-run: a new, ordinary study with the same design and every trial queued.
+	// Clone to re-run: a new, ordinary study with the same design and every trial queued. Its notes start
+	// empty unless asked for (issue 24, item 5): the source's notes describe the source's results.
 	await listed.click();
+	await expect(page.getByTestId('clone-copy-notes')).not.toBeChecked();
+	await expect(page.getByTestId('clone-notes-hint')).toHaveText(
+		'The clone starts with empty notes; these stay with this study.'
+	);
 	await page.getByRole('button', { name: 'Clone to re-run' }).click();
 	await expect(page.getByTestId('study-name')).toHaveText(`${HOSTILE_NAME} (re-run)`);
+	await expect(page.getByTestId('study-notes')).toHaveValue('');
 	expect(page.url()).not.toBe(importedUrl);
 	await expect(page.getByTestId('read-only-badge')).toHaveCount(0);
 	await expect(page.getByTestId('run-study')).toHaveText('Run study');
@@ -116,6 +122,19 @@ test('an imported study shows markup as text, is read-only, and clones to a stud
 		.getByTestId('study-trial-row')
 		.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
 	expect(statuses).toEqual(Array(6).fill('queued'));
+	await expectNoInjectedMarkup(page);
+	const firstCloneUrl = page.url();
+
+	// Ticked, the notes travel into a second clone, still as text.
+	await page.goto(importedUrl);
+	await page.getByTestId('clone-copy-notes').check();
+	await expect(page.getByTestId('clone-notes-hint')).toHaveText('The clone starts with these notes.');
+	await page.getByRole('button', { name: 'Clone to re-run' }).click();
+	await expect(page.getByTestId('study-name')).toHaveText(`${HOSTILE_NAME} (re-run)`);
+	expect(page.url()).not.toBe(firstCloneUrl);
+	expect(page.url()).not.toBe(importedUrl);
+	await expect(page.getByTestId('study-notes')).toHaveValue(HOSTILE_NOTES);
+	await expect(page.getByTestId('study-notes')).not.toHaveAttribute('readonly', '');
 	await expectNoInjectedMarkup(page);
 });
 

@@ -2,16 +2,14 @@
 // its parameter values formatted to four significant digits (a sampled learning rate otherwise reads
 // 0.0031622776601683794) and the study's best trial marked. Pure.
 import type { TrialRecord } from '$lib/storage/schema';
+import { formatNumber } from '$lib/util/number-format';
 
 /**
  * A parameter value as people read it: numbers to four significant digits, with an exponent below
  * 0.001 or from 100,000 up (trailing zeros dropped: 1e-5, not 1.000e-5); others as they are.
  */
 export function formatParam(value: unknown): string {
-	if (typeof value !== 'number' || !Number.isFinite(value)) return String(value);
-	const a = Math.abs(value);
-	if (a !== 0 && (a < 1e-3 || a >= 1e5)) return value.toExponential(3).replace(/\.?0+e/, 'e');
-	return Number(value.toPrecision(4)).toString();
+	return typeof value === 'number' ? formatNumber(value) : String(value);
 }
 
 export function trialChoiceLabel(

@@ -8,6 +8,7 @@ import type { FixedConfig, ObjectiveGoal, ObjectiveMetric } from '$lib/study/stu
 import type { TrialConfig } from '$lib/study/trial-config';
 import { CONFIG_KEYS } from '$lib/study/config-vocabulary';
 import { bestInSummary } from '$lib/study/metrics';
+import { formatNumber } from '$lib/util/number-format';
 
 export interface StudyBest {
 	value: number;
@@ -134,7 +135,7 @@ export function fixedKeysOf(config: TrialConfig): FixedConfig {
 /** A number for the table: four significant digits, or a dash. */
 export function formatValue(value: number | undefined | null): string {
 	if (value === undefined || value === null || !Number.isFinite(value)) return '—';
-	return Number(value.toPrecision(4)).toString();
+	return formatNumber(value);
 }
 
 export interface ConfigChange {

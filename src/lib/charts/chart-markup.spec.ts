@@ -164,10 +164,17 @@ describe('ImportanceBars', () => {
 			{ name: 'learningRate', importance: 0.5 },
 			{ name: 'weightDecay', importance: -0.02 }
 		];
-		const html = clean(render(ImportanceBars, { props: { rows, width: 200 } }).body);
+		const html = clean(
+			render(ImportanceBars, { props: { rows, width: 200, title: 'Importance for validation loss' } }).body
+		);
 		// 130 px of names, 200 px of bar, 48 px of percentages; 22 px a row and 4 px above and below.
 		expect(html).toMatch(/^<svg width="378" height="52"/);
-		expect(html).toContain('aria-label="Importance: learningRate 50%, weightDecay -2%"');
+		// Names in words from the one vocabulary (axis-words.ts), in the accessible name and beside the bars.
+		expect(html).toContain('aria-label="Importance: learning rate 50%, weight decay -2%"');
+		expect(html).toContain('<title>Importance for validation loss</title>');
+		expect(html).toContain(
+			'<text class="label" x="-6" y="11" dy="0.32em" text-anchor="end">learning rate</text>'
+		);
 		expect(html).toContain(
 			'<g transform="translate(0,22)" data-testid="importance-bar" data-param="weightDecay">'
 		);

@@ -81,8 +81,11 @@ export class PageAutomation {
 		if (!study) {
 			const imported = await lab.importStudyText(fileText);
 			if (!imported.ok) throw new Error(`the study file is invalid:\n${imported.errors.join('\n')}`);
-			// A file with results is history; running it means running a fresh copy.
-			const fresh = imported.study.imported ? await lab.cloneStudy(imported.study.id) : imported.study;
+			// A file with results is history; running it means running a fresh copy. The person named this
+			// very file to run, so its notes are theirs for this run and travel into the copy.
+			const fresh = imported.study.imported
+				? await lab.cloneStudy(imported.study.id, { copyNotes: true })
+				: imported.study;
 			study = await lab.setRunKey(fresh.id, runKey);
 		}
 		this.resumedStudy = unfinished !== undefined;

@@ -41,6 +41,7 @@ import {
 } from '$lib/storage/tuning-log';
 import { baselineFromTrial } from '$lib/analysis/tuning-log';
 import { serializeStudy } from '$lib/study/study-file';
+import { rerunDefinition, type RerunOptions } from '$lib/study/rerun';
 import type { Study } from '$lib/study/study';
 import type { CheckpointAverageResult, ScalingLawSection } from '$lib/study/study-schema';
 import type { MetricBatch } from '$lib/study/metrics';
@@ -256,12 +257,14 @@ export class LabState {
 		return saveCheckpointAverage(this.db, trialId, result);
 	}
 
-	/** A new draft with the same definition, to re-run an imported (read-only) study. */
-	async cloneStudy(id: string): Promise<StudyRecord> {
+	/**
+	 * A new draft with the same design, to re-run an imported (read-only) study. The source's notes stay
+	 * with it unless `copyNotes` (study/rerun.ts).
+	 */
+	async cloneStudy(id: string, options: RerunOptions = {}): Promise<StudyRecord> {
 		const source = await getStudy(this.db, id);
 		if (!source) throw new Error(`study ${id} is not in the database`);
-		const definition = { ...source.definition, name: `${source.definition.name} (re-run)`.slice(0, 120) };
-		return this.addStudy(definition, { imported: false });
+		return this.addStudy(rerunDefinition(source.definition, options), { imported: false });
 	}
 
 	async removeStudy(id: string): Promise<void> {

@@ -4,6 +4,7 @@
 import type { ParamValue, Sample } from '../../math/search-space';
 import type { Study, StudyParam, TrialRecord } from '../../study/study';
 import { isBetter, metricGoal, metricPoints, trialValue, type ObjectiveChoice } from '../objective';
+import { formatNumber } from '../../util/number-format';
 
 /** The "best trials" are this share of the ranked trials… */
 export const TOP_SHARE = 0.1;
@@ -206,13 +207,8 @@ export function shareOf(count: number, of: number): string {
 	return count === of ? `All ${of}` : `${count} of the ${of}`;
 }
 
-/** A number for a message: 4 significant digits, no trailing zeros. */
-export function formatNumber(value: number): string {
-	if (value === 0) return '0';
-	const abs = Math.abs(value);
-	if (abs >= 1e5 || abs < 1e-3) return value.toExponential(2).replace(/\.?0+e/, 'e');
-	return String(Number(value.toPrecision(4)));
-}
+/** A number for a message: written as every number for a person is (util/number-format.ts). */
+export { formatNumber };
 
 /** "40%" from 0.4. */
 export function percentText(fraction: number): string {

@@ -125,7 +125,7 @@ describe('trialTitle', () => {
 	it('names the trial, its values and its objective', () => {
 		expect(
 			trialTitle({ index: 3, params: { learningRate: 0.001, optimizer: 'adam' } }, 0.25, 'valLoss')
-		).toBe('Trial #3\nlearningRate = 0.001\noptimizer = adam\nvalLoss = 0.25');
+		).toBe('Trial #3\nlearning rate = 0.001\noptimizer = adam\nvalidation loss = 0.25');
 		expect(trialTitle({ index: 4, params: {} }, null, 'valLoss')).toBe('Trial #4\ninfeasible');
 	});
 });

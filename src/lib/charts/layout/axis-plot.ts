@@ -11,6 +11,7 @@ import { scaleLinear, scaleLog } from 'd3';
 import { pairAxes, placeAxis, type AxisTick, type PairAxis, type PlacedAxis } from './pair-plot';
 import { axisTicks, formatValue } from './curve-scales';
 import { tickFormat } from './tick-format';
+import { metricName, paramWords } from './axis-words';
 import type { ParamValue } from '../../math/search-space';
 import type { ObjectiveGoal, ParamRole, Study, TrialRecord } from '../../study/study';
 import {
@@ -165,7 +166,7 @@ export function layoutAxisPlot(
 	size: { width: number; height: number },
 	metric: string
 ): AxisPlotLayout {
-	const x = placeAxis(plot.axis, [0, size.width]);
+	const x = placeAxis(plot.axis, [0, size.width], { labels: 'across' });
 	const y = objectiveAxis(
 		plot.points.flatMap((p) => (p.y === null ? [] : [p.y])),
 		size.height,
@@ -197,15 +198,15 @@ export function layoutAxisPlot(
 	};
 }
 
-/** Hover text for a trial: its index, its searched values and its objective. */
+/** Hover text for a trial: its index, its searched values and its objective, in words. */
 export function trialTitle(
 	trial: Pick<TrialRecord, 'index' | 'params'>,
 	value: number | null,
 	metric: string
 ): string {
 	const values = Object.entries(trial.params).map(
-		([name, v]) => `${name} = ${typeof v === 'number' ? formatValue(v) : String(v)}`
+		([name, v]) => `${paramWords(name)} = ${typeof v === 'number' ? formatValue(v) : String(v)}`
 	);
-	const outcome = value === null ? 'infeasible' : `${metric} = ${formatValue(value)}`;
+	const outcome = value === null ? 'infeasible' : `${metricName(metric)} = ${formatValue(value)}`;
 	return [`Trial #${trial.index}`, ...values, outcome].join('\n');
 }

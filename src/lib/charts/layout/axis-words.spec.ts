@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VOCABULARY } from '$lib/study/config-vocabulary';
 import { OBJECTIVE_METRICS } from '$lib/study/study-schema';
-import { axisTitle, metricWords, objectiveTitle, paramWords } from './axis-words';
+import {
+	axisTitle,
+	metricName,
+	metricWords,
+	objectiveName,
+	objectiveTitle,
+	paramWords,
+	reducedMetric
+} from './axis-words';
 
 describe('axis words', () => {
 	it('names metrics and parameters in words with units', () => {
@@ -18,6 +26,19 @@ describe('axis words', () => {
 			if (/[A-Z]/.test(spec.key)) expect(paramWords(spec.key)).not.toContain(spec.key);
 		}
 		for (const metric of OBJECTIVE_METRICS) expect(metricWords(metric)).not.toBe(metric);
+	});
+
+	it('names a metric without its unit for titles, legends and read-outs', () => {
+		expect(metricName('valLoss')).toBe('validation loss');
+		expect(metricName('valAccuracy')).toBe('validation accuracy');
+		expect(metricName('trainLoss')).toBe('training loss');
+		expect(metricName('emaValLoss')).toBe('validation loss, EMA weights');
+		expect(metricName('gradNorm')).toBe('gradient norm');
+		expect(metricName('valBitsPerChar')).toBe('validation bits per character');
+		expect(objectiveName('valLoss', 'best')).toBe('validation loss (best over training)');
+		expect(objectiveName('valAccuracy', 'final')).toBe('validation accuracy (at the end)');
+		expect(reducedMetric('valLoss', 'best')).toBe('best validation loss');
+		expect(reducedMetric('trainLoss', 'final')).toBe('final training loss');
 	});
 
 	it('splits a name nobody defined at its capitals', () => {

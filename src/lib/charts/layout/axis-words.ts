@@ -76,8 +76,32 @@ export function axisTitle(words: string, log = false): string {
 	return log ? `${words} (log)` : words;
 }
 
+/**
+ * A metric's name without its unit, for titles, legends and read-outs where a value follows it
+ * ("Best validation loss so far", "validation loss 0.7"): "validation loss", "gradient norm".
+ */
+export function metricName(metric: string): string {
+	return metricWords(metric).replace(/ \([^()]*\)$/, '');
+}
+
+/** How a curve became one number, in words: "best over training", "at the end". */
+export function reduceWords(reduce: string): string {
+	const how: Record<string, string> = { best: 'best over training', final: 'at the end', last: 'at the end' };
+	return how[reduce] ?? reduce;
+}
+
 /** The objective's axis: "validation loss (nats), best over training". */
 export function objectiveTitle(metric: string, reduce: string): string {
-	const how: Record<string, string> = { best: 'best over training', final: 'at the end', last: 'at the end' };
-	return `${metricWords(metric)}, ${how[reduce] ?? reduce}`;
+	return `${metricWords(metric)}, ${reduceWords(reduce)}`;
+}
+
+/** The objective in a chart's title: "validation loss (best over training)". */
+export function objectiveName(metric: string, reduce: string): string {
+	return `${metricName(metric)} (${reduceWords(reduce)})`;
+}
+
+/** One trial's objective before its value in a read-out: "best validation loss", "final training loss". */
+export function reducedMetric(metric: string, reduce: string): string {
+	const how: Record<string, string> = { best: 'best', final: 'final', last: 'final' };
+	return `${how[reduce] ?? reduce} ${metricName(metric)}`;
 }

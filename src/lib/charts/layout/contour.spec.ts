@@ -144,7 +144,10 @@ describe('layoutContour', () => {
 		expect(small.crosses).toEqual([{ trialIndex: 2, cx: 300, cy: 0 }]);
 		// Log ticks at the powers of ten, linear ones at round values.
 		expect(small.xTicks.map((t) => t.at)).toEqual([0, 100, 200, 300]);
-		expect(small.yTicks.map((t) => t.label)).toEqual(['0', '0.5', '1']);
+		// One format per axis (tick-format.ts): every power of ten in exponent notation, not 0.01 beside
+		// 1e-4; the linear axis with one decimal on every tick.
+		expect(small.xTicks.map((t) => t.label)).toEqual(['1e-4', '1e-3', '1e-2', '1e-1']);
+		expect(small.yTicks.map((t) => t.label)).toEqual(['0.0', '0.5', '1.0']);
 	});
 
 	it('spaces the levels evenly in log when the objective spans decades', () => {
@@ -161,6 +164,48 @@ describe('layoutContour', () => {
 			'≥ 1',
 			'≥ 2'
 		]);
+	});
+
+	it('writes the legend levels of a linear objective in one format', () => {
+		// Values from 0.8 to 2.7 (under 30×: linear levels). d3 puts about 8 levels every 0.2; those strictly
+		// inside (0.8, 2.7) are 1.0 … 2.6, each with one decimal (not "1" beside "1.2").
+		const data: ContourData = {
+			x: mAxis,
+			y: mAxis,
+			points: [
+				{ trialIndex: 0, x: 0.2, y: 0.2, value: 0.8, infeasible: false },
+				{ trialIndex: 1, x: 0.8, y: 0.8, value: 2.7, infeasible: false }
+			],
+			skipped: 0
+		};
+		const linear = layoutContour(data, size, 'minimize');
+		expect(linear.legend.map((l) => l.label)).toEqual([
+			'< 1.0',
+			'≥ 1.0',
+			'≥ 1.2',
+			'≥ 1.4',
+			'≥ 1.6',
+			'≥ 1.8',
+			'≥ 2.0',
+			'≥ 2.2',
+			'≥ 2.4',
+			'≥ 2.6'
+		]);
+	});
+
+	it('keeps the tick labels of a small contour apart', () => {
+		// 1e-6 … 1 on a 120 px wide plot: six decades, every second power of ten (at most four labels).
+		const wide: ContourData = {
+			x: { name: 'epsilon', kind: 'log', min: 1e-6, max: 1 },
+			y: { name: 'depth', kind: 'linear', min: 1, max: 8 },
+			points: [],
+			skipped: 0
+		};
+		const small = layoutContour(wide, { width: 120, height: 40 }, 'minimize');
+		expect(small.xTicks.map((t) => t.label)).toEqual(['1e-6', '1e-4', '1e-2', '1e+0']);
+		// Up a 40 px axis, d3's ticks 2, 4, 6, 8 sit 11.4 px apart, less than a 12 px line and the 4 px
+		// gap: every second one is labelled, 22.9 px apart.
+		expect(small.yTicks.map((t) => t.label)).toEqual(['2', '6']);
 	});
 
 	it('passes through the trials and puts its least cell next to the known minimum', () => {

@@ -17,7 +17,9 @@ import {
 } from '../../analysis/objective';
 import { idwGrid, type UnitSample } from '../../math/idw';
 import type { ObjectiveGoal, Study } from '../../study/study';
-import { axisTicks, formatValue } from './curve-scales';
+import { axisTicks } from './curve-scales';
+import { tickFormat } from './tick-format';
+import { formatNumber } from '../../util/number-format';
 import { pairAxes, placeAxis, type AxisTick, type PairAxis } from './pair-plot';
 
 /** A numeric axis: the only kind a contour can span. */
@@ -213,13 +215,16 @@ export function layoutContour(
 					path: contourPath(c.coordinates, sx, sy),
 					color: bandColor(k + 1)
 				}));
+	// The legend is the colour axis: its levels share one number format, as an axis's ticks do. With no
+	// level there is one entry, "< the highest value", a value read to four significant digits.
+	const levelFormat = thresholds.length > 0 ? tickFormat(thresholds, log) : formatNumber;
 	const legend = [lo, ...thresholds].map((threshold, k) => ({
 		threshold,
-		label: k === 0 ? `< ${formatValue(thresholds[0] ?? hi)}` : `≥ ${formatValue(threshold)}`,
+		label: k === 0 ? `< ${levelFormat(thresholds[0] ?? hi)}` : `≥ ${levelFormat(threshold)}`,
 		color: bandColor(k)
 	}));
-	const x = placeAxis(data.x, [0, width]);
-	const y = placeAxis(data.y, [height, 0]);
+	const x = placeAxis(data.x, [0, width], { labels: 'across' });
+	const y = placeAxis(data.y, [height, 0], { labels: 'up' });
 	const dots: ContourLayout['dots'] = [];
 	const crosses: ContourLayout['crosses'] = [];
 	const stopped: ContourLayout['stopped'] = [];

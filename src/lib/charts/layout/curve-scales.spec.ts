@@ -81,7 +81,7 @@ describe('hover read-out', () => {
 
 	it('formats values compactly', () => {
 		expect(formatValue(0.123456)).toBe('0.1235');
-		expect(formatValue(0.00001234)).toBe('1.23e-5');
+		expect(formatValue(0.00001234)).toBe('1.234e-5');
 		expect(formatValue(2)).toBe('2');
 	});
 });

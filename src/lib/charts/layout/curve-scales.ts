@@ -1,6 +1,7 @@
 // Pure helpers for line charts of metrics against optimizer steps: domains, scales, paths and
 // hover read-outs. Components only draw what these return.
 import { bisector, extent, line, scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3';
+import { formatNumber } from '../../util/number-format';
 
 export interface CurveSeries {
 	id: string;
@@ -108,10 +109,7 @@ export function readoutAt(series: readonly CurveSeries[], x: number): Readout[] 
 	return out;
 }
 
-/** Compact number formatting for read-outs: 4 significant digits, exponent for tiny or huge values. */
+/** Read-outs are written as every number for a person is (util/number-format.ts): 4 significant digits. */
 export function formatValue(v: number): string {
-	if (!Number.isFinite(v)) return String(v);
-	const a = Math.abs(v);
-	if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
-	return Number(v.toPrecision(4)).toString();
+	return formatNumber(v);
 }

@@ -74,7 +74,8 @@ describe('placeAxis', () => {
 		expect(placed.position(1e-2)).toBe(200);
 		expect(placed.position(0)).toBeUndefined();
 		expect(placed.position('adam')).toBeUndefined();
-		expect(placed.ticks.map((t) => t.label)).toEqual(['1e-4', '1e-3', '0.01']);
+		// One format for the whole axis (tick-format.ts): exponent notation for every tick, not 0.01 beside 1e-4.
+		expect(placed.ticks.map((t) => t.label)).toEqual(['1e-4', '1e-3', '1e-2']);
 		expect(placed.ticks.map((t) => t.at)).toEqual([0, 100, 200]);
 	});
 
@@ -113,6 +114,94 @@ describe('log ticks', () => {
 		expect(wide.ticks.map((t) => t.label)).toEqual(['1e-10', '1e-7', '1e-4']);
 		const narrow = placeAxis({ name: 'batchSize', kind: 'log', min: 16, max: 256 }, [0, 100]);
 		expect(narrow.ticks.map((t) => t.label)).toEqual(['16', '256']);
+	});
+});
+
+describe('tick labels', () => {
+	it('writes every tick of a linear axis with the same digits, and thins labels that would overlap', () => {
+		// d3 puts ticks every 0.05 on [0.8, 1] (about 3 asked for): five of them, all with two decimals.
+		const up = placeAxis({ name: 'momentum', kind: 'linear', min: 0.8, max: 1 }, [100, 0], { labels: 'up' });
+		expect(up.ticks).toEqual([
+			{ at: 100, label: '0.80' },
+			{ at: 75, label: '0.85' },
+			{ at: 50, label: '0.90' },
+			{ at: 25, label: '0.95' },
+			{ at: 0, label: '1.00' }
+		]);
+		// Side by side, a 4-character label is about 24 px wide: 25 px apart leaves less than the 4 px gap
+		// (24 + 4 = 28 > 25), so every second tick keeps its label, 50 px apart.
+		const across = placeAxis({ name: 'momentum', kind: 'linear', min: 0.8, max: 1 }, [0, 100], {
+			labels: 'across'
+		});
+		expect(across.ticks).toEqual([
+			{ at: 0, label: '0.80' },
+			{ at: 50, label: '0.90' },
+			{ at: 100, label: '1.00' }
+		]);
+		// Without a direction (an axis on a unit range, scaled later) every tick stays.
+		const unit = placeAxis({ name: 'momentum', kind: 'linear', min: 0.8, max: 1 }, [0, 1]);
+		expect(unit.ticks.map((t) => t.label)).toEqual(['0.80', '0.85', '0.90', '0.95', '1.00']);
+	});
+
+	it('writes the numbers of a band axis in one format, trailing zeros trimmed', () => {
+		const rates = placeAxis(
+			{ name: 'learningRate', kind: 'band', values: [0.001, 0.0031622776601683794, 0.01] },
+			[0, 300],
+			{ labels: 'across' }
+		);
+		expect(rates.ticks.map((t) => t.label)).toEqual(['0.001', '0.003162', '0.01']);
+		const tiny = placeAxis({ name: 'weightDecay', kind: 'band', values: [1e-4, 1e-3, 1e-2] }, [0, 300], {
+			labels: 'across'
+		});
+		expect(tiny.ticks.map((t) => t.label)).toEqual(['1e-4', '1e-3', '1e-2']);
+		const mixed = placeAxis(
+			{ name: 's', kind: 'band', values: ['auto', 0.0031622776601683794, true] },
+			[0, 300]
+		);
+		expect(mixed.ticks.map((t) => t.label)).toEqual(['auto', '0.003162', 'true']);
+	});
+
+	it('shortens names of choices to their band before leaving any out', () => {
+		// 172 px over 4 bands with 20% padding: a step of 172 / 4.2 ≈ 41 px, room for (41 − 4) / 6 ≈ 6
+		// characters (about 6 px each, 4 px apart): five and an ellipsis.
+		const placed = placeAxis(
+			{ name: 'optimizer', kind: 'band', values: ['sgd', 'momentum', 'nesterov', 'adam'] },
+			[0, 172],
+			{ labels: 'across' }
+		);
+		expect(placed.ticks.map((t) => t.label)).toEqual(['sgd', 'momen…', 'neste…', 'adam']);
+		// Stacked up a left axis, the names keep their length (the margin, not the band, limits them).
+		const up = placeAxis(
+			{ name: 'optimizer', kind: 'band', values: ['sgd', 'momentum', 'nesterov', 'adam'] },
+			[172, 0],
+			{ labels: 'up' }
+		);
+		expect(up.ticks.map((t) => t.label)).toEqual(['sgd', 'momentum', 'nesterov', 'adam']);
+	});
+
+	it('labels every second band of twelve on a small plot', () => {
+		const values = Array.from({ length: 12 }, (_, k) => k + 1);
+		// 120 px over 12 bands: a step of 120 / 12.2 ≈ 9.8 px. One digit is about 6 px wide, so two
+		// neighbours need 6 + 4 = 10 px; up the axis a label is a 12 px line and needs 12 + 4 = 16 px.
+		// Every second band (19.7 px apart) is enough both ways.
+		const across = placeAxis({ name: 'depth', kind: 'band', values }, [0, 120], { labels: 'across' });
+		expect(across.ticks.map((t) => t.label)).toEqual(['1', '3', '5', '7', '9', '11']);
+		const up = placeAxis({ name: 'depth', kind: 'band', values }, [120, 0], { labels: 'up' });
+		expect(up.ticks.map((t) => t.label)).toEqual(['1', '3', '5', '7', '9', '11']);
+		// Every band still places its points.
+		expect(values.every((v) => across.position(v) !== undefined)).toBe(true);
+	});
+
+	it('keeps the labels of the pair plot panels apart', () => {
+		const params: ParamSpec[] = [
+			{ name: 'learningRate', type: 'float', min: 1e-5, max: 1, scale: 'log' },
+			{ name: 'depth', type: 'discrete', values: [1, 2, 3, 4, 5, 6, 7, 8] }
+		];
+		const [panel] = pairPanels(params, [], 170, { inset: 6 });
+		// Six decades, at most 4 labels: every second power of ten, all in exponent notation.
+		expect(panel!.x.ticks.map((t) => t.label)).toEqual(['1e-5', '1e-3', '1e-1']);
+		// depth 1…8 on a linear axis: d3's ticks every 2 (about 3 asked for), no decimals.
+		expect(panel!.y.ticks.map((t) => t.label)).toEqual(['2', '4', '6', '8']);
 	});
 });
 

@@ -10,7 +10,9 @@
 import { scaleBand, scaleLinear, scaleLog } from 'd3';
 import type { ParamSpec, ParamValue, Sample } from '../../math/search-space';
 import { pairAxes, valueKey, type PairAxis } from '../../math/param-axes';
-import { formatValue } from './curve-scales';
+import { formatNumber } from '../../util/number-format';
+import { clip } from '../../study/json-path';
+import { tickFormat } from './tick-format';
 
 export { pairAxes, type PairAxis };
 
@@ -45,11 +47,27 @@ export interface PlacedAxis {
 	ticks: AxisTick[];
 }
 
+export interface PlaceOptions {
+	/**
+	 * Which way the tick labels of this axis sit next to each other on screen, when `range` is in
+	 * pixels: `across` (a bottom axis: side by side, each as wide as its text) or `up` (a left axis:
+	 * stacked, each one line high). Ticks whose labels would overlap are then thinned. Left out (an axis
+	 * on a unit range that a chart scales later), every tick is kept.
+	 */
+	labels?: 'across' | 'up';
+}
+
 /**
  * Places an axis along `range` (pixels; give [bottom, top] for a vertical axis). A continuous axis
- * whose range is a single value is widened around it, so its points land in the middle.
+ * whose range is a single value is widened around it, so its points land in the middle. Every tick of
+ * an axis is labelled in one number format (tick-format.ts).
  */
-export function placeAxis(axis: PairAxis, range: readonly [number, number]): PlacedAxis {
+export function placeAxis(
+	axis: PairAxis,
+	range: readonly [number, number],
+	options: PlaceOptions = {}
+): PlacedAxis {
+	const thin = (ticks: AxisTick[]) => (options.labels ? thinTicks(ticks, options.labels) : ticks);
 	if (axis.kind === 'band') {
 		const keys = axis.values.map(valueKey);
 		const scale = scaleBand<string>().domain(keys).range([range[0], range[1]]).padding(0.2);
@@ -58,7 +76,14 @@ export function placeAxis(axis: PairAxis, range: readonly [number, number]): Pla
 			const start = scale(valueKey(value));
 			return start === undefined ? undefined : px(start + bandwidth / 2);
 		};
-		const ticks = axis.values.map((value) => ({ at: position(value)!, label: String(value) }));
+		let labels = bandLabels(axis.values);
+		// Names of choices side by side are shortened to their band's width before any is left out:
+		// "mome…" still tells momentum from nesterov, a missing label tells nothing.
+		if (options.labels === 'across' && !allNumbers(axis.values)) {
+			const fits = Math.floor((Math.abs(scale.step()) - LABEL_GAP_PX) / LABEL_CHAR_PX);
+			labels = labels.map((label) => clip(label, Math.max(MIN_CLIPPED_CHARS, fits)));
+		}
+		const ticks = thin(axis.values.map((value, k) => ({ at: position(value)!, label: labels[k]! })));
 		return { axis, position, bandwidth, ticks };
 	}
 	const log = axis.kind === 'log';
@@ -70,11 +95,60 @@ export function placeAxis(axis: PairAxis, range: readonly [number, number]): Pla
 	const scale = (log ? scaleLog() : scaleLinear()).domain([min, max]).range([range[0], range[1]]);
 	const position = (value: ParamValue) =>
 		typeof value === 'number' && Number.isFinite(value) && (!log || value > 0) ? px(scale(value)) : undefined;
-	const ticks = (log ? logTicks(min, max) : scale.ticks(3)).map((t) => ({
-		at: px(scale(t)),
-		label: tickLabel(t)
-	}));
+	const values = log ? logTicks(min, max) : scale.ticks(3);
+	const format = tickFormat(values, log);
+	const ticks = thin(values.map((t) => ({ at: px(scale(t)), label: format(t) })));
 	return { axis, position, bandwidth: 0, ticks };
+}
+
+/**
+ * The labels of a band axis. Numbers (the listed values of a discrete parameter) share one format, its
+ * trailing zeros trimmed: the bands are choices, not an even scale whose digits should line up, so
+ * 0.001, 0.003162, 0.01 rather than 0.001000, 0.003162, 0.010000. Other values as they are written in
+ * the study, a number among them to four significant digits.
+ */
+function bandLabels(values: readonly ParamValue[]): string[] {
+	if (allNumbers(values)) {
+		const format = tickFormat(values, true);
+		return values.map(format);
+	}
+	return values.map((v) => (typeof v === 'number' ? formatNumber(v) : String(v)));
+}
+
+function allNumbers(values: readonly ParamValue[]): values is number[] {
+	return values.length > 0 && values.every((v) => typeof v === 'number' && Number.isFinite(v));
+}
+
+/**
+ * The small plots' tick labels, in CSS pixels: about 6 px per character at their 10 px font (digits and
+ * lower-case letters run 5 to 6 px), one line 12 px high, and at least 4 px between two labels. The
+ * components cut a label to 9 characters at most, so no label is wider than that.
+ */
+const LABEL_CHAR_PX = 6;
+const LABEL_LINE_PX = 12;
+const LABEL_GAP_PX = 4;
+const LABEL_MAX_CHARS = 9;
+/** A name is never cut shorter than this many characters (two and an ellipsis). */
+const MIN_CLIPPED_CHARS = 3;
+
+/**
+ * Every k-th tick from the first, for the least k at which no two labels left overlap (each label
+ * centred on its tick): many bands on a small plot would otherwise print their labels over each other.
+ */
+export function thinTicks(ticks: readonly AxisTick[], labels: 'across' | 'up'): AxisTick[] {
+	const extent = (label: string) =>
+		labels === 'up' ? LABEL_LINE_PX : Math.min(Array.from(label).length, LABEL_MAX_CHARS) * LABEL_CHAR_PX;
+	for (let every = 1; every < ticks.length; every++) {
+		const kept = ticks.filter((_, k) => k % every === 0);
+		const apart = kept.every(
+			(tick, k) =>
+				k === 0 ||
+				Math.abs(tick.at - kept[k - 1]!.at) >=
+					(extent(tick.label) + extent(kept[k - 1]!.label)) / 2 + LABEL_GAP_PX
+		);
+		if (apart) return kept;
+	}
+	return ticks.slice(0, 1);
 }
 
 /** Most ticks on a log axis: a small panel has room for about this many labels. */
@@ -91,13 +165,6 @@ function logTicks(min: number, max: number): number[] {
 	const ticks: number[] = [];
 	for (let k = first; k <= last; k += every) ticks.push(Number(`1e${k}`)); // 10 ** -5 is not exactly 1e-5
 	return ticks.length >= 2 ? ticks : [min, max];
-}
-
-/** Short tick labels: powers of ten from a thousand on, either way, as `1e-3`; others as read-outs. */
-function tickLabel(t: number): string {
-	const k = Math.log10(Math.abs(t));
-	if (Number.isInteger(k) && Math.abs(k) >= 3) return `1e${k}`;
-	return formatValue(t);
 }
 
 export interface TrialPoint {
@@ -181,8 +248,8 @@ export function pairPanels(
 			? [[axes[0]!, { name: TRIAL_INDEX_AXIS, kind: 'linear', min: 0, max: maxIndex }]]
 			: axisPairs(axes);
 	return pairs.map(([across, up]) => {
-		const x = placeAxis(across, [inset, size - inset]);
-		const y = placeAxis(up, [size - inset, inset]);
+		const x = placeAxis(across, [inset, size - inset], { labels: 'across' });
+		const y = placeAxis(up, [size - inset, inset], { labels: 'up' });
 		const points = pairPoints(trials, x, y, options);
 		return { x, y, points, skipped: trials.length - points.length };
 	});

@@ -86,6 +86,9 @@ describe('metric rows and curves', () => {
 		expect(curves.map((c) => c.key)).toEqual(['t0', 't0-ema', 't1', 't2', 't3']);
 		const ema = curves[1]!;
 		expect(ema.kind).toBe('ema');
+		// Labels (read out on hover) in words, not the study file's code names.
+		expect(curves[0]!.label).toBe('validation loss');
+		expect(ema.label).toBe('validation loss, EMA weights');
 		// Debiased: the first point is the raw one, the second (1·0.25 + 2·0.5) / 0.75.
 		expect(ema.smooth[0]).toBe(1);
 		expect(ema.smooth[1]).toBeCloseTo(1.25 / 0.75, 12);
@@ -110,6 +113,7 @@ describe('metric rows and curves', () => {
 		const curves = studyCurves(study, { metric: 'valLoss', beta: 0.5 });
 		const b = curves.find((c) => c.kind === 'branch')!;
 		expect(b.key).toBe('t1-b0');
+		expect(b.label).toBe('validation loss, cooldown branch from step 50 (20 steps, linear)');
 		expect(b.fromStep).toBe(50);
 		expect([...b.steps]).toEqual([50, 60, 70]);
 		// The parent is flat at 0.5, so its smoothed value at step 50 is 0.5; the branch then mixes in 0.1.

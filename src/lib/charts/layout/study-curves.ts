@@ -13,6 +13,7 @@ import {
 import type { MetricBatch } from '../../study/metrics';
 import type { Study, TrialRecord } from '../../study/study';
 import { axisTicks } from './curve-scales';
+import { metricName } from './axis-words';
 import { minMaxDownsample } from './downsample';
 import { smoothDebiased } from './smoothing';
 import { INFEASIBLE_COLOR, objectiveColor, STOPPED_COLOR, UNRANKED_COLOR } from './objective-colors';
@@ -124,6 +125,8 @@ function concat(a: Float64Array, b: Float64Array): Float64Array {
  */
 export function studyCurves(study: Pick<Study, 'trials'>, options: CurveOptions): StudyCurve[] {
 	const { metric, beta } = options;
+	/** The metric in words for the curves' labels (read out on hover): "validation loss". */
+	const name = metricName(metric);
 	const curves: StudyCurve[] = [];
 	for (const trial of study.trials) {
 		if (!trial.metrics) continue;
@@ -134,7 +137,7 @@ export function studyCurves(study: Pick<Study, 'trials'>, options: CurveOptions)
 				key: `t${trial.index}`,
 				trial: trial.index,
 				kind: 'main',
-				label: isStopped(trial) ? `${metric} (stopped early by successive halving)` : metric,
+				label: isStopped(trial) ? `${name} (stopped early by successive halving)` : name,
 				infeasible
 			};
 			if (isStopped(trial)) main.stopped = true;
@@ -145,7 +148,7 @@ export function studyCurves(study: Pick<Study, 'trials'>, options: CurveOptions)
 			if (!averaged) continue;
 			const rows = metricRows(trial.metrics, averaged);
 			if (rows.steps.length === 0) continue;
-			const label = `${averaged} (${kind === 'ema' ? 'EMA' : 'SWA'} weights)`;
+			const label = metricName(averaged);
 			curves.push(
 				makeCurve(
 					{ key: `t${trial.index}-${kind}`, trial: trial.index, kind, label, infeasible },
@@ -173,7 +176,7 @@ export function studyCurves(study: Pick<Study, 'trials'>, options: CurveOptions)
 						key: `t${trial.index}-b${b}`,
 						trial: trial.index,
 						kind: 'branch',
-						label: `${metric}, cooldown branch from step ${branch.fromStep} (${branch.length} steps, ${branch.shape})`,
+						label: `${name}, cooldown branch from step ${branch.fromStep} (${branch.length} steps, ${branch.shape})`,
 						infeasible: branch.status === 'infeasible',
 						fromStep: branch.fromStep
 					},
