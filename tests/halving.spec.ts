@@ -114,6 +114,18 @@ test('a digits study with successive halving stops weak trials at rungs and draw
 	const counts = await page.getByTestId('isolation-count').allTextContents();
 	const circles = counts.reduce((sum, text) => sum + Number(/○(\d+)/.exec(text)?.[1] ?? 0), 0);
 	expect(circles).toBe(stopped.length);
+	// The views that leave stopped trials out as evidence say so on the plot: the bootstrap, importance and
+	// where the best checkpoints landed.
+	const n = stopped.length;
+	await expect(page.getByTestId('bootstrap-stopped')).toContainText(
+		`${n} trial${n === 1 ? '' : 's'} stopped early by successive halving ${n === 1 ? 'is' : 'are'} not resampled`
+	);
+	await expect(page.getByTestId('importance-stopped')).toContainText(
+		`${n} trial${n === 1 ? '' : 's'} stopped early by successive halving`
+	);
+	await expect(page.getByTestId('best-step-excluded')).toContainText(
+		`${n} stopped early by successive halving`
+	);
 	await expect(page.getByTestId('early-stopping-caveat').first()).toBeVisible();
 	await expect(page.locator('[data-finding-id="early-stopping"]')).toBeVisible();
 });

@@ -3,8 +3,8 @@
 // pure function the page uses (src/lib/analysis/checklist.ts and importance.ts, run in the page's analysis
 // worker, and best-so-far.ts), so the command and the page always agree.
 
-import { readFile } from 'node:fs/promises';
-import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
+import { processIo, type CommandIo } from '../args';
+import { readStudyFile, studyFileArgs, usageError } from '../study-file-args';
 import { bestSoFar } from '../../src/lib/analysis/best-so-far';
 import { analyzeStudy, type Finding } from '../../src/lib/analysis/checklist';
 import { computeImportance } from '../../src/lib/analysis/importance';
@@ -14,7 +14,6 @@ import {
 	metricGoal,
 	type ObjectiveChoice
 } from '../../src/lib/analysis/objective';
-import { parseStudyFile } from '../../src/lib/study/study-file';
 
 /** Exit code of a file that cannot be read or is not a valid study. */
 export const EXIT_BAD_FILE = 1;
@@ -65,51 +64,31 @@ function printable(finding: Finding): Record<string, unknown> {
 }
 
 export async function run(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
-	const usageError = (message: string): number => {
-		io.err(`analyze: ${message}\nRun "tuning-lab analyze --help" for usage.\n`);
-		return EXIT_USAGE;
-	};
-	const args = parseCommandArgs(argv, {
-		help: { type: 'boolean', short: 'h' },
+	const args = studyFileArgs('analyze', argv, io, {
 		metric: { type: 'string' },
 		reduce: { type: 'string' }
 	});
-	if (!args.ok) return usageError(args.error);
-	if (args.values.help === true) {
+	if (args === 'help') {
 		await io.out(USAGE);
 		return 0;
 	}
-	const [file, ...extra] = args.positionals;
-	if (file === undefined || extra.length > 0) {
-		return usageError(`expected exactly one study file, got ${args.positionals.length} arguments`);
-	}
-	const reduce = args.values.reduce;
+	if (typeof args === 'number') return args;
+	const { file, values } = args;
+	const reduce = values.reduce;
 	if (reduce !== undefined && reduce !== 'best' && reduce !== 'final') {
-		return usageError(`--reduce: expected best or final, got ${JSON.stringify(reduce)}`);
+		return usageError('analyze', io, `--reduce: expected best or final, got ${JSON.stringify(reduce)}`);
 	}
 
-	let text: string;
-	try {
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		io.err(`analyze: cannot read ${JSON.stringify(file)}: ${readFailure(error)}\n`);
-		return EXIT_BAD_FILE;
-	}
-	const parsed = parseStudyFile(text);
-	if (!parsed.ok) {
-		io.err(
-			`analyze: ${JSON.stringify(file)} is not a valid study file:\n` +
-				parsed.errors.map(({ path, message }) => `${file}: ${path}: ${message}\n`).join('')
-		);
-		return EXIT_BAD_FILE;
-	}
-	const study = parsed.study;
+	const study = await readStudyFile('analyze', file, io);
+	if (!study) return EXIT_BAD_FILE;
 	const base = defaultChoice(study);
-	const metric = args.values.metric;
+	const metric = values.metric;
 	if (metric !== undefined) {
 		const known = availableMetrics(study.trials);
 		if (!known.includes(metric as string) && metric !== study.objective.metric) {
 			return usageError(
+				'analyze',
+				io,
 				`--metric: ${JSON.stringify(metric)} is not logged by this study; it has ${known.join(', ')}`
 			);
 		}

@@ -4,10 +4,10 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
+import { parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
 import { describeStatuses, mergeStudies, missingTrialIndices, type MergeSource } from '../study-merge';
 import { parseStudyFile, serializeStudy } from '../../src/lib/study/study-file';
-import { EXIT_INVALID } from './validate';
+import { EXIT_INVALID, usageError } from '../study-file-args';
 
 export const USAGE = `usage: tuning-lab merge FILE FILE… --out OUT
 
@@ -22,11 +22,6 @@ different record of a trial; 2 for bad usage or a file that cannot be read or wr
 /** At most this many missing trial indices are listed. */
 const MAX_MISSING_SHOWN = 20;
 
-function usageError(io: CommandIo, message: string): number {
-	io.err(`merge: ${message}\nRun "tuning-lab merge --help" for usage.\n`);
-	return EXIT_USAGE;
-}
-
 function listIndices(indices: readonly number[]): string {
 	const shown = indices.slice(0, MAX_MISSING_SHOWN).join(', ');
 	return indices.length > MAX_MISSING_SHOWN
@@ -36,15 +31,15 @@ function listIndices(indices: readonly number[]): string {
 
 export async function run(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
 	const args = parseCommandArgs(argv, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
-	if (!args.ok) return usageError(io, args.error);
+	if (!args.ok) return usageError('merge', io, args.error);
 	if (args.values.help === true) {
 		await io.out(USAGE);
 		return 0;
 	}
 	const out = args.values.out;
-	if (typeof out !== 'string' || out === '') return usageError(io, '--out OUT is required');
+	if (typeof out !== 'string' || out === '') return usageError('merge', io, '--out OUT is required');
 	const files = args.positionals;
-	if (files.length === 0) return usageError(io, 'expected at least one study file to merge');
+	if (files.length === 0) return usageError('merge', io, 'expected at least one study file to merge');
 
 	const sources: MergeSource[] = [];
 	let invalid = false;
@@ -53,7 +48,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		try {
 			text = await readFile(file, 'utf8');
 		} catch (error) {
-			return usageError(io, `cannot read ${JSON.stringify(file)}: ${readFailure(error)}`);
+			return usageError('merge', io, `cannot read ${JSON.stringify(file)}: ${readFailure(error)}`);
 		}
 		const parsed = parseStudyFile(text);
 		if (!parsed.ok) {
@@ -75,7 +70,7 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 		await mkdir(dirname(out), { recursive: true });
 		await writeFile(out, serializeStudy(merged.study));
 	} catch (error) {
-		return usageError(io, `cannot write ${JSON.stringify(out)}: ${readFailure(error)}`);
+		return usageError('merge', io, `cannot write ${JSON.stringify(out)}: ${readFailure(error)}`);
 	}
 	const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
 	await io.out(`merged ${count} into ${out}: ${describeStatuses(merged.study.trials)}\n`);

@@ -10,7 +10,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { EXIT_USAGE, parseCommandArgs, parsePositiveInteger, processIo, type CommandIo } from '../args';
+import { parsePositiveInteger, processIo, type CommandIo } from '../args';
 import {
 	BUILD_DIR,
 	REPO_ROOT,
@@ -40,7 +40,7 @@ import {
 	type PlannedTrial
 } from '../../src/lib/study/study-trials';
 import type { Study, TrialRecord } from '../../src/lib/study/study';
-import { EXIT_INVALID, loadStudyArgument } from './validate';
+import { EXIT_INVALID, loadStudyArgument, studyFileArgs, usageError } from '../study-file-args';
 import { errorMessage } from '../../src/lib/util/error-message';
 import { adapterFromInfo, adapterText, type AdapterInfoLike } from '../../src/lib/training/backend-report';
 import { CHROMIUM_ARGS, GPU_NODE_ARGS } from '../../scripts/chromium-args.mjs';
@@ -96,11 +96,6 @@ const MIN_POLL_MS = 100;
 const SUMMARY_EVERY_S = 10;
 /** Statuses of a trial that ran to its end; any other status makes the run exit with 1. */
 const RAN_TO_END: readonly string[] = ['completed', 'infeasible'];
-
-function usageError(io: CommandIo, message: string): number {
-	io.err(`run: ${message}\nRun "tuning-lab run --help" for usage.\n`);
-	return EXIT_USAGE;
-}
 
 /** "40 s", "3 min 20 s", "1 h 05 min". */
 export function formatDuration(seconds: number): string {
@@ -431,7 +426,7 @@ function parseSeconds(text: string, name: string): { ok: true; ms: number } | { 
 }
 
 export function readArguments(argv: readonly string[], io: CommandIo): RunArguments | 'help' | number {
-	const args = parseCommandArgs(argv, {
+	const args = studyFileArgs('run', argv, io, {
 		out: { type: 'string' },
 		backend: { type: 'string' },
 		engine: { type: 'string' },
@@ -439,22 +434,18 @@ export function readArguments(argv: readonly string[], io: CommandIo): RunArgume
 		shard: { type: 'string' },
 		profile: { type: 'string' },
 		'progress-every': { type: 'string' },
-		'allow-software-gpu': { type: 'boolean' },
-		help: { type: 'boolean', short: 'h' }
+		'allow-software-gpu': { type: 'boolean' }
 	});
-	if (!args.ok) return usageError(io, args.error);
-	if (args.values.help === true) return 'help';
-	const [file, ...extra] = args.positionals;
-	if (file === undefined || extra.length > 0) {
-		return usageError(io, `expected exactly one study file, got ${args.positionals.length} arguments`);
-	}
-	const { out, backend, engine, concurrency, shard, profile, 'progress-every': progressEvery } = args.values;
-	if (typeof out !== 'string' || out === '') return usageError(io, '--out OUT is required');
+	if (typeof args !== 'object') return args;
+	const { file, values } = args;
+	const { out, backend, engine, concurrency, shard, profile, 'progress-every': progressEvery } = values;
+	if (typeof out !== 'string' || out === '') return usageError('run', io, '--out OUT is required');
 	const options: RunStudyOptions = {};
 	if (backend !== undefined) {
 		const choice = BACKEND_CHOICES.find((name) => name === backend);
 		if (choice === undefined) {
 			return usageError(
+				'run',
 				io,
 				`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got ${JSON.stringify(backend)}`
 			);
@@ -465,6 +456,7 @@ export function readArguments(argv: readonly string[], io: CommandIo): RunArgume
 		const choice = ENGINE_CHOICES.find((name) => name === engine);
 		if (choice === undefined) {
 			return usageError(
+				'run',
 				io,
 				`--engine: expected one of ${ENGINE_CHOICES.join(', ')}, got ${JSON.stringify(engine)}`
 			);
@@ -473,21 +465,21 @@ export function readArguments(argv: readonly string[], io: CommandIo): RunArgume
 	}
 	if (concurrency !== undefined) {
 		const parsed = parsePositiveInteger(concurrency, '--concurrency');
-		if (!parsed.ok) return usageError(io, parsed.error);
+		if (!parsed.ok) return usageError('run', io, parsed.error);
 		options.concurrency = parsed.value;
 	}
 	if (shard !== undefined) {
 		const parsed = parseShard(shard);
-		if (!parsed.ok) return usageError(io, parsed.error);
+		if (!parsed.ok) return usageError('run', io, parsed.error);
 		options.shard = parsed.value;
 	}
 	if (profile !== undefined && (typeof profile !== 'string' || profile === '')) {
-		return usageError(io, '--profile: expected a folder');
+		return usageError('run', io, '--profile: expected a folder');
 	}
 	let summaryEveryMs = SUMMARY_EVERY_S * 1000;
 	if (progressEvery !== undefined) {
 		const parsed = parseSeconds(String(progressEvery), '--progress-every');
-		if (!parsed.ok) return usageError(io, parsed.error);
+		if (!parsed.ok) return usageError('run', io, parsed.error);
 		summaryEveryMs = parsed.ms;
 	}
 	return {
@@ -495,7 +487,7 @@ export function readArguments(argv: readonly string[], io: CommandIo): RunArgume
 		out,
 		options,
 		summaryEveryMs,
-		allowSoftwareGpu: args.values['allow-software-gpu'] === true,
+		allowSoftwareGpu: values['allow-software-gpu'] === true,
 		...(typeof profile === 'string' ? { profileDir: profile } : {})
 	};
 }
@@ -606,7 +598,11 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 	try {
 		await mkdir(dirname(args.out), { recursive: true });
 	} catch (error) {
-		return usageError(io, `cannot create the folder of ${JSON.stringify(args.out)}: ${errorMessage(error)}`);
+		return usageError(
+			'run',
+			io,
+			`cannot create the folder of ${JSON.stringify(args.out)}: ${errorMessage(error)}`
+		);
 	}
 
 	// Ctrl-C (or a polite kill) stops the build or the study and closes everything that was opened.

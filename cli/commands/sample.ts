@@ -3,7 +3,7 @@
 
 import { processIo, type CommandIo } from '../args';
 import { planTrials } from '../../src/lib/study/study-trials';
-import { EXIT_INVALID, loadStudyArgument } from './validate';
+import { EXIT_INVALID, loadStudyArgument } from '../study-file-args';
 import { errorMessage } from '../../src/lib/util/error-message';
 
 export const USAGE = `usage: tuning-lab sample FILE

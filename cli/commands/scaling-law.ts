@@ -3,8 +3,8 @@
 // the same pure function the page runs in its analysis worker (src/lib/analysis/scaling-fit.ts), with
 // the same defaults, so the command prints what the page shows and what its export carries.
 
-import { readFile } from 'node:fs/promises';
-import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
+import { processIo, type CommandIo } from '../args';
+import { readStudyFile, studyFileArgs, usageError } from '../study-file-args';
 import {
 	DEFAULT_BOOTSTRAP,
 	DEFAULT_SEED,
@@ -12,7 +12,6 @@ import {
 	pointsProblem
 } from '../../src/lib/analysis/scaling-fit';
 import { fitInputs, scalingPoints } from '../../src/lib/procedures/scaling-law';
-import { parseStudyFile } from '../../src/lib/study/study-file';
 
 /** Exit code of a file that cannot be read, is not a valid study, or holds too few points to fit. */
 export const EXIT_BAD_FILE = 1;
@@ -51,49 +50,24 @@ function wholeNumber(text: unknown, name: string, max: number): number | string 
 }
 
 export async function run(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
-	const usageError = (message: string): number => {
-		io.err(`scaling-law: ${message}\nRun "tuning-lab scaling-law --help" for usage.\n`);
-		return EXIT_USAGE;
-	};
-	const args = parseCommandArgs(argv, {
-		help: { type: 'boolean', short: 'h' },
+	const args = studyFileArgs('scaling-law', argv, io, {
 		bootstrap: { type: 'string' },
 		seed: { type: 'string' }
 	});
-	if (!args.ok) return usageError(args.error);
-	if (args.values.help === true) {
+	if (args === 'help') {
 		await io.out(USAGE);
 		return 0;
 	}
-	const [file, ...extra] = args.positionals;
-	if (file === undefined || extra.length > 0) {
-		return usageError(`expected exactly one study file, got ${args.positionals.length} arguments`);
-	}
+	if (typeof args === 'number') return args;
+	const { file, values } = args;
 	const bootstrap =
-		args.values.bootstrap === undefined
-			? DEFAULT_BOOTSTRAP
-			: wholeNumber(args.values.bootstrap, 'bootstrap', 10_000);
-	if (typeof bootstrap === 'string') return usageError(bootstrap);
-	const seed =
-		args.values.seed === undefined ? DEFAULT_SEED : wholeNumber(args.values.seed, 'seed', 4294967295);
-	if (typeof seed === 'string') return usageError(seed);
+		values.bootstrap === undefined ? DEFAULT_BOOTSTRAP : wholeNumber(values.bootstrap, 'bootstrap', 10_000);
+	if (typeof bootstrap === 'string') return usageError('scaling-law', io, bootstrap);
+	const seed = values.seed === undefined ? DEFAULT_SEED : wholeNumber(values.seed, 'seed', 4294967295);
+	if (typeof seed === 'string') return usageError('scaling-law', io, seed);
 
-	let text: string;
-	try {
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		io.err(`scaling-law: cannot read ${JSON.stringify(file)}: ${readFailure(error)}\n`);
-		return EXIT_BAD_FILE;
-	}
-	const parsed = parseStudyFile(text);
-	if (!parsed.ok) {
-		io.err(
-			`scaling-law: ${JSON.stringify(file)} is not a valid study file:\n` +
-				parsed.errors.map(({ path, message }) => `${file}: ${path}: ${message}\n`).join('')
-		);
-		return EXIT_BAD_FILE;
-	}
-	const study = parsed.study;
+	const study = await readStudyFile('scaling-law', file, io);
+	if (!study) return EXIT_BAD_FILE;
 	if (!study.scalingLaw) {
 		io.err(
 			`scaling-law: ${JSON.stringify(file)} is not a scaling-law study (it has no "scalingLaw" section); ` +

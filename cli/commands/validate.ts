@@ -1,14 +1,11 @@
 // `tuning-lab validate FILE`: checks a study file with the same code the app uses to open one, and
 // says either that it is fine (with its size) or what is wrong, one `PATH: message` line per problem.
 
-import { readFile, stat } from 'node:fs/promises';
-import { EXIT_USAGE, parseCommandArgs, processIo, readFailure, type CommandIo } from '../args';
-import { parseStudyFile } from '../../src/lib/study/study-file';
-import type { Study } from '../../src/lib/study/study';
-import { studyFileSizeProblem } from '../../src/lib/study/file-limits';
+import { processIo, type CommandIo } from '../args';
+import { loadStudyArgument } from '../study-file-args';
 
-/** Exit code of a file that was read but is not a valid study. */
-export const EXIT_INVALID = 1;
+// Its exit code for a file that was read but is not a valid study (shared with sample, run and merge).
+export { EXIT_INVALID } from '../study-file-args';
 
 export const USAGE = `usage: tuning-lab validate FILE
 
@@ -21,54 +18,8 @@ or a file that cannot be read.
 /** Longest study name echoed back. */
 const MAX_NAME_SHOWN = 80;
 
-export type LoadedStudy = { ok: true; study: Study } | { ok: false; exitCode: number };
-
 function plural(count: number, noun: string): string {
 	return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/**
- * Reads the arguments of a command that takes one study file, then the file itself. Reports problems
- * on `io.err` and returns the exit code to use; `command` names the command in messages.
- */
-export async function loadStudyArgument(
-	command: string,
-	usage: string,
-	argv: readonly string[],
-	io: CommandIo
-): Promise<LoadedStudy | { ok: 'help' }> {
-	const usageError = (message: string): LoadedStudy => {
-		io.err(`${command}: ${message}\nRun "tuning-lab ${command} --help" for usage.\n`);
-		return { ok: false, exitCode: EXIT_USAGE };
-	};
-	const args = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
-	if (!args.ok) return usageError(args.error);
-	if (args.values.help === true) {
-		await io.out(usage);
-		return { ok: 'help' };
-	}
-	const [file, ...extra] = args.positionals;
-	if (file === undefined || extra.length > 0) {
-		return usageError(`expected exactly one study file, got ${args.positionals.length} arguments`);
-	}
-	let text: string;
-	try {
-		// The same limit as the page's import, checked before anything is read.
-		const tooLarge = studyFileSizeProblem((await stat(file)).size, JSON.stringify(file));
-		if (tooLarge) {
-			io.err(`${tooLarge}\n`);
-			return { ok: false, exitCode: EXIT_INVALID };
-		}
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		return usageError(`cannot read ${JSON.stringify(file)}: ${readFailure(error)}`);
-	}
-	const result = parseStudyFile(text);
-	if (!result.ok) {
-		io.err(result.errors.map(({ path, message }) => `${path}: ${message}\n`).join(''));
-		return { ok: false, exitCode: EXIT_INVALID };
-	}
-	return { ok: true, study: result.study };
 }
 
 export async function run(argv: readonly string[], io: CommandIo = processIo): Promise<number> {

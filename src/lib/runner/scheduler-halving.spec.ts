@@ -9,46 +9,25 @@ import type { TrialRecord } from '$lib/storage/schema';
 import type { TrialStatus } from '$lib/study/metrics';
 import type { Study } from '$lib/study/study';
 import type { RungDecision } from '$lib/study/halving';
-import { DEFAULT_TRIAL_CONFIG } from '$lib/study/trial-config';
 import { HALVING_SHARD_MESSAGE } from '$lib/study/study-trials';
 import {
 	idleScheduler,
 	startRun,
 	statusAfterRun,
-	step,
 	type SchedulerCommand,
 	type SchedulerEvent,
-	type SchedulerState,
 	type Step
 } from './scheduler';
+import { feed, schedulerStudy, trial } from './scheduler-fixtures';
 
-// Rungs at 10, 30 and 90 steps (10·3^k below 100).
+// The scheduler specs' study with halving on: rungs at 10, 30 and 90 steps (10·3^k below 100).
 const halvingStudy = (cooldownSteps: number, metric: 'valLoss' | 'valAccuracy' = 'valLoss'): Study => ({
+	...schedulerStudy,
 	name: 'Halving',
 	goal: 'Exercise successive halving',
-	workload: { dataset: 'digits', model: 'mlp' },
-	budget: { maxTrainSteps: 100, evalEvery: 50, checkpointEvery: 50, keepBestCheckpoints: 1 },
 	objective: { metric, goal: metric === 'valLoss' ? 'minimize' : 'maximize' },
-	fixed: { optimizer: 'adam', schedule: 'constant' },
-	search: { algorithm: 'quasi-random', trials: 4, seed: 1, halving: { eta: 3, minSteps: 10, cooldownSteps } },
-	params: [{ name: 'learningRate', role: 'nuisance', type: 'float', min: 1e-4, max: 1e-1, scale: 'log' }],
-	trials: []
+	search: { algorithm: 'quasi-random', trials: 4, seed: 1, halving: { eta: 3, minSteps: 10, cooldownSteps } }
 });
-
-function trial(index: number, status: TrialStatus = 'queued', extra: Partial<TrialRecord> = {}): TrialRecord {
-	return {
-		id: `s-t${index}`,
-		createdAt: 0,
-		updatedAt: 0,
-		config: { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, backend: 'wasm', engine: 'tfjs' },
-		status,
-		lastStep: 0,
-		summary: null,
-		studyId: 's',
-		index,
-		...extra
-	};
-}
 
 function start(trials: TrialRecord[], def: Study, concurrency = 1): Step {
 	return startRun(idleScheduler(), {
@@ -57,16 +36,6 @@ function start(trials: TrialRecord[], def: Study, concurrency = 1): Step {
 		options: { concurrency },
 		hardwareConcurrency: 4
 	});
-}
-
-function feed(state: SchedulerState, ...events: SchedulerEvent[]): Step {
-	const commands: SchedulerCommand[] = [];
-	for (const event of events) {
-		const next = step(state, event);
-		state = next.state;
-		commands.push(...next.commands);
-	}
-	return { state, commands };
 }
 
 const reached = (slot: number): SchedulerEvent => ({

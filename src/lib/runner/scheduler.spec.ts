@@ -16,42 +16,16 @@ import {
 	type RunOptions,
 	type SchedulerCommand,
 	type SchedulerEvent,
-	type SchedulerState,
 	type Step
 } from './scheduler';
+import { feed, schedulerStudy, trial } from './scheduler-fixtures';
 
-const definition: Study = {
-	name: 'Scheduler',
-	goal: 'Exercise the scheduler',
-	workload: { dataset: 'digits', model: 'mlp' },
-	budget: { maxTrainSteps: 100, evalEvery: 50, checkpointEvery: 50, keepBestCheckpoints: 1 },
-	objective: { metric: 'valLoss', goal: 'minimize' },
-	fixed: { optimizer: 'adam', schedule: 'constant' },
-	search: { algorithm: 'quasi-random', trials: 4, seed: 1 },
-	params: [{ name: 'learningRate', role: 'nuisance', type: 'float', min: 1e-4, max: 1e-1, scale: 'log' }],
-	trials: []
-};
+const definition = schedulerStudy;
 
 const bayesian: Study = {
 	...definition,
 	search: { algorithm: 'bayesian', trials: 5, seed: 1, initialTrials: 2 }
 };
-
-function trial(index: number, status: TrialStatus = 'queued', extra: Partial<TrialRecord> = {}): TrialRecord {
-	return {
-		id: `s-t${index}`,
-		createdAt: 0,
-		updatedAt: 0,
-		// A forced pair: nothing to measure (the `auto` tests below set their own).
-		config: { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, backend: 'wasm', engine: 'tfjs' },
-		status,
-		lastStep: 0,
-		summary: null,
-		studyId: 's',
-		index,
-		...extra
-	};
-}
 
 function study(
 	def: Study = definition,
@@ -66,17 +40,6 @@ function start(
 	def: Study = definition
 ): Step {
 	return startRun(idleScheduler(), { study: study(def), trials, options, hardwareConcurrency: 4 });
-}
-
-/** Feeds the events one after another; returns the last state and every command given on the way. */
-function feed(state: SchedulerState, ...events: SchedulerEvent[]): Step {
-	const commands: SchedulerCommand[] = [];
-	for (const event of events) {
-		const next = step(state, event);
-		state = next.state;
-		commands.push(...next.commands);
-	}
-	return { state, commands };
 }
 
 const ended = (slot: number, status: TrialStatus, checkpointSteps: number[] = []): SchedulerEvent => ({

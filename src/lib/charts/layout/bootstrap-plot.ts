@@ -43,3 +43,23 @@ export function layoutBootstrap(
 	}));
 	return { y, bandwidth: band.bandwidth(), boxes };
 }
+
+/**
+ * What the box plots say about trials stopped early by successive halving, or null when the study
+ * stopped none. They are left out of the pool on purpose: each trained only to a rung, so its value
+ * does not compare with a full-length trial's. The trials that are resampled are those halving let
+ * finish (it kept the better ones at each rung), so the boxes lean optimistic for a study of as many
+ * trials run without early stopping; the note says both. `resampled` is the pool's size.
+ */
+export function bootstrapStoppedNote(stopped: number, resampled: number): string | null {
+	if (stopped <= 0) return null;
+	const one = stopped === 1;
+	const left =
+		`${stopped} trial${one ? '' : 's'} stopped early by successive halving ${one ? 'is' : 'are'} not resampled: ` +
+		`${one ? 'it' : 'each'} trained only to a rung, so ${one ? 'it has no' : 'none has a'} full-length value.`;
+	if (resampled <= 0) return left;
+	return (
+		`${left} The ${resampled === 1 ? '1 trial resampled is the one' : `${resampled} trials resampled are those`} ` +
+		'halving let finish, so the boxes lean optimistic for a study of as many trials run without early stopping.'
+	);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyParam, TrialRecord } from '../../study/study';
-import { comparableNames, layoutCompare, layoutCompareIsolation } from './compare';
+import { comparableNames, groupCountLabel, layoutCompare, layoutCompareIsolation } from './compare';
 
 describe('layoutCompare', () => {
 	const a = {
@@ -47,6 +47,18 @@ describe('layoutCompare', () => {
 			[3, 1]
 		]);
 		expect(layout.edf.yTicks.map((t) => t.value)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+	});
+
+	it('names the stopped trials it leaves out in the key and keeps them off both lines', () => {
+		// Round 2 with 2 trials stopped by halving: they are not among its history trials, so the lines are
+		// those of the first test exactly; only the key and the counts say they were left out.
+		const layout = layoutCompare([a, { ...b, stopped: 2 }], { width: 300, height: 100 }, 'minimize');
+		const [first, second] = layout.studies;
+		expect(second!.bestPath).toBe('M0,80H100V80H200V100H300V100H300');
+		expect(second!.edfPath).toBe('M0,100H0V66.667H60V33.333H240V0H300');
+		expect(second!.best).toBe(0.3);
+		expect([first!.stopped, second!.stopped]).toEqual([0, 2]);
+		expect([first!.keyLabel, second!.keyLabel]).toEqual(['Round 1', 'Round 2 (2 stopped early: not drawn)']);
 	});
 
 	it('keeps the larger value as the best for a maximised objective', () => {
@@ -132,6 +144,41 @@ describe('layoutCompareIsolation', () => {
 		expect(second!.path).toBe('M17.308,100M72.692,0');
 		expect([first!.x0, second!.x0]).toEqual([0, 100]);
 		expect(layout.y.position(1.2)).toBe(50);
+	});
+
+	it('counts stopped trials per group and never makes one a group best', () => {
+		// A's best adam trial (1.1) becomes a stopped one, and B gets a stopped nesterov trial at 0.1, better
+		// than anything: adam's best in A falls back to trial 0 (1.2), B's nesterov stays 1.4 (trial 1).
+		const stoppedA = {
+			...a,
+			study: { ...a.study, trials: [t(0, 'adam', 1.2), t(1, 'adam', 1.1, 'stopped'), t(2, 'sgd', 1.3)] }
+		};
+		const stoppedB = {
+			...b,
+			study: { ...b.study, trials: [...b.study.trials, t(3, 'nesterov', 0.1, 'stopped')] }
+		};
+		const layout = layoutCompareIsolation(
+			[stoppedA, stoppedB],
+			'optimizer',
+			{ metric: 'valLoss', reduce: 'best' },
+			{ panelWidth: 90, height: 100, gap: 10 }
+		);
+		const [first, second] = layout.panels;
+		expect(first!.groups.map((g) => [g.bestTrialIndex, g.value, g.count, g.stopped ?? 0])).toEqual([
+			[0, 1.2, 1, 1],
+			[2, 1.3, 1, 0],
+			[null, null, 0, 0]
+		]);
+		expect(second!.groups.map((g) => [g.bestTrialIndex, g.value, g.count, g.stopped ?? 0])).toEqual([
+			[0, 1.0, 1, 0],
+			[null, null, 0, 0],
+			[1, 1.4, 1, 1]
+		]);
+		expect([first!.stopped, second!.stopped]).toEqual([1, 1]);
+		// The shared axis spans the group bests 1.0…1.4 only: the stopped 0.1 is not on it.
+		expect(layout.y.position(1.0)).toBe(100);
+		expect(layout.y.position(1.4)).toBe(0);
+		expect(second!.groups.map(groupCountLabel)).toEqual(['n=1', 'n=0', 'n=1 ×1 ○1']);
 	});
 
 	it('marks a study that does not search the parameter, and lists scientific names first', () => {

@@ -15,6 +15,12 @@ export interface CompareSeries {
 	id: string;
 	label: string;
 	trials: readonly HistoryTrial[];
+	/**
+	 * Trials of the study stopped early by successive halving. They are not among `trials` (they trained
+	 * only to a rung, so they have no full-length value and are never a best); the key counts them so
+	 * that leaving them out is said, not silent. Absent: none.
+	 */
+	stopped?: number;
 }
 
 export interface ComparedStudy {
@@ -30,6 +36,10 @@ export interface ComparedStudy {
 	/** Feasible values in the EDF, and infeasible trials left out of it. */
 	values: number;
 	infeasible: number;
+	/** Trials stopped early by successive halving: in neither line, never the best. */
+	stopped: number;
+	/** The study's name as the key inside each chart gives it, with the stopped trials left out said. */
+	keyLabel: string;
 }
 
 export interface CompareLayout {
@@ -96,7 +106,9 @@ export function layoutCompare(
 			best: best.at(-1)?.value ?? null,
 			edfPath,
 			values: values.length,
-			infeasible: s.trials.filter((t) => t.infeasible).length
+			infeasible: s.trials.filter((t) => t.infeasible).length,
+			stopped: s.stopped ?? 0,
+			keyLabel: (s.stopped ?? 0) > 0 ? `${s.label} (${s.stopped} stopped early: not drawn)` : s.label
 		};
 	});
 	const fractions = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: round(share(f)), label: String(f), value: f }));
@@ -138,6 +150,8 @@ export interface IsolationPanel {
 	groups: (IsolationGroup & { cx: number; cy: number | null })[];
 	/** The line through the groups' best values, broken where a group has none ('' when none has). */
 	path: string;
+	/** Trials of the panel's groups stopped early by successive halving (counted per group, never a best). */
+	stopped: number;
 }
 
 export interface CompareIsolationLayout {
@@ -149,6 +163,18 @@ export interface CompareIsolationLayout {
 	panelWidth: number;
 	gap: number;
 	panels: IsolationPanel[];
+}
+
+/**
+ * The counts under a group's tick: n trials with a result, then × the infeasible and ○ the trials stopped
+ * early by successive halving when there are any (e.g. "n=2 ×1 ○3").
+ */
+export function groupCountLabel(group: Pick<IsolationGroup, 'count' | 'infeasible' | 'stopped'>): string {
+	return (
+		`n=${group.count}` +
+		(group.infeasible > 0 ? ` ×${group.infeasible}` : '') +
+		((group.stopped ?? 0) > 0 ? ` ○${group.stopped}` : '')
+	);
 }
 
 /**
@@ -211,7 +237,8 @@ export function layoutCompareIsolation(
 			x0: k * (size.panelWidth + gap),
 			searched: s.study.params.some((p) => p.name === name),
 			groups,
-			path
+			path,
+			stopped: groups.reduce((sum, g) => sum + (g.stopped ?? 0), 0)
 		};
 	});
 	return { name, kind: results[0]!.kind, y, panelWidth: size.panelWidth, gap, panels };

@@ -1,8 +1,10 @@
 // The sequence plot of an adaptive (bayesian) study: every trial's objective against its index, the
 // quasi-random start told apart from the model's suggestions, infeasible trials marked at the worse edge,
 // and the best-so-far curve (a step line: the best feasible value among trials 0…i, history.ts's
-// `bestSoFar`, which the best-so-far chart of every study draws too). Pure: scales and
-// positions only; BayesSuggestions.svelte draws them.
+// `bestSoFar`, which the best-so-far chart of every study draws too). Trials stopped early by successive
+// halving were suggestions too, so they keep their place in the run order, as rings on the trial axis:
+// they trained only to a rung, so they have no full-length value to plot and never count as best so far.
+// Pure: scales and positions only; BayesSuggestions.svelte draws them.
 import { scaleLinear } from 'd3';
 import { bestSoFar, type BestSoFar } from './history';
 
@@ -13,13 +15,17 @@ export interface SequenceTrial {
 	/** The objective's value, or null for an infeasible trial (or one with no value). */
 	value: number | null;
 	infeasible: boolean;
+	/** Stopped early by successive halving: its value, if any, is ignored. */
+	stopped?: boolean;
 }
 
 export interface SequencePoint {
 	index: number;
+	/** Null for an infeasible or stopped trial. */
 	value: number | null;
 	phase: SuggestionPhase;
 	infeasible: boolean;
+	stopped: boolean;
 }
 
 export type { BestSoFar };
@@ -33,11 +39,16 @@ export function suggestionSequence(
 	const ordered = [...trials].sort((a, b) => a.index - b.index);
 	const points = ordered.map((t) => ({
 		index: t.index,
-		value: t.infeasible ? null : t.value,
+		value: t.infeasible || t.stopped ? null : t.value,
 		phase: (t.index < initialTrials ? 'initial' : 'suggested') as SuggestionPhase,
-		infeasible: t.infeasible
+		infeasible: t.infeasible,
+		stopped: t.stopped === true
 	}));
-	const best = bestSoFar(points, goal);
+	// A stopped trial adds no step to the best so far (not even a repeat of the previous best).
+	const best = bestSoFar(
+		points.filter((p) => !p.stopped),
+		goal
+	);
 	return { points, best };
 }
 
@@ -45,6 +56,8 @@ export interface SequenceLayout {
 	dots: { index: number; cx: number; cy: number; phase: SuggestionPhase; value: number }[];
 	/** Infeasible trials, drawn as × on the worse edge of the value axis. */
 	crosses: { index: number; cx: number; cy: number; phase: SuggestionPhase }[];
+	/** Trials stopped early by successive halving, drawn as rings on the trial axis (cy = the plot's height). */
+	stopped: { index: number; cx: number; cy: number; phase: SuggestionPhase }[];
 	/** SVG path of the best-so-far step line ('' before the first value). */
 	bestPath: string;
 	xTicks: { x: number; label: string }[];
@@ -81,6 +94,9 @@ export function layoutSequence(
 	const crosses = points
 		.filter((p) => p.infeasible)
 		.map((p) => ({ index: p.index, cx: x(p.index), cy: worseY, phase: p.phase }));
+	const stopped = points
+		.filter((p) => p.stopped)
+		.map((p) => ({ index: p.index, cx: x(p.index), cy: height, phase: p.phase }));
 	let bestPath = '';
 	best.forEach((b, k) => {
 		const px = x(b.index);
@@ -99,6 +115,7 @@ export function layoutSequence(
 	return {
 		dots,
 		crosses,
+		stopped,
 		bestPath,
 		xTicks: x
 			.ticks(Math.min(8, lastIndex))
