@@ -167,7 +167,7 @@ test('a trainLoss study keeps its N best checkpoints and shows its best value, s
 	await expect(page.getByTestId('analysis-page')).toBeVisible();
 	await checkReport();
 	const checklist = page.getByTestId('checklist');
-	await expect(checklist).toContainText('under the objective trainLoss');
+	await expect(checklist).toContainText('under the objective training loss');
 	await expect(checklist.getByTestId('checklist-busy')).toHaveCount(0, { timeout: 60_000 });
 	await expect(checklist.getByRole('alert')).toHaveCount(0);
 	await expect(

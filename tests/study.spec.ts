@@ -54,7 +54,7 @@ test('a 6-trial study runs through the UI; the divergent trials end infeasible; 
 	expect(rows.filter((r) => r.status === 'infeasible')).toHaveLength(2);
 
 	// Sorting by the objective puts the infeasible trials (no value) last.
-	await page.getByRole('button', { name: /best valLoss/ }).click();
+	await page.getByRole('button', { name: /best validation loss/ }).click();
 	const sorted = await rowStatuses(page);
 	expect(sorted.slice(-2).map((r) => r.status)).toEqual(['infeasible', 'infeasible']);
 	await page.getByTestId('status-filter').selectOption('infeasible');
