@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { loadDataset } from '$lib/datasets/load-dataset';
+import { encodeText } from '$lib/datasets/text-data';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
 import { BATCH_SIZES, bestBatch, fastestPair, memoryProbeStore } from './backend-choice';
 import { startPair, type Engines } from './engine-probe';
@@ -124,6 +125,49 @@ describe('batched trials in the probe', () => {
 		const plain = await startPair(engines, { engine: 'jax', backend: 'wasm', workload: workload() }, store);
 		expect(plain.report.probe).toBeUndefined();
 	});
+
+	it.each([
+		{
+			name: 'CNN',
+			config: { ...config, dataset: 'digits', model: 'cnn', cnnWidth: 4, cnnDepth: 1 } as TrialConfig,
+			data: () => loadDataset('digits', async (path) => new Uint8Array(readFileSync(`static/${path}`)))
+		},
+		{
+			name: 'transformer',
+			config: {
+				...config,
+				dataset: 'moby-dick',
+				model: 'transformer',
+				dModel: 8,
+				nHead: 2,
+				nLayer: 1,
+				contextLength: 8,
+				batchSize: 4
+			} as TrialConfig,
+			data: async () => encodeText('the whale and the sea. '.repeat(100), 'test')
+		}
+	])(
+		'times every K for a $name workload of the compiled engine too',
+		async ({ config: c, data: load }) => {
+			const forced: TrialConfig = { ...c, engine: 'jax', backend: 'wasm' };
+			const loaded = await load();
+			const { report } = await startPair(
+				engines,
+				{
+					engine: 'jax',
+					backend: 'wasm',
+					workload: { config: forced, data: async () => loaded },
+					batch: true
+				},
+				memoryProbeStore()
+			);
+			const batch = report.probe!.batch!;
+			expect(batch.speeds.map((s) => s.k)).toEqual([...BATCH_SIZES]);
+			for (const s of batch.speeds) expect(s.trialStepsPerSecond).toBeGreaterThan(0);
+			expect(batch.k).toBe(bestBatch(batch.solo, batch.speeds));
+		},
+		120_000
+	);
 
 	it('does not batch what the engine cannot (TF.js)', async () => {
 		const { report } = await startPair(
