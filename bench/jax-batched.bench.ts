@@ -7,7 +7,7 @@
 // work per step flat. Prints one JSON result line per K and mode.
 // Run: npx tsx bench/jax-batched.bench.ts   (JAX_BATCH_RUNS, default 3; JAX_BATCH_K, default 1,2,4,8,16;
 // JAX_BATCH_MODELS, default mlp: also cnn and transformer, issue 19's default CNN and d64 transformer
-// shapes, step level only)
+// shapes, step level only; JAX_BATCH_PRODUCTS, e.g. split,batched: the per-trial product forms to time)
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { jit, numpy as np, vmap } from '@jax-js/jax';
@@ -15,6 +15,7 @@ import { stats, type BenchRow } from './bench-stats';
 import { initJax, labels, normals } from '../src/lib/testing/jax-fixtures';
 import { BatchedJaxTrainer } from '../src/lib/training/jax/batched-trainer';
 import type { ModelSpec } from '../src/lib/training/jax/models';
+import type { TrialProducts } from '../src/lib/training/jax/trial-products';
 import { JaxTrainer, type TrainerOptions } from '../src/lib/training/jax/trainer';
 import { createBatchedJaxTrainers } from '../src/lib/training/jax/batched-trials';
 import { createJaxEngine } from '../src/lib/training/jax/engine';
@@ -28,6 +29,10 @@ const STEP_LEVEL = process.env.JAX_BATCH_STEP_LEVEL !== '0';
 const STEPS = Number(process.env.JAX_BATCH_STEPS ?? 60);
 /** Step-level workloads to time (mlp, cnn, transformer); the loop and product rows below are the MLP's. */
 const MODELS = (process.env.JAX_BATCH_MODELS ?? 'mlp').split(',');
+/** The per-trial product forms to time (trial-products.ts; the MLP ignores it); default: the device's. */
+const PRODUCTS: (TrialProducts | undefined)[] = process.env.JAX_BATCH_PRODUCTS
+	? (process.env.JAX_BATCH_PRODUCTS.split(',') as TrialProducts[])
+	: [undefined];
 
 type HostX = Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
 interface StepWorkload {
@@ -108,9 +113,15 @@ function batchedInputs(w: StepWorkload, batches: ReturnType<typeof hostBatches>,
 	};
 }
 
-async function batched(w: StepWorkload, K: number, batches: ReturnType<typeof hostBatches>): Promise<number> {
+async function batched(
+	w: StepWorkload,
+	K: number,
+	batches: ReturnType<typeof hostBatches>,
+	products?: TrialProducts
+): Promise<number> {
 	const trainer = new BatchedJaxTrainer(
-		Array.from({ length: K }, (_, k) => ({ options: options(w, k), initial: { seed: k } }))
+		Array.from({ length: K }, (_, k) => ({ options: options(w, k), initial: { seed: k } })),
+		products
 	);
 	const rates = Array.from({ length: K }, (_, k) => 1e-3 * (k + 1));
 	{
@@ -135,15 +146,19 @@ for (const model of STEP_LEVEL ? MODELS : []) {
 	for (const K of KS) {
 		const batches = hostBatches(w, K);
 		const soloRuns: number[] = [];
-		const batchRuns: number[] = [];
+		const batchRuns: number[][] = PRODUCTS.map(() => []);
 		for (let r = 0; r < RUNS; r++) {
 			soloRuns.push(await solo(w, K, batches));
-			batchRuns.push(await batched(w, K, batches));
+			for (const [i, form] of PRODUCTS.entries()) batchRuns[i]!.push(await batched(w, K, batches, form));
 		}
-		for (const [mode, runs] of [
+		const modes: [string, number[]][] = [
 			['solo trials one after another', soloRuns],
-			['one batched step', batchRuns]
-		] as const) {
+			...PRODUCTS.map((form, i): [string, number[]] => [
+				form ? `one batched step, ${form} products` : 'one batched step',
+				batchRuns[i]!
+			])
+		];
+		for (const [mode, runs] of modes) {
 			const row = stats(
 				`jax-js wasm ${w.name}, K=${K}, ${mode}`,
 				'trial-steps/s',

@@ -191,25 +191,34 @@ function expectSameState(actual: TrainerState, expected: TrainerState, what: str
 describe.each([cnn, transformer])('BatchedJaxTrainer, $name', (w) => {
 	const trial = trialOf(w);
 
-	it('trains each trial as it trains alone: same losses, norms, clipping and state', async () => {
-		const ids = [0, 1, 2];
-		const batch = new BatchedJaxTrainer(ids.map((k) => ({ options: trial(k), initial: { seed: k + 1 } })));
-		const batched = await batchedSteps(w, batch, ids, 0, 12);
-		for (const k of ids) {
-			const alone = await solo(w, trial(k), k, { seed: k + 1 }, 0, 12);
-			alone.stats.forEach((st, s) => {
-				expect(batched[k]![s]!.loss, `trial ${k} loss at step ${s}`).toBe(st.loss);
-				expect(batched[k]![s]!.gradNorm, `trial ${k} norm at step ${s}`).toBe(st.gradNorm);
-				expect(batched[k]![s]!.clipped).toBe(st.clipped);
-			});
-			expectSameState(await batch.exportState(k), alone.state, `trial ${k}`);
-		}
-		batch.dispose();
-		// The trials really differ and really trained: different curves, finite, some steps clipped.
-		expect(batched[0]![11]!.loss).not.toBe(batched[2]![11]!.loss);
-		expect(batched.flat().every((s) => Number.isFinite(s.loss))).toBe(true);
-		expect(batched.flat().some((s) => s.clipped === 1)).toBe(true);
-	}, 120_000);
+	// Both forms of the per-trial products (trial-products.ts): wasm uses 'split'; 'batched' is the
+	// WebGPU form, checked here on wasm for the same sums.
+	it.each(['split', 'batched'] as const)(
+		'trains each trial as it trains alone with %s products: same losses, norms, clipping and state',
+		async (products) => {
+			const ids = [0, 1, 2];
+			const batch = new BatchedJaxTrainer(
+				ids.map((k) => ({ options: trial(k), initial: { seed: k + 1 } })),
+				products
+			);
+			const batched = await batchedSteps(w, batch, ids, 0, 12);
+			for (const k of ids) {
+				const alone = await solo(w, trial(k), k, { seed: k + 1 }, 0, 12);
+				alone.stats.forEach((st, s) => {
+					expect(batched[k]![s]!.loss, `trial ${k} loss at step ${s}`).toBe(st.loss);
+					expect(batched[k]![s]!.gradNorm, `trial ${k} norm at step ${s}`).toBe(st.gradNorm);
+					expect(batched[k]![s]!.clipped).toBe(st.clipped);
+				});
+				expectSameState(await batch.exportState(k), alone.state, `trial ${k}`);
+			}
+			batch.dispose();
+			// The trials really differ and really trained: different curves, finite, some steps clipped.
+			expect(batched[0]![11]!.loss).not.toBe(batched[2]![11]!.loss);
+			expect(batched.flat().every((s) => Number.isFinite(s.loss))).toBe(true);
+			expect(batched.flat().some((s) => s.clipped === 1)).toBe(true);
+		},
+		120_000
+	);
 
 	it('scores every trial on shared inputs as each scores alone (raw weights and EMA)', async () => {
 		const ids = [0, 1, 2];

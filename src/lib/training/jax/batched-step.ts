@@ -20,7 +20,7 @@ import { mlpDropoutSites, mlpForward, mlpParams } from './mlp';
 import type { ModelSpec } from './models';
 import { applyRule, applyScheduleFree, gradientPoint, type Coefficient } from './optimizers';
 import { sizeOf, type ParamSpec } from './params';
-import { sharedProduct } from './shared-product';
+import { defaultTrialProducts, sharedProduct, type TrialProducts } from './trial-products';
 import { transformerBatchedForward, transformerDropoutSites, transformerParams } from './transformer';
 import { stepLayout, type StepOptions, type StepState } from './train-step';
 
@@ -57,8 +57,13 @@ function stackedView(params: ParamSpec[]): BatchedModel['view'] {
  * The batched form of a model: every family the compiled engine trains (cnn.ts's and transformer.ts's
  * batched forward passes fold the trial axis into the batch axis wherever no weight is involved), except
  * a CNN asked for jax-js's own convolution ('lax'), whose sums the im2col products would not reproduce.
+ * `products`: how the CNN's and the transformer's per-trial products run (trial-products.ts); the MLP
+ * keeps its batched products (the form its rows in docs/BENCHMARKS.md were measured with).
  */
-export function batchedModel(spec: ModelSpec): BatchedModel | null {
+export function batchedModel(
+	spec: ModelSpec,
+	products: TrialProducts = defaultTrialProducts()
+): BatchedModel | null {
 	switch (spec.kind) {
 		case 'mlp':
 			return mlpBatched(spec);
@@ -70,8 +75,8 @@ export function batchedModel(spec: ModelSpec): BatchedModel | null {
 				classes: spec.classes,
 				dropoutSites: CNN_DROPOUT_SITES,
 				view: stackedView(params),
-				forward: (p, x, d) => cnnBatchedForward(spec, p, x, d, false),
-				forwardShared: (p, x) => cnnBatchedForward(spec, p, x, null, true)
+				forward: (p, x, d) => cnnBatchedForward(spec, p, x, d, false, products),
+				forwardShared: (p, x) => cnnBatchedForward(spec, p, x, null, true, products)
 			};
 		}
 		case 'transformer': {
@@ -81,8 +86,8 @@ export function batchedModel(spec: ModelSpec): BatchedModel | null {
 				classes: spec.vocab,
 				dropoutSites: transformerDropoutSites(spec),
 				view: stackedView(params),
-				forward: (p, x, d) => transformerBatchedForward(spec, p, x, d, false),
-				forwardShared: (p, x) => transformerBatchedForward(spec, p, x, null, true)
+				forward: (p, x, d) => transformerBatchedForward(spec, p, x, d, false, products),
+				forwardShared: (p, x) => transformerBatchedForward(spec, p, x, null, true, products)
 			};
 		}
 	}

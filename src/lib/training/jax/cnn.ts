@@ -6,7 +6,7 @@ import { relu } from './activations';
 import { conv3x3Same, im2colPatches, maxPool2x2, type ConvFormulation } from './conv';
 import { maybeDrop, type Dropout, type DropoutSites } from './dropout';
 import { byName, type ParamSpec } from './params';
-import { sharedProduct } from './shared-product';
+import { perTrialProduct, sharedProduct, type TrialProducts } from './trial-products';
 import type { CnnShape as SharedCnnShape } from '../model-spec';
 
 /** The shared CNN shape (training/model-spec.ts); dropout reaches the forward pass as a Dropout. */
@@ -68,19 +68,21 @@ export function cnnForward(
 
 /**
  * Logits [K, batch, classes] of K trials (batched-step.ts), im2col only. The trial axis is folded into
- * the image axis wherever no weight is involved (patches and pooling see K·batch images), and the
- * products with each trial's kernels are batched products: patches [K, batch·h·w, 9·in] times kernels
- * [K, 9·in, out], biases [K, 1, out]; the dense layer [K, batch, flat] · [K, flat, classes]. Each trial's
- * products sum the same terms in the same order as cnnForward's. `x` holds each trial's images
- * [K, batch, height·width], or with `shared` one set [batch, height·width] read by every trial (then the
- * first product is one plain product with the K kernels side by side). Consumes params and x.
+ * the image axis wherever no weight is involved (patches and pooling see K·batch images), and each
+ * trial's rows meet its own kernels in per-trial products (trial-products.ts, `products`): patches
+ * [K, batch·h·w, 9·in] times kernels [K, 9·in, out], biases [K, 1, out]; the dense layer [K, batch,
+ * flat] times [K, flat, classes]. Each trial's products sum the same terms in the same order as
+ * cnnForward's. `x` holds each trial's images [K, batch, height·width], or with `shared` one set
+ * [batch, height·width] read by every trial (then the first product is one plain product with the K
+ * kernels side by side). Consumes params and x.
  */
 export function cnnBatchedForward(
 	shape: CnnShape,
 	params: np.Array[],
 	x: np.Array,
 	dropout: DropoutSites | null,
-	shared: boolean
+	shared: boolean,
+	products: TrialProducts
 ): np.Array {
 	const specs = cnnParams(shape);
 	const p = byName(specs, params);
@@ -91,7 +93,7 @@ export function cnnBatchedForward(
 		const kernel = p('output/kernel');
 		const logits = shared
 			? sharedProduct(x.reshape([rows, flat]), kernel)
-			: np.matmul(maybeDrop(dropout, x.reshape([trials, rows, flat])), kernel);
+			: perTrialProduct(maybeDrop(dropout, x.reshape([trials, rows, flat])), kernel, products);
 		return logits.add(p('output/bias'));
 	}
 	let y = x.reshape([-1, shape.height, shape.width, 1]);
@@ -103,7 +105,7 @@ export function cnnBatchedForward(
 		const z =
 			shared && b === 0
 				? sharedProduct(patches, kernel)
-				: np.matmul(patches.reshape([trials, rows * h * w, -1]), kernel);
+				: perTrialProduct(patches.reshape([trials, rows * h * w, -1]), kernel, products);
 		// The bias [K, 1, out] added to [K, rows, h, w, out], as cnnForward adds its [out] to [rows, h,
 		// w, out]: its gradient then sums the same axes in the same order.
 		const bias = p(`conv${b}/bias`).reshape([trials, 1, 1, 1, out]);
@@ -111,5 +113,5 @@ export function cnnBatchedForward(
 		y = maxPool2x2(activated.reshape([trials * rows, h, w, out]));
 	}
 	const features = maybeDrop(dropout, y.reshape([trials, rows, flat]));
-	return np.matmul(features, p('output/kernel')).add(p('output/bias'));
+	return perTrialProduct(features, p('output/kernel'), products).add(p('output/bias'));
 }

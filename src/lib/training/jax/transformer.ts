@@ -7,7 +7,7 @@
 import { nn, numpy as np } from '@jax-js/jax';
 import { maybeDrop, type Dropout, type DropoutSites } from './dropout';
 import { byName, type ParamSpec } from './params';
-import { sharedProduct } from './shared-product';
+import { perTrialProduct, sharedProduct, type TrialProducts } from './trial-products';
 import {
 	LAYER_NORM_EPSILON,
 	MASKED,
@@ -99,18 +99,19 @@ export function transformerForward(
  * trial axis: tables and kernels [K, in, out], gains and biases [K, 1, n]. Per-token work (layer norm,
  * GELU, softmax, dropout) runs on any leading shape; attention folds the trials into its batch axis
  * ([K·batch, heads, length, head size]); the embedding (a one-hot matrix times the table, as in
- * transformerForward) and the projections are batched products [K, batch·length, in] · [K, in, out].
- * Each trial's products and reductions run over the same terms in the same order as
- * transformerForward's. `x` holds each trial's token ids [K, batch, length] (int32), or with `shared`
- * one set [batch, length] read by every trial (the embedding is then one plain product with the K
- * tables side by side). Consumes params and x.
+ * transformerForward) and the projections are per-trial products [K, batch·length, in] · [K, in, out]
+ * (trial-products.ts, `products`). Each trial's products and reductions run over the same terms in the
+ * same order as transformerForward's. `x` holds each trial's token ids [K, batch, length] (int32), or
+ * with `shared` one set [batch, length] read by every trial (the embedding is then one plain product
+ * with the K tables side by side). Consumes params and x.
  */
 export function transformerBatchedForward(
 	shape: TransformerShape,
 	params: np.Array[],
 	x: np.Array,
 	dropout: DropoutSites | null,
-	shared: boolean
+	shared: boolean,
+	products: TrialProducts
 ): np.Array {
 	const { vocab, dModel: d, nHead, nLayer } = shape;
 	if (d % nHead !== 0) throw new Error(`nHead ${nHead} must divide dModel ${d}`);
@@ -121,7 +122,8 @@ export function transformerBatchedForward(
 		throw new Error(`a window of ${length} tokens is longer than the context`);
 	const rows = batch * length;
 	const p = byName(transformerParams(shape), params);
-	const dense = (h: np.Array, prefix: string) => np.matmul(h, p(`${prefix}/kernel`)).add(p(`${prefix}/bias`));
+	const dense = (h: np.Array, prefix: string) =>
+		perTrialProduct(h, p(`${prefix}/kernel`), products).add(p(`${prefix}/bias`));
 	// Norms run on [K, batch, length, d] as transformerForward's on [batch, length, d].
 	const norm = (h: np.Array, prefix: string) =>
 		layerNorm(
@@ -132,7 +134,7 @@ export function transformerBatchedForward(
 
 	const tokens = shared
 		? sharedProduct(nn.oneHot(x.reshape([rows]), vocab), p('embed/tokens'))
-		: np.matmul(nn.oneHot(x.reshape([trials, rows]), vocab), p('embed/tokens'));
+		: perTrialProduct(nn.oneHot(x.reshape([trials, rows]), vocab), p('embed/tokens'), products);
 	const positions = p('embed/positions').slice([], [0, length], []).reshape([trials, 1, length, d]);
 	let h = maybeDrop(dropout, tokens.reshape([trials, batch, length, d]).add(positions));
 	// 0 on and below the diagonal, MASKED above it.
