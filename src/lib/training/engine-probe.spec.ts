@@ -10,7 +10,7 @@ import { loadDataset } from '$lib/datasets/load-dataset';
 import { encodeText } from '$lib/datasets/text-data';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
 import { BATCH_SIZES, bestBatch, fastestPair, memoryProbeStore } from './backend-choice';
-import { startPair, type Engines } from './engine-probe';
+import { probeBatches, startPair, type Engines } from './engine-probe';
 import { createJaxEngine } from './jax/engine';
 import { createTfjsEngine } from './tfjs/engine';
 
@@ -147,7 +147,7 @@ describe('batched trials in the probe', () => {
 			data: async () => encodeText('the whale and the sea. '.repeat(100), 'test')
 		}
 	])(
-		'times every K for a $name workload of the compiled engine too',
+		'times K for a $name workload of the compiled engine too',
 		async ({ config: c, data: load }) => {
 			const forced: TrialConfig = { ...c, engine: 'jax', backend: 'wasm' };
 			const loaded = await load();
@@ -162,12 +162,29 @@ describe('batched trials in the probe', () => {
 				memoryProbeStore()
 			);
 			const batch = report.probe!.batch!;
-			expect(batch.speeds.map((s) => s.k)).toEqual([...BATCH_SIZES]);
-			for (const s of batch.speeds) expect(s.trialStepsPerSecond).toBeGreaterThan(0);
+			// K in BATCH_SIZES order, each faster than one trial alone, up to the first that is not (if any).
+			const ks = batch.speeds.map((s) => s.k);
+			expect(ks.length).toBeGreaterThan(0);
+			expect(ks).toEqual(BATCH_SIZES.slice(0, ks.length));
+			batch.speeds.forEach((s, i) => {
+				expect(s.trialStepsPerSecond).toBeGreaterThan(0);
+				if (i < ks.length - 1) expect(s.trialStepsPerSecond).toBeGreaterThan(batch.solo);
+			});
+			if (ks.length < BATCH_SIZES.length)
+				expect(batch.speeds.at(-1)!.trialStepsPerSecond).toBeLessThanOrEqual(batch.solo);
 			expect(batch.k).toBe(bestBatch(batch.solo, batch.speeds));
 		},
 		120_000
 	);
+
+	it('stops at the first K no faster than one trial alone and keeps one at a time', async () => {
+		const batched = { ...config, engine: 'jax', backend: 'wasm' } as TrialConfig;
+		// A solo speed no batch reaches (1e9 steps/s): K = 2 is measured, loses, and ends the sweep.
+		const probe = await probeBatches(engines.jax, 'wasm', batched, data, 1e9);
+		expect(probe!.speeds.map((s) => s.k)).toEqual([2]);
+		expect(probe!.speeds[0]!.trialStepsPerSecond).toBeGreaterThan(0);
+		expect(probe!.k).toBe(1);
+	});
 
 	it('does not batch what the engine cannot (TF.js)', async () => {
 		const { report } = await startPair(
