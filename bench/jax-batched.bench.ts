@@ -5,13 +5,17 @@
 // both see the same machine load. Both read each step's scalars as it is queued (dataSync), as the
 // engine's trainers do on wasm, where reading costs no device round trip and keeps jax-js's pending
 // work per step flat. Prints one JSON result line per K and mode.
-// Run: npx tsx bench/jax-batched.bench.ts   (JAX_BATCH_RUNS, default 3; JAX_BATCH_K, default 1,2,4,8,16)
+// Run: npx tsx bench/jax-batched.bench.ts   (JAX_BATCH_RUNS, default 3; JAX_BATCH_K, default 1,2,4,8,16;
+// JAX_BATCH_MODELS, default mlp: also cnn and transformer, issue 19's default CNN and d64 transformer
+// shapes, step level only; JAX_BATCH_PRODUCTS, e.g. split,batched: the per-trial product forms to time)
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { jit, numpy as np, vmap } from '@jax-js/jax';
 import { stats, type BenchRow } from './bench-stats';
 import { initJax, labels, normals } from '../src/lib/testing/jax-fixtures';
 import { BatchedJaxTrainer } from '../src/lib/training/jax/batched-trainer';
+import type { ModelSpec } from '../src/lib/training/jax/models';
+import type { TrialProducts } from '../src/lib/training/jax/trial-products';
 import { JaxTrainer, type TrainerOptions } from '../src/lib/training/jax/trainer';
 import { createBatchedJaxTrainers } from '../src/lib/training/jax/batched-trials';
 import { createJaxEngine } from '../src/lib/training/jax/engine';
@@ -23,80 +27,110 @@ const RUNS = Number(process.env.JAX_BATCH_RUNS ?? 3);
 const KS = (process.env.JAX_BATCH_K ?? '1,2,4,8,16').split(',').map(Number);
 const STEP_LEVEL = process.env.JAX_BATCH_STEP_LEVEL !== '0';
 const STEPS = Number(process.env.JAX_BATCH_STEPS ?? 60);
-const ROWS = 64;
-const FEATURES = 64;
-const CLASSES = 10;
+/** Step-level workloads to time (mlp, cnn, transformer); the loop and product rows below are the MLP's. */
+const MODELS = (process.env.JAX_BATCH_MODELS ?? 'mlp').split(',');
+/** The per-trial product forms to time (trial-products.ts; the MLP ignores it); default: the device's. */
+const PRODUCTS: (TrialProducts | undefined)[] = process.env.JAX_BATCH_PRODUCTS
+	? (process.env.JAX_BATCH_PRODUCTS.split(',') as TrialProducts[])
+	: [undefined];
 
-const options = (k: number): TrainerOptions => ({
-	model: { kind: 'mlp', inputSize: FEATURES, hiddenWidth: 128, depth: 1, classes: CLASSES },
+type HostX = Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
+interface StepWorkload {
+	name: string;
+	model: ModelSpec;
+	/** One trial's x shape and its labels per batch. */
+	xShape: number[];
+	labelsPerBatch: number;
+	batch(seed: number): { x: HostX; y: Int32Array<ArrayBuffer> };
+}
+/** The digits study's MLP, and issue 19's default CNN and d64 transformer shapes. */
+const WORKLOADS: Record<string, StepWorkload> = {
+	mlp: {
+		name: 'digits MLP',
+		model: { kind: 'mlp', inputSize: 64, hiddenWidth: 128, depth: 1, classes: 10 },
+		xShape: [64, 64],
+		labelsPerBatch: 64,
+		batch: (seed) => ({ x: normals(64 * 64, seed), y: labels(64, 10, seed + 50) })
+	},
+	cnn: {
+		name: 'CNN 16-32 filters, 28x28, batch 64',
+		model: { kind: 'cnn', height: 28, width: 28, classes: 10, filters: 16, blocks: 2 },
+		xShape: [64, 784],
+		labelsPerBatch: 64,
+		batch: (seed) => ({ x: normals(64 * 784, seed), y: labels(64, 10, seed + 50) })
+	},
+	transformer: {
+		name: 'char transformer d64, 2 layers, ctx 64, batch 16',
+		model: { kind: 'transformer', vocab: 83, contextLength: 64, dModel: 64, nHead: 4, nLayer: 2 },
+		xShape: [16, 64],
+		labelsPerBatch: 16 * 64,
+		batch: (seed) => ({ x: labels(16 * 64, 83, seed), y: labels(16 * 64, 83, seed + 50) })
+	}
+};
+
+const options = (w: StepWorkload, k: number): TrainerOptions => ({
+	model: w.model,
 	optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 1e-3 * (k + 1) },
 	dropoutSeed: k
 });
 
-/** Host batches, one list per trial. */
-const hostBatches = (K: number) =>
-	Array.from({ length: K }, (_, k) =>
-		Array.from({ length: 4 }, (_, i) => ({
-			x: normals(ROWS * FEATURES, 100 * k + i),
-			y: labels(ROWS, CLASSES, 100 * k + i + 50)
-		}))
-	);
+const toDevice = (x: HostX, shape: number[]) =>
+	(x instanceof Int32Array ? np.array(x, { dtype: np.int32 }) : np.array(x)).reshape(shape);
 
-async function solo(K: number, batches: ReturnType<typeof hostBatches>): Promise<number> {
-	const trainers = Array.from({ length: K }, (_, k) => new JaxTrainer(options(k), { seed: k }));
+/** Host batches, one list per trial. */
+const hostBatches = (w: StepWorkload, K: number) =>
+	Array.from({ length: K }, (_, k) => Array.from({ length: 4 }, (_, i) => w.batch(100 * k + i)));
+
+async function solo(w: StepWorkload, K: number, batches: ReturnType<typeof hostBatches>): Promise<number> {
+	const trainers = Array.from({ length: K }, (_, k) => new JaxTrainer(options(w, k), { seed: k }));
+	const step = (t: JaxTrainer, b: { x: HostX; y: Int32Array<ArrayBuffer> }, rate: number) =>
+		t.trainStep(toDevice(b.x, w.xShape), np.array(b.y, { dtype: np.int32 }), rate);
 	// Compile outside the timing (each solo trial compiles once too).
-	for (const t of trainers)
-		await JaxTrainer.readStats([
-			t.trainStep(
-				np.array(batches[0]![0]!.x).reshape([ROWS, FEATURES]),
-				np.array(batches[0]![0]!.y, { dtype: np.int32 }),
-				1e-3
-			)
-		]);
+	for (const t of trainers) await JaxTrainer.readStats([step(t, batches[0]![0]!, 1e-3)]);
 	const start = performance.now();
 	for (const [k, t] of trainers.entries()) {
-		for (let s = 0; s < STEPS; s++) {
-			const b = batches[k]![s % 4]!;
-			const stats = t.trainStep(
-				np.array(b.x).reshape([ROWS, FEATURES]),
-				np.array(b.y, { dtype: np.int32 }),
-				1e-3 * (k + 1)
-			);
-			stats.dataSync();
-		}
+		for (let s = 0; s < STEPS; s++) step(t, batches[k]![s % 4]!, 1e-3 * (k + 1)).dataSync();
 	}
 	const seconds = (performance.now() - start) / 1000;
 	for (const t of trainers) t.dispose();
 	return (K * STEPS) / seconds;
 }
 
-/** The batch's x [K, rows, features] and y [K, rows] for step s, gathered on the host as the loop does. */
-function batchedInputs(batches: ReturnType<typeof hostBatches>, s: number) {
+/** The batch's x [K, …one trial's shape] and y [K, labels] for step s, gathered on the host as the loop does. */
+function batchedInputs(w: StepWorkload, batches: ReturnType<typeof hostBatches>, s: number) {
 	const K = batches.length;
-	const x = new Float32Array(K * ROWS * FEATURES);
-	const y = new Int32Array(K * ROWS);
+	const size = w.xShape.reduce((a, b) => a * b, 1);
+	const first = batches[0]![0]!.x;
+	const x = first instanceof Int32Array ? new Int32Array(K * size) : new Float32Array(K * size);
+	const y = new Int32Array(K * w.labelsPerBatch);
 	batches.forEach((list, k) => {
-		x.set(list[s % 4]!.x, k * ROWS * FEATURES);
-		y.set(list[s % 4]!.y, k * ROWS);
+		x.set(list[s % 4]!.x, k * size);
+		y.set(list[s % 4]!.y, k * w.labelsPerBatch);
 	});
 	return {
-		x: np.array(x).reshape([K, ROWS, FEATURES]),
-		y: np.array(y, { dtype: np.int32 }).reshape([K, ROWS])
+		x: toDevice(x, [K, ...w.xShape]),
+		y: np.array(y, { dtype: np.int32 }).reshape([K, w.labelsPerBatch])
 	};
 }
 
-async function batched(K: number, batches: ReturnType<typeof hostBatches>): Promise<number> {
+async function batched(
+	w: StepWorkload,
+	K: number,
+	batches: ReturnType<typeof hostBatches>,
+	products?: TrialProducts
+): Promise<number> {
 	const trainer = new BatchedJaxTrainer(
-		Array.from({ length: K }, (_, k) => ({ options: options(k), initial: { seed: k } }))
+		Array.from({ length: K }, (_, k) => ({ options: options(w, k), initial: { seed: k } })),
+		products
 	);
 	const rates = Array.from({ length: K }, (_, k) => 1e-3 * (k + 1));
 	{
-		const { x, y } = batchedInputs(batches, 0);
+		const { x, y } = batchedInputs(w, batches, 0);
 		await BatchedJaxTrainer.readStats([trainer.trainStep(x, y, rates)]);
 	}
 	const start = performance.now();
 	for (let s = 0; s < STEPS; s++) {
-		const { x, y } = batchedInputs(batches, s);
+		const { x, y } = batchedInputs(w, batches, s);
 		trainer.trainStep(x, y, rates).dataSync();
 	}
 	const seconds = (performance.now() - start) / 1000;
@@ -106,28 +140,37 @@ async function batched(K: number, batches: ReturnType<typeof hostBatches>): Prom
 
 await initJax();
 const rows: BenchRow[] = [];
-for (const K of STEP_LEVEL ? KS : []) {
-	const batches = hostBatches(K);
-	const soloRuns: number[] = [];
-	const batchRuns: number[] = [];
-	for (let r = 0; r < RUNS; r++) {
-		soloRuns.push(await solo(K, batches));
-		batchRuns.push(await batched(K, batches));
-	}
-	for (const [mode, runs] of [
-		['solo trials one after another', soloRuns],
-		['one batched step', batchRuns]
-	] as const) {
-		const row = stats(
-			`jax-js wasm digits MLP, K=${K}, ${mode}`,
-			'trial-steps/s',
-			runs,
-			`${STEPS} steps per trial per run, Adam + weight decay`
-		);
-		rows.push(row);
-		console.log(JSON.stringify(row));
+for (const model of STEP_LEVEL ? MODELS : []) {
+	const w = WORKLOADS[model];
+	if (!w) throw new Error(`JAX_BATCH_MODELS: no workload ${model} (mlp, cnn, transformer)`);
+	for (const K of KS) {
+		const batches = hostBatches(w, K);
+		const soloRuns: number[] = [];
+		const batchRuns: number[][] = PRODUCTS.map(() => []);
+		for (let r = 0; r < RUNS; r++) {
+			soloRuns.push(await solo(w, K, batches));
+			for (const [i, form] of PRODUCTS.entries()) batchRuns[i]!.push(await batched(w, K, batches, form));
+		}
+		const modes: [string, number[]][] = [
+			['solo trials one after another', soloRuns],
+			...PRODUCTS.map((form, i): [string, number[]] => [
+				form ? `one batched step, ${form} products` : 'one batched step',
+				batchRuns[i]!
+			])
+		];
+		for (const [mode, runs] of modes) {
+			const row = stats(
+				`jax-js wasm ${w.name}, K=${K}, ${mode}`,
+				'trial-steps/s',
+				runs,
+				`${STEPS} steps per trial per run, Adam + weight decay`
+			);
+			rows.push(row);
+			console.log(JSON.stringify(row));
+		}
 	}
 }
+if (!MODELS.includes('mlp')) process.exit(0);
 
 // The same comparison through the trial loop on the bundled digits data, shaped as the default digits
 // study (MLP 64-128-10, batch 64, Adam, cosine, weight decay, 300 steps, an evaluation every 25 steps

@@ -135,9 +135,9 @@ describe('cache keys', () => {
 	it('name the version, the device, the browser and the choice', () => {
 		const choice = 'mlp/digits/w64d1/batch64|engine=auto|backend=auto';
 		const key = probeKey('Google SwiftShader (fallback)', 'Chrome/156', choice);
-		expect(key).toBe(`v3|Google SwiftShader (fallback)|Chrome/156|${choice}`);
-		expect(PROBE_VERSION).toBe(3);
-		expect(probeKey('', 'Chrome/156', 'w')).toBe('v3|no-webgpu-adapter|Chrome/156|w');
+		expect(key).toBe(`v4|Google SwiftShader (fallback)|Chrome/156|${choice}`);
+		expect(PROBE_VERSION).toBe(4);
+		expect(probeKey('', 'Chrome/156', 'w')).toBe('v4|no-webgpu-adapter|Chrome/156|w');
 	});
 });
 

@@ -19,9 +19,10 @@ import {
 
 /**
  * Bump when the probe's procedure changes, so older cached answers are measured again. 2: pairs of
- * engine and backend (version 1 measured TF.js backends only). 3: with batched trials (`batch`).
+ * engine and backend (version 1 measured TF.js backends only). 3: with batched trials (`batch`). 4: the
+ * CNN and the transformer batch too, and the K sweep stops at the first K no faster than one trial.
  */
-export const PROBE_VERSION = 3;
+export const PROBE_VERSION = 4;
 
 /** The order `auto` tries backends in when nothing has been measured (and breaks exact ties in). */
 export const FALLBACK_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -73,7 +74,10 @@ export interface BatchProbe {
 	k: number;
 	/** The fastest pair's trial-steps/s trained alone (its stepsPerSecond above). */
 	solo: number;
-	/** Each K tried: trial-steps/s (K × batched steps/s), or why it failed. */
+	/**
+	 * Each K tried, in BATCH_SIZES order up to the first that failed or was no faster than `solo`:
+	 * trial-steps/s (K × batched steps/s), or why it failed.
+	 */
 	speeds: { k: number; trialStepsPerSecond?: number; error?: string }[];
 }
 

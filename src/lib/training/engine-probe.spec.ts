@@ -7,9 +7,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { loadDataset } from '$lib/datasets/load-dataset';
+import { encodeText } from '$lib/datasets/text-data';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
 import { BATCH_SIZES, bestBatch, fastestPair, memoryProbeStore } from './backend-choice';
-import { startPair, type Engines } from './engine-probe';
+import { probeBatches, startPair, type Engines } from './engine-probe';
 import { createJaxEngine } from './jax/engine';
 import { createTfjsEngine } from './tfjs/engine';
 
@@ -123,6 +124,66 @@ describe('batched trials in the probe', () => {
 		// Without `batch` (a single trial's start), a forced pair is started without measuring.
 		const plain = await startPair(engines, { engine: 'jax', backend: 'wasm', workload: workload() }, store);
 		expect(plain.report.probe).toBeUndefined();
+	});
+
+	it.each([
+		{
+			name: 'CNN',
+			config: { ...config, dataset: 'digits', model: 'cnn', cnnWidth: 4, cnnDepth: 1 } as TrialConfig,
+			data: () => loadDataset('digits', async (path) => new Uint8Array(readFileSync(`static/${path}`)))
+		},
+		{
+			name: 'transformer',
+			config: {
+				...config,
+				dataset: 'moby-dick',
+				model: 'transformer',
+				dModel: 8,
+				nHead: 2,
+				nLayer: 1,
+				contextLength: 8,
+				batchSize: 4
+			} as TrialConfig,
+			data: async () => encodeText('the whale and the sea. '.repeat(100), 'test')
+		}
+	])(
+		'times K for a $name workload of the compiled engine too',
+		async ({ config: c, data: load }) => {
+			const forced: TrialConfig = { ...c, engine: 'jax', backend: 'wasm' };
+			const loaded = await load();
+			const { report } = await startPair(
+				engines,
+				{
+					engine: 'jax',
+					backend: 'wasm',
+					workload: { config: forced, data: async () => loaded },
+					batch: true
+				},
+				memoryProbeStore()
+			);
+			const batch = report.probe!.batch!;
+			// K in BATCH_SIZES order, each faster than one trial alone, up to the first that is not (if any).
+			const ks = batch.speeds.map((s) => s.k);
+			expect(ks.length).toBeGreaterThan(0);
+			expect(ks).toEqual(BATCH_SIZES.slice(0, ks.length));
+			batch.speeds.forEach((s, i) => {
+				expect(s.trialStepsPerSecond).toBeGreaterThan(0);
+				if (i < ks.length - 1) expect(s.trialStepsPerSecond).toBeGreaterThan(batch.solo);
+			});
+			if (ks.length < BATCH_SIZES.length)
+				expect(batch.speeds.at(-1)!.trialStepsPerSecond).toBeLessThanOrEqual(batch.solo);
+			expect(batch.k).toBe(bestBatch(batch.solo, batch.speeds));
+		},
+		120_000
+	);
+
+	it('stops at the first K no faster than one trial alone and keeps one at a time', async () => {
+		const batched = { ...config, engine: 'jax', backend: 'wasm' } as TrialConfig;
+		// A solo speed no batch reaches (1e9 steps/s): K = 2 is measured, loses, and ends the sweep.
+		const probe = await probeBatches(engines.jax, 'wasm', batched, data, 1e9);
+		expect(probe!.speeds.map((s) => s.k)).toEqual([2]);
+		expect(probe!.speeds[0]!.trialStepsPerSecond).toBeGreaterThan(0);
+		expect(probe!.k).toBe(1);
 	});
 
 	it('does not batch what the engine cannot (TF.js)', async () => {

@@ -145,7 +145,10 @@ export async function probePairs(
 /**
  * Trial-steps/s of K copies of `config` trained as one batch (seeds 0…K−1: values differ, shapes do
  * not), for each K of BATCH_SIZES on `backend`, timed as measureSteps times one trial; null when the
- * engine cannot batch this workload. `solo` is the workload's steps/s alone on the same pair.
+ * engine cannot batch this workload. `solo` is the workload's steps/s alone on the same pair. The sweep
+ * stops at the first K that fails or is no faster than one trial alone: each K costs a compile and K
+ * times the step, and a batch that loses to one trial does not win by growing (on wasm the default CNN
+ * and the d64 transformer already lose at K = 2; bench/jax-batched.bench.ts with JAX_BATCH_MODELS).
  */
 export async function probeBatches(
 	engine: Engine,
@@ -167,9 +170,12 @@ export async function probeBatches(
 			const batched: Pick<Engine, 'createTrainer'> = {
 				createTrainer: () => asOneTrainer(trainers)
 			};
-			speeds.push({ k, trialStepsPerSecond: k * (await measureSteps(batched, config, data)) });
+			const trialStepsPerSecond = k * (await measureSteps(batched, config, data));
+			speeds.push({ k, trialStepsPerSecond });
+			if (!(trialStepsPerSecond > solo)) break;
 		} catch (error) {
 			speeds.push({ k, error: errorMessage(error) });
+			break;
 		}
 	}
 	return { k: bestBatch(solo, speeds), solo, speeds };

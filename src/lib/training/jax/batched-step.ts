@@ -15,10 +15,13 @@ import { jit, nn, numpy as np, random, tree, valueAndGrad } from '@jax-js/jax';
 import { updateAverage } from './averaging';
 import type { DropoutSites } from './dropout';
 import { relu } from './activations';
+import { cnnBatchedForward, cnnParams, CNN_DROPOUT_SITES, DEFAULT_CONV } from './cnn';
 import { mlpDropoutSites, mlpForward, mlpParams } from './mlp';
 import type { ModelSpec } from './models';
 import { applyRule, applyScheduleFree, gradientPoint, type Coefficient } from './optimizers';
-import type { ParamSpec } from './params';
+import { sizeOf, type ParamSpec } from './params';
+import { defaultTrialProducts, sharedProduct, type TrialProducts } from './trial-products';
+import { transformerBatchedForward, transformerDropoutSites, transformerParams } from './transformer';
 import { stepLayout, type StepOptions, type StepState } from './train-step';
 
 /** A model whose forward pass takes a leading trial axis on its parameters and inputs. */
@@ -38,40 +41,74 @@ export interface BatchedModel {
 }
 
 /**
- * The batched form of a model, or null when there is none yet: the MLP only. The CNN's im2col slices
- * and the transformer's attention reshape their inputs with a fixed rank and would need a trial axis
- * threaded through every one of them.
+ * A parameter's stack [K, size] (consumed) as the batched forward passes read it: a bias, gain or
+ * other vector [n] as [K, 1, n], so it broadcasts over the rows of [K, rows, n]; a matrix [in, out] as
+ * [K, in, out]; a 3×3 kernel [3, 3, c, out] as [K, 9·c, out], the matrix im2col multiplies by.
  */
-export function batchedModel(spec: ModelSpec): BatchedModel | null {
-	if (spec.kind !== 'mlp') return null;
+function stackedView(params: ParamSpec[]): BatchedModel['view'] {
+	return (i, stacked, trials) => {
+		const shape = params[i]!.shape;
+		const out = shape[shape.length - 1]!;
+		return stacked.reshape([trials, shape.length === 1 ? 1 : sizeOf(shape) / out, out]);
+	};
+}
+
+/**
+ * The batched form of a model: every family the compiled engine trains (cnn.ts's and transformer.ts's
+ * batched forward passes fold the trial axis into the batch axis wherever no weight is involved), except
+ * a CNN asked for jax-js's own convolution ('lax'), whose sums the im2col products would not reproduce.
+ * `products`: how the CNN's and the transformer's per-trial products run (trial-products.ts); the MLP
+ * keeps its batched products (the form its rows in docs/BENCHMARKS.md were measured with).
+ */
+export function batchedModel(
+	spec: ModelSpec,
+	products: TrialProducts = defaultTrialProducts()
+): BatchedModel | null {
+	switch (spec.kind) {
+		case 'mlp':
+			return mlpBatched(spec);
+		case 'cnn': {
+			if ((spec.conv ?? DEFAULT_CONV) !== 'im2col') return null;
+			const params = cnnParams(spec);
+			return {
+				params,
+				classes: spec.classes,
+				dropoutSites: CNN_DROPOUT_SITES,
+				view: stackedView(params),
+				forward: (p, x, d) => cnnBatchedForward(spec, p, x, d, false, products),
+				forwardShared: (p, x) => cnnBatchedForward(spec, p, x, null, true, products)
+			};
+		}
+		case 'transformer': {
+			const params = transformerParams(spec);
+			return {
+				params,
+				classes: spec.vocab,
+				dropoutSites: transformerDropoutSites(spec),
+				view: stackedView(params),
+				forward: (p, x, d) => transformerBatchedForward(spec, p, x, d, false, products),
+				forwardShared: (p, x) => transformerBatchedForward(spec, p, x, null, true, products)
+			};
+		}
+	}
+}
+
+function mlpBatched(spec: Extract<ModelSpec, { kind: 'mlp' }>): BatchedModel {
 	const params = mlpParams(spec);
 	return {
 		params,
 		classes: spec.classes,
 		dropoutSites: mlpDropoutSites(spec),
-		view: (i, stacked, trials) => {
-			const shape = params[i]!.shape;
-			// A bias [out] becomes [K, 1, out] so it broadcasts over the rows of x [K, rows, out].
-			return stacked.reshape(shape.length === 1 ? [trials, 1, shape[0]!] : [trials, ...shape]);
-		},
+		view: stackedView(params),
 		forward: (p, x, d) => mlpForward(spec, p, x, d),
-		forwardShared: (p, x, trials = p[0]!.shape[0]!) => {
-			// The first layer as ONE plain product x · [W₁ | W₂ | … | W_K] ([rows, in] · [in, K·out]):
-			// on wasm jax-js runs a plain product about twice as fast as the batched product of the same
-			// arithmetic (bench/jax-batched.bench.ts, "product" rows). The other layers read per-trial
-			// activations and stay batched.
-			const rows = x.shape[0]!;
+		forwardShared: (p, x) => {
+			// The first layer as ONE plain product x · [W₁ | W₂ | … | W_K] (sharedProduct); the other
+			// layers read per-trial activations and stay batched.
 			let h: np.Array = x;
 			for (let layer = 0; layer <= spec.depth; layer++) {
 				const kernel = p[2 * layer]!;
 				const bias = p[2 * layer + 1]!;
-				let z: np.Array;
-				if (layer === 0) {
-					const [, inSize, width] = kernel.shape as [number, number, number];
-					const joined = kernel.transpose([1, 0, 2]).reshape([inSize, trials * width]);
-					z = np.matmul(h, joined).reshape([rows, trials, width]).transpose([1, 0, 2]);
-				} else z = np.matmul(h, kernel);
-				z = z.add(bias);
+				const z = (layer === 0 ? sharedProduct(h, kernel) : np.matmul(h, kernel)).add(bias);
 				h = layer === spec.depth ? z : relu(z);
 			}
 			return h;

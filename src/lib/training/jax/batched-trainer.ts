@@ -18,6 +18,7 @@ import { jaxModel, type JaxModel } from './models';
 import { initialValues, sizeOf, type ParamSpec } from './params';
 import { nextRateSquaredSum } from '../optimizer-scalars';
 import { stepCoefficients, stepLayout, type StepLayout } from './train-step';
+import { defaultTrialProducts, type TrialProducts } from './trial-products';
 import type { StepStats, TrainerOptions, TrainerState } from './trainer';
 
 /** One trial of a batch: its options and where it starts (as a solo JaxTrainer takes them). */
@@ -136,7 +137,8 @@ export class BatchedJaxTrainer {
 	#host: { generation: number; values: Promise<Float32Array[][]> } | null = null;
 	#unusedKeys: np.Array | null = null;
 
-	constructor(members: BatchMember[]) {
+	/** `products`: how per-trial products run (trial-products.ts), by default as suits the device. */
+	constructor(members: BatchMember[], products: TrialProducts = defaultTrialProducts()) {
 		if (members.length === 0) throw new Error('a batch needs at least one trial');
 		const signature = batchSignature(members[0]!.options);
 		if (signature === null) throw new Error(`a ${members[0]!.options.model.kind} has no batched step`);
@@ -150,7 +152,7 @@ export class BatchedJaxTrainer {
 		}
 		this.#members = members.map((m) => m.options);
 		this.model = jaxModel(members[0]!.options.model);
-		this.#batched = batchedModel(members[0]!.options.model)!;
+		this.#batched = batchedModel(members[0]!.options.model, products)!;
 		this.#layout = stepLayout(members[0]!.options);
 		this.#layouts = members.map((m) => stepLayout(m.options));
 		const specs = this.model.params;

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingData } from '$lib/datasets/classification-data';
 import { loadDataset } from '$lib/datasets/load-dataset';
+import { encodeText } from '$lib/datasets/text-data';
+import { Random } from '$lib/math/random';
 import { appendBatch, emptyTrainRows, type MetricBatch } from '$lib/study/metrics';
 import { DEFAULT_TRIAL_CONFIG, type TrialConfig } from '$lib/study/trial-config';
 import type { TrialCheckpoint } from '../checkpoint-data';
@@ -61,7 +63,8 @@ function loop(
 	trainer: Trainer,
 	config: TrialConfig,
 	checkpoints: CheckpointOptions,
-	stopAfter = Infinity
+	stopAfter = Infinity,
+	on: TrainingData = data
 ): Promise<Run> {
 	const metrics: MetricBatch = { train: emptyTrainRows(), evals: [] };
 	const saved: TrialCheckpoint[] = [];
@@ -69,7 +72,7 @@ function loop(
 	return runTrialLoop(
 		{ createTrainer: () => trainer },
 		config,
-		data,
+		on,
 		{
 			onMetrics: (b, progress) => {
 				appendBatch(metrics, b);
@@ -83,23 +86,32 @@ function loop(
 }
 
 /** Each config alone on the compiled engine. */
-async function alone(configs: TrialConfig[], checkpoints: CheckpointOptions[] = []): Promise<Run[]> {
+async function alone(
+	configs: TrialConfig[],
+	checkpoints: CheckpointOptions[] = [],
+	on: TrainingData = data
+): Promise<Run[]> {
 	const runs: Run[] = [];
 	for (const [i, c] of configs.entries()) {
 		const resume = checkpoints[i]?.resumeFrom;
-		runs.push(await loop(jax.createTrainer(c, data, resume), c, checkpoints[i] ?? { every: 20 }));
+		runs.push(await loop(jax.createTrainer(c, on, resume), c, checkpoints[i] ?? { every: 20 }, Infinity, on));
 	}
 	return runs;
 }
 
 /** The configs as one batch, each in its own loop. */
-function together(configs: TrialConfig[], checkpoints: CheckpointOptions[] = [], stopAfter: number[] = []) {
+function together(
+	configs: TrialConfig[],
+	checkpoints: CheckpointOptions[] = [],
+	stopAfter: number[] = [],
+	on: TrainingData = data
+) {
 	const trainers = createBatchedJaxTrainers(
 		configs.map((config, i) => ({ config, resume: checkpoints[i]?.resumeFrom })),
-		data
+		on
 	);
 	return Promise.all(
-		trainers.map((t, i) => loop(t, configs[i]!, checkpoints[i] ?? { every: 20 }, stopAfter[i]))
+		trainers.map((t, i) => loop(t, configs[i]!, checkpoints[i] ?? { every: 20 }, stopAfter[i], on))
 	);
 }
 
@@ -169,4 +181,76 @@ describe('trials trained as one batch through runTrialLoop', () => {
 		expect(canBatch([trials[0]!, { ...trials[1]!, dropout: 0 }], data)).toBe(false);
 		expect(canBatch([trials[0]!], data)).toBe(false);
 	});
+});
+
+describe('CNN and transformer trials trained as one batch through runTrialLoop', () => {
+	/** A text whose characters follow a seeded walk (a vocabulary of 6), long enough for its windows. */
+	const walk = () => {
+		const random = new Random(5);
+		return Array.from({ length: 3000 }, () => 'abcdef'[random.int(6)]).join('');
+	};
+	const workloads: { name: string; base: TrialConfig; data: () => Promise<TrainingData> }[] = [
+		{
+			name: 'a CNN on the digits images',
+			base: { ...base, model: 'cnn', cnnWidth: 4, cnnDepth: 1, batchSize: 16, maxTrainSteps: 20 },
+			data: async () => data
+		},
+		{
+			name: 'a transformer on a text',
+			base: {
+				...base,
+				model: 'transformer',
+				dataset: 'moby-dick',
+				dModel: 8,
+				nHead: 2,
+				nLayer: 1,
+				contextLength: 8,
+				batchSize: 4,
+				maxTrainSteps: 20
+			},
+			data: async () => encodeText(walk(), 'test')
+		}
+	];
+
+	it.each(workloads)(
+		'gives each trial of $name its solo metrics and checkpoints',
+		async (w) => {
+			const on = await w.data();
+			const configs: TrialConfig[] = [
+				{ ...w.base, learningRate: 3e-3, weightDecay: 0.01, seed: 1 },
+				{
+					...w.base,
+					learningRate: 1e-2,
+					beta1: 0.8,
+					weightDecay: 0.1,
+					warmupSteps: 5,
+					gradClipNorm: 0.5,
+					seed: 2
+				},
+				{
+					...w.base,
+					learningRate: 1e-3,
+					beta2: 0.99,
+					weightDecay: 0.001,
+					dropout: 0.3,
+					labelSmoothing: 0.2,
+					seed: 3
+				}
+			];
+			expect(canBatch(configs, on)).toBe(true);
+			const solo = await alone(configs, [], on);
+			const before = liveBuffers();
+			const batched = await together(configs, [], [], on);
+			expect(liveBuffers()).toBe(before);
+			for (const [i, run] of batched.entries()) {
+				expect(run.outcome).toEqual({ status: 'completed', steps: 20 });
+				expect(run.metrics).toEqual(solo[i]!.metrics);
+				expect(run.checkpoints).toEqual(solo[i]!.checkpoints);
+			}
+			expect(batched[0]!.metrics.train.loss).not.toEqual(batched[1]!.metrics.train.loss);
+			expect(batched[0]!.metrics.evals.at(-1)!.step).toBe(20);
+			expect(batched[2]!.metrics.evals.at(-1)!.emaValLoss).toBeDefined();
+		},
+		180_000
+	);
 });

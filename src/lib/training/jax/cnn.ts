@@ -3,9 +3,10 @@
 // previous, then flatten → dropout → one dense layer. Same names, shapes and init as the TF.js model.
 import { numpy as np } from '@jax-js/jax';
 import { relu } from './activations';
-import { conv3x3Same, maxPool2x2, type ConvFormulation } from './conv';
-import { maybeDrop, type Dropout } from './dropout';
+import { conv3x3Same, im2colPatches, maxPool2x2, type ConvFormulation } from './conv';
+import { maybeDrop, type Dropout, type DropoutSites } from './dropout';
 import { byName, type ParamSpec } from './params';
+import { perTrialProduct, sharedProduct, type TrialProducts } from './trial-products';
 import type { CnnShape as SharedCnnShape } from '../model-spec';
 
 /** The shared CNN shape (training/model-spec.ts); dropout reaches the forward pass as a Dropout. */
@@ -63,4 +64,54 @@ export function cnnForward(
 	const flat = specs[specs.length - 2]!.shape[0]!;
 	const features = maybeDrop(dropout, y.reshape([-1, flat]));
 	return np.matmul(features, p('output/kernel')).add(p('output/bias'));
+}
+
+/**
+ * Logits [K, batch, classes] of K trials (batched-step.ts), im2col only. The trial axis is folded into
+ * the image axis wherever no weight is involved (patches and pooling see K·batch images), and each
+ * trial's rows meet its own kernels in per-trial products (trial-products.ts, `products`): patches
+ * [K, batch·h·w, 9·in] times kernels [K, 9·in, out], biases [K, 1, out]; the dense layer [K, batch,
+ * flat] times [K, flat, classes]. Each trial's products sum the same terms in the same order as
+ * cnnForward's. `x` holds each trial's images [K, batch, height·width], or with `shared` one set
+ * [batch, height·width] read by every trial (then the first product is one plain product with the K
+ * kernels side by side). Consumes params and x.
+ */
+export function cnnBatchedForward(
+	shape: CnnShape,
+	params: np.Array[],
+	x: np.Array,
+	dropout: DropoutSites | null,
+	shared: boolean,
+	products: TrialProducts
+): np.Array {
+	const specs = cnnParams(shape);
+	const p = byName(specs, params);
+	const trials = params[0]!.shape[0]!;
+	const rows = x.shape[shared ? 0 : 1]!;
+	const flat = specs[specs.length - 2]!.shape[0]!;
+	if (shape.blocks === 0) {
+		const kernel = p('output/kernel');
+		const logits = shared
+			? sharedProduct(x.reshape([rows, flat]), kernel)
+			: perTrialProduct(maybeDrop(dropout, x.reshape([trials, rows, flat])), kernel, products);
+		return logits.add(p('output/bias'));
+	}
+	let y = x.reshape([-1, shape.height, shape.width, 1]);
+	for (let b = 0; b < shape.blocks; b++) {
+		const [, h, w] = y.shape as [number, number, number, number];
+		const kernel = p(`conv${b}/kernel`);
+		const out = kernel.shape[2]!;
+		const patches = im2colPatches(y);
+		const z =
+			shared && b === 0
+				? sharedProduct(patches, kernel)
+				: perTrialProduct(patches.reshape([trials, rows * h * w, -1]), kernel, products);
+		// The bias [K, 1, out] added to [K, rows, h, w, out], as cnnForward adds its [out] to [rows, h,
+		// w, out]: its gradient then sums the same axes in the same order.
+		const bias = p(`conv${b}/bias`).reshape([trials, 1, 1, 1, out]);
+		const activated = relu(z.reshape([trials, rows, h, w, out]).add(bias));
+		y = maxPool2x2(activated.reshape([trials * rows, h, w, out]));
+	}
+	const features = maybeDrop(dropout, y.reshape([trials, rows, flat]));
+	return perTrialProduct(features, p('output/kernel'), products).add(p('output/bias'));
 }

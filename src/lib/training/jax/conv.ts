@@ -20,6 +20,16 @@ export function conv3x3Same(x: np.Array, kernel: np.Array, formulation: ConvForm
 		);
 		return y.transpose([0, 2, 3, 1]);
 	}
+	return np.matmul(im2colPatches(x), kernel.reshape([9 * c, out])).reshape([n, h, w, out]);
+}
+
+/**
+ * The nine shifted views of x [n, h, w, c] (consumed), zero-padded by one on each side, side by side:
+ * [n·h·w, 9·c], ordered (dy, dx, c) like a kernel's [3, 3, c, out] layout. The batched CNN
+ * (batched-step.ts) takes them with n = trials × rows, as nothing here mixes images.
+ */
+export function im2colPatches(x: np.Array): np.Array {
+	const [n, h, w, c] = x.shape as [number, number, number, number];
 	const padded = np.pad(x, [
 		[0, 0],
 		[1, 1],
@@ -31,8 +41,7 @@ export function conv3x3Same(x: np.Array, kernel: np.Array, formulation: ConvForm
 		for (let dx = 0; dx < 3; dx++) views.push(padded.ref.slice([], [dy, dy + h], [dx, dx + w], []));
 	}
 	padded.dispose();
-	const patches = np.concatenate(views, 3).reshape([n * h * w, 9 * c]);
-	return np.matmul(patches, kernel.reshape([9 * c, out])).reshape([n, h, w, out]);
+	return np.concatenate(views, 3).reshape([n * h * w, 9 * c]);
 }
 
 /**
