@@ -9,11 +9,12 @@ import type { BackendChoice } from '$lib/study/trial-config';
  * machine, where it chooses wasm, runs one trial per core like a forced wasm study.
  *
  * Measured by bench/study-throughput.browser.ts (the rows "study throughput: 16 trials at concurrency
- * 1/2" of docs/BENCHMARKS.md): a 16-trial digits study on wasm on 2 cores completes more trials per hour
- * at concurrency 2 than at 1, though well short of 2×, because these 200-step trials spend a large share
- * of their time in per-trial work on the page's thread (IndexedDB writes, checkpoints, the table),
- * which the two workers share; longer trials scale closer to 2×. It is still a gain, so the old rule
- * (half the cores, leaving the other half to the page) gave up throughput here.
+ * 1/2" of docs/BENCHMARKS.md): a 16-trial digits study on wasm on 2 cores runs about as many trials per
+ * hour at concurrency 2 as at 1 (1.08× in the 2026-11-22 run, 0.89× in the 2026-12-05 run, which shared
+ * the machine with other work), far short of 2×, because these 200-step trials spend a large share of
+ * their time in per-trial work on the page's thread (IndexedDB writes, checkpoints, the table), which
+ * the workers share. One per core stays the default: it loses nothing measurable on these short
+ * trials, and a trial whose time is mostly its own steps is what a second core can run.
  */
 export function defaultConcurrency(hardwareConcurrency: number | undefined, backend: BackendChoice): number {
 	if (backend === 'webgpu' || backend === 'webgl' || backend === 'auto') return 1;
