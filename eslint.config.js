@@ -33,7 +33,8 @@ export default ts.config(
 						'scripts/setup.mjs',
 						'scripts/static-server.mjs',
 						'scripts/test-scale.mjs',
-						'scripts/bench-gpu.mjs'
+						'scripts/bench-gpu.mjs',
+						'scripts/bench-notes.mjs'
 					],
 					defaultProject: 'tsconfig.json',
 					maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 32
