@@ -2,9 +2,12 @@
 // The `tuning-lab` command line. It registers tsx so the TypeScript sources run in Node without a build
 // step, then loads only the module of the command that was asked for.
 
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
-register();
+// The repository's tsconfig, not the one in the working directory: the lab's code imports through the
+// `$lib` alias it defines, and the command is run from anywhere (a cluster job's scratch folder).
+register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 
 const EXIT_USAGE = 2;
 
