@@ -121,6 +121,11 @@ test('the array runs the shards, a cancelled and requeued task resumes, and the 
 	);
 	expect(existsSync(shardFile(1)), 'task 1 was cancelled part-way, before writing its shard').toBe(false);
 	const firstRun = read(taskLog(1));
+	// slurmd refuses to launch a job whose credential was created no later than the job's revocation
+	// (the cancel), and both times have one-second resolution: a requeue started at once, within the
+	// cancel's second, is killed with "Job credential revoked" and the merge's dependency can never be
+	// met (seen once in CI). Slurm's own requeue hold avoids it by waiting; so does this pause.
+	await new Promise((resolve) => setTimeout(resolve, 2_000));
 	// Slurm holds a requeued job for about two minutes (its begin time) before it may start again; an
 	// administrator may move that to now, as here, so the test does not wait.
 	c.command('scontrol', 'requeue', `${jobId}_1`);
