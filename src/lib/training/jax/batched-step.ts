@@ -13,6 +13,7 @@
 // that diverges (NaN) leaves the others' numbers unchanged.
 import { jit, nn, numpy as np, random, tree, valueAndGrad } from '@jax-js/jax';
 import { updateAverage } from './averaging';
+import { rowCrossEntropy } from './losses';
 import type { DropoutSites } from './dropout';
 import { relu } from './activations';
 import { cnnBatchedForward, cnnParams, CNN_DROPOUT_SITES, DEFAULT_CONV } from './cnn';
@@ -164,14 +165,7 @@ function perTrialCrossEntropy(
 	classes: number,
 	smoothing: [np.Array, np.Array] | null
 ): np.Array {
-	const logProbs = nn.logSoftmax(logits, -1);
-	const nll = np.negative(nn.oneHot(labels, classes).mul(logProbs.ref).sum(2));
-	if (!smoothing) {
-		logProbs.dispose();
-		return nll.mean(1);
-	}
-	const uniform = np.negative(logProbs.mean(2));
-	return nll.mul(smoothing[0]).add(uniform.mul(smoothing[1])).mean(1);
+	return rowCrossEntropy(logits, labels, classes, smoothing).mean(1);
 }
 
 /**
