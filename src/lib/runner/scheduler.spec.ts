@@ -50,6 +50,9 @@ const ended = (slot: number, status: TrialStatus, checkpointSteps: number[] = []
 	checkpointSteps
 });
 
+/** The engine/backend of each run command. */
+const runs = (commands: SchedulerCommand[]) =>
+	commands.flatMap((c) => (c.type === 'run' ? [`${c.engine}/${c.backend}`] : []));
 const claims = (commands: SchedulerCommand[]) =>
 	commands.flatMap((c) => (c.type === 'claim' ? [[c.slot, c.trial.id]] : []));
 const ends = (commands: SchedulerCommand[]) => commands.filter((c): c is EndCommand => c.type === 'end');
@@ -491,8 +494,6 @@ describe('auto: one measured engine and backend per workload', () => {
 	const key = (width = 64) => `mlp/digits/w${width}d1/batch64|engine=auto|backend=auto`;
 	const measured = (pair: { engine: 'tfjs' | 'jax'; backend: 'wasm' | 'webgpu' }, width = 64) =>
 		({ type: 'measured', slot: 0, key: key(width), outcome: { pair } }) as const;
-	const runs = (commands: SchedulerCommand[]) =>
-		commands.flatMap((c) => (c.type === 'run' ? [`${c.engine}/${c.backend}`] : []));
 
 	it('measures the workload on one slot before any trial starts, and claims nothing meanwhile', () => {
 		const run = start([auto(0), auto(1), auto(2)], {});
@@ -672,21 +673,41 @@ describe('batched trials: K slots per worker', () => {
 });
 
 describe('batched trials: a run that sets the batch', () => {
-	it('uses the run’s batch over the measured one (1: one trial per worker)', () => {
-		const jax = (index: number) =>
-			trial(index, 'queued', {
-				config: { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, backend: 'wasm', engine: 'jax' }
-			});
-		const measured = {
+	const jax = (index: number, backend: 'wasm' | 'auto' = 'wasm') =>
+		trial(index, 'queued', {
+			config: { ...DEFAULT_TRIAL_CONFIG, maxTrainSteps: 100, backend, engine: 'jax' }
+		});
+
+	it('uses the run’s batch and measures nothing when the pair is forced too (1: one trial per worker)', () => {
+		const three = start([jax(0), jax(1)], { concurrency: 1, batch: 3 });
+		expect(three.commands.map((c) => c.type)).toEqual(['claim', 'claim']);
+		expect(three.state.slots).toHaveLength(3);
+		const one = start([jax(0), jax(1)], { concurrency: 2, batch: 1 });
+		expect(one.commands.map((c) => c.type)).toEqual(['claim', 'claim']);
+		expect(one.state.slots).toHaveLength(2);
+		// No override: the trial trains on its own pair (jax on wasm).
+		expect(runs(feed(one.state, { type: 'claimed', slot: 0 }).commands)).toEqual(['null/null']);
+	});
+
+	it('still measures an `auto` backend, and keeps the run’s batch over the measured one', () => {
+		let run = start([jax(0, 'auto'), jax(1, 'auto')], { concurrency: 1, batch: 2 });
+		expect(run.commands).toEqual([
+			{
+				type: 'measure',
+				slot: 0,
+				key: 'mlp/digits/w64d1/batch64|engine=jax|backend=auto',
+				trialId: 's-t0',
+				engine: 'jax',
+				backend: 'auto'
+			}
+		]);
+		run = feed(run.state, {
 			type: 'measured',
 			slot: 0,
-			key: 'mlp/digits/w64d1/batch64|engine=jax|backend=wasm',
+			key: 'mlp/digits/w64d1/batch64|engine=jax|backend=auto',
 			outcome: { pair: { engine: 'jax', backend: 'wasm' }, batch: 8 }
-		} as const;
-		const three = feed(start([jax(0), jax(1)], { concurrency: 1, batch: 3 }).state, measured);
-		expect(three.state.slots).toHaveLength(3);
-		const one = feed(start([jax(0), jax(1)], { concurrency: 2, batch: 1 }).state, measured);
-		expect(one.state.slots).toHaveLength(2);
+		});
+		expect(run.state.slots).toHaveLength(2);
 	});
 });
 

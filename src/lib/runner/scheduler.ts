@@ -342,24 +342,25 @@ export function queuedTrial(trial: TrialRecord): QueuedTrial {
 }
 
 /**
- * The pick key of `trial` in this run, with its effective choices; null when nothing in it is `auto`
- * and its engine is not the compiled one.
+ * The pick key of `trial` in this run, with its effective choices; null when there is nothing to
+ * measure: nothing in it is `auto`, and its engine is not the compiled one or the run sets the batch.
  */
 export function pickOf(
-	state: Pick<SchedulerState, 'engine' | 'backend'>,
+	state: Pick<SchedulerState, 'engine' | 'backend' | 'forcedBatch'>,
 	trial: QueuedTrial
 ): { key: string; engine: EngineChoice; backend: BackendChoice } | null {
 	if (!trial.pick) return null;
 	const engine = state.engine ?? trial.pick.engine;
 	const backend = state.backend ?? trial.pick.backend;
-	// The compiled engine is measured even when forced: the measurement says how many trials to batch.
-	if (!needsProbe(engine, backend) && engine !== 'jax') return null;
+	// The compiled engine is measured even when forced: the measurement says how many trials to batch,
+	// unless the run already says (a probe of ~1 s per K would then be thrown away).
+	if (!needsProbe(engine, backend) && (engine !== 'jax' || state.forcedBatch !== null)) return null;
 	return { key: pickKey(trial.pick.workload, engine, backend), engine, backend };
 }
 
 /** The backend `trial` trains on as far as known now: forced, its own, or its workload's chosen pair's. */
 function knownBackend(
-	state: Pick<SchedulerState, 'engine' | 'backend' | 'picks'>,
+	state: Pick<SchedulerState, 'engine' | 'backend' | 'picks' | 'forcedBatch'>,
 	trial: QueuedTrial
 ): BackendChoice {
 	const pick = pickOf(state, trial);
@@ -398,9 +399,15 @@ export function slotCount(
 	picks: Record<string, PickOutcome> = {}
 ): number {
 	if (options.concurrency !== undefined) return Math.max(1, options.concurrency);
-	const state = { engine: options.engine ?? null, backend: options.backend ?? null, picks };
+	const forcedBatch = forcedBatchOf(options);
+	const state = { engine: options.engine ?? null, backend: options.backend ?? null, picks, forcedBatch };
 	const backends = trials.map((t) => knownBackend(state, queuedTrial(t)));
 	return slotsFor(backends.length > 0 ? backends : [options.backend ?? 'auto'], hardwareConcurrency);
+}
+
+/** The run's `batch` option as a whole number ≥ 1, or null when the run leaves it to the measurement. */
+function forcedBatchOf(options: RunOptions): number | null {
+	return options.batch === undefined ? null : Math.max(1, Math.floor(options.batch));
 }
 
 function slotsFor(backends: readonly BackendChoice[], hardwareConcurrency: number | undefined): number {
@@ -435,7 +442,7 @@ export function startRun(
 		])
 	);
 	const queue = trials.filter((t) => t.status === 'queued').map(queuedTrial);
-	const forcedBatch = options.batch === undefined ? null : Math.max(1, Math.floor(options.batch));
+	const forcedBatch = forcedBatchOf(options);
 	const batch = batchOf(
 		{ engine: options.engine ?? null, backend: options.backend ?? null, picks, forcedBatch },
 		queue
