@@ -21,9 +21,15 @@ test('study throughput: 16 trials at concurrency 1 … hardware', async ({ brows
 	let serial = 0;
 	for (let concurrency = 1; concurrency <= Math.max(2, cores); concurrency++) {
 		const perHour: number[] = [];
+		let pairs = '';
 		for (let r = 0; r < RUNS; r++) {
-			const [run] = await runStudyOnce(browser, baseURL, text, { backend: 'wasm', concurrency });
+			const [run] = await runStudyOnce(browser, baseURL, text, {
+				engine: 'tfjs',
+				backend: 'wasm',
+				concurrency
+			});
 			perHour.push((run!.completed / run!.seconds) * 3600);
+			pairs = run!.pairs;
 		}
 		if (concurrency === 1) serial = median(perHour);
 		results.push(
@@ -31,7 +37,7 @@ test('study throughput: 16 trials at concurrency 1 … hardware', async ({ brows
 				`study throughput: ${TRIALS} trials at concurrency ${concurrency}`,
 				'trials/h',
 				perHour,
-				`TF.js on wasm, digits MLP 200 steps; ${(median(perHour) / serial).toFixed(2)}× concurrency 1; navigator.hardwareConcurrency ${cores}`
+				`digits MLP 200 steps; ${pairs}; ${(median(perHour) / serial).toFixed(2)}× concurrency 1; navigator.hardwareConcurrency ${cores}`
 			)
 		);
 	}

@@ -150,6 +150,7 @@ test('backend choice per workload, and the lab overhead', async ({ browser }, te
 	await context.close();
 
 	// Lab overhead: the lab page runs a one-trial study; the bench page runs the bare loop. Alternated.
+	// Both on TF.js: a study left to `auto` may train on the compiled engine, which is not this comparison.
 	const overheadConfig: TrialConfig = { ...WORKLOADS[2]!.config, backend: 'wasm', maxTrainSteps: 400 };
 	const study = {
 		format: 'tuning-lab.study',
@@ -179,7 +180,7 @@ test('backend choice per workload, and the lab overhead', async ({ browser }, te
 		await labPage.goto('/');
 		await labPage.waitForFunction(() => window.tuningLab !== undefined, null, { timeout: 60_000 });
 		const exported = await labPage.evaluate(
-			(text) => window.tuningLab!.runStudy(text, { backend: 'wasm', concurrency: 1 }),
+			(text) => window.tuningLab!.runStudy(text, { engine: 'tfjs', backend: 'wasm', concurrency: 1 }),
 			JSON.stringify(study)
 		);
 		await labContext.close();
