@@ -29,7 +29,7 @@ const STEP_LEVEL = process.env.JAX_BATCH_STEP_LEVEL !== '0';
 const STEPS = Number(process.env.JAX_BATCH_STEPS ?? 60);
 /** Step-level workloads to time (mlp, cnn, transformer); the loop and product rows below are the MLP's. */
 const MODELS = (process.env.JAX_BATCH_MODELS ?? 'mlp').split(',');
-/** The per-trial product forms to time (trial-products.ts; the MLP ignores it); default: the device's. */
+/** The per-trial product forms to time (trial-products.ts); default: the device's. */
 const PRODUCTS: (TrialProducts | undefined)[] = process.env.JAX_BATCH_PRODUCTS
 	? (process.env.JAX_BATCH_PRODUCTS.split(',') as TrialProducts[])
 	: [undefined];

@@ -21,7 +21,7 @@ import { mlpDropoutSites, mlpForward, mlpParams } from './mlp';
 import type { ModelSpec } from './models';
 import { applyRule, applyScheduleFree, gradientPoint, type Coefficient } from './optimizers';
 import { sizeOf, type ParamSpec } from './params';
-import { defaultTrialProducts, sharedProduct, type TrialProducts } from './trial-products';
+import { defaultTrialProducts, perTrialProduct, sharedProduct, type TrialProducts } from './trial-products';
 import { transformerBatchedForward, transformerDropoutSites, transformerParams } from './transformer';
 import { stepLayout, type StepOptions, type StepState } from './train-step';
 
@@ -58,16 +58,16 @@ function stackedView(params: ParamSpec[]): BatchedModel['view'] {
  * The batched form of a model: every family the compiled engine trains (cnn.ts's and transformer.ts's
  * batched forward passes fold the trial axis into the batch axis wherever no weight is involved), except
  * a CNN asked for jax-js's own convolution ('lax'), whose sums the im2col products would not reproduce.
- * `products`: how the CNN's and the transformer's per-trial products run (trial-products.ts); the MLP
- * keeps its batched products (the form its rows in docs/BENCHMARKS.md were measured with).
+ * `products`: how the per-trial products run (trial-products.ts; by default as measured fastest for
+ * the family on the current device).
  */
 export function batchedModel(
 	spec: ModelSpec,
-	products: TrialProducts = defaultTrialProducts()
+	products: TrialProducts = defaultTrialProducts(spec.kind)
 ): BatchedModel | null {
 	switch (spec.kind) {
 		case 'mlp':
-			return mlpBatched(spec);
+			return mlpBatched(spec, products);
 		case 'cnn': {
 			if ((spec.conv ?? DEFAULT_CONV) !== 'im2col') return null;
 			const params = cnnParams(spec);
@@ -94,14 +94,14 @@ export function batchedModel(
 	}
 }
 
-function mlpBatched(spec: Extract<ModelSpec, { kind: 'mlp' }>): BatchedModel {
+function mlpBatched(spec: Extract<ModelSpec, { kind: 'mlp' }>, products: TrialProducts): BatchedModel {
 	const params = mlpParams(spec);
 	return {
 		params,
 		classes: spec.classes,
 		dropoutSites: mlpDropoutSites(spec),
 		view: stackedView(params),
-		forward: (p, x, d) => mlpForward(spec, p, x, d),
+		forward: (p, x, d) => mlpForward(spec, p, x, d, (h, kernel) => perTrialProduct(h, kernel, products)),
 		forwardShared: (p, x) => {
 			// The first layer as ONE plain product x · [W₁ | W₂ | … | W_K] (sharedProduct); the other
 			// layers read per-trial activations and stay batched.
@@ -109,7 +109,7 @@ function mlpBatched(spec: Extract<ModelSpec, { kind: 'mlp' }>): BatchedModel {
 			for (let layer = 0; layer <= spec.depth; layer++) {
 				const kernel = p[2 * layer]!;
 				const bias = p[2 * layer + 1]!;
-				const z = (layer === 0 ? sharedProduct(h, kernel) : np.matmul(h, kernel)).add(bias);
+				const z = (layer === 0 ? sharedProduct(h, kernel) : perTrialProduct(h, kernel, products)).add(bias);
 				h = layer === spec.depth ? z : relu(z);
 			}
 			return h;

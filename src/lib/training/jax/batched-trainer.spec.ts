@@ -135,25 +135,33 @@ function expectStatesClose(actual: TrainerState, expected: TrainerState, what: s
 }
 
 describe('BatchedJaxTrainer', () => {
-	it('trains each trial as it trains alone: same losses, norms, clipping and state', async () => {
-		const ids = [0, 1, 2];
-		const batch = new BatchedJaxTrainer(ids.map((k) => ({ options: trial(k), initial: { seed: k + 1 } })));
-		const batched = await batchedSteps(batch, ids, 0, 30);
-		for (const k of ids) {
-			const alone = await solo(trial(k), k, { seed: k + 1 }, 0, 30);
-			alone.stats.forEach((st, s) => {
-				expectClose(batched[k]![s]!.loss, st.loss, `trial ${k} loss at step ${s}`);
-				expectClose(batched[k]![s]!.gradNorm, st.gradNorm, `trial ${k} norm at step ${s}`);
-				expect(batched[k]![s]!.clipped).toBe(st.clipped);
-			});
-			expectStatesClose(await batch.exportState(k), alone.state, `trial ${k}`);
+	// The MLP's default is one batched product (trial-products.ts); 'split' (K plain products) must
+	// train the same curves.
+	it.each(['batched', 'split'] as const)(
+		'trains each trial as it trains alone with %s products: same losses, norms, clipping and state',
+		async (products) => {
+			const ids = [0, 1, 2];
+			const batch = new BatchedJaxTrainer(
+				ids.map((k) => ({ options: trial(k), initial: { seed: k + 1 } })),
+				products
+			);
+			const batched = await batchedSteps(batch, ids, 0, 30);
+			for (const k of ids) {
+				const alone = await solo(trial(k), k, { seed: k + 1 }, 0, 30);
+				alone.stats.forEach((st, s) => {
+					expectClose(batched[k]![s]!.loss, st.loss, `trial ${k} loss at step ${s}`);
+					expectClose(batched[k]![s]!.gradNorm, st.gradNorm, `trial ${k} norm at step ${s}`);
+					expect(batched[k]![s]!.clipped).toBe(st.clipped);
+				});
+				expectStatesClose(await batch.exportState(k), alone.state, `trial ${k}`);
+			}
+			// The trials really differ: different rates and data give different curves.
+			expect(Math.abs(batched[0]![29]!.loss - batched[2]![29]!.loss)).toBeGreaterThan(1e-3);
+			// Some steps clip and some do not (the thresholds differ per trial).
+			expect(batched.flat().some((s) => s.clipped === 1)).toBe(true);
+			batch.dispose();
 		}
-		// The trials really differ: different rates and data give different curves.
-		expect(Math.abs(batched[0]![29]!.loss - batched[2]![29]!.loss)).toBeGreaterThan(1e-3);
-		// Some steps clip and some do not (the thresholds differ per trial).
-		expect(batched.flat().some((s) => s.clipped === 1)).toBe(true);
-		batch.dispose();
-	});
+	);
 
 	it('holds live buffers flat over 2,000 steps and frees them all on dispose', async () => {
 		// Runs after a first batch: jax-js keeps a few buffers of its own from the first dropout step

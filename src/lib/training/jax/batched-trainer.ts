@@ -18,7 +18,7 @@ import { jaxModel, type JaxModel } from './models';
 import { initialValues, sizeOf, type ParamSpec } from './params';
 import { nextRateSquaredSum } from '../optimizer-scalars';
 import { stepCoefficients, stepLayout, type StepLayout } from './train-step';
-import { defaultTrialProducts, type TrialProducts } from './trial-products';
+import type { TrialProducts } from './trial-products';
 import type { StepStats, TrainerOptions, TrainerState } from './trainer';
 
 /** One trial of a batch: its options and where it starts (as a solo JaxTrainer takes them). */
@@ -137,8 +137,8 @@ export class BatchedJaxTrainer {
 	#host: { generation: number; values: Promise<Float32Array[][]> } | null = null;
 	#unusedKeys: np.Array | null = null;
 
-	/** `products`: how per-trial products run (trial-products.ts), by default as suits the device. */
-	constructor(members: BatchMember[], products: TrialProducts = defaultTrialProducts()) {
+	/** `products`: how per-trial products run (trial-products.ts), by default as suits the model and device. */
+	constructor(members: BatchMember[], products?: TrialProducts) {
 		if (members.length === 0) throw new Error('a batch needs at least one trial');
 		const signature = batchSignature(members[0]!.options);
 		if (signature === null) throw new Error(`a ${members[0]!.options.model.kind} has no batched step`);

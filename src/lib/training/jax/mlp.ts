@@ -38,19 +38,21 @@ export function mlpDropoutSites(shape: MlpShape): number {
 /**
  * Logits [batch, classes] from inputs [batch, inputSize]; consumes `params` and `x`. The batched step
  * (batched-step.ts) calls it with a leading trial axis on everything: x [K, batch, inputSize], kernels
- * [K, in, out], biases [K, 1, out] → logits [K, batch, classes].
+ * [K, in, out], biases [K, 1, out] → logits [K, batch, classes], and its per-trial `product`
+ * (trial-products.ts); `product` consumes both operands.
  */
 export function mlpForward(
 	shape: MlpShape,
 	params: np.Array[],
 	x: np.Array,
-	dropout: DropoutSites | null
+	dropout: DropoutSites | null,
+	product: (h: np.Array, kernel: np.Array) => np.Array = np.matmul
 ): np.Array {
 	const p = byName(mlpParams(shape), params);
 	let h = x;
 	for (let layer = 0; layer <= shape.depth; layer++) {
 		const name = layer === shape.depth ? 'output' : `hidden${layer}`;
-		const z = np.matmul(h, p(`${name}/kernel`)).add(p(`${name}/bias`));
+		const z = product(h, p(`${name}/kernel`)).add(p(`${name}/bias`));
 		h = layer === shape.depth ? z : maybeDrop(dropout, relu(z));
 	}
 	return h;

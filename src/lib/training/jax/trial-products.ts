@@ -1,5 +1,6 @@
 // Products of K trials' inputs with each trial's own weights, for the batched models (batched-step.ts).
 import { defaultDevice, numpy as np } from '@jax-js/jax';
+import type { ModelSpec } from './models';
 
 /**
  * x [n, in] (shared by every trial) times each trial's kernel [K, in, out] (both consumed) → [K, n, out],
@@ -27,8 +28,14 @@ export function sharedProduct(x: np.Array, kernel: np.Array): np.Array {
  */
 export type TrialProducts = 'split' | 'batched';
 
-/** The form for jax-js's current default device. */
-export function defaultTrialProducts(): TrialProducts {
+/**
+ * The form for a model family on jax-js's current default device. The digits MLP is the exception on
+ * wasm: its small products run faster as one batched product than split (K = 8: 2,852 against 1,908
+ * trial-steps/s; K = 16: 3,121 against 1,566; `JAX_BATCH_PRODUCTS=split,batched npx tsx
+ * bench/jax-batched.bench.ts`), so it stays batched everywhere.
+ */
+export function defaultTrialProducts(family: ModelSpec['kind']): TrialProducts {
+	if (family === 'mlp') return 'batched';
 	const device = defaultDevice();
 	return device === 'wasm' || device === 'cpu' ? 'split' : 'batched';
 }
