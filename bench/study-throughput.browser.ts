@@ -1,6 +1,6 @@
 // Issue 11, item 4, in headless Chromium against the built app: a 16-trial study (digits MLP, 200 steps
 // each, evaluations every 50, checkpoints every 100) run by the lab's own runner (window.tuningLab) on
-// wasm at concurrency 1, 2, … up to navigator.hardwareConcurrency, each in a fresh context. Reports
+// TF.js-wasm at concurrency 1, 2, … up to navigator.hardwareConcurrency, each in a fresh context. Reports
 // trials completed per hour and the scaling against concurrency 1; src/lib/runner/concurrency.ts takes
 // its default from these numbers. Writes bench/results/study-throughput.json; asserts nothing about time.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
