@@ -12,8 +12,9 @@ import type { BackendChoice } from '$lib/study/trial-config';
  * 1/2" of docs/BENCHMARKS.md): a 16-trial digits study on TF.js-wasm on 2 cores runs about as many
  * trials per hour at concurrency 2 as at 1 (1.09× in the 2026-12-05 run), far short of 2×, because
  * these 200-step trials spend a large share of their time in per-trial work on the page's thread
- * (IndexedDB writes, checkpoints, the table), which the workers share. One per core stays the default: it loses nothing measurable on these short
- * trials, and a trial whose time is mostly its own steps is what a second core can run.
+ * (IndexedDB writes, checkpoints, the table), which the workers share. One per core stays the
+ * default: it loses nothing measurable on these short trials, and a trial whose time is mostly its own
+ * steps is what a second core can run.
  */
 export function defaultConcurrency(hardwareConcurrency: number | undefined, backend: BackendChoice): number {
 	if (backend === 'webgpu' || backend === 'webgl' || backend === 'auto') return 1;
